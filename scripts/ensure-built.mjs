@@ -1,0 +1,40 @@
+// Makes a fresh checkout runnable: installs npm dependencies when node_modules is missing, and builds dist/
+// when it is missing or older than src/. Used by `npm test`, `npm run demo` and `npm run bench`.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+function run(cmd, args) {
+  execFileSync(cmd, args, { cwd: root, stdio: ["ignore", process.stderr, process.stderr] });
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+export function ensureDependencies() {
+  if (existsSync(join(root, "node_modules", ".package-lock.json"))) return;
+  process.stderr.write("nsm4home: installing npm dependencies (node_modules is missing)\n");
+  run("npm", [existsSync(join(root, "package-lock.json")) ? "ci" : "install", "--no-audit", "--no-fund"]);
+}
+
+export function ensureBuilt() {
+  const cli = join(root, "dist", "cli.js");
+  const sourcesChanged = Math.max(newestMtime(join(root, "src")), statSync(join(root, "tsconfig.json")).mtimeMs);
+  if (existsSync(cli) && newestMtime(join(root, "dist")) >= sourcesChanged) return;
+  process.stderr.write("nsm4home: building (tsc)\n");
+  run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"]);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  ensureDependencies();
+  ensureBuilt();
+}

@@ -1,0 +1,104 @@
+// Reading EVE fields defensively. Events come from the network: any field may be missing, null, a string where a
+// number was expected, or an array where an object was expected. These helpers never throw and never return a
+// value of the wrong type, so formatters can stay short.
+import { sanitizeText } from "./sanitize.js";
+
+export type Fields = Record<string, unknown>;
+
+/** A plain object (not null, not an array), else undefined. */
+export function asObject(value: unknown): Fields | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Fields) : undefined;
+}
+
+export function asArray(value: unknown): unknown[] | undefined {
+  return Array.isArray(value) ? value : undefined;
+}
+
+/** A finite number, or a string holding one ("42"); anything else is undefined. */
+export function asNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "string" && value.trim() !== "") {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+export function asBoolean(value: unknown): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  return undefined;
+}
+
+/**
+ * A scalar as display text, already sanitised; undefined for missing values, objects, arrays and empty strings.
+ * Every string that reaches a formatted line goes through here (or through sanitizeText directly).
+ */
+export function asText(value: unknown): string | undefined {
+  if (typeof value === "string") return value === "" ? undefined : sanitizeText(value);
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === "boolean") return String(value);
+  return undefined;
+}
+
+/** Raw (unsanitised) string value, for parsing; never for output. */
+export function asRawString(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A counter that is missing or malformed counts as 0 (Suricata 8 can omit zero counters). */
+export function counter(value: unknown): number {
+  return asNumber(value) ?? 0;
+}
+
+/** Walks nested objects: path(event, "stats", "capture", "kernel_drops"). */
+export function path(value: unknown, ...keys: string[]): unknown {
+  let current: unknown = value;
+  for (const key of keys) {
+    const obj = asObject(current);
+    if (obj === undefined) return undefined;
+    current = obj[key];
+  }
+  return current;
+}
+
+/** The object under `key` of an event, or an empty one, so formatters can read fields without checks. */
+const EMPTY: Fields = Object.freeze({}) as Fields;
+export function section(event: Fields, key: string): Fields {
+  return asObject(event[key]) ?? EMPTY;
+}
+
+/** "ip:port", "[v6]:port", or just the ip; undefined without an ip. */
+export function formatEndpoint(ip: unknown, port: unknown): string | undefined {
+  const ipText = asText(ip);
+  const portNumber = asNumber(port);
+  if (ipText === undefined) return portNumber === undefined ? undefined : `?:${portNumber}`;
+  if (portNumber === undefined) return ipText;
+  return ipText.includes(":") ? `[${ipText}]:${portNumber}` : `${ipText}:${portNumber}`;
+}
+
+/** Parses an EVE timestamp ("2023-05-17T15:16:08.047236+0700", also "+07:00", "Z" or none = UTC) to epoch ms. */
+const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?\s*(Z|[+-]\d\d:?\d\d)?$/;
+export function parseEveTimestamp(value: unknown): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const m = TIMESTAMP.exec(value);
+  if (m === null) return undefined;
+  const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, "0"));
+  let epoch = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+  const zone = m[8];
+  if (zone !== undefined && zone !== "Z") {
+    const sign = zone[0] === "-" ? -1 : 1;
+    const digits = zone.slice(1).replace(":", "");
+    epoch -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+  }
+  return Number.isFinite(epoch) ? epoch : undefined;
+}
+
+/** The CN of a distinguished name as Suricata writes it ("C=US, O=Org, CN=host" or ".../CN=host/emailAddress=x"). */
+const COMMON_NAME = /(?:^|[,/]\s*)CN=([^,/]*)/;
+export function commonName(dn: unknown): string | undefined {
+  if (typeof dn !== "string") return undefined;
+  const m = COMMON_NAME.exec(dn);
+  return m === null ? undefined : asText(m[1]!.trim());
+}

@@ -1,0 +1,125 @@
+// One private JMESPath interpreter for the whole program, with the EVE helper functions and null-tolerant
+// built-ins. Private (not the library's shared singleton) so registering functions here cannot clash with, or
+// change the behaviour of, any other user of the library in the same process.
+
+import {
+  TreeInterpreter,
+  TYPE_ANY,
+  TYPE_NULL,
+  TYPE_STRING,
+  type InputSignature,
+  type JSONValue,
+} from "@jmespath-community/jmespath";
+import { ipInCidr, parseCidr, type ParsedCidr } from "./cidr.js";
+
+type Interpreter = typeof TreeInterpreter;
+type Runtime = Interpreter["runtime"];
+type RuntimeArgs = (JSONValue | object)[];
+
+/** Longest input regex_match looks at: bounds the cost of a backtracking pattern on attacker-sized strings. */
+export const REGEX_INPUT_LIMIT = 4096;
+const REGEX_FLAGS = /^[imsu]*$/;
+const CACHE_LIMIT = 256;
+
+const cidrCache = new Map<string, ParsedCidr | null>();
+const regexCache = new Map<string, RegExp>();
+
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  const hit = cache.get(key);
+  if (hit !== undefined || cache.has(key)) return hit as T;
+  const value = make();
+  // Patterns usually come from a literal in the expression; a bounded cache survives patterns built per event.
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** Parses a CIDR once; throws with a message naming the bad value. */
+export function cidrFromArgument(cidr: string): ParsedCidr {
+  const parsed = cached(cidrCache, cidr, () => parseCidr(cidr));
+  if (parsed === null) throw new Error(`cidr_match() expects a network like '10.0.0.0/8' or 'fd00::/8', got '${cidr}'`);
+  return parsed;
+}
+
+// A group that repeats and contains a repeat, e.g. (a+)+ or (\w*)*: the classic exponential-backtracking shape.
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\d*\})/;
+
+/** Compiles a regex_match pattern once; throws with a message naming the bad pattern. */
+export function regexFromArgument(pattern: string, flags = ""): RegExp {
+  return cached(regexCache, `${flags}/${pattern}`, () => {
+    if (!REGEX_FLAGS.test(flags)) throw new Error(`regex_match() flags may only contain i, m, s, u; got '${flags}'`);
+    if (NESTED_QUANTIFIER.test(pattern)) {
+      throw new Error(`regex_match() pattern '${pattern}' nests repetition (like (a+)+), which can take exponential time`);
+    }
+    try {
+      return new RegExp(pattern, flags);
+    } catch (err) {
+      throw new Error(`regex_match() pattern '${pattern}' is invalid: ${(err as Error).message}`);
+    }
+  });
+}
+
+function cidrMatch([ip, cidr]: RuntimeArgs): JSONValue {
+  if (typeof cidr !== "string") throw new Error("cidr_match() expects a string network as its second argument");
+  const network = cidrFromArgument(cidr);
+  return typeof ip === "string" && ipInCidr(ip, network);
+}
+
+function regexMatch([subject, pattern, flags]: RuntimeArgs): JSONValue {
+  const regex = regexFromArgument(pattern as string, typeof flags === "string" ? flags : "");
+  const text = subject as string;
+  return regex.test(text.length > REGEX_INPUT_LIMIT ? text.slice(0, REGEX_INPUT_LIMIT) : text);
+}
+
+// EVE fields are often missing: a missing (null) argument where the function wants a string, array or object
+// makes the function return null (falsy in a filter) instead of failing the whole evaluation.
+function makeNullTolerant(runtime: Runtime, name: string): void {
+  const entry = runtime._functionTable[name];
+  if (entry === undefined) return;
+  const signature = entry._signature;
+  const acceptsNull = signature.map((arg) => arg.types.includes(TYPE_ANY) || arg.types.includes(TYPE_NULL));
+  if (acceptsNull.every(Boolean)) return;
+  const original = entry._func;
+  const lastIsVariadic = signature[signature.length - 1]?.variadic === true;
+  const tolerant: InputSignature[] = signature.map((arg, i) =>
+    acceptsNull[i] ? arg : { ...arg, types: [...arg.types, TYPE_NULL] },
+  );
+  runtime._functionTable[name] = {
+    _signature: tolerant,
+    _func(this: Runtime, args: RuntimeArgs): JSONValue {
+      for (let i = 0; i < args.length; i++) {
+        const spec = i < acceptsNull.length ? i : lastIsVariadic ? acceptsNull.length - 1 : -1;
+        if (args[i] === null && spec !== -1 && !acceptsNull[spec]) return null;
+      }
+      return original.call(this, args);
+    },
+  };
+}
+
+function createInterpreter(): Interpreter {
+  // The library exports only its shared instance; its class gives us a fresh one with its own function table.
+  const InterpreterClass = TreeInterpreter.constructor as new () => Interpreter;
+  const interpreter = new InterpreterClass();
+  const runtime = interpreter.runtime;
+  for (const name of Object.keys(runtime._functionTable)) makeNullTolerant(runtime, name);
+  if (!runtime.isRegistered("cidr_match")) {
+    runtime.register("cidr_match", cidrMatch, [{ types: [TYPE_ANY] }, { types: [TYPE_STRING] }]);
+  }
+  if (!runtime.isRegistered("regex_match")) {
+    runtime.register("regex_match", regexMatch, [
+      { types: [TYPE_STRING] },
+      { types: [TYPE_STRING] },
+      { types: [TYPE_STRING], optional: true },
+    ]);
+    makeNullTolerant(runtime, "regex_match");
+  }
+  return interpreter;
+}
+
+/** The interpreter every compiled filter and projection evaluates with (created once per process). */
+export const interpreter: Interpreter = createInterpreter();
+
+/** Names and argument counts of the functions expressions may call, for checking an expression when compiled. */
+export function functionSignature(name: string): InputSignature[] | undefined {
+  return interpreter.runtime._functionTable[name]?._signature;
+}

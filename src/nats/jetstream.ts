@@ -1,0 +1,76 @@
+// JetStream access shared by every command: the manager/client with the context's domain or API prefix,
+// server version checks for 2.10+ features, and API errors turned into one line with the server's err_code.
+import type { NatsConnection } from "@nats-io/nats-core";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import { RuntimeError } from "../errors.js";
+import type { ResolvedConnection } from "./connection.js";
+
+function jetStreamOptions(resolved: ResolvedConnection) {
+  return {
+    timeout: resolved.timeoutMs,
+    ...(resolved.jetstreamDomain ? { domain: resolved.jetstreamDomain } : {}),
+    ...(resolved.jetstreamApiPrefix ? { apiPrefix: resolved.jetstreamApiPrefix } : {}),
+  };
+}
+
+export async function openJetStreamManager(nc: NatsConnection, resolved: ResolvedConnection): Promise<JetStreamManager> {
+  const { jetstreamManager } = await import("@nats-io/jetstream");
+  try {
+    return await jetstreamManager(nc, jetStreamOptions(resolved));
+  } catch (err) {
+    throw describeJetStreamError(err, "JetStream");
+  }
+}
+
+export async function openJetStream(nc: NatsConnection, resolved: ResolvedConnection): Promise<JetStreamClient> {
+  const { jetstream } = await import("@nats-io/jetstream");
+  return jetstream(nc, jetStreamOptions(resolved));
+}
+
+/** "2.9.10" → [2, 9, 10]; pre-release suffixes are ignored. */
+export function parseVersion(version: string): [number, number, number] {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
+  if (!m) return [0, 0, 0];
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+export function versionAtLeast(version: string, minimum: string): boolean {
+  const a = parseVersion(version);
+  const b = parseVersion(minimum);
+  for (let i = 0; i < 3; i++) {
+    if (a[i]! !== b[i]!) return a[i]! > b[i]!;
+  }
+  return true;
+}
+
+export function serverVersion(nc: NatsConnection): string {
+  return nc.info?.version ?? "0.0.0";
+}
+
+/** Refuses, with a clear line, a feature the connected server does not have; never creates something else. */
+export function requireServerVersion(nc: NatsConnection, minimum: string, feature: string): void {
+  const version = serverVersion(nc);
+  if (!versionAtLeast(version, minimum)) {
+    throw new RuntimeError(`${feature} needs nats-server ${minimum} or newer; the server at ${nc.getServer()} runs ${version}`);
+  }
+}
+
+/** One line for a JetStream API failure, naming what failed and the server's err_code. */
+export function describeJetStreamError(err: unknown, what: string): RuntimeError {
+  if (err instanceof RuntimeError) return err;
+  const e = err as { name?: string; message?: string; apiError?: () => { err_code?: number; code?: number; description?: string } };
+  if (e?.name === "JetStreamNotEnabled" || /jetstream not enabled/i.test(e?.message ?? "")) {
+    return new RuntimeError(`${what}: JetStream is not enabled on this server or account (start nats-server with -js)`);
+  }
+  if (typeof e?.apiError === "function") {
+    const api = e.apiError();
+    return new RuntimeError(`${what}: ${api.description ?? e.message} (err_code ${api.err_code ?? "?"}, status ${api.code ?? "?"})`);
+  }
+  if (e?.name === "TimeoutError" || /timeout/i.test(e?.message ?? "")) {
+    return new RuntimeError(`${what}: no answer from JetStream in time (is JetStream enabled? raise --timeout)`);
+  }
+  if (/no responders/i.test(e?.message ?? "")) {
+    return new RuntimeError(`${what}: JetStream is not enabled on this server or account (no responders)`);
+  }
+  return new RuntimeError(`${what}: ${(e?.message ?? String(err)).split("\n")[0]}`);
+}

@@ -1,0 +1,132 @@
+// Human units the way natscli prints and accepts them: 1d2h3m durations, KiB/MiB sizes, 1,234 counts.
+import { UsageError } from "../errors.js";
+
+const DURATION_UNITS_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+  y: 365 * 86_400_000,
+};
+
+/**
+ * Parses "90s", "10m", "1h30m", "7d", "1y", "500ms" (and a bare number of seconds) into milliseconds.
+ * `what` names the flag in the error so the user knows which value to fix.
+ */
+export function parseDuration(text: string, what = "duration"): number {
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w|y)/gy;
+  let total = 0;
+  let matched = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(trimmed)) !== null) {
+    total += Number(m[1]) * DURATION_UNITS_MS[m[2]!]!;
+    matched = re.lastIndex;
+  }
+  if (trimmed === "" || matched !== trimmed.length) {
+    throw new UsageError(`invalid ${what} '${text}': use a number with a unit, e.g. 500ms, 30s, 10m, 1h30m, 7d`);
+  }
+  return total;
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1000,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1000 ** 4,
+  tib: 1024 ** 4,
+};
+
+/** Parses "10GiB", "500MB", "1k", "1048576" into bytes; "-1" and "unlimited" mean -1. */
+export function parseSize(text: string, what = "size"): number {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === "-1" || trimmed === "unlimited") return -1;
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/.exec(trimmed);
+  const unit = m ? SIZE_UNITS[m[2]!] : undefined;
+  if (!m || unit === undefined) {
+    throw new UsageError(`invalid ${what} '${text}': use a number with an optional unit, e.g. 1048576, 500MB, 10GiB, or -1 for unlimited`);
+  }
+  return Math.round(Number(m[1]) * unit);
+}
+
+/** Parses a whole number flag; -1 is allowed where `allowUnlimited` (natscli's "unlimited"). */
+export function parseCount(text: string, what = "count", allowUnlimited = false): number {
+  const trimmed = text.trim().replace(/[_,]/g, "");
+  if (allowUnlimited && (trimmed === "-1" || trimmed.toLowerCase() === "unlimited")) return -1;
+  if (!/^\d+$/.test(trimmed)) {
+    throw new UsageError(`invalid ${what} '${text}': use a whole number${allowUnlimited ? " (or -1 for unlimited)" : ""}`);
+  }
+  return Number(trimmed);
+}
+
+/** 1d2h3m4s; sub-second values as 250ms; 0 as 0s. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return "unlimited";
+  if (ms < 0) return "-" + formatDuration(-ms);
+  if (ms < 1000) return ms === 0 ? "0s" : `${Math.round(ms * 100) / 100}ms`.replace(/\.0+ms$/, "ms");
+  let seconds = Math.floor(ms / 1000);
+  const parts: string[] = [];
+  const units: Array<[string, number]> = [
+    ["y", 365 * 86400],
+    ["d", 86400],
+    ["h", 3600],
+    ["m", 60],
+  ];
+  for (const [unit, size] of units) {
+    if (seconds >= size) {
+      parts.push(`${Math.floor(seconds / size)}${unit}`);
+      seconds %= size;
+    }
+  }
+  if (seconds > 0 || parts.length === 0) parts.push(`${seconds}s`);
+  return parts.join("");
+}
+
+/** Durations in nanoseconds as the JetStream API carries them. */
+export function formatNanos(ns: number): string {
+  return formatDuration(ns / 1e6);
+}
+
+/** 1.5 KiB, 12 MiB; bytes below 1 KiB as "512 B". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 0) return "unlimited";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  let value = bytes;
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  if (i === 0) return `${bytes} B`;
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, "")} ${units[i]}`;
+}
+
+/** 1,234,567; -1 as unlimited where the API uses it so. */
+export function formatCount(n: number, unlimitedWhenNegative = false): string {
+  if (unlimitedWhenNegative && n < 0) return "unlimited";
+  return Math.round(n).toLocaleString("en-US");
+}
+
+/** Compact rate for narrow columns: 950, 12.3k, 4.5M. */
+export function formatCompact(n: number): string {
+  const abs = Math.abs(n);
+  if (abs < 1000) return n >= 100 || Number.isInteger(n) ? String(Math.round(n)) : n.toFixed(1);
+  if (abs < 1e6) return `${(n / 1e3).toFixed(abs < 1e4 ? 1 : 0)}k`;
+  if (abs < 1e9) return `${(n / 1e6).toFixed(abs < 1e7 ? 1 : 0)}M`;
+  return `${(n / 1e9).toFixed(1)}G`;
+}
