@@ -71,28 +71,22 @@ function regexMatch([subject, pattern, flags]: RuntimeArgs): JSONValue {
   return regex.test(text.length > REGEX_INPUT_LIMIT ? text.slice(0, REGEX_INPUT_LIMIT) : text);
 }
 
-// EVE fields are often missing: a missing (null) argument where the function wants a string, array or object
-// makes the function return null (falsy in a filter) instead of failing the whole evaluation.
-function makeNullTolerant(runtime: Runtime, name: string): void {
-  const entry = runtime._functionTable[name];
-  if (entry === undefined) return;
-  const signature = entry._signature;
-  const acceptsNull = signature.map((arg) => arg.types.includes(TYPE_ANY) || arg.types.includes(TYPE_NULL));
-  if (acceptsNull.every(Boolean)) return;
-  const original = entry._func;
-  const lastIsVariadic = signature[signature.length - 1]?.variadic === true;
-  const tolerant: InputSignature[] = signature.map((arg, i) =>
-    acceptsNull[i] ? arg : { ...arg, types: [...arg.types, TYPE_NULL] },
-  );
-  runtime._functionTable[name] = {
-    _signature: tolerant,
-    _func(this: Runtime, args: RuntimeArgs): JSONValue {
+// EVE fields are often missing: a missing (null) argument where a function wants a string, array or object
+// makes the function return null (falsy in a filter) instead of failing the whole evaluation. Signatures stay
+// untouched so a real type error (a string given to abs()) still reports the types the function accepts.
+function makeFunctionsNullTolerant(runtime: Runtime): void {
+  const nullAccepted = (arg: InputSignature) => arg.types.includes(TYPE_ANY) || arg.types.includes(TYPE_NULL);
+  const callFunction = runtime.callFunction.bind(runtime);
+  runtime.callFunction = (name: string, args: RuntimeArgs): JSONValue => {
+    const signature = runtime._functionTable[name]?._signature;
+    if (signature !== undefined) {
       for (let i = 0; i < args.length; i++) {
-        const spec = i < acceptsNull.length ? i : lastIsVariadic ? acceptsNull.length - 1 : -1;
-        if (args[i] === null && spec !== -1 && !acceptsNull[spec]) return null;
+        if (args[i] !== null) continue;
+        const spec = signature[i] ?? (signature[signature.length - 1]?.variadic ? signature[signature.length - 1] : undefined);
+        if (spec !== undefined && !nullAccepted(spec)) return null;
       }
-      return original.call(this, args);
-    },
+    }
+    return callFunction(name, args as JSONValue[]);
   };
 }
 
@@ -101,7 +95,7 @@ function createInterpreter(): Interpreter {
   const InterpreterClass = TreeInterpreter.constructor as new () => Interpreter;
   const interpreter = new InterpreterClass();
   const runtime = interpreter.runtime;
-  for (const name of Object.keys(runtime._functionTable)) makeNullTolerant(runtime, name);
+  makeFunctionsNullTolerant(runtime);
   if (!runtime.isRegistered("cidr_match")) {
     runtime.register("cidr_match", cidrMatch, [{ types: [TYPE_ANY] }, { types: [TYPE_STRING] }]);
   }
@@ -111,7 +105,6 @@ function createInterpreter(): Interpreter {
       { types: [TYPE_STRING] },
       { types: [TYPE_STRING], optional: true },
     ]);
-    makeNullTolerant(runtime, "regex_match");
   }
   return interpreter;
 }
