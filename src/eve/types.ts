@@ -31,12 +31,24 @@ export function asBoolean(value: unknown): boolean | undefined {
   return undefined;
 }
 
+/** Longest field shown; a megabyte URL would otherwise become a megabyte line. */
+export const MAX_FIELD_CHARS = 1024;
+
+/** Cuts raw text to `maxChars` with "…", without splitting a surrogate pair. */
+export function clip(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  let end = Math.max(0, maxChars - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return text.slice(0, end) + "…";
+}
+
 /**
  * A scalar as display text, already sanitised; undefined for missing values, objects, arrays and empty strings.
  * Every string that reaches a formatted line goes through here (or through sanitizeText directly).
  */
-export function asText(value: unknown): string | undefined {
-  if (typeof value === "string") return value === "" ? undefined : sanitizeText(value);
+export function asText(value: unknown, maxChars = MAX_FIELD_CHARS): string | undefined {
+  if (typeof value === "string") return value === "" ? undefined : sanitizeText(clip(value, maxChars));
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : undefined;
   if (typeof value === "boolean") return String(value);
   return undefined;
@@ -101,4 +113,9 @@ export function commonName(dn: unknown): string | undefined {
   if (typeof dn !== "string") return undefined;
   const m = COMMON_NAME.exec(dn);
   return m === null ? undefined : asText(m[1]!.trim());
+}
+
+/** An object key as display text (keys are attacker-chosen too), cut short. */
+export function sanitizeFieldName(key: string): string {
+  return sanitizeText(clip(key, 40));
 }

@@ -2,6 +2,7 @@
 import type { FormatOptions } from "../format.js";
 import type { Palette } from "../palette.js";
 import type { EveEvent } from "../event.js";
+import { formatBytes } from "../../render/units.js";
 import { asText, formatEndpoint } from "../types.js";
 
 export interface FormatContext {
@@ -50,4 +51,9 @@ export function listWithMore(items: string[], max: number): string | undefined {
   if (items.length === 0) return undefined;
   const shown = items.slice(0, max).join(", ");
   return items.length > max ? `${shown} +${items.length - max} more` : shown;
+}
+
+/** Bytes humanised; undefined for missing or negative values (formatBytes reads -1 as "unlimited"). */
+export function bytesText(n: number | undefined): string | undefined {
+  return n === undefined || n < 0 ? undefined : formatBytes(n);
 }
