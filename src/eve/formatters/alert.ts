@@ -1,7 +1,7 @@
 // Alerts: severity first (1 is the most severe), the signature, its ids, and the app-layer context Suricata
 // embeds (http host and URL, TLS SNI, DNS name) so the line says what the alert was about.
 import type { EveEvent } from "../event.js";
-import { asNumber, asObject, asText, section } from "../types.js";
+import { asNumber, asObject, asText, commonName, section } from "../types.js";
 import { endpoints, joinParts, protocols, type FormatContext } from "./common.js";
 import { describeDns } from "./dns.js";
 import { hostAndUrl } from "./http.js";
@@ -31,6 +31,8 @@ function appContext(event: EveEvent, ctx: FormatContext): string | undefined {
   if (tls !== undefined) {
     const sni = asText(tls["sni"], 255);
     if (sni !== undefined) return `${ctx.p.muted("sni")} ${sni}`;
+    const cn = commonName(tls["subject"]);
+    if (cn !== undefined) return `${ctx.p.muted("cert")} ${cn}`;
   }
   if (event["dns"] !== undefined) {
     const dns = describeDns(event["dns"]);
@@ -41,6 +43,14 @@ function appContext(event: EveEvent, ctx: FormatContext): string | undefined {
     const what = asText(smb["filename"], 255) ?? asText(smb["share"], 255) ?? asText(smb["command"], 64);
     if (what !== undefined) return `${ctx.p.muted("smb")} ${what}`;
   }
+  const smtp = asObject(event["smtp"]);
+  if (smtp !== undefined) {
+    const from = asText(smtp["mail_from"], 255);
+    const helo = asText(smtp["helo"], 255);
+    if (from !== undefined || helo !== undefined) {
+      return joinParts([ctx.p.muted("smtp"), helo !== undefined ? `helo ${helo}` : undefined, from !== undefined ? `from ${from}` : undefined]);
+    }
+  }
   return undefined;
 }
 
@@ -50,10 +60,11 @@ export function formatAlertEvent(event: EveEvent, ctx: FormatContext): string {
   const severity = asNumber(alert["severity"]);
   const signature = asText(alert["signature"], 255);
   const category = asText(alert["category"], 120);
+  const ids = signatureIds(alert);
   return joinParts([
     ctx.p.severity(severity, severity === undefined ? "sev?" : `sev${severity}`),
     ctx.p.severity(severity, signature ?? "(no signature)"),
-    ctx.p.muted(signatureIds(alert) ?? ""),
+    ids !== undefined ? ctx.p.muted(ids) : undefined,
     category !== undefined ? ctx.p.muted(`(${category})`) : undefined,
     actionText(asText(alert["action"], 16), ctx),
     endpoints(event, ctx),

@@ -72,7 +72,10 @@ function collectAnswers(dns: Fields): string[] {
 
 /** Reads any of the three formats (and the dns object embedded in alerts) into one shape. */
 export function describeDns(value: unknown): DnsSummary {
-  const dns = asObject(value) ?? {};
+  let dns = asObject(value) ?? {};
+  // Suricata 7 alerts on a response wrap the v2 answer: {"dns": {"answer": {...}}}.
+  const wrappedAnswer = dns["type"] === undefined ? asObject(dns["answer"]) : undefined;
+  if (wrappedAnswer !== undefined) dns = wrappedAnswer;
   // v3 and v2-alerts keep the question in an array ("queries", or "query" in Suricata 7 alerts).
   const queries = asArray(dns["queries"]) ?? asArray(dns["query"]);
   const firstQuery = asObject(queries?.[0]);
