@@ -51,9 +51,18 @@ export function serializeEvent(event: EveEvent): string {
 
 /** Suricata's timestamp format in UTC: 2026-11-28T08:20:55.123456+0000. */
 export function formatSuricataTimestamp(epochMs: number, micros = 0): string {
-  const iso = new Date(Math.floor(epochMs)).toISOString();
-  return `${iso.slice(0, 23)}${String(micros % 1000).padStart(3, "0")}+0000`;
+  const ms = Math.floor(epochMs);
+  const second = Math.floor(ms / 1000);
+  // Events come in time order: most share their second with the previous one, so its text is reused.
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedSecondText = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  const fraction = (ms - second * 1000) * 1000 + (micros % 1000);
+  return `${cachedSecondText}.${String(fraction).padStart(6, "0")}+0000`;
 }
+let cachedSecond = Number.NaN;
+let cachedSecondText = "";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Randomness
@@ -283,7 +292,17 @@ function md5(text: string): string {
   return hash;
 }
 
+const ipBytesCache = new Map<string, Buffer>();
 function ipBytes(ip: string): Buffer {
+  let bytes = ipBytesCache.get(ip);
+  if (bytes === undefined) {
+    bytes = parseIpBytes(ip);
+    if (ipBytesCache.size < 4096) ipBytesCache.set(ip, bytes);
+  }
+  return bytes;
+}
+
+function parseIpBytes(ip: string): Buffer {
   if (!ip.includes(":")) return Buffer.from(ip.split(".").map(Number));
   const [head = "", tail = ""] = ip.split("::");
   const headGroups = head === "" ? [] : head.split(":");
@@ -465,7 +484,7 @@ class SuricataEventGenerator implements EventGenerator {
     const rrtype = this.random.weighted([["A", 6], ["AAAA", 3], ["HTTPS", 2]] as const);
     const query = { type: "query", id: this.random.int(1, 65_535), rrname, rrtype, tx_id: 0 };
     this.pendingAnswers.push({ connection: c, query });
-    return { ...this.header(now, "dns", c), ether: this.ether(c), dns: query };
+    return Object.assign(this.header(now, "dns", c), { ether: this.ether(c), dns: query });
   }
 
   private dnsAnswer(now: number, c: Connection, query: Record<string, unknown>): SampleEvent {
@@ -506,7 +525,7 @@ class SuricataEventGenerator implements EventGenerator {
     } else {
       dns.authorities = [{ rrname: ".", rrtype: "SOA", ttl: 86_400, soa: { mname: "a.root-servers.net", rname: "nstld.verisign-grs.com", serial: 2026112800, refresh: 1800, retry: 900, expire: 604_800, minimum: 86_400 } }];
     }
-    return { ...this.header(now, "dns", c), ether: this.ether(c, true), dns };
+    return Object.assign(this.header(now, "dns", c), { ether: this.ether(c, true), dns });
   }
 
   private flow(now: number): SampleEvent {
@@ -602,7 +621,7 @@ class SuricataEventGenerator implements EventGenerator {
     const site = this.random.weighted(SITE_WEIGHTS);
     const device = this.random.pick(DEVICES);
     const c = this.connection(this.siteAddress(site, device), 443, "TCP", device);
-    return { ...this.header(now, "tls", c), ether: this.ether(c), tls: this.tlsObject(site, device, now) };
+    return Object.assign(this.header(now, "tls", c), { ether: this.ether(c), tls: this.tlsObject(site, device, now) });
   }
 
   private httpObject(site: Site, device: Device, url?: string, contentType?: string, length?: number): Record<string, unknown> {
@@ -623,7 +642,7 @@ class SuricataEventGenerator implements EventGenerator {
     const site = this.random.weighted(HTTP_SITES);
     const device = this.random.pick(DEVICES);
     const c = this.connection(this.random.pick(site.ipv4), 80, "TCP", device);
-    return { ...this.header(now, "http", c), tx_id: this.random.int(0, 3), ether: this.ether(c), http: this.httpObject(site, device) };
+    return Object.assign(this.header(now, "http", c), { tx_id: this.random.int(0, 3), ether: this.ether(c), http: this.httpObject(site, device) });
   }
 
   private fileinfo(now: number): SampleEvent {
@@ -633,8 +652,7 @@ class SuricataEventGenerator implements EventGenerator {
     const size = Math.round(this.random.logNormal(40_000, 1.8));
     const c = this.connection(this.random.pick(site.ipv4), 80, "TCP", device);
     // Files flow server -> client: Suricata logs fileinfo in the file's direction.
-    const event: SampleEvent = {
-      ...this.header(now, "fileinfo", c),
+    const event = Object.assign(this.header(now, "fileinfo", c), {
       src_ip: c.destIp,
       src_port: c.destPort,
       dest_ip: c.srcIp,
@@ -651,7 +669,7 @@ class SuricataEventGenerator implements EventGenerator {
         size,
         tx_id: 0,
       },
-    };
+    });
     return event;
   }
 
@@ -670,7 +688,8 @@ class SuricataEventGenerator implements EventGenerator {
     } else {
       c = this.connection(this.random.pick(site.ipv4), signature.app === "tls" ? 443 : 80, "TCP", device);
     }
-    const event: SampleEvent = { ...this.header(now, "alert", c), ether: this.ether(c) };
+    const event = this.header(now, "alert", c);
+    event.ether = this.ether(c);
     if (signature.app === "dns") event.tx_id = 0;
     event.alert = {
       action: "allowed",
@@ -717,7 +736,7 @@ class SuricataEventGenerator implements EventGenerator {
     const site = this.random.weighted(SITE_WEIGHTS);
     const device = this.random.pick(DEVICES);
     const c = this.connection(this.random.pick(site.ipv4), 443, "TCP", device);
-    const event: SampleEvent = { ...this.header(now, "anomaly", c) };
+    const event = this.header(now, "anomaly", c);
     if (anomaly.type === "decode") {
       // Decoder anomalies come from a packet Suricata could not attach to a flow.
       delete event.flow_id;
@@ -735,14 +754,13 @@ class SuricataEventGenerator implements EventGenerator {
     const device = this.random.pick(DEVICES);
     const toGithub = this.random.chance(0.4);
     const c = this.connection(toGithub ? "140.82.121.4" : NAS.ip, 22, "TCP", device);
-    return {
-      ...this.header(now, "ssh", c),
+    return Object.assign(this.header(now, "ssh", c), {
       ether: this.ether(c),
       ssh: {
         client: { proto_version: "2.0", software_version: this.random.pick(SSH_CLIENTS) },
         server: { proto_version: "2.0", software_version: toGithub ? "babeld-9a0d5b5f" : this.random.pick(SSH_SERVERS.slice(0, 2)) },
       },
-    };
+    });
   }
 }
 

@@ -33,7 +33,12 @@ export function assertTerminalSafe(line: string): void {
   if (withoutColour.includes("\x1b")) throw new Error(`raw ESC in ${JSON.stringify(line)}`);
   const m = RAW_UNSAFE.exec(withoutColour);
   if (m !== null) throw new Error(`raw U+${m[0].codePointAt(0)!.toString(16)} in ${JSON.stringify(line)}`);
-  if (!withoutColour.isWellFormed()) throw new Error(`lone surrogate in ${JSON.stringify(line)}`);
+  if (hasLoneSurrogate(withoutColour)) throw new Error(`lone surrogate in ${JSON.stringify(line)}`);
+}
+
+/** In `u` mode a surrogate class matches only unpaired halves. */
+export function hasLoneSurrogate(s: string): boolean {
+  return /[\uD800-\uDFFF]/u.test(s);
 }
 
 export function stripColour(line: string): string {

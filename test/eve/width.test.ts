@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { codePointWidth, truncateToWidth, visibleWidth } from "../../src/eve/width.js";
+
+describe("visibleWidth", () => {
+  it("counts ASCII, skips SGR sequences, counts wide characters twice and combining marks not at all", () => {
+    expect(visibleWidth("hello")).toBe(5);
+    expect(visibleWidth("\x1b[31mred\x1b[39m")).toBe(3);
+    expect(visibleWidth("日本")).toBe(4);
+    expect(visibleWidth("e\u0301")).toBe(1);
+    expect(visibleWidth("😀")).toBe(2);
+    expect(visibleWidth("→…")).toBe(2);
+  });
+
+  it("knows a few code points", () => {
+    expect(codePointWidth(0x41)).toBe(1);
+    expect(codePointWidth(0xac00)).toBe(2); // Hangul
+    expect(codePointWidth(0xff21)).toBe(2); // fullwidth A
+    expect(codePointWidth(0x0300)).toBe(0);
+    expect(codePointWidth(0x1b)).toBe(0);
+  });
+});
+
+describe("truncateToWidth", () => {
+  it("returns the same string when it fits", () => {
+    expect(truncateToWidth("abc", 3)).toBe("abc");
+    expect(truncateToWidth("\x1b[1mab\x1b[22m", 2)).toBe("\x1b[1mab\x1b[22m");
+  });
+
+  it("cuts with an ellipsis inside the width", () => {
+    expect(truncateToWidth("abcdef", 4)).toBe("abc…");
+    expect(truncateToWidth("abcdef", 1)).toBe("…");
+    expect(truncateToWidth("abcdef", 0)).toBe("");
+  });
+
+  it("keeps colour codes whole and resets after the cut", () => {
+    expect(truncateToWidth("\x1b[31mabcdef\x1b[39m", 4)).toBe("\x1b[31mabc…\x1b[0m");
+  });
+
+  it("does not split a surrogate pair or a wide character", () => {
+    expect(truncateToWidth("a😀😀", 4)).toBe("a😀…");
+    expect(truncateToWidth("日本語", 4)).toBe("日…");
+  });
+});
