@@ -1,7 +1,7 @@
 // Attacker-controlled text and malformed events: the output must stay one safe line and formatting never throws.
 import { describe, expect, it } from "vitest";
 import { formatEvent, formatInvalid, formatMessage, type FormatOptions } from "../../src/eve/format.js";
-import { decodeEvent } from "../../src/eve/event.js";
+import { decodeEvent, type EveEvent } from "../../src/eve/event.js";
 import { StatsRateTracker } from "../../src/eve/stats.js";
 import { visibleWidth } from "../../src/eve/width.js";
 import { assertTerminalSafe, DACHOA, FIXTURES, hasDachoa, PLAIN, readEvents } from "./fixtures.js";
@@ -141,7 +141,7 @@ describe("wrong types in every field", () => {
   it("replacing whole sections with wrong types still gives a line with the right tag", () => {
     for (const [type, tag] of [["dns", "DNS"], ["flow", "FLOW"], ["tls", "TLS"], ["alert", "ALERT"], ["http", "HTTP"], ["fileinfo", "FILE"], ["stats", "STATS"], ["anomaly", "ANOM"], ["netflow", "NFLOW"], ["smb", "SMB"], ["ssh", "SSH"]] as const) {
       for (const wrong of WRONG_TYPES) {
-        const line = formatEvent({ event_type: type, [type]: wrong, src_ip: wrong, src_port: wrong, timestamp: wrong }, PLAIN_UTC_LIKE);
+        const line = formatEvent({ event_type: type, [type]: wrong, src_ip: wrong, src_port: wrong, timestamp: wrong } as EveEvent, PLAIN_UTC_LIKE);
         expect(line.startsWith(`--:--:--.---Z ${tag}`)).toBe(true);
         expect(line).not.toMatch(/undefined|NaN|\[object Object\]/);
       }
