@@ -50,6 +50,7 @@ interface Sample {
   timestampMs: number | undefined;
   totals: StatsTotals;
   appLayerFlows: Record<string, number>;
+  snapshot: StatsSnapshot;
 }
 
 /** Sensors remembered; more are unlikely, and a bound keeps odd input from growing memory without end. */
@@ -112,7 +113,10 @@ function rate(current: number, previous: number, seconds: number): number | unde
 export class StatsRateTracker {
   private readonly previous = new Map<string, Sample>();
 
-  /** Records a stats event and returns what it says, with rates against the previous one of the same sensor. */
+  /**
+   * Records a stats event and returns what it says, with rates against the previous one of the same sensor.
+   * Calling it again with the same event (same uptime and timestamp) returns the same snapshot unchanged.
+   */
   update(event: EveEvent): StatsSnapshot {
     const fields: EveEvent = asObject(event) ?? {};
     const stats = asObject(fields["stats"]) ?? {};
@@ -139,6 +143,8 @@ export class StatsRateTracker {
     }
 
     const prev = this.previous.get(host);
+    // The same event seen twice (the TUI pane and the formatted line both asking) must not become a zero interval.
+    if (prev !== undefined && prev.uptime === uptime && prev.timestampMs === timestampMs) return prev.snapshot;
     if (prev !== undefined && isRestart(prev, uptime, timestampMs)) snapshot.restarted = true;
     if (prev !== undefined && !snapshot.restarted) {
       const seconds = intervalSeconds(prev, uptime, timestampMs);
@@ -171,12 +177,17 @@ export class StatsRateTracker {
 
     // Re-insert so the Map's order is least recently updated first, for eviction.
     this.previous.delete(host);
-    this.previous.set(host, { uptime, timestampMs, totals, appLayerFlows });
+    this.previous.set(host, { uptime, timestampMs, totals, appLayerFlows, snapshot });
     if (this.previous.size > MAX_HOSTS) this.previous.delete(this.previous.keys().next().value!);
     return snapshot;
   }
 
-  /** The last snapshot's raw sample is kept per host; forget them all (e.g. when the user clears the view). */
+  /** The most recent snapshot of a sensor, if it has sent a stats event. */
+  latest(host: string): StatsSnapshot | undefined {
+    return this.previous.get(host)?.snapshot;
+  }
+
+  /** Forget every sensor's previous event (e.g. when the user clears the view). */
   reset(): void {
     this.previous.clear();
   }

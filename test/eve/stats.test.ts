@@ -141,6 +141,18 @@ describe("StatsRateTracker with made-up counters", () => {
     expect(s.kernelDropPctTotal).toBeUndefined();
   });
 
+  it("is idempotent for the same event, so the TUI pane and the formatted line can share a tracker", () => {
+    const tracker = new StatsRateTracker();
+    tracker.update(statsEvent(10, "2025-01-01T00:00:00Z", { kp: 0 }));
+    const event = statsEvent(20, "2025-01-01T00:00:10Z", { kp: 1000 });
+    const first = tracker.update(event);
+    expect(first.packetsPerSec).toBe(100);
+    expect(tracker.update(event)).toBe(first);
+    expect(formatEvent(event, { ...PLAIN, stats: tracker })).toContain("100 pkt/s");
+    expect(tracker.latest("default")).toBe(first);
+    expect(tracker.latest("nope")).toBeUndefined();
+  });
+
   it("survives stats that are not objects", () => {
     const tracker = new StatsRateTracker();
     for (const stats of [null, 1, "x", [], { uptime: "12" }, { uptime: null, decoder: [] }]) {
