@@ -686,7 +686,7 @@ class SuricataEventGenerator implements EventGenerator {
     } else if (signature.app === "dns") {
       c = this.connection(RESOLVER.ip, 53, "UDP", device);
     } else {
-      c = this.connection(this.random.pick(site.ipv4), signature.app === "tls" ? 443 : 80, "TCP", device);
+      c = this.connection(this.random.pick(site.ipv4), signature.app === "http" ? 80 : 443, "TCP", device);
     }
     const event = this.header(now, "alert", c);
     event.ether = this.ether(c);

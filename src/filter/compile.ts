@@ -152,11 +152,13 @@ function forEachNode(node: AnyNode, visit: (node: AnyNode) => void): void {
   }
 }
 
-function functionOffset(expression: string, name: string): number {
+/** Offset of the `occurrence`-th call of `name` (0-based) in the source. */
+function functionOffset(expression: string, name: string, occurrence: number): number {
   try {
     const tokens = tokenize(expression) as Token[];
-    const at = tokens.findIndex((t, i) => t.value === name && tokens[i + 1]?.type === "Lparen");
-    if (at !== -1) return tokens[at]!.start;
+    const calls = tokens.filter((t, i) => t.value === name && tokens[i + 1]?.type === "Lparen");
+    const call = calls[occurrence] ?? calls[0];
+    if (call !== undefined) return call.start;
   } catch {
     // Compiled already, so tokenizing cannot fail; fall back to the start.
   }
@@ -169,11 +171,15 @@ function literalString(node: AnyNode | undefined): string | undefined {
 
 function checkFunctions(ast: ExpressionNode, expression: string): Located | null {
   let problem: Located | null = null;
+  // Calls are visited outer before inner and left before right, which is their order in the source.
+  const seen = new Map<string, number>();
   forEachNode(ast as AnyNode, (node) => {
     if (problem !== null || node.type !== "Function") return;
     const name = node.name ?? "";
     const args = node.children ?? [];
-    const at = (reason: string): Located => ({ reason, offset: functionOffset(expression, name) });
+    const occurrence = seen.get(name) ?? 0;
+    seen.set(name, occurrence + 1);
+    const at = (reason: string): Located => ({ reason, offset: functionOffset(expression, name, occurrence) });
     const signature = functionSignature(name);
     if (signature === undefined) {
       problem = at(`unknown function ${name}()`);

@@ -136,6 +136,9 @@ describe("syntax errors", () => {
     );
     expect(usageMessage(() => compileFilter("contains(tls.sni)"))).toMatch(/contains\(\) takes 2 arguments, got 1 at column 1$/);
     expect(usageMessage(() => compileFilter("not_null()"))).toMatch(/not_null\(\) takes at least 1 argument, got 0/);
+    // The column is that of the faulty call, not of an earlier correct one.
+    expect(usageMessage(() => compileFilter("contains(a, 'x') || contains(b)"))).toMatch(/got 1 at column 21$/);
+    expect(usageMessage(() => compileFilter("length(lower(a), b)"))).toMatch(/length\(\) takes 1 argument, got 2 at column 1$/);
   });
 
   it("reject invalid literal CIDRs and regex patterns when compiling", () => {
