@@ -1,7 +1,8 @@
 // Rates from Suricata `stats` events. Counters in a stats event are cumulative since Suricata started, so a rate
 // is the difference from the previous stats event of the same sensor divided by the time between them.
 import type { EveEvent } from "./event.js";
-import { asNumber, asObject, counter, parseEveTimestamp, path, type Fields } from "./types.js";
+import { sanitizeText } from "./sanitize.js";
+import { asNumber, asObject, clip, counter, parseEveTimestamp, path, type Fields } from "./types.js";
 
 export interface StatsTotals {
   /** decoder.pkts: packets Suricata decoded */
@@ -19,7 +20,7 @@ export interface StatsTotals {
 }
 
 export interface StatsSnapshot {
-  /** Sensor key: event.host, else in_iface, else "default". */
+  /** Sensor: event.host, else in_iface, else "default"; sanitised for display. */
   host: string;
   /** Seconds since Suricata started (stats.uptime). */
   uptime: number;
@@ -52,6 +53,8 @@ interface Sample {
   appLayerFlows: Record<string, number>;
   snapshot: StatsSnapshot;
 }
+
+const MAX_HOST_CHARS = 128;
 
 /** Sensors remembered; more are unlikely, and a bound keeps odd input from growing memory without end. */
 const MAX_HOSTS = 1024;
@@ -128,7 +131,7 @@ export class StatsRateTracker {
     const live = totals.kernelPackets !== undefined;
 
     const snapshot: StatsSnapshot = {
-      host,
+      host: sanitizeText(clip(host, MAX_HOST_CHARS)),
       uptime,
       restarted: false,
       packetSource: live ? "capture" : "decoder",
@@ -166,7 +169,8 @@ export class StatsRateTracker {
             if (pct !== undefined) snapshot.kernelDropPct = pct;
           }
         }
-        const appRates: Record<string, number> = {};
+        // No prototype: app-layer names are keys from the event and could be "__proto__".
+        const appRates: Record<string, number> = Object.create(null) as Record<string, number>;
         for (const key of Object.keys(appLayerFlows)) {
           const r = rate(appLayerFlows[key]!, prev.appLayerFlows[key] ?? 0, seconds);
           if (r !== undefined) appRates[key] = r;
@@ -182,7 +186,7 @@ export class StatsRateTracker {
     return snapshot;
   }
 
-  /** The most recent snapshot of a sensor, if it has sent a stats event. */
+  /** The most recent snapshot of a sensor (by its raw host / in_iface name), if it has sent a stats event. */
   latest(host: string): StatsSnapshot | undefined {
     return this.previous.get(host)?.snapshot;
   }

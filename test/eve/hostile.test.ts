@@ -111,6 +111,18 @@ describe("hostile text in every string field", () => {
     expect(line).toBe("CUSTO custom k\\x1B[2J=v\\x07");
   });
 
+  it("escapes a hostile sensor name in stats lines and snapshots", () => {
+    const tracker = new StatsRateTracker();
+    const event = { event_type: "stats", host: "sensor\u001b]0;x\u0007", stats: { uptime: 5, app_layer: { flow: { __proto__: 1 } } } };
+    const line = formatEvent(JSON.parse(JSON.stringify(event)), { ...PLAIN, stats: tracker });
+    expect(line).toBe("STATS sensor\\x1B]0;x\\x07 up 5s pkts 0 bytes 0 B alerts 0");
+    const again = JSON.parse('{"event_type":"stats","host":"sensor\\u001b]0;x\\u0007","stats":{"uptime":6,"app_layer":{"flow":{"__proto__":3}}}}');
+    const snapshot = tracker.update(again);
+    expect(snapshot.host).toBe("sensor\\x1B]0;x\\x07");
+    expect(Object.keys(snapshot.appLayerFlowsPerSec ?? {})).toEqual(["__proto__"]);
+    expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+  });
+
   it("treats __proto__ / constructor event types as unknown types, not as formatters", () => {
     for (const type of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
       const line = formatEvent({ event_type: type }, PLAIN);
