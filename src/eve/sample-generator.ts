@@ -675,6 +675,7 @@ class SuricataEventGenerator implements EventGenerator {
 
   private alert(now: number): SampleEvent {
     const signature = this.random.weighted(SIGNATURES);
+    this.stats.noteAlert();
     const device = this.random.pick(DEVICES);
     const site = this.random.weighted(signature.app === "http" ? HTTP_SITES : SITE_WEIGHTS);
     const inbound = signature.sid === 2001219 || signature.sid === 2402000 || signature.app === undefined && this.random.chance(0.3);
@@ -782,6 +783,9 @@ class StatsCounters {
   private udp = 0;
   private flows = 0;
   private alerts = 0;
+  /** Fractional background alerts carried between calls, so slow rates still add up. */
+  private alertCarry = 0;
+  private active = 0;
   private readonly appFlows = new Map<string, number>();
 
   constructor(
@@ -789,6 +793,12 @@ class StatsCounters {
     private readonly random: Random,
   ) {
     this.last = bootTime;
+    this.active = random.int(180, 420);
+  }
+
+  /** Alert events the generator emitted also count in detect.alert, so the stream and the stats agree. */
+  noteAlert(): void {
+    this.alerts++;
   }
 
   advance(now: number): Record<string, unknown> {
@@ -809,12 +819,16 @@ class StatsCounters {
     for (const [proto, share] of APP_FLOW_SHARES) {
       this.appFlows.set(proto, (this.appFlows.get(proto) ?? 0) + Math.round(newFlows * share * (0.8 + this.random.float() * 0.4)));
     }
-    this.alerts += Math.round(seconds * this.random.float() * 0.05);
+    this.alertCarry += seconds * this.random.float() * 0.05;
+    this.alerts += Math.floor(this.alertCarry);
+    this.alertCarry -= Math.floor(this.alertCarry);
     const appFlow = Object.fromEntries(APP_FLOW_SHARES.map(([proto]) => [proto, this.appFlows.get(proto) ?? 0]));
     const appTx = Object.fromEntries(
       APP_FLOW_SHARES.filter(([proto]) => !proto.startsWith("failed")).map(([proto]) => [proto, Math.round((this.appFlows.get(proto) ?? 0) * (proto.startsWith("dns") ? 2 : 1.4))]),
     );
-    const active = this.random.int(180, 420);
+    // A gauge that wanders rather than jumps between snapshots.
+    this.active = Math.min(900, Math.max(60, Math.round(this.active * (0.9 + this.random.float() * 0.2))));
+    const active = this.active;
     return {
       uptime: Math.floor((this.last - this.bootTime) / 1000),
       capture: { kernel_packets: this.pkts + this.drops, kernel_drops: this.drops, errors: 0 },

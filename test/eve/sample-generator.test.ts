@@ -216,6 +216,14 @@ describe("statsEvent", () => {
     expect(snapshots[0]!.stats.uptime).toBeGreaterThan(60);
   });
 
+  it("counts the alert events the generator emitted in detect.alert", () => {
+    const generator = createEventGenerator({ seed: 5, startTime: START, mix: { alert: 1, dns: 0, flow: 0, tls: 0, http: 0, fileinfo: 0, anomaly: 0, ssh: 0 } });
+    const before = (generator.statsEvent(START) as Fields).stats.detect.alert;
+    generator.nextBatch(25);
+    const after = (generator.statsEvent(START) as Fields).stats.detect.alert;
+    expect(after - before).toBe(25);
+  });
+
   it("does not go backwards when asked for an earlier time", () => {
     const generator = createEventGenerator({ seed: 5, startTime: START });
     const later = generator.statsEvent(new Date(START.getTime() + 60_000)) as Fields;
