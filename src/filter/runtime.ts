@@ -90,12 +90,20 @@ function makeFunctionsNullTolerant(runtime: Runtime): void {
   };
 }
 
+// `let` expressions evaluate in a child interpreter that shares the function table but has a runtime of its own:
+// give it the same null tolerance.
+function makeNullTolerant(interpreter: Interpreter): Interpreter {
+  makeFunctionsNullTolerant(interpreter.runtime);
+  const withScope = interpreter.withScope.bind(interpreter);
+  interpreter.withScope = (scope) => makeNullTolerant(withScope(scope));
+  return interpreter;
+}
+
 function createInterpreter(): Interpreter {
   // The library exports only its shared instance; its class gives us a fresh one with its own function table.
   const InterpreterClass = TreeInterpreter.constructor as new () => Interpreter;
-  const interpreter = new InterpreterClass();
+  const interpreter = makeNullTolerant(new InterpreterClass());
   const runtime = interpreter.runtime;
-  makeFunctionsNullTolerant(runtime);
   if (!runtime.isRegistered("cidr_match")) {
     runtime.register("cidr_match", cidrMatch, [{ types: [TYPE_ANY] }, { types: [TYPE_STRING] }]);
   }

@@ -197,6 +197,13 @@ describe("helper functions", () => {
     expect(compileProjection("lower(dns.rrname)").project({ dns: { rrname: "Example.COM" } })).toBe("example.com");
   });
 
+  it("stay null-tolerant inside let expressions", () => {
+    const projection = compileProjection("let $name = dns.rrname in lower($name)");
+    expect(projection.project({})).toBeNull();
+    expect(projection.project({ dns: { rrname: "A.Example" } })).toBe("a.example");
+    expect(projection.errorCount).toBe(0);
+  });
+
   it("keep the built-in string functions' behaviour", () => {
     const event = { tls: { sni: "www.google.com" }, tags: ["a", "b"] };
     expect(compileFilter("contains(tls.sni, 'google')").matches(event)).toBe(true);
