@@ -1,12 +1,429 @@
-// Placeholder registration until the stream command lands; replaced by its real module.
+// `stream`: provision and inspect the JetStream stream that holds the events (natscli's `nats stream`, made
+// scriptable: every prompt has a flag, nothing needs a terminal, and `add` is idempotent).
 import type { Command } from "commander";
-import { RuntimeError } from "../errors.js";
+import { RuntimeError, UsageError } from "../errors.js";
+import { collectList, connectionFlagsOf, flushStdout, printJson as printJsonText } from "./shared.js";
+import type { StreamFlags } from "../nats/streams.js";
+
+interface StreamConfigOpts extends StreamFlags {
+  config?: string;
+  defaults?: boolean;
+  json?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+interface OutputOpts {
+  json?: boolean;
+  raw?: boolean;
+  color?: string;
+  utc?: boolean;
+}
+
+function addStreamConfigOptions(cmd: Command, edit: boolean): Command {
+  cmd
+    .option("--subjects <subjects>", "subjects the stream stores, repeatable or comma separated (default suricata.>)", collectList)
+    .option("--retention <policy>", "limits, interest or work (default limits)")
+    .option("--discard <policy>", "old or new: what goes when a limit is reached (default old)")
+    .option("--max-age <duration>", "keep messages this long: 1h, 7d, 90d, or unlimited (default)")
+    .option("--max-bytes <size>", "keep at most this much: 500MB, 10GiB, or unlimited (default)")
+    .option("--max-msgs <count>", "keep at most this many messages, or unlimited (default)")
+    .option("--max-msgs-per-subject <count>", "keep at most this many messages per subject, or unlimited (default)")
+    .option("--max-msg-size <size>", "largest message accepted: 1MiB, or unlimited (default)")
+    .option("--dupe-window <duration>", "window for duplicate detection by Nats-Msg-Id (default 2m)")
+    .option("--replicas <n>", "copies kept in a cluster, 1 to 5 (default 1)")
+    .option("--description <text>", "a description shown by stream info")
+    .option("--allow-direct", "allow direct get from any replica")
+    .option("--no-allow-direct", "turn direct get off")
+    .option("--deny-delete", "refuse deleting single messages through the API")
+    .option("--no-deny-delete", "allow deleting single messages")
+    .option("--deny-purge", "refuse purges through the API")
+    .option("--no-deny-purge", "allow purges")
+    .option("--config <file>", "JSON configuration as the API takes it (or `stream info --json` output); flags override it")
+    .option("--json", "print the stream info API object");
+  if (!edit) cmd.option("--storage <type>", "file or memory (default file)");
+  return cmd;
+}
+
+function streamFlagsOf(opts: StreamConfigOpts): StreamFlags {
+  const {
+    subjects, storage, retention, discard, maxAge, maxBytes, maxMsgs, maxMsgsPerSubject, maxMsgSize, dupeWindow, replicas,
+    description, allowDirect, denyDelete, denyPurge,
+  } = opts;
+  return {
+    subjects, storage, retention, discard, maxAge, maxBytes, maxMsgs, maxMsgsPerSubject, maxMsgSize, dupeWindow, replicas,
+    description, allowDirect, denyDelete, denyPurge,
+  };
+}
+
+async function outputOptions(opts: OutputOpts) {
+  const { parseColorChoice, shouldUseColor } = await import("../render/color.js");
+  const { terminalWidth } = await import("../render/table.js");
+  if (opts.raw && opts.json) throw new UsageError("--raw and --json do not go together: choose one");
+  return {
+    mode: (opts.json ? "json" : opts.raw ? "raw" : "event") as "json" | "raw" | "event",
+    color: shouldUseColor(parseColorChoice(opts.color ?? "auto")),
+    timestamps: (opts.utc ? "utc" : "local") as "utc" | "local",
+    width: terminalWidth(),
+    toTerminal: process.stdout.isTTY === true,
+  };
+}
+
+/** `--json`: the API object, without the response envelope. */
+async function printJson(value: object): Promise<void> {
+  const { apiObject } = await import("../nats/config-diff.js");
+  printJsonText(Array.isArray(value) ? value.map((v: object) => apiObject(v)) : apiObject(value));
+}
+
+function write(chunks: Array<string | Uint8Array>): void {
+  for (const c of chunks) process.stdout.write(c);
+}
+
+/** Asks before destroying data; without a terminal only -f says yes. */
+async function confirmDestructive(what: string, force: boolean | undefined, flagHint: string): Promise<void> {
+  if (force) return;
+  const { createPrompter, isInteractive } = await import("../prompt/prompter.js");
+  if (!isInteractive()) throw new UsageError(`${flagHint}: no terminal to confirm on; pass -f (--force) to ${what}`);
+  const { confirm } = await import("../prompt/fields.js");
+  const prompter = createPrompter();
+  try {
+    if (!(await confirm(prompter, `Really ${what}?`))) throw new RuntimeError(`not confirmed; nothing was changed`);
+  } finally {
+    prompter.close();
+  }
+}
+
+async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cmd: Command): Promise<void> {
+  const streams = await import("../nats/streams.js");
+  const { nsmStreamConfig, DEFAULT_STREAM_NAME } = await import("../nats/stream-defaults.js");
+  const { applyDefaults, askMissing } = await import("../prompt/fields.js");
+  const { createPrompter, isInteractive } = await import("../prompt/prompter.js");
+
+  const flags = streamFlagsOf(opts) as StreamFlags & Record<string, unknown>;
+  let name = nameArg;
+  let base: Record<string, unknown>;
+  if (opts.config !== undefined) {
+    // A file says everything it wants; the server fills in the rest, as natscli does. No questions.
+    base = streams.readConfigFile(opts.config);
+    name ??= typeof base.name === "string" ? base.name : undefined;
+    if (name === undefined) throw new UsageError(`the --config file ${opts.config} has no "name": give the stream NAME as an argument`);
+  } else {
+    const fields = streams.streamPromptFields();
+    const nameField = { key: "name", flag: "NAME", label: "Stream name", defaultText: DEFAULT_STREAM_NAME, check: (t: string) => void streams.checkStreamName(t) };
+    const values: Record<string, unknown> = { ...flags, name };
+    if (!opts.defaults && isInteractive()) {
+      const prompter = createPrompter();
+      try {
+        await askMissing([nameField, ...fields], values, prompter);
+      } finally {
+        prompter.close();
+      }
+    } else {
+      const applied = applyDefaults([nameField, ...fields], values);
+      if (!opts.defaults && applied.length > 0) {
+        process.stderr.write(`nsm4home: no terminal to ask on; using defaults: ${applied.join(", ")} (--defaults accepts them quietly)\n`);
+      }
+    }
+    name = values.name as string;
+    Object.assign(flags, values);
+    base = nsmStreamConfig(name);
+  }
+  streams.checkStreamName(name);
+  const wanted = { ...streams.applyStreamFlags(base, flags), name } as import("../nats/streams.js").WantedStreamConfig;
+
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { renderStreamInfo } = await import("../render/stream.js");
+  const { renderChanges } = await import("../nats/config-diff.js");
+  await withJetStreamManager(connectionFlagsOf(cmd), async ({ nc, jsm }) => {
+    streams.requireStreamFeatures(nc, wanted);
+    const outcome = await streams.addStream(jsm, wanted);
+    if (outcome.kind === "different") {
+      const storage = outcome.changes.find((c) => c.field === "storage");
+      const rest = outcome.changes.filter((c) => c.field !== "storage");
+      const lines = [
+        `stream '${name}' already exists with a different configuration; nothing was changed:`,
+        renderChanges(outcome.changes, streams.showStreamValue).trimEnd(),
+      ];
+      if (rest.length > 0) lines.push("to apply it:", `  ${streams.streamEditCommand(name, rest, opts.config)}`);
+      if (storage) lines.push(`the storage type cannot be changed in place: remove the stream (nsm4home stream rm ${name}) and add it again`);
+      throw new RuntimeError(lines.join("\n"));
+    }
+    if (opts.json) {
+      await printJson(outcome.info);
+      return;
+    }
+    if (outcome.kind === "same") {
+      process.stdout.write(`Stream ${name} already exists with the same configuration\n`);
+      return;
+    }
+    process.stdout.write(`Stream ${name} was created\n\n` + renderStreamInfo(outcome.info));
+  });
+}
+
+async function editAction(name: string, opts: StreamConfigOpts, cmd: Command): Promise<void> {
+  const streams = await import("../nats/streams.js");
+  const { diffConfig, renderChanges } = await import("../nats/config-diff.js");
+  const flags = streamFlagsOf(opts);
+  streams.checkStreamName(name);
+  const given = Object.values(flags).some((v) => v !== undefined);
+  if (!given && opts.config === undefined) {
+    throw new UsageError("stream edit: nothing to change; give flags such as --max-age 7d or --max-bytes 10GiB, or --config FILE");
+  }
+  const fileConfig = opts.config !== undefined ? streams.readConfigFile(opts.config) : undefined;
+
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { renderStreamInfo } = await import("../render/stream.js");
+  await withJetStreamManager(connectionFlagsOf(cmd), async ({ nc, jsm }) => {
+    const info = await streams.streamInfo(jsm, name);
+    const base = { ...info.config, ...(fileConfig ?? {}), name };
+    const wanted = streams.applyStreamFlags(base, flags);
+    const changes = diffConfig(info.config, wanted, ["name"]);
+    if (changes.length === 0) {
+      if (opts.json) await printJson(info);
+      else process.stdout.write(`Stream ${name} already has this configuration; nothing to change\n`);
+      return;
+    }
+    const storage = changes.find((c) => c.field === "storage");
+    if (storage) {
+      throw new RuntimeError(
+        `stream '${name}': the storage type cannot be changed in place (${String(storage.from)} → ${String(storage.to)}); remove the stream and add it again`,
+      );
+    }
+    streams.requireStreamFeatures(nc, Object.fromEntries(changes.map((c) => [c.field, c.to])));
+    const preview = `Changes to stream ${name}:\n` + renderChanges(changes, streams.showStreamValue);
+    if (opts.dryRun) {
+      // The preview is the output of a dry run; --json shows the configuration that would be sent.
+      if (opts.json) await printJson({ ...info.config, ...Object.fromEntries(changes.map((c) => [c.field, c.to])) });
+      else process.stdout.write(preview + "(dry run: nothing was changed)\n");
+      return;
+    }
+    if (!opts.json) process.stdout.write(preview + "\n");
+    const { isInteractive } = await import("../prompt/prompter.js");
+    if (isInteractive() && !opts.force) await confirmDestructive(`apply these changes to stream ${name}`, false, "stream edit");
+    const updated = await streams.updateStream(jsm, name, Object.fromEntries(changes.map((c) => [c.field, c.to])));
+    if (opts.json) await printJson(updated);
+    else process.stdout.write(`Stream ${name} was updated\n\n` + renderStreamInfo(updated));
+  });
+}
 
 export function register(program: Command): void {
-  program
+  const stream = program
     .command("stream")
-    .description("(stream: not built yet)")
-    .action(() => {
-      throw new RuntimeError("'stream' is not built yet");
+    .alias("str")
+    .description("JetStream streams: add (idempotent), info, ls, edit, rm, purge, subjects, get, view");
+
+  addStreamConfigOptions(
+    stream
+      .command("add")
+      .alias("create")
+      .argument("[name]", "stream name (default suricata)")
+      .description("create a stream with the NSM defaults; exits 0 if it already exists with the same configuration"),
+    false,
+  )
+    .option("--defaults", "accept the defaults for everything not given; never prompt")
+    .addHelpText(
+      "after",
+      "\nDefaults: name suricata, subjects suricata.>, file storage, limits retention, discard old, duplicate window 2m,\n" +
+        "unlimited messages, bytes and age. On a terminal, missing settings are asked for (each question names its flag);\n" +
+        "without one they take the defaults and a line on stderr says which.\n\n" +
+        "Examples:\n  nsm4home stream add --defaults\n  nsm4home stream add --max-age 30d --max-bytes 20GiB --defaults\n  nsm4home stream add lab --subjects 'lab.>' --storage memory --defaults\n",
+    )
+    .action(addAction);
+
+  stream
+    .command("info")
+    .argument("<name>", "stream name")
+    .description("configuration, limits, cluster (leader and replicas) and state of a stream")
+    .option("--json", "print the stream info API object")
+    .action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { streamInfo } = await import("../nats/streams.js");
+      const { renderStreamInfo } = await import("../render/stream.js");
+      const info = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => streamInfo(jsm, name));
+      if (opts.json) await printJson(info);
+      else process.stdout.write(renderStreamInfo(info));
     });
+
+  stream
+    .command("ls")
+    .alias("list")
+    .description("streams with their subjects, messages, bytes, last message and consumers")
+    .option("--subject <subject>", "only streams that store this subject (wildcards allowed)")
+    .option("-n, --names", "names only, one a line")
+    .option("--json", "print the stream info API objects as a JSON array")
+    .action(async (opts: { subject?: string; names?: boolean; json?: boolean }, cmd: Command) => {
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { listStreams, checkSubject } = await import("../nats/streams.js");
+      const { renderStreamTable } = await import("../render/stream.js");
+      const { terminalWidth } = await import("../render/table.js");
+      if (opts.subject !== undefined) checkSubject(opts.subject, "--subject");
+      const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listStreams(jsm, opts.subject));
+      if (opts.json) await printJson(list);
+      else if (opts.names) process.stdout.write(list.map((s) => s.config.name + "\n").join(""));
+      else process.stdout.write(renderStreamTable(list, terminalWidth()));
+    });
+
+  addStreamConfigOptions(
+    stream
+      .command("edit")
+      .alias("update")
+      .argument("<name>", "stream name")
+      .description("change a stream's settings: shows the change first; --dry-run only shows it"),
+    true,
+  )
+    .option("--dry-run", "show the change and stop")
+    .option("-f, --force", "do not ask for confirmation on a terminal")
+    .action(editAction);
+
+  stream
+    .command("rm")
+    .alias("delete")
+    .argument("<name>", "stream name")
+    .description("remove a stream and all its messages (asks on a terminal; -f to skip)")
+    .option("-f, --force", "remove without asking (needed without a terminal)")
+    .action(async (name: string, opts: { force?: boolean }, cmd: Command) => {
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { deleteStream, streamInfo, checkStreamName } = await import("../nats/streams.js");
+      const { formatCount } = await import("../render/units.js");
+      checkStreamName(name);
+      await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
+        const info = await streamInfo(jsm, name);
+        await confirmDestructive(`remove stream ${name} and its ${formatCount(info.state.messages)} messages`, opts.force, "stream rm");
+        await deleteStream(jsm, name);
+        process.stdout.write(`Stream ${name} removed\n`);
+      });
+    });
+
+  stream
+    .command("purge")
+    .argument("<name>", "stream name")
+    .description("delete messages and keep the stream: all, one subject, below a sequence, or all but the last N")
+    .option("--subject <subject>", "only messages on this subject (wildcards allowed)")
+    .option("--seq <n>", "only messages below this sequence")
+    .option("--keep <n>", "keep the last N messages")
+    .option("-f, --force", "purge without asking (needed without a terminal)")
+    .option("--json", "print the API response")
+    .action(async (name: string, opts: { subject?: string; seq?: string; keep?: string; force?: boolean; json?: boolean }, cmd: Command) => {
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { purgeOptions, purgeStream, streamInfo, checkStreamName } = await import("../nats/streams.js");
+      const { formatCount } = await import("../render/units.js");
+      checkStreamName(name);
+      const request = purgeOptions(opts);
+      await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
+        const info = await streamInfo(jsm, name);
+        const scope = [
+          opts.subject !== undefined ? `on ${opts.subject}` : "",
+          opts.seq !== undefined ? `below sequence ${opts.seq}` : "",
+          opts.keep !== undefined ? `except the last ${opts.keep}` : "",
+        ].filter(Boolean);
+        const what = `purge ${scope.length ? "messages " + scope.join(" ") : `all ${formatCount(info.state.messages)} messages`} from stream ${name}`;
+        await confirmDestructive(what, opts.force, "stream purge");
+        const res = await purgeStream(jsm, name, request);
+        if (opts.json) await printJson(res);
+        else process.stdout.write(`Purged ${formatCount(res.purged)} messages from stream ${name}\n`);
+      });
+    });
+
+  stream
+    .command("subjects")
+    .argument("<name>", "stream name")
+    .argument("[filter]", "only subjects matching this (e.g. 'suricata.*'); default all")
+    .description("messages per subject, most first: a quick event-type census")
+    .option("--json", "print [{subject, messages}] as JSON")
+    .action(async (name: string, filter: string | undefined, opts: { json?: boolean }, cmd: Command) => {
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { subjectCounts } = await import("../nats/streams.js");
+      const { renderSubjectCounts } = await import("../render/stream.js");
+      const { terminalWidth } = await import("../render/table.js");
+      const counts = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => subjectCounts(jsm, name, filter));
+      if (opts.json) {
+        const { toSafeJson } = await import("../eve/sanitize.js");
+        process.stdout.write(toSafeJson(counts) + "\n");
+      } else process.stdout.write(renderSubjectCounts(counts, terminalWidth()));
+    });
+
+  stream
+    .command("get")
+    .argument("<name>", "stream name")
+    .argument("[seq]", "sequence of the message")
+    .description("one stored message: a header line (time, subject, sequence) and the formatted event")
+    .option("--last-for <subject>", "the last message stored on this subject instead of a sequence")
+    .option("--raw", "the payload exactly as stored")
+    .option("--json", "one JSON line: seq, subject, time, headers and the event")
+    .option("--color <when>", "auto, always or never", "auto")
+    .option("--utc", "event times in UTC")
+    .action(async (name: string, seqText: string | undefined, opts: OutputOpts & { lastFor?: string }, cmd: Command) => {
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { getStreamMessage, checkSubject } = await import("../nats/streams.js");
+      const { parseCount } = await import("../render/units.js");
+      const { renderMessage } = await import("../render/message.js");
+      if ((seqText === undefined) === (opts.lastFor === undefined)) {
+        throw new UsageError("stream get: give a sequence (stream get NAME 42) or --last-for SUBJECT, one of the two");
+      }
+      const seq = seqText !== undefined ? parseCount(seqText, "SEQ") : undefined;
+      if (seq !== undefined && seq < 1) throw new UsageError(`invalid SEQ '${seqText}': sequences start at 1`);
+      const query = seq !== undefined ? { seq } : { lastFor: checkSubject(opts.lastFor!, "--last-for") };
+      const out = await outputOptions(opts);
+      const msg = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => getStreamMessage(jsm, name, query));
+      write(renderMessage(msg, out.mode, { ...out, header: true, extra: { stream: name } }));
+    });
+
+  stream
+    .command("view")
+    .argument("<name>", "stream name")
+    .description("print stored messages from a point to the end of the stream (works on a pipe)")
+    .option("--since <when>", "from this long ago (1h, 7d) or this time (RFC 3339)")
+    .option("--seq <n>", "from this sequence")
+    .option("--last <n>", "the last N (matching) messages")
+    .option("--subject <subject>", "only this subject, repeatable (several need nats-server 2.10)", collectList)
+    .option("--count <n>", "stop after N messages")
+    .option("--raw", "payloads exactly as stored, one a line")
+    .option("--json", "one JSON line per message")
+    .option("--color <when>", "auto, always or never", "auto")
+    .option("--utc", "event times in UTC")
+    .addHelpText("after", "\nWithout --since/--seq/--last it starts at the first message. It stops at the end of the stream; use `tail` to follow.\n")
+    .action(
+      async (
+        name: string,
+        opts: OutputOpts & { since?: string; seq?: string; last?: string; subject?: string[]; count?: string },
+        cmd: Command,
+      ) => {
+        const streams = await import("../nats/streams.js");
+        const { parseCount } = await import("../render/units.js");
+        const { renderMessage, eventLine } = await import("../render/message.js");
+        streams.checkStreamName(name);
+        const starts = [opts.since, opts.seq, opts.last].filter((v) => v !== undefined);
+        if (starts.length > 1) throw new UsageError("--since, --seq and --last do not go together: choose where to start once");
+        const start: import("../nats/streams.js").ReplayStart =
+          opts.since !== undefined
+            ? { kind: "time", time: streams.parseStartTime(opts.since, "--since") }
+            : opts.seq !== undefined
+              ? { kind: "seq", seq: Math.max(1, parseCount(opts.seq, "--seq")) }
+              : opts.last !== undefined
+                ? { kind: "last", n: parseCount(opts.last, "--last") }
+                : { kind: "all" };
+        const subjects = (opts.subject ?? []).map((s) => streams.checkSubject(s, "--subject"));
+        const count = opts.count !== undefined ? parseCount(opts.count, "--count") : undefined;
+        const out = await outputOptions(opts);
+        const { withJetStreamManager } = await import("../nats/admin.js");
+        await withJetStreamManager(connectionFlagsOf(cmd), async ({ nc, jsm }) => {
+          const info = await streams.streamInfo(jsm, name);
+          const seqWidth = String(info.state.last_seq).length;
+          const result = await streams.replayStream(nc, jsm, name, { start, subjects, count }, async (m) => {
+            if (out.mode === "event") {
+              const width = out.width === undefined ? undefined : Math.max(20, out.width - seqWidth - 1);
+              process.stdout.write(`${String(m.seq).padStart(seqWidth)} ${eventLine(m, { ...out, width })}\n`);
+            } else {
+              write(renderMessage(m, out.mode, { ...out, header: false, extra: { stream: name } }));
+            }
+            // Keep memory flat on a slow pipe: wait for the reader when the buffer is full.
+            if (process.stdout.writableNeedDrain) await new Promise((r) => process.stdout.once("drain", r));
+          });
+          if (result.endedBy === "idle") {
+            process.stderr.write(`nsm4home: stopped after ${result.delivered} messages: no more arrived although the server had said more were pending\n`);
+          }
+        });
+        await flushStdout();
+      },
+    );
 }

@@ -1,0 +1,576 @@
+// JetStream stream administration: flags -> StreamConfig, idempotent add, edit with a diff, info/list/rm/purge,
+// per-subject counts, single messages, and replaying a range of messages (`stream view`).
+import { readFileSync } from "node:fs";
+import type { NatsConnection } from "@nats-io/nats-core";
+import type { JetStreamManager, PurgeOpts, PurgeResponse, StoredMsg, StreamConfig, StreamInfo } from "@nats-io/jetstream";
+import { RuntimeError, UsageError } from "../errors.js";
+import { parseCount, parseDuration, parseSize, formatBytes, formatCount, formatDuration } from "../render/units.js";
+import { diffConfig, shellQuote, type ConfigChange } from "./config-diff.js";
+import { describeJetStreamError, requireServerVersion } from "./jetstream.js";
+import { DEFAULT_STREAM_NAME, nsmStreamConfig } from "./stream-defaults.js";
+import type { PromptField } from "../prompt/fields.js";
+
+/** The stream flags as commander hands them over: text, parsed here so errors name the flag. */
+export interface StreamFlags {
+  subjects?: string[];
+  storage?: string;
+  retention?: string;
+  discard?: string;
+  maxAge?: string;
+  maxBytes?: string;
+  maxMsgs?: string;
+  maxMsgsPerSubject?: string;
+  maxMsgSize?: string;
+  dupeWindow?: string;
+  replicas?: string;
+  description?: string;
+  allowDirect?: boolean;
+  denyDelete?: boolean;
+  denyPurge?: boolean;
+}
+
+export type WantedStreamConfig = Partial<StreamConfig> & { name: string };
+
+const NS_PER_MS = 1_000_000;
+
+function oneOf<T extends string>(text: string, flag: string, table: Record<string, T>, accepted: string): T {
+  const value = table[text.trim().toLowerCase()];
+  if (value === undefined) throw new UsageError(`invalid ${flag} '${text}': use ${accepted}`);
+  return value;
+}
+
+export const parseStorage = (text: string) =>
+  oneOf(text, "--storage", { file: "file", f: "file", memory: "memory", m: "memory" } as const, "file or memory");
+
+export const parseRetention = (text: string) =>
+  oneOf(
+    text,
+    "--retention",
+    { limits: "limits", interest: "interest", work: "workqueue", workq: "workqueue", workqueue: "workqueue" } as const,
+    "limits, interest or work",
+  );
+
+export const parseDiscard = (text: string) => oneOf(text, "--discard", { old: "old", new: "new" } as const, "old or new");
+
+function isUnlimited(text: string): boolean {
+  const t = text.trim().toLowerCase();
+  return t === "unlimited" || t === "-1" || t === "0" || t === "none";
+}
+
+/** Limits where 0 means "no limit" in the API (max_age): "unlimited", -1 or 0, else a duration. */
+export function parseLimitDurationNs(text: string, flag: string): number {
+  if (isUnlimited(text)) return 0;
+  return Math.round(parseDuration(text, flag) * NS_PER_MS);
+}
+
+/** A duration that must be positive (duplicate window, ack wait), in nanoseconds. */
+export function parsePositiveDurationNs(text: string, flag: string): number {
+  const ms = parseDuration(text, flag);
+  if (ms <= 0) throw new UsageError(`invalid ${flag} '${text}': use a duration above zero, e.g. 2m`);
+  return Math.round(ms * NS_PER_MS);
+}
+
+export function parseReplicas(text: string): number {
+  const n = parseCount(text, "--replicas");
+  if (n < 1 || n > 5) throw new UsageError(`invalid --replicas '${text}': use 1 to 5 (and no more than the servers in the cluster)`);
+  return n;
+}
+
+/** NATS subjects: dot-separated tokens, no spaces, wildcards `*` and a final `>`. */
+export function checkSubject(subject: string, flag: string): string {
+  const tokens = subject.split(".");
+  const bad =
+    subject === "" ||
+    /\s/.test(subject) ||
+    tokens.some((t, i) => t === "" || (t.includes(">") && (t !== ">" || i !== tokens.length - 1)) || (t.includes("*") && t !== "*"));
+  if (bad) throw new UsageError(`invalid ${flag} '${subject}': use a NATS subject such as suricata.> or suricata.dns`);
+  return subject;
+}
+
+export function checkStreamName(name: string): string {
+  if (name === "" || /[\s.*>/\\]/.test(name) || name.length > 255) {
+    throw new UsageError(`invalid stream name '${name}': use letters, digits, - and _ (no spaces, dots, *, > or slashes)`);
+  }
+  return name;
+}
+
+/** Overlays the flags that were given on `base`; fields not given keep the base's value. */
+export function applyStreamFlags<T extends Partial<StreamConfig>>(base: T, flags: StreamFlags): T {
+  const cfg: Partial<StreamConfig> = { ...base };
+  if (flags.subjects !== undefined) {
+    if (flags.subjects.length === 0) throw new UsageError("invalid --subjects: give at least one subject, e.g. --subjects 'suricata.>'");
+    cfg.subjects = flags.subjects.map((s) => checkSubject(s, "--subjects"));
+  }
+  if (flags.storage !== undefined) cfg.storage = parseStorage(flags.storage);
+  if (flags.retention !== undefined) cfg.retention = parseRetention(flags.retention);
+  if (flags.discard !== undefined) cfg.discard = parseDiscard(flags.discard);
+  if (flags.maxAge !== undefined) cfg.max_age = parseLimitDurationNs(flags.maxAge, "--max-age");
+  if (flags.maxBytes !== undefined) cfg.max_bytes = parseSize(flags.maxBytes, "--max-bytes");
+  if (flags.maxMsgs !== undefined) cfg.max_msgs = parseCount(flags.maxMsgs, "--max-msgs", true);
+  if (flags.maxMsgsPerSubject !== undefined) cfg.max_msgs_per_subject = parseCount(flags.maxMsgsPerSubject, "--max-msgs-per-subject", true);
+  if (flags.maxMsgSize !== undefined) cfg.max_msg_size = parseSize(flags.maxMsgSize, "--max-msg-size");
+  if (flags.dupeWindow !== undefined) cfg.duplicate_window = parsePositiveDurationNs(flags.dupeWindow, "--dupe-window");
+  if (flags.replicas !== undefined) cfg.num_replicas = parseReplicas(flags.replicas);
+  if (flags.description !== undefined) cfg.description = flags.description;
+  if (flags.allowDirect !== undefined) cfg.allow_direct = flags.allowDirect;
+  if (flags.denyDelete !== undefined) cfg.deny_delete = flags.denyDelete;
+  if (flags.denyPurge !== undefined) cfg.deny_purge = flags.denyPurge;
+  return cfg as T;
+}
+
+/** The questions `stream add` asks on a terminal; defaults are the NSM pipeline's (src/nats/stream-defaults.ts). */
+export function streamPromptFields(): PromptField[] {
+  const d = nsmStreamConfig();
+  const unlimited = (n: number) => (n < 0 || n === 0 ? "unlimited" : String(n));
+  return [
+    { key: "subjects", flag: "--subjects", label: "Subjects", hint: "comma separated", defaultText: d.subjects.join(","), list: true, check: (t) => t.split(/[\s,]+/).filter(Boolean).forEach((s) => checkSubject(s, "--subjects")) },
+    { key: "storage", flag: "--storage", label: "Storage", hint: "file|memory", defaultText: d.storage, check: parseStorage },
+    { key: "retention", flag: "--retention", label: "Retention", hint: "limits|interest|work", defaultText: d.retention, check: parseRetention },
+    { key: "discard", flag: "--discard", label: "Discard policy", hint: "old|new", defaultText: d.discard, check: parseDiscard },
+    { key: "maxAge", flag: "--max-age", label: "Maximum age", hint: "e.g. 7d, 90d, unlimited", defaultText: unlimited(d.max_age), check: (t) => parseLimitDurationNs(t, "--max-age") },
+    { key: "maxBytes", flag: "--max-bytes", label: "Maximum bytes", hint: "e.g. 10GiB, unlimited", defaultText: unlimited(d.max_bytes), check: (t) => parseSize(t, "--max-bytes") },
+    { key: "maxMsgs", flag: "--max-msgs", label: "Maximum messages", hint: "e.g. 1000000, unlimited", defaultText: unlimited(d.max_msgs), check: (t) => parseCount(t, "--max-msgs", true) },
+    { key: "maxMsgsPerSubject", flag: "--max-msgs-per-subject", label: "Maximum messages per subject", defaultText: unlimited(d.max_msgs_per_subject), check: (t) => parseCount(t, "--max-msgs-per-subject", true) },
+    { key: "maxMsgSize", flag: "--max-msg-size", label: "Maximum message size", hint: "e.g. 1MiB, unlimited", defaultText: unlimited(d.max_msg_size), check: (t) => parseSize(t, "--max-msg-size") },
+    { key: "dupeWindow", flag: "--dupe-window", label: "Duplicate window", hint: "e.g. 2m", defaultText: durationFlagText(d.duplicate_window), check: (t) => parsePositiveDurationNs(t, "--dupe-window") },
+    { key: "replicas", flag: "--replicas", label: "Replicas", hint: "1-5", defaultText: String(d.num_replicas), check: parseReplicas },
+  ];
+}
+
+/** Reads a JSON stream configuration as the API takes it, or a `stream info --json` document (its `config`). */
+export function readConfigFile(path: string, flag = "--config"): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read ${flag} file ${path} (${(err as NodeJS.ErrnoException).code ?? "unreadable"})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`invalid ${flag} file ${path}: not JSON (${(err as Error).message})`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new UsageError(`invalid ${flag} file ${path}: expected a JSON object with the configuration`);
+  }
+  const obj = value as Record<string, unknown>;
+  const inner = obj.config;
+  return typeof inner === "object" && inner !== null && !Array.isArray(inner) ? { ...(inner as Record<string, unknown>) } : { ...obj };
+}
+
+/** Stream settings that nats-server 2.9 does not have: refuse them by name rather than create something else. */
+export function requireStreamFeatures(nc: NatsConnection, cfg: Partial<StreamConfig>): void {
+  const needs210: Array<[keyof StreamConfig, string]> = [
+    ["metadata", "stream metadata"],
+    ["subject_transform", "stream subject transforms"],
+    ["compression", "stream compression"],
+    ["first_seq", "a stream first sequence"],
+    ["consumer_limits", "stream consumer limits"],
+  ];
+  for (const [key, feature] of needs210) {
+    const v = cfg[key];
+    if (v === undefined || v === null || (typeof v === "object" && Object.keys(v).length === 0) || v === 0 || v === "none") continue;
+    requireServerVersion(nc, "2.10.0", `${feature} (${key})`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Values shown to people and flags that reproduce them.
+
+/** A duration in nanoseconds as a flag value that parses back exactly (1d2h, 90s, 1500ms). */
+export function durationFlagText(ns: number): string {
+  const ms = ns / NS_PER_MS;
+  if (ms % 1000 === 0) return formatDuration(ms);
+  return `${ms}ms`;
+}
+
+/** A byte count as a flag value that parses back exactly (10GiB, 512MiB, 1000). */
+export function sizeFlagText(bytes: number): string {
+  if (bytes < 0) return "unlimited";
+  for (const [unit, size] of [["TiB", 1024 ** 4], ["GiB", 1024 ** 3], ["MiB", 1024 ** 2], ["KiB", 1024]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
+}
+
+const DURATION_FIELDS = new Set(["max_age", "duplicate_window"]);
+const SIZE_FIELDS = new Set(["max_bytes", "max_msg_size"]);
+const COUNT_FIELDS = new Set(["max_msgs", "max_msgs_per_subject", "max_consumers"]);
+
+/** A stream config value in human units, as `stream info` and diffs show it. */
+export function showStreamValue(field: string, value: unknown): string {
+  if (value === undefined || value === null) return "(unset)";
+  if (typeof value === "number") {
+    if (DURATION_FIELDS.has(field)) return value <= 0 ? "unlimited" : formatDuration(value / NS_PER_MS);
+    if (SIZE_FIELDS.has(field)) return value < 0 ? "unlimited" : formatBytes(value);
+    if (COUNT_FIELDS.has(field)) return value < 0 ? "unlimited" : formatCount(value);
+    return String(value);
+  }
+  if (Array.isArray(value)) return value.join(", ");
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+const BOOLEAN_FLAGS: Record<string, string> = { allow_direct: "allow-direct", deny_delete: "deny-delete", deny_purge: "deny-purge" };
+
+/** The `stream edit` flags that apply `changes`; fields no flag can set are returned apart. */
+export function streamEditFlags(changes: ConfigChange[]): { flags: string[]; unsettable: string[] } {
+  const flags: string[] = [];
+  const unsettable: string[] = [];
+  for (const { field, to } of changes) {
+    switch (field) {
+      case "subjects":
+        flags.push("--subjects", shellQuote((to as string[]).join(",")));
+        break;
+      case "retention":
+        flags.push("--retention", to === "workqueue" ? "work" : String(to));
+        break;
+      case "discard":
+        flags.push("--discard", String(to));
+        break;
+      case "max_age":
+        flags.push("--max-age", (to as number) <= 0 ? "unlimited" : durationFlagText(to as number));
+        break;
+      case "duplicate_window":
+        flags.push("--dupe-window", durationFlagText(to as number));
+        break;
+      case "max_bytes":
+        flags.push("--max-bytes", sizeFlagText(to as number));
+        break;
+      case "max_msg_size":
+        flags.push("--max-msg-size", sizeFlagText(to as number));
+        break;
+      case "max_msgs":
+        flags.push("--max-msgs", (to as number) < 0 ? "unlimited" : String(to));
+        break;
+      case "max_msgs_per_subject":
+        flags.push("--max-msgs-per-subject", (to as number) < 0 ? "unlimited" : String(to));
+        break;
+      case "num_replicas":
+        flags.push("--replicas", String(to));
+        break;
+      case "description":
+        flags.push("--description", shellQuote(String(to ?? "")));
+        break;
+      default:
+        if (field in BOOLEAN_FLAGS) flags.push(to ? `--${BOOLEAN_FLAGS[field]}` : `--no-${BOOLEAN_FLAGS[field]}`);
+        else unsettable.push(field);
+    }
+  }
+  return { flags, unsettable };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Talking to JetStream.
+
+function apiErrCode(err: unknown): number | undefined {
+  const e = err as { apiError?: () => { err_code?: number } };
+  return typeof e?.apiError === "function" ? e.apiError().err_code : undefined;
+}
+
+export const ERR_STREAM_NOT_FOUND = 10059;
+
+export function isStreamNotFound(err: unknown): boolean {
+  return (err as Error)?.name === "StreamNotFoundError" || apiErrCode(err) === ERR_STREAM_NOT_FOUND;
+}
+
+/** Stream info, or a one-line "stream 'x' not found" (err_code 10059) naming how to list the streams. */
+export async function streamInfo(jsm: JetStreamManager, name: string, opts?: { subjects_filter?: string }): Promise<StreamInfo> {
+  checkStreamName(name);
+  try {
+    return await jsm.streams.info(name, opts);
+  } catch (err) {
+    if (isStreamNotFound(err)) throw new RuntimeError(`stream '${name}' not found (err_code ${ERR_STREAM_NOT_FOUND}); 'nsm4home stream ls' lists the streams`);
+    throw describeJetStreamError(err, `stream info ${name}`);
+  }
+}
+
+export async function findStream(jsm: JetStreamManager, name: string): Promise<StreamInfo | undefined> {
+  checkStreamName(name);
+  try {
+    return await jsm.streams.info(name);
+  } catch (err) {
+    if (isStreamNotFound(err)) return undefined;
+    throw describeJetStreamError(err, `stream info ${name}`);
+  }
+}
+
+export type AddStreamOutcome =
+  | { kind: "created"; info: StreamInfo }
+  | { kind: "same"; info: StreamInfo }
+  | { kind: "different"; info: StreamInfo; changes: ConfigChange[] };
+
+/** Creates the stream, or says whether an existing one already has the wanted configuration. */
+export async function addStream(jsm: JetStreamManager, wanted: WantedStreamConfig): Promise<AddStreamOutcome> {
+  checkStreamName(wanted.name);
+  const existing = await findStream(jsm, wanted.name);
+  if (existing) {
+    const changes = diffConfig(existing.config, wanted, ["name"]);
+    return changes.length === 0 ? { kind: "same", info: existing } : { kind: "different", info: existing, changes };
+  }
+  try {
+    return { kind: "created", info: await jsm.streams.add(wanted) };
+  } catch (err) {
+    throw describeJetStreamError(err, `stream add ${wanted.name}`);
+  }
+}
+
+/** The command that would turn the existing stream into the wanted one. */
+export function streamEditCommand(name: string, changes: ConfigChange[], configFile?: string): string {
+  const { flags, unsettable } = streamEditFlags(changes.filter((c) => c.field !== "storage"));
+  const parts = ["nsm4home", "stream", "edit", shellQuote(name)];
+  if (configFile !== undefined && unsettable.length > 0) parts.push("--config", shellQuote(configFile));
+  return [...parts, ...flags].join(" ");
+}
+
+export async function updateStream(jsm: JetStreamManager, name: string, config: Partial<StreamConfig>): Promise<StreamInfo> {
+  try {
+    return await jsm.streams.update(name, config);
+  } catch (err) {
+    throw describeJetStreamError(err, `stream edit ${name}`);
+  }
+}
+
+export async function listStreams(jsm: JetStreamManager, subject?: string): Promise<StreamInfo[]> {
+  const out: StreamInfo[] = [];
+  try {
+    for await (const si of jsm.streams.list(subject)) out.push(si);
+  } catch (err) {
+    throw describeJetStreamError(err, "stream ls");
+  }
+  return out.sort((a, b) => (a.config.name < b.config.name ? -1 : a.config.name > b.config.name ? 1 : 0));
+}
+
+export async function deleteStream(jsm: JetStreamManager, name: string): Promise<void> {
+  await streamInfo(jsm, name);
+  try {
+    await jsm.streams.delete(name);
+  } catch (err) {
+    throw describeJetStreamError(err, `stream rm ${name}`);
+  }
+}
+
+export interface PurgeFlags {
+  subject?: string;
+  seq?: string;
+  keep?: string;
+}
+
+/** The purge request for the flags: everything, one subject, below a sequence, or all but the last N. */
+export function purgeOptions(flags: PurgeFlags): PurgeOpts | undefined {
+  if (flags.seq !== undefined && flags.keep !== undefined) throw new UsageError("--seq and --keep do not go together: purge below a sequence, or keep the last N");
+  const filter = flags.subject === undefined ? undefined : checkSubject(flags.subject, "--subject");
+  if (flags.seq !== undefined) {
+    const seq = parseCount(flags.seq, "--seq");
+    if (seq < 1) throw new UsageError(`invalid --seq '${flags.seq}': use a sequence of 1 or more`);
+    return filter === undefined ? { seq } : { seq, filter };
+  }
+  if (flags.keep !== undefined) {
+    const keep = parseCount(flags.keep, "--keep");
+    return filter === undefined ? { keep } : { keep, filter };
+  }
+  return filter === undefined ? undefined : { filter };
+}
+
+export async function purgeStream(jsm: JetStreamManager, name: string, opts: PurgeOpts | undefined): Promise<PurgeResponse> {
+  await streamInfo(jsm, name);
+  try {
+    return await jsm.streams.purge(name, opts);
+  } catch (err) {
+    throw describeJetStreamError(err, `stream purge ${name}`);
+  }
+}
+
+export interface SubjectCount {
+  subject: string;
+  messages: number;
+}
+
+/** Messages per subject (most first), from the stream's own index: no message is read. */
+export async function subjectCounts(jsm: JetStreamManager, name: string, filter = ">"): Promise<SubjectCount[]> {
+  checkSubject(filter, "FILTER");
+  const info = await streamInfo(jsm, name, { subjects_filter: filter });
+  return Object.entries(info.state.subjects ?? {})
+    .map(([subject, messages]) => ({ subject, messages }))
+    .sort((a, b) => b.messages - a.messages || (a.subject < b.subject ? -1 : 1));
+}
+
+export type MessageQuery = { seq: number } | { lastFor: string };
+
+export async function getStreamMessage(jsm: JetStreamManager, name: string, query: MessageQuery): Promise<StoredMsg> {
+  checkStreamName(name);
+  let msg: StoredMsg | null;
+  try {
+    msg = await jsm.streams.getMessage(name, "seq" in query ? { seq: query.seq } : { last_by_subj: query.lastFor });
+  } catch (err) {
+    if (isStreamNotFound(err)) throw new RuntimeError(`stream '${name}' not found (err_code ${ERR_STREAM_NOT_FOUND}); 'nsm4home stream ls' lists the streams`);
+    throw describeJetStreamError(err, `stream get ${name}`);
+  }
+  if (msg === null) {
+    throw new RuntimeError(
+      "seq" in query
+        ? `no message with sequence ${query.seq} in stream '${name}' (err_code 10037): it was never written, deleted or aged out`
+        : `no message on subject '${query.lastFor}' in stream '${name}' (err_code 10037)`,
+    );
+  }
+  return msg;
+}
+
+export const DEFAULT_STREAM = DEFAULT_STREAM_NAME;
+
+// ---------------------------------------------------------------------------------------------------------
+// `stream view`: replay a range with an ordered consumer, ending at the end of the stream (not following it).
+
+export type ReplayStart = { kind: "all" } | { kind: "seq"; seq: number } | { kind: "time"; time: Date } | { kind: "last"; n: number };
+
+/** "1h", "90m", "7d" (that long ago) or an RFC 3339 time ("2024-05-01T12:00:00Z", "2024-05-01"). */
+export function parseStartTime(text: string, flag: string, now = Date.now()): Date {
+  const trimmed = text.trim();
+  if (/^\d{4}-\d{2}-\d{2}/.test(trimmed)) {
+    const ms = Date.parse(trimmed);
+    if (Number.isNaN(ms)) throw new UsageError(`invalid ${flag} '${text}': use a duration (1h, 7d) or an RFC 3339 time (2024-05-01T12:00:00Z)`);
+    return new Date(ms);
+  }
+  let ms: number;
+  try {
+    ms = parseDuration(trimmed, flag);
+  } catch {
+    throw new UsageError(`invalid ${flag} '${text}': use a duration (1h, 7d) or an RFC 3339 time (2024-05-01T12:00:00Z)`);
+  }
+  return new Date(now - ms);
+}
+
+/** Filter subjects as a consumer takes them: one as filter_subject, several (2.10+) as filter_subjects. */
+export function filterFields(subjects: readonly string[]): { filter_subject?: string; filter_subjects?: string[] } {
+  if (subjects.length === 0) return {};
+  if (subjects.length === 1) return { filter_subject: subjects[0]! };
+  return { filter_subjects: [...subjects] };
+}
+
+/** Messages matching the filter at or after `seq`, asked of the server with a throwaway consumer. */
+async function pendingFrom(jsm: JetStreamManager, stream: string, seq: number, subjects: readonly string[]): Promise<number> {
+  const ci = await jsm.consumers.add(stream, {
+    deliver_policy: "by_start_sequence",
+    opt_start_seq: seq,
+    ack_policy: "none",
+    inactive_threshold: 10_000 * NS_PER_MS,
+    mem_storage: true,
+    num_replicas: 1,
+    ...filterFields(subjects),
+  });
+  jsm.consumers.delete(stream, ci.name).catch(() => undefined);
+  return ci.num_pending;
+}
+
+/**
+ * The first sequence from which `n` matching messages remain: the arithmetic guess when it is exact (no filter,
+ * no deleted messages), else a binary search over the sequence range, about log2(range) server round trips.
+ */
+export async function startOfLast(jsm: JetStreamManager, info: StreamInfo, n: number, subjects: readonly string[]): Promise<number> {
+  const first = Math.max(1, info.state.first_seq);
+  const last = info.state.last_seq;
+  if (n <= 0 || last < first) return last + 1;
+  const guess = Math.max(first, last - n + 1);
+  // The whole range holds no more than n sequences, so no more than n matching messages.
+  if (guess === first) return first;
+  const stream = info.config.name;
+  if (subjects.length === 0 && (await pendingFrom(jsm, stream, guess, subjects)) === n) return guess;
+  if ((await pendingFrom(jsm, stream, first, subjects)) <= n) return first;
+  // Largest s with pending(s) >= n; pending never grows as s grows.
+  let lo = first;
+  let hi = last;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi + 1) / 2);
+    if ((await pendingFrom(jsm, stream, mid, subjects)) >= n) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+export interface ReplayOptions {
+  start: ReplayStart;
+  subjects: readonly string[];
+  /** Stop after this many messages. */
+  count?: number;
+  /** Give up waiting when no message arrives for this long although some were pending (deleted meanwhile). */
+  idleMs?: number;
+}
+
+export interface ReplayResult {
+  delivered: number;
+  endedBy: "end" | "count" | "idle" | "empty";
+}
+
+/** Replays the chosen range of the stream in order to `onMessage`, then stops at the end of the stream. */
+export async function replayStream(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  name: string,
+  opts: ReplayOptions,
+  onMessage: (m: import("@nats-io/jetstream").JsMsg) => void | Promise<void>,
+): Promise<ReplayResult> {
+  if (opts.subjects.length > 1) requireServerVersion(nc, "2.10.0", "several --subject filters");
+  const info = await streamInfo(jsm, name);
+  const ordered: Partial<import("@nats-io/jetstream").OrderedConsumerOptions> = {};
+  if (opts.subjects.length === 1) ordered.filter_subjects = opts.subjects[0]!;
+  else if (opts.subjects.length > 1) ordered.filter_subjects = [...opts.subjects];
+  switch (opts.start.kind) {
+    case "all":
+      ordered.deliver_policy = "all";
+      break;
+    case "seq":
+      ordered.opt_start_seq = opts.start.seq;
+      break;
+    case "time":
+      ordered.opt_start_time = opts.start.time.toISOString();
+      break;
+    case "last": {
+      if (info.state.messages === 0) return { delivered: 0, endedBy: "empty" };
+      ordered.opt_start_seq = await startOfLast(jsm, info, opts.start.n, opts.subjects);
+      break;
+    }
+  }
+  if (ordered.opt_start_seq !== undefined && ordered.opt_start_seq > info.state.last_seq) return { delivered: 0, endedBy: "empty" };
+  let consumer;
+  try {
+    consumer = await jsm.jetstream().consumers.get(name, ordered);
+  } catch (err) {
+    throw describeJetStreamError(err, `stream view ${name}`);
+  }
+  let delivered = 0;
+  const limit = opts.count;
+  try {
+    const pending = (await consumer.info(true)).num_pending;
+    if (pending === 0 || limit === 0) return { delivered: 0, endedBy: "empty" };
+    const batch = Math.min(256, limit ?? 256);
+    const messages = await consumer.consume({ max_messages: batch, expires: 5000 });
+    let lastSeen = Date.now();
+    let endedBy: ReplayResult["endedBy"] = "end";
+    const idleMs = opts.idleMs ?? 10_000;
+    const watchdog = setInterval(() => {
+      if (Date.now() - lastSeen > idleMs) {
+        endedBy = "idle";
+        void messages.close();
+      }
+    }, Math.min(1000, idleMs));
+    try {
+      for await (const m of messages) {
+        lastSeen = Date.now();
+        await onMessage(m);
+        delivered++;
+        if (limit !== undefined && delivered >= limit) {
+          endedBy = "count";
+          break;
+        }
+        if (m.info.pending === 0) break;
+      }
+    } finally {
+      clearInterval(watchdog);
+      await messages.close().catch(() => undefined);
+    }
+    return { delivered, endedBy };
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
+}

@@ -1,0 +1,137 @@
+// Human output for streams, after natscli's `stream info` / `stream ls`: sections of right-aligned labels,
+// bytes in KiB/MiB/GiB, counts with thousands separators, durations as 1d2h3m, -1 (or 0 for ages) as unlimited.
+import type { ClusterInfo, StreamInfo } from "@nats-io/jetstream";
+import { sanitizeText } from "../eve/sanitize.js";
+import { renderSections, type KvRow, type KvSection } from "./kv.js";
+import { renderTable } from "./table.js";
+import { formatAgo, formatLocalTime, formatTimeAndAgo, isZeroTime } from "./time.js";
+import { formatBytes, formatCount, formatDuration } from "./units.js";
+
+const capital = (s: string | undefined) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+const yesNo = (b: boolean | undefined) => (b ? "yes" : "no");
+const nanosText = (ns: number | undefined) => (ns === undefined ? undefined : formatDuration(ns / 1e6));
+const unlimitedCount = (n: number | undefined) => (n === undefined ? undefined : n < 0 ? "unlimited" : formatCount(n));
+const unlimitedBytes = (n: number | undefined) => (n === undefined ? undefined : n < 0 ? "unlimited" : formatBytes(n));
+
+const RETENTION_NAMES: Record<string, string> = { limits: "Limits", interest: "Interest", workqueue: "Work Queue" };
+
+/** "n2, current, seen 120ms ago" / "n3, outdated, OFFLINE, not seen, 12 operations behind". */
+export function describeReplica(r: NonNullable<ClusterInfo["replicas"]>[number]): string {
+  const parts = [r.name, r.current ? "current" : "outdated"];
+  if (r.offline) parts.push("OFFLINE");
+  // `active` is nanoseconds since the leader last heard from the peer; MaxInt64 or 0 means never.
+  parts.push(r.active > 0 && r.active < 9e18 ? `seen ${formatDuration(r.active / 1e6)} ago` : "not seen");
+  if (r.lag > 0) parts.push(`${formatCount(r.lag)} operation${r.lag === 1 ? "" : "s"} behind`);
+  return parts.join(", ");
+}
+
+/** Cluster section rows shared by stream and consumer info. */
+export function clusterRows(cluster: ClusterInfo | undefined, now = Date.now()): KvRow[] {
+  if (!cluster || !cluster.name) return [];
+  const leader = cluster.leader
+    ? cluster.leader_since && !isZeroTime(cluster.leader_since)
+      ? `${cluster.leader} (since ${formatAgo(cluster.leader_since, now).replace(/ ago$/, "")})`
+      : cluster.leader
+    : "none (no leader elected: the stream is unavailable until a majority of its replicas is up)";
+  return [["Name", cluster.name], ["Leader", leader], ...(cluster.replicas ?? []).map((r): KvRow => ["Replica", describeReplica(r)])];
+}
+
+function sequenceAt(seq: number, ts: string | undefined, now: number): string {
+  const when = formatTimeAndAgo(ts, now);
+  return when ? `${formatCount(seq)} @ ${when}` : formatCount(seq);
+}
+
+export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
+  const c = info.config;
+  const s = info.state;
+  const configuration: KvRow[] = [
+    ["Description", c.description ? sanitizeText(c.description) : undefined],
+    ["Subjects", c.subjects?.length ? c.subjects.join(", ") : undefined],
+    ["Replicas", c.num_replicas],
+    ["Storage", capital(c.storage)],
+    ["Retention", RETENTION_NAMES[c.retention] ?? c.retention],
+    ["Acknowledgments", yesNo(!c.no_ack)],
+    ["Discard Policy", capital(c.discard) + (c.discard_new_per_subject ? " (per subject)" : "")],
+    ["Duplicate Window", nanosText(c.duplicate_window)],
+    ["Direct Get", yesNo(c.allow_direct)],
+    ["Allows Msg Delete", yesNo(!c.deny_delete)],
+    ["Allows Purge", yesNo(!c.deny_purge)],
+    ["Allows Rollups", yesNo(c.allow_rollup_hdrs)],
+    ["Sealed", c.sealed ? "yes" : undefined],
+    ["Mirror", c.mirror ? c.mirror.name : undefined],
+    ["Sources", c.sources?.length ? c.sources.map((x) => x.name).join(", ") : undefined],
+  ];
+  const limits: KvRow[] = [
+    ["Maximum Messages", unlimitedCount(c.max_msgs)],
+    ["Maximum Per Subject", c.max_msgs_per_subject <= 0 ? "unlimited" : formatCount(c.max_msgs_per_subject)],
+    ["Maximum Bytes", unlimitedBytes(c.max_bytes)],
+    ["Maximum Age", c.max_age <= 0 ? "unlimited" : nanosText(c.max_age)],
+    ["Maximum Message Size", unlimitedBytes(c.max_msg_size)],
+    ["Maximum Consumers", unlimitedCount(c.max_consumers)],
+  ];
+  const state: KvRow[] = [
+    ["Messages", formatCount(s.messages)],
+    ["Bytes", formatBytes(s.bytes)],
+    ["First Sequence", sequenceAt(s.first_seq, s.first_ts, now)],
+    ["Last Sequence", sequenceAt(s.last_seq, s.last_ts, now)],
+    ["Deleted Messages", s.num_deleted ? formatCount(s.num_deleted) : undefined],
+    ["Lost Messages", s.lost?.msgs?.length ? `${formatCount(s.lost.msgs.length)} (${formatBytes(s.lost.bytes)})` : undefined],
+    ["Active Consumers", formatCount(s.consumer_count)],
+    ["Number of Subjects", s.num_subjects !== undefined ? formatCount(s.num_subjects) : undefined],
+  ];
+  const sections: KvSection[] = [
+    { title: "Configuration", rows: configuration },
+    { title: "Limits", rows: limits },
+    { title: "Cluster Information", rows: clusterRows(info.cluster, now) },
+    { title: "State", rows: state },
+  ];
+  const created = isZeroTime(info.created) ? "" : ` created ${formatLocalTime(info.created)}`;
+  return `Information for Stream ${c.name}${created}\n\n` + renderSections(sections);
+}
+
+/** name, subjects, messages, bytes, last message, consumers: one row per stream. */
+export function renderStreamTable(streams: StreamInfo[], width?: number, now = Date.now()): string {
+  if (streams.length === 0) return "No streams defined\n";
+  const rows = streams.map((si) => [
+    si.config.name,
+    (si.config.subjects ?? []).join(", "),
+    formatCount(si.state.messages),
+    formatBytes(si.state.bytes),
+    isZeroTime(si.state.last_ts) || si.state.messages === 0 ? "never" : formatAgo(si.state.last_ts, now),
+    formatCount(si.state.consumer_count),
+  ]);
+  return renderTable(
+    [
+      { header: "Name", shrink: true, minWidth: 12 },
+      { header: "Subjects", shrink: true, minWidth: 10 },
+      { header: "Messages", align: "right" },
+      { header: "Bytes", align: "right" },
+      { header: "Last Message", align: "right" },
+      { header: "Consumers", align: "right" },
+    ],
+    rows,
+    { width },
+  );
+}
+
+/** Subject, messages, share of the listed total: the event-type census of `stream subjects`. */
+export function renderSubjectCounts(counts: Array<{ subject: string; messages: number }>, width?: number): string {
+  if (counts.length === 0) return "No messages on matching subjects\n";
+  const total = counts.reduce((a, c) => a + c.messages, 0);
+  const rows = counts.map((c) => [
+    // Subjects are chosen by whoever publishes: shown escaped like event text.
+    sanitizeText(c.subject),
+    formatCount(c.messages),
+    total > 0 ? `${((c.messages / total) * 100).toFixed(1)}%` : "",
+  ]);
+  rows.push(["total", formatCount(total), ""]);
+  return renderTable(
+    [
+      { header: "Subject", shrink: true, minWidth: 16 },
+      { header: "Messages", align: "right" },
+      { header: "Share", align: "right" },
+    ],
+    rows,
+    { width },
+  );
+}

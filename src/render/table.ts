@@ -1,0 +1,71 @@
+// Plain-text tables for `stream ls`, `consumer ls`, `stream subjects`: a header row, a rule, right-aligned
+// numbers, and a total width that fits the terminal by shrinking the columns marked `shrink` first.
+import { truncateToWidth, visibleWidth } from "../eve/width.js";
+
+export interface TableColumn {
+  header: string;
+  /** Numbers read best right-aligned so their digits line up. */
+  align?: "left" | "right";
+  /** May be cut (with "…") to fit the width; only such columns ever shrink. */
+  shrink?: boolean;
+  /** The narrowest a shrinking column gets before the table just overflows. */
+  minWidth?: number;
+}
+
+export interface TableOptions {
+  /** Total visible columns available; undefined = no limit (a pipe). */
+  width?: number;
+  /** Spaces between columns. */
+  gap?: number;
+}
+
+const DEFAULT_GAP = 2;
+const DEFAULT_MIN_WIDTH = 6;
+
+/** Each column's width: its widest cell, then shrinkable columns cut (widest first) until the table fits. */
+export function columnWidths(columns: TableColumn[], rows: string[][], opts: TableOptions = {}): number[] {
+  const gap = opts.gap ?? DEFAULT_GAP;
+  const widths = columns.map((c, i) => Math.max(visibleWidth(c.header), ...rows.map((r) => visibleWidth(r[i] ?? ""))));
+  if (opts.width === undefined) return widths;
+  const total = () => widths.reduce((a, b) => a + b, 0) + gap * Math.max(0, columns.length - 1);
+  let excess = total() - opts.width;
+  while (excess > 0) {
+    // Take one column at a time from the widest shrinkable column, so long subjects give way before short names.
+    let widest = -1;
+    for (let i = 0; i < columns.length; i++) {
+      const col = columns[i]!;
+      if (!col.shrink) continue;
+      const floor = Math.max(col.minWidth ?? DEFAULT_MIN_WIDTH, visibleWidth(col.header));
+      if (widths[i]! <= floor) continue;
+      if (widest === -1 || widths[i]! > widths[widest]!) widest = i;
+    }
+    if (widest === -1) break;
+    widths[widest]!--;
+    excess--;
+  }
+  return widths;
+}
+
+function pad(text: string, width: number, align: "left" | "right"): string {
+  const cell = visibleWidth(text) > width ? truncateToWidth(text, width) : text;
+  const fill = " ".repeat(Math.max(0, width - visibleWidth(cell)));
+  return align === "right" ? fill + cell : cell + fill;
+}
+
+/** The table as lines joined with "\n" (and a final newline); trailing spaces trimmed. */
+export function renderTable(columns: TableColumn[], rows: string[][], opts: TableOptions = {}): string {
+  const gap = " ".repeat(opts.gap ?? DEFAULT_GAP);
+  const widths = columnWidths(columns, rows, opts);
+  const line = (cells: string[]) =>
+    columns
+      .map((c, i) => pad(cells[i] ?? "", widths[i]!, c.align ?? "left"))
+      .join(gap)
+      .trimEnd();
+  const out = [line(columns.map((c) => c.header)), line(widths.map((w) => "─".repeat(w))), ...rows.map(line)];
+  return out.join("\n") + "\n";
+}
+
+/** The width to fit: the terminal's columns on a TTY, none on a pipe (other programs want whole lines). */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number | undefined {
+  return stream.isTTY && stream.columns ? stream.columns : undefined;
+}
