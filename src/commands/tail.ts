@@ -1,12 +1,347 @@
-// Placeholder registration until the tail command lands; replaced by its real module.
+// `tail [TYPE|SUBJECT ...]`: events as they arrive (core subscription), or replayed from the stream and then
+// followed, shown one line each, as JSON, as projections, or raw. Every payload is decoded once; filter,
+// projection and formatter all work on that one object.
 import type { Command } from "commander";
-import { RuntimeError } from "../errors.js";
+import { RuntimeError, UsageError } from "../errors.js";
+import { parseColorChoice, shouldUseColor } from "../render/color.js";
+import { formatCount, parseCount, parseDuration, parseSize } from "../render/units.js";
+import { connectionFlagsOf } from "./shared.js";
+import type { ReplayStart, SourceMessage } from "../nats/event-source.js";
+
+export const DEFAULT_PREFIX = "suricata";
+
+export interface TailFlags {
+  prefix: string;
+  since?: string;
+  last?: string;
+  seq?: string;
+  all?: boolean;
+  follow: boolean;
+  stream?: string;
+  count?: string;
+  timestamps: string;
+  color: string;
+  width?: string;
+  filter?: string;
+  select?: string;
+  bare?: boolean;
+  json?: boolean;
+  raw?: boolean;
+  buffer: string;
+  batch?: string;
+}
+
+const SUBJECT_TOKEN = /^[^\s.*>]+$|^\*$|^>$/;
+
+/** `dns` → `suricata.dns`; a word with a dot is a full subject; no words → `suricata.>`. */
+export function subjectsFor(words: string[], prefix: string): string[] {
+  if (prefix === "" || /\s/.test(prefix) || prefix.startsWith(".") || prefix.endsWith(".")) {
+    throw new UsageError(`invalid --prefix '${prefix}': give a subject prefix such as 'suricata'`);
+  }
+  if (words.length === 0) return [`${prefix}.>`];
+  return words.map((word) => {
+    const subject = word.includes(".") ? word : `${prefix}.${word}`;
+    const tokens = subject.split(".");
+    const bad = tokens.findIndex((t, i) => !SUBJECT_TOKEN.test(t) || (t === ">" && i !== tokens.length - 1));
+    if (bad !== -1) {
+      throw new UsageError(`invalid subject '${word}': use an event type such as dns, or a subject such as suricata.dns or suricata.>`);
+    }
+    return subject;
+  });
+}
+
+/** "10m" (ago) or an RFC 3339 time → the Date replay starts from. */
+export function parseSince(text: string, now = Date.now()): Date {
+  const trimmed = text.trim();
+  if (/^\d{4}-\d{2}-\d{2}/.test(trimmed)) {
+    const ms = Date.parse(trimmed);
+    if (Number.isNaN(ms)) throw new UsageError(`invalid --since '${text}': use a duration such as 10m or an RFC 3339 time such as 2024-05-01T12:00:00Z`);
+    return new Date(ms);
+  }
+  let ago: number;
+  try {
+    ago = parseDuration(trimmed, "--since");
+  } catch {
+    throw new UsageError(`invalid --since '${text}': use a duration such as 10m or an RFC 3339 time such as 2024-05-01T12:00:00Z`);
+  }
+  return new Date(now - ago);
+}
+
+/** The replay start the flags ask for, or undefined for live; at most one of them. */
+export function replayStartOf(flags: Pick<TailFlags, "since" | "last" | "seq" | "all">): ReplayStart | undefined {
+  const given = (["since", "last", "seq", "all"] as const).filter((k) => flags[k] !== undefined && flags[k] !== false);
+  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} both say where to start: give one of --since, --last, --seq, --all`);
+  if (flags.since !== undefined) return { kind: "time", time: parseSince(flags.since) };
+  if (flags.last !== undefined) return { kind: "last", count: parseCount(flags.last, "--last") };
+  if (flags.seq !== undefined) {
+    const seq = parseCount(flags.seq, "--seq");
+    if (seq < 1) throw new UsageError(`invalid --seq '${flags.seq}': stream sequences start at 1`);
+    return { kind: "seq", seq };
+  }
+  if (flags.all) return { kind: "all" };
+  return undefined;
+}
+
+type OutputMode = "pretty" | "json" | "select" | "raw";
+
+function checkCombinations(flags: TailFlags, start: ReplayStart | undefined): OutputMode {
+  if (flags.raw && (flags.json || flags.select !== undefined)) {
+    throw new UsageError("--raw prints payloads as received: it cannot be combined with --json or --select");
+  }
+  if (flags.bare && flags.select === undefined) throw new UsageError("--bare prints --select results that are strings without quotes: give --select too");
+  if (!flags.follow && start === undefined) throw new UsageError("--no-follow stops at the end of the stream: give --since, --last, --seq or --all too");
+  if (flags.raw) return "raw";
+  if (flags.select !== undefined) return "select";
+  if (flags.json) return "json";
+  return "pretty";
+}
+
+function parseTimestamps(text: string): "local" | "utc" | "none" {
+  if (text === "local" || text === "utc" || text === "none") return text;
+  throw new UsageError(`invalid --timestamps '${text}': use local, utc or none`);
+}
+
+interface TailCounts {
+  received: number;
+  shown: number;
+  filtered: number;
+  invalid: number;
+  dropped: number;
+}
+
+export function formatSummary(c: TailCounts): string {
+  const parts = [`received ${formatCount(c.received)}`, `shown ${formatCount(c.shown)}`, `filtered ${formatCount(c.filtered)}`];
+  if (c.invalid > 0) parts.push(`not events ${formatCount(c.invalid)}`);
+  parts.push(`dropped ${formatCount(c.dropped)}`);
+  return parts.join(", ");
+}
+
+async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise<void> {
+  // Everything that can be wrong with the command line is found before connecting.
+  const subjects = subjectsFor(words, flags.prefix);
+  const start = replayStartOf(flags);
+  const mode = checkCombinations(flags, start);
+  const count = flags.count === undefined ? undefined : parseCount(flags.count, "--count");
+  if (count === 0) throw new UsageError("invalid --count '0': give how many events to show, 1 or more");
+  const timestamps = parseTimestamps(flags.timestamps);
+  const color = shouldUseColor(parseColorChoice(flags.color), process.stdout);
+  const maxBacklog = parseSize(flags.buffer, "--buffer");
+  const batch = flags.batch === undefined ? undefined : parseCount(flags.batch, "--batch");
+  const explicitWidth = flags.width === undefined ? undefined : parseCount(flags.width, "--width");
+  const globalTimeout = (cmd.optsWithGlobals() as { timeout?: string }).timeout;
+  const idleTimeoutMs = globalTimeout === undefined ? undefined : parseDuration(globalTimeout, "--timeout");
+
+  const [{ compileFilter, compileProjection, describeEvaluationErrors }, { decodeEvent }, { formatMessage }, { sanitizeText, toSafeJson }, { StatsRateTracker }] =
+    await Promise.all([
+      import("../filter/index.js"),
+      import("../eve/event.js"),
+      import("../eve/format.js"),
+      import("../eve/sanitize.js"),
+      import("../eve/stats.js"),
+    ]);
+  const filter = flags.filter === undefined ? undefined : compileFilter(flags.filter, "--filter");
+  const projection = flags.select === undefined ? undefined : compileProjection(flags.select, "--select");
+
+  const { resolveConnectionOptions, connectNats } = await import("../nats/connection.js");
+  const { openEventSource } = await import("../nats/event-source.js");
+  const { LineWriter } = await import("../render/line-writer.js");
+
+  const stdout = process.stdout;
+  const tty = stdout.isTTY === true;
+  const formatOptions: import("../eve/format.js").FormatOptions = {
+    color,
+    timestamps,
+    stats: new StatsRateTracker(),
+  };
+  const applyWidth = () => {
+    const width = explicitWidth !== undefined ? explicitWidth : tty ? stdout.columns : undefined;
+    if (width === undefined || width === 0) delete formatOptions.width;
+    else formatOptions.width = width;
+  };
+  applyWidth();
+  const onResize = () => applyWidth();
+  if (tty && explicitWidth === undefined) stdout.on("resize", onResize);
+
+  const say = (line: string) => process.stderr.write(`nsm4home: ${line}\n`);
+  const writer = new LineWriter();
+  const counts: TailCounts = { received: 0, shown: 0, filtered: 0, invalid: 0, dropped: 0 };
+  let invalidNoted = false;
+  let finishing = false;
+  let finish: (outcome: { code: number; error?: Error }) => void = () => undefined;
+
+  const noteInvalid = (subject: string, reason: string) => {
+    counts.invalid++;
+    if (!invalidNoted) {
+      invalidNoted = true;
+      say(`skipping messages that are not JSON events (first on ${sanitizeText(subject)}: ${reason}); the summary counts them`);
+    }
+  };
+  const afterShown = () => {
+    counts.shown++;
+    if (count !== undefined && counts.shown >= count) finish({ code: 0 });
+  };
+  // Raw without a filter never needs the payload decoded: pass the bytes through (escaped on a terminal).
+  const passBytes = mode === "raw" && filter === undefined && !tty;
+
+  const onMessage = (m: SourceMessage): void => {
+    if (finishing) return;
+    counts.received++;
+    if (passBytes) {
+      writer.writeBytesLine(m.data);
+      afterShown();
+      return;
+    }
+    const decoded = decodeEvent(m.data);
+    if (!decoded.ok) {
+      if (mode === "raw" && filter === undefined) {
+        writer.writeLine(sanitizeText(decoded.raw));
+        afterShown();
+      } else if (mode === "pretty" && filter === undefined) {
+        writer.writeLine(formatMessage(decoded, formatOptions));
+        counts.invalid++;
+        afterShown();
+      } else {
+        noteInvalid(m.subject, decoded.reason);
+      }
+      return;
+    }
+    if (filter !== undefined && !filter.matches(decoded.event)) {
+      counts.filtered++;
+      return;
+    }
+    switch (mode) {
+      case "pretty":
+        writer.writeLine(formatMessage(decoded, formatOptions));
+        break;
+      case "json":
+        writer.writeLine(toSafeJson(decoded.event));
+        break;
+      case "select": {
+        const value = projection!.project(decoded.event);
+        writer.writeLine(flags.bare && typeof value === "string" ? sanitizeText(value) : toSafeJson(value));
+        break;
+      }
+      case "raw":
+        if (tty) writer.writeLine(sanitizeText(decoded.raw));
+        else writer.writeBytesLine(m.data);
+        break;
+    }
+    afterShown();
+  };
+
+  const resolved = resolveConnectionOptions(connectionFlagsOf(cmd));
+  const nc = await connectNats(resolved, { name: "nsm4home tail" });
+  let source: import("../nats/event-source.js").EventSource;
+  try {
+    source = await openEventSource(nc, resolved, {
+      subjects,
+      ...(start !== undefined ? { start } : {}),
+      follow: flags.follow,
+      ...(flags.stream !== undefined ? { streamName: flags.stream } : {}),
+      ...(batch !== undefined ? { batch } : {}),
+      onMessage,
+      onDrop: (n) => say(`dropped ${formatCount(n)} messages (slow consumer: output could not keep up)`),
+      onStatus: say,
+      backlog: () => writer.backlog(),
+      maxBacklog,
+    });
+  } catch (err) {
+    await nc.close().catch(() => undefined);
+    throw err;
+  }
+
+  let idleTimer: NodeJS.Timeout | undefined;
+  const onSignal = () => finish({ code: 0 });
+  const outcome = await new Promise<{ code: number; error?: Error }>((resolve) => {
+    finish = (o) => {
+      if (finishing) return;
+      finishing = true;
+      resolve(o);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    source.done.then(
+      () => finish({ code: 0 }),
+      (err: unknown) => finish({ code: 1, error: err instanceof Error ? err : new Error(String(err)) }),
+    );
+    if (idleTimeoutMs !== undefined) {
+      // Checked on a timer rather than reset per message: the hot path stays free of timer work.
+      let seen = -1;
+      let lastChange = Date.now();
+      idleTimer = setInterval(() => {
+        const now = Date.now();
+        if (counts.received !== seen) {
+          seen = counts.received;
+          lastChange = now;
+        } else if (now - lastChange >= idleTimeoutMs) {
+          const reached = count === undefined || counts.shown >= count;
+          finish(
+            reached
+              ? { code: 0 }
+              : { code: 1, error: new RuntimeError(`timeout: received ${formatCount(counts.shown)} of ${formatCount(count!)}`) },
+          );
+        }
+      }, Math.max(10, Math.min(250, idleTimeoutMs / 4)));
+    }
+  });
+  if (idleTimer !== undefined) clearInterval(idleTimer);
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  stdout.off("resize", onResize);
+
+  await source.stop();
+  const sourceCounts = source.counts();
+  counts.dropped = sourceCounts.dropped;
+  counts.received += sourceCounts.dropped;
+  await writer.drain();
+  await nc.close().catch(() => undefined);
+  say(formatSummary(counts));
+  for (const [what, compiled] of [
+    ["the filter", filter],
+    ["the projection", projection],
+  ] as const) {
+    const problem = compiled === undefined ? undefined : describeEvaluationErrors(what, compiled);
+    if (problem !== undefined) say(sanitizeText(problem));
+  }
+  if (outcome.error !== undefined) {
+    if (outcome.error instanceof RuntimeError || outcome.error instanceof UsageError) throw outcome.error;
+    throw new RuntimeError(outcome.error.message.split("\n")[0]!);
+  }
+  process.exitCode = outcome.code;
+}
 
 export function register(program: Command): void {
   program
     .command("tail")
-    .description("(tail: not built yet)")
-    .action(() => {
-      throw new RuntimeError("'tail' is not built yet");
+    .description("show events as they arrive (live), or replay them from the stream and follow")
+    .argument("[subjects...]", "event types (dns tls) or full subjects (suricata.dns); default: every event")
+    .option("--prefix <prefix>", "subject prefix for event types", DEFAULT_PREFIX)
+    .option("--since <when>", "replay from the stream starting this long ago (10m, 2h) or at an RFC 3339 time")
+    .option("--last <n>", "replay the last N messages from the stream")
+    .option("--seq <n>", "replay from this stream sequence")
+    .option("--all", "replay everything the stream holds")
+    .option("--no-follow", "with a replay: stop at the end of the stream instead of following new events")
+    .option("--stream <name>", "stream to replay from (default: the one that stores the subjects)")
+    .option("--count <n>", "stop after showing N events")
+    .option("--timestamps <mode>", "local, utc or none", "local")
+    .option("--color <when>", "auto, always or never", "auto")
+    .option("--width <columns>", "cut lines to this width; 0 = never (default: the terminal's; no cut on a pipe)")
+    .option("--filter <expr>", "JMESPath condition; only matching events are shown, e.g. \"dns.type == 'query'\"")
+    .option("--select <expr>", "JMESPath projection; prints its JSON result per event, e.g. dns.rrname")
+    .option("--bare", "with --select: print string results without JSON quotes (escaped)")
+    .option("--json", "print each event as one line of compact JSON")
+    .option("--raw", "print payloads as received (control characters escaped when stdout is a terminal)")
+    .option("--buffer <size>", "output waiting to be written before live messages are dropped (and counted)", "64MiB")
+    .option("--batch <n>", "messages per pull when replaying (default 2000)")
+    .addHelpText(
+      "after",
+      "\n--timeout (global) also stops tail after that long without a message; with --count not reached it exits 1.\n" +
+        "Messages that are not JSON events are shown as one marked, escaped line; with --json, --select or --filter\n" +
+        "they are skipped, noted once on stderr and counted in the summary printed on exit.\n\n" +
+        "Examples:\n  nsm4home tail dns --filter \"dns.type == 'query'\" --select dns.rrname --bare\n" +
+        "  nsm4home tail tls --since 1h --no-follow --json\n  nsm4home tail --last 100 alert flow\n",
+    )
+    .action(async (words: string[], flags: TailFlags, cmd: Command) => {
+      await runTail(words, flags, cmd);
     });
 }

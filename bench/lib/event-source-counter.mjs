@@ -1,0 +1,21 @@
+// Counts what the project's event source (dist/nats/event-source.js) delivers: replay from the start of the
+// stream without follow, or live. usage: node event-source-counter.mjs <url> <subject,...> <all|live> [batch]
+import { importDist } from "./events.mjs";
+
+const [url, subjects, mode, batch] = process.argv.slice(2);
+const { resolveConnectionOptions, connectNats } = await importDist("nats/connection.js");
+const { openEventSource } = await importDist("nats/event-source.js");
+const resolved = resolveConnectionOptions({ server: url, context: false }, {});
+const nc = await connectNats(resolved, { onStatus: null });
+let received = 0;
+const source = await openEventSource(nc, resolved, {
+  subjects: subjects.split(","),
+  ...(mode === "all" ? { start: { kind: "all" }, follow: false } : {}),
+  ...(batch ? { batch: Number(batch) } : {}),
+  onMessage: () => {
+    received++;
+  },
+});
+await source.done;
+process.stderr.write(`received ${received}\n`);
+await nc.close();

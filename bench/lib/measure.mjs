@@ -1,0 +1,102 @@
+// Runs a command (or a pipeline of commands) as child processes and measures wall time, peak RSS and CPU of each,
+// from /proc (Linux), so every figure in a benchmark comes from the same kind of measurement.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+function readProc(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+    return { rssKb: hwm ? Number(hwm[1]) : 0, cpuMs: ticks * 10 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts `stages` ([{ cmd, args, env? }, ...]) connected stdout→stdin like a shell pipeline; the last stage's
+ * stdout is counted (lines, bytes) and discarded unless keepOutput. Resolves when every stage has exited:
+ * { wallMs, stages: [{ code, signal, stderr, maxRssMb, cpuMs }], stdoutBytes, stdoutLines, stdout? }.
+ * `onStart(startedAt)` lets the caller begin its clock elsewhere (e.g. when publishing starts).
+ */
+export function runPipeline(stages, { keepOutput = false, timeoutMs = 300_000, cwd } = {}) {
+  const started = performance.now();
+  const children = [];
+  for (let i = 0; i < stages.length; i++) {
+    const s = stages[i];
+    const child = spawn(s.cmd, s.args, {
+      cwd,
+      env: { ...process.env, ...(s.env ?? {}) },
+      stdio: [i === 0 ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+    if (i > 0) children[i - 1].stdout.pipe(child.stdin);
+    // A reader that quits early (head) must not crash the bench with EPIPE.
+    child.stdin?.on("error", () => undefined);
+    children.push(child);
+  }
+  const peaks = children.map(() => ({ rssKb: 0, cpuMs: 0 }));
+  const poll = setInterval(() => {
+    children.forEach((c, i) => {
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      const p = readProc(c.pid);
+      if (p) {
+        peaks[i].rssKb = Math.max(peaks[i].rssKb, p.rssKb);
+        peaks[i].cpuMs = Math.max(peaks[i].cpuMs, p.cpuMs);
+      }
+    });
+  }, 25);
+  const last = children[children.length - 1];
+  let stdoutBytes = 0;
+  let stdoutLines = 0;
+  let out = "";
+  last.stdout.on("data", (d) => {
+    stdoutBytes += d.length;
+    for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) stdoutLines++;
+    if (keepOutput) out += d.toString("utf8");
+  });
+  const stderrs = children.map((c) => {
+    const ref = { text: "" };
+    c.stderr.setEncoding("utf8");
+    c.stderr.on("data", (d) => (ref.text = (ref.text + d).slice(-16 * 1024)));
+    return ref;
+  });
+  const timer = setTimeout(() => children.forEach((c) => c.kill("SIGKILL")), timeoutMs);
+  const exits = children.map(
+    (c, i) =>
+      new Promise((resolve) =>
+        c.on("close", (code, signal) => {
+          resolve({ code, signal, endedAt: performance.now(), index: i });
+        }),
+      ),
+  );
+  const exited = Promise.all(exits).then((ends) => {
+    clearInterval(poll);
+    clearTimeout(timer);
+    const endedAt = Math.max(...ends.map((e) => e.endedAt));
+    return {
+      startedAt: started,
+      endedAt,
+      wallMs: endedAt - started,
+      stdoutBytes,
+      stdoutLines,
+      ...(keepOutput ? { stdout: out } : {}),
+      stages: ends.map((e, i) => ({
+        code: e.code,
+        signal: e.signal,
+        stderr: stderrs[i].text,
+        maxRssMb: peaks[i].rssKb / 1024,
+        cpuMs: peaks[i].cpuMs,
+      })),
+    };
+  });
+  return { children, pids: children.map((c) => c.pid), exited, stop: (sig = "SIGINT") => children[0].kill(sig) };
+}
+
+/** One stage running a Node script of this project with arguments. */
+export function nodeStage(script, args, env) {
+  return { cmd: process.execPath, args: [script, ...args], ...(env ? { env } : {}) };
+}

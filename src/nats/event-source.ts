@@ -1,0 +1,717 @@
+// The one way commands receive events: live from core NATS subscriptions, or replayed from the stream through
+// ordered pull consumers and then followed live on the same consumers (no gap, no duplicate between the two).
+//
+// Live mode cannot slow the publisher down, so when the caller's output is backed up past `maxBacklog` a message
+// is dropped and counted (onDrop), never lost silently. Replay mode simply stops pulling until the output drains.
+// Several subjects on a 2.9 server (no filter_subjects) get one consumer each, merged back into stream order.
+import type { Msg, NatsConnection, Subscription } from "@nats-io/nats-core";
+import type { ConsumerConfig, JetStreamManager } from "@nats-io/jetstream";
+import { RuntimeError } from "../errors.js";
+import type { ResolvedConnection } from "./connection.js";
+import { describeJetStreamError, openJetStreamManager, serverVersion, versionAtLeast } from "./jetstream.js";
+
+export interface SourceMessage {
+  subject: string;
+  /** The payload as received (may be a view into a read buffer: copy it to keep it past the callback). */
+  data: Uint8Array;
+  /** Stream sequence (replay mode only). */
+  seq?: number;
+  /** Time the stream stored the message, epoch ms (replay mode only). */
+  time?: number;
+}
+
+/** Where a replay starts; absent means live only. */
+export type ReplayStart =
+  | { kind: "all" }
+  | { kind: "seq"; seq: number }
+  | { kind: "time"; time: Date }
+  | { kind: "last"; count: number }
+  /** Only messages stored from now on, through the stream (ordered, gap-free, like replay). */
+  | { kind: "new" };
+
+export interface EventSourceOptions {
+  subjects: string[];
+  start?: ReplayStart;
+  /** Replay only: keep following new messages after the end of the stream (default true). */
+  follow?: boolean;
+  /** Replay only: the stream to read; default the stream whose subjects capture `subjects`. */
+  streamName?: string;
+  /** Replay only: messages asked for per pull (default 2000). */
+  batch?: number;
+  onMessage(msg: SourceMessage): void;
+  /** Live mode: messages dropped because the output was backed up; called at most once a second. */
+  onDrop?(count: number): void;
+  /** Progress lines worth a user's attention ("waiting for stream ..."); default: none. */
+  onStatus?(line: string): void;
+  /** How much output is waiting downstream (e.g. LineWriter.backlog). */
+  backlog?: () => number;
+  /** Above this backlog, live drops and replay pauses; default 64 MiB. */
+  maxBacklog?: number;
+}
+
+export interface EventSourceCounts {
+  /** Messages that arrived (shown to onMessage or dropped). */
+  received: number;
+  /** Live mode messages dropped because the output could not keep up. */
+  dropped: number;
+}
+
+export interface EventSource {
+  readonly mode: "live" | "replay";
+  /** Replay mode: the stream read. */
+  readonly streamName?: string;
+  /** Replay with follow=false: the last stream sequence that will be delivered. */
+  readonly endSeq?: number;
+  /** Resolves when the source ended (stop(), or the end of the stream without follow); rejects on a fatal error. */
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+  counts(): EventSourceCounts;
+}
+
+export const DEFAULT_MAX_BACKLOG = 64 * 1024 * 1024;
+const DEFAULT_BATCH = 2000;
+const PULL_EXPIRES_MS = 30_000;
+const IDLE_HEARTBEAT_MS = 5_000;
+const CONSUMER_INACTIVE_MS = 30_000;
+const BACKLOG_POLL_MS = 10;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Subjects
+
+/** NATS subject matching: `*` is one token, `>` one or more trailing tokens. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  if (pattern === subject) return true;
+  const p = pattern.split(".");
+  const s = subject.split(".");
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === ">") return s.length > i;
+    if (i >= s.length) return false;
+    if (p[i] !== "*" && p[i] !== s[i]) return false;
+  }
+  return p.length === s.length;
+}
+
+/** Drops subjects another one in the list already covers (`suricata.>` covers `suricata.dns`), and repeats. */
+export function dedupeSubjects(subjects: string[]): string[] {
+  const unique = [...new Set(subjects)];
+  return unique.filter((s) => !unique.some((other) => other !== s && subjectMatches(other, s)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JetStream ack subjects carry each message's metadata; parsing them ourselves avoids the library's per-message
+// objects on the replay hot path.
+
+export interface AckInfo {
+  streamSeq: number;
+  deliverySeq: number;
+  /** Messages left for this consumer after this one. */
+  pending: number;
+  /** Stored time, epoch ms. */
+  timeMs: number;
+}
+
+/** `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>`, or the v2 form with domain and hash. */
+export function parseAckSubject(reply: string): AckInfo | undefined {
+  const t = reply.split(".");
+  let base: number;
+  if (t.length === 9) base = 4;
+  else if (t.length >= 11) base = 6;
+  else return undefined;
+  const streamSeq = Number(t[base + 1]);
+  const deliverySeq = Number(t[base + 2]);
+  const pending = Number(t[base + 4]);
+  if (!Number.isFinite(streamSeq) || !Number.isFinite(deliverySeq) || !Number.isFinite(pending)) return undefined;
+  return { streamSeq, deliverySeq, pending, timeMs: Number(t[base + 3]) / 1e6 };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export async function openEventSource(
+  nc: NatsConnection,
+  resolved: ResolvedConnection,
+  options: EventSourceOptions,
+): Promise<EventSource> {
+  const subjects = dedupeSubjects(options.subjects);
+  if (subjects.length === 0) throw new RuntimeError("no subject to read: give an event type or a subject");
+  if (options.start === undefined) return openLiveSource(nc, subjects, options);
+  return openReplaySource(nc, resolved, subjects, options.start, options);
+}
+
+function deferredDone(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A caller that only stop()s never awaits done: do not let a rejection surface as unhandled.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/** Counts drops and reports them at most once a second (and once more at the end). */
+class DropReporter {
+  dropped = 0;
+  private unreported = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly onDrop: ((n: number) => void) | undefined) {}
+
+  drop(): void {
+    this.dropped++;
+    this.unreported++;
+    if (this.timer === undefined) this.timer = setTimeout(() => this.flush(), 1000);
+  }
+
+  flush(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.unreported > 0) {
+      const n = this.unreported;
+      this.unreported = 0;
+      this.onDrop?.(n);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Live: core subscriptions with callbacks (no per-message promise), drops counted when the output is backed up.
+
+function openLiveSource(nc: NatsConnection, subjects: string[], options: EventSourceOptions): EventSource {
+  const done = deferredDone();
+  const drops = new DropReporter(options.onDrop);
+  const backlog = options.backlog;
+  const maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
+  const onMessage = options.onMessage;
+  let received = 0;
+  let stopped = false;
+  const subs: Subscription[] = [];
+
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const sub of subs) sub.unsubscribe();
+    drops.flush();
+    done.resolve();
+  };
+  const fail = (err: unknown) => {
+    if (stopped) return;
+    void stop();
+    done.reject(err);
+  };
+
+  for (const subject of subjects) {
+    const sub = nc.subscribe(subject, {
+      callback: (err, msg) => {
+        if (err) {
+          fail(new RuntimeError(`subscription to ${subject} failed: ${err.message}`));
+          return;
+        }
+        if (stopped) return;
+        received++;
+        if (backlog !== undefined && backlog() > maxBacklog) {
+          drops.drop();
+          return;
+        }
+        onMessage({ subject: msg.subject, data: msg.data });
+      },
+    });
+    subs.push(sub);
+  }
+  nc.closed().then(
+    () => void stop(),
+    (err) => fail(err),
+  );
+  return {
+    mode: "live",
+    done: done.promise,
+    stop,
+    counts: () => ({ received, dropped: drops.dropped }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Replay: ordered pull consumers we drive ourselves, so that pulling stops while the output is backed up.
+
+function apiPrefix(resolved: ResolvedConnection): string {
+  if (resolved.jetstreamApiPrefix) return resolved.jetstreamApiPrefix.replace(/\.$/, "");
+  if (resolved.jetstreamDomain) return `$JS.${resolved.jetstreamDomain}.API`;
+  return "$JS.API";
+}
+
+/** The stream whose subjects capture every one of `subjects`, or a RuntimeError saying what to do. */
+export async function findStreamFor(jsm: JetStreamManager, subjects: string[]): Promise<string> {
+  const names = new Set<string>();
+  for (const subject of subjects) {
+    try {
+      names.add(await jsm.streams.find(subject));
+    } catch (err) {
+      const e = err as Error;
+      if (/no stream matches subject/i.test(e.message ?? "")) {
+        throw new RuntimeError(
+          `no stream captures ${subject}: create one with 'nsm4home stream add --defaults', or name it with --stream`,
+        );
+      }
+      throw describeJetStreamError(err, `finding the stream for ${subject}`);
+    }
+  }
+  if (names.size > 1) {
+    throw new RuntimeError(`the subjects are stored in different streams (${[...names].join(", ")}): replay one stream at a time`);
+  }
+  return [...names][0]!;
+}
+
+type StartConfig = Pick<ConsumerConfig, "deliver_policy"> & Partial<Pick<ConsumerConfig, "opt_start_seq" | "opt_start_time">>;
+
+function startConfig(start: ReplayStart): StartConfig {
+  switch (start.kind) {
+    case "all":
+    case "last":
+      return { deliver_policy: "all" as ConsumerConfig["deliver_policy"] };
+    case "new":
+      return { deliver_policy: "new" as ConsumerConfig["deliver_policy"] };
+    case "seq":
+      return { deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"], opt_start_seq: Math.max(1, start.seq) };
+    case "time":
+      return { deliver_policy: "by_start_time" as ConsumerConfig["deliver_policy"], opt_start_time: start.time.toISOString() };
+  }
+}
+
+function filterConfig(filter: string[]): Partial<ConsumerConfig> {
+  if (filter.length === 0) return {};
+  return filter.length === 1 ? { filter_subject: filter[0] } : { filter_subjects: filter };
+}
+
+interface ReplayContext {
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+  stream: string;
+  prefix: string;
+  inboxPrefix: string;
+  batch: number;
+  nanos: (ms: number) => number;
+  createInbox: (prefix?: string) => string;
+  onStatus?: (line: string) => void;
+}
+
+async function consumerBaseConfig(ctx: ReplayContext, filter: string[], start: StartConfig): Promise<Partial<ConsumerConfig>> {
+  const { nuid } = await import("@nats-io/nats-core");
+  return {
+    name: `nsm4home_${nuid.next()}`,
+    ack_policy: "none" as ConsumerConfig["ack_policy"],
+    replay_policy: "instant" as ConsumerConfig["replay_policy"],
+    mem_storage: true,
+    num_replicas: 1,
+    inactive_threshold: ctx.nanos(CONSUMER_INACTIVE_MS),
+    ...filterConfig(filter),
+    ...start,
+  };
+}
+
+/** Messages stored at or after `seq` that match `filter`, as a consumer starting there would count them. */
+async function pendingFrom(ctx: ReplayContext, filter: string[], seq: number): Promise<number> {
+  const cfg = await consumerBaseConfig(ctx, filter, {
+    deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"],
+    opt_start_seq: seq,
+  });
+  const ci = await ctx.jsm.consumers.add(ctx.stream, cfg);
+  ctx.jsm.consumers.delete(ctx.stream, ci.name).catch(() => undefined);
+  return ci.num_pending;
+}
+
+/**
+ * The stream sequence where the last `count` messages matching `filter` begin: a binary search over consumer
+ * pending counts (JetStream has no "last N" delivery), about log2(stream length) consumer creations.
+ */
+export async function startOfLast(
+  ctx: ReplayContext,
+  filter: string[],
+  count: number,
+  firstSeq: number,
+  lastSeq: number,
+): Promise<{ seq: number; available: number }> {
+  if (lastSeq < firstSeq || count <= 0) return { seq: lastSeq + 1, available: 0 };
+  const total = await pendingFrom(ctx, filter, firstSeq);
+  if (total <= count) return { seq: firstSeq, available: total };
+  let lo = firstSeq;
+  let hi = lastSeq;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if ((await pendingFrom(ctx, filter, mid)) >= count) lo = mid;
+    else hi = mid - 1;
+  }
+  return { seq: lo, available: count };
+}
+
+class OrderedReader {
+  /** Stream sequence of the last message delivered (0 before the first). */
+  lastSeq = 0;
+  /** The stream holds nothing more for this consumer right now. */
+  caughtUp = false;
+  /** With follow=false: passed the end sequence; nothing more will be taken from this reader. */
+  finished = false;
+  /** Matching messages stored from the start when the consumer was first created. */
+  initialPending = 0;
+  readonly queue: SourceMessage[] = [];
+  queueHead = 0;
+
+  private name = "";
+  private sub: Subscription | undefined;
+  private expectedDelivery = 1;
+  private outstanding = 0;
+  private lastActivity = Date.now();
+  private resetting = false;
+  private created = false;
+  private stopped = false;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ctx: ReplayContext,
+    readonly filter: string[],
+    private readonly start: StartConfig,
+    private readonly owner: ReplayRunner,
+  ) {}
+
+  queued(): number {
+    return this.queue.length - this.queueHead;
+  }
+
+  shift(): SourceMessage {
+    const m = this.queue[this.queueHead]!;
+    this.queue[this.queueHead++] = undefined as unknown as SourceMessage;
+    if (this.queueHead > 4096 && this.queueHead * 2 > this.queue.length) {
+      this.queue.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
+    return m;
+  }
+
+  async open(): Promise<void> {
+    await this.create();
+    this.heartbeatTimer = setInterval(() => this.checkHeartbeat(), IDLE_HEARTBEAT_MS);
+    this.heartbeatTimer.unref();
+  }
+
+  private async create(): Promise<void> {
+    const start: StartConfig =
+      this.lastSeq > 0
+        ? { deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"], opt_start_seq: this.lastSeq + 1 }
+        : this.start;
+    const cfg = await consumerBaseConfig(this.ctx, this.filter, start);
+    const inbox = this.ctx.createInbox(this.ctx.inboxPrefix);
+    const sub = this.ctx.nc.subscribe(inbox, { callback: (err, msg) => this.onMsg(err, msg, sub) });
+    let ci;
+    try {
+      ci = await this.ctx.jsm.consumers.add(this.ctx.stream, cfg);
+    } catch (err) {
+      sub.unsubscribe();
+      throw err;
+    }
+    if (this.stopped) {
+      sub.unsubscribe();
+      this.ctx.jsm.consumers.delete(this.ctx.stream, ci.name).catch(() => undefined);
+      return;
+    }
+    this.sub = sub;
+    this.name = ci.name;
+    this.expectedDelivery = 1;
+    this.outstanding = 0;
+    this.lastActivity = Date.now();
+    if (!this.created) this.initialPending = ci.num_pending;
+    this.created = true;
+    this.caughtUp = ci.num_pending === 0;
+    this.owner.readerChanged(this);
+    this.pull();
+  }
+
+  /** Asks for more when half of what was asked for has arrived, unless the owner says the output is full. */
+  pull(): void {
+    if (this.stopped || this.resetting || this.sub === undefined || this.finished) return;
+    if (this.outstanding > this.ctx.batch / 2) return;
+    if (!this.owner.mayPull(this)) return;
+    const request = {
+      batch: this.ctx.batch,
+      expires: this.ctx.nanos(PULL_EXPIRES_MS),
+      idle_heartbeat: this.ctx.nanos(IDLE_HEARTBEAT_MS),
+    };
+    this.outstanding += this.ctx.batch;
+    this.ctx.nc.publish(`${this.ctx.prefix}.CONSUMER.MSG.NEXT.${this.ctx.stream}.${this.name}`, JSON.stringify(request), {
+      reply: this.sub.getSubject(),
+    });
+  }
+
+  private onMsg(err: Error | null, msg: Msg, sub: Subscription): void {
+    if (sub !== this.sub || this.stopped) return; // a message for a consumer we already replaced
+    if (err) {
+      this.owner.fail(new RuntimeError(`reading stream ${this.ctx.stream} failed: ${err.message}`));
+      return;
+    }
+    this.lastActivity = Date.now();
+    const reply = msg.reply;
+    if (reply !== undefined && reply.startsWith("$JS.ACK.")) {
+      const info = parseAckSubject(reply);
+      if (info === undefined) return;
+      if (info.deliverySeq !== this.expectedDelivery) {
+        // A message went missing between server and us: start a new consumer after the last one we have.
+        void this.reset("gap in delivery");
+        return;
+      }
+      this.expectedDelivery++;
+      if (this.outstanding > 0) this.outstanding--;
+      this.lastSeq = info.streamSeq;
+      this.caughtUp = info.pending === 0;
+      this.owner.deliver(this, { subject: msg.subject, data: msg.data, seq: info.streamSeq, time: info.timeMs });
+      this.pull();
+      return;
+    }
+    const headers = msg.headers;
+    if (headers === undefined) return;
+    const code = headers.code;
+    if (code === 100) return; // idle heartbeat
+    const left = Number(headers.get("Nats-Pending-Messages") || 0);
+    if (left > 0) this.outstanding = Math.max(0, this.outstanding - left);
+    else if (code === 404 || code === 408) this.outstanding = 0;
+    if (code === 409 && /consumer deleted|consumer is deleted/i.test(headers.description ?? "")) {
+      void this.reset("consumer deleted");
+      return;
+    }
+    this.pull();
+  }
+
+  private checkHeartbeat(): void {
+    if (this.stopped || this.resetting) return;
+    // With a pull waiting the server sends a heartbeat every IDLE_HEARTBEAT_MS; silence means the consumer is gone.
+    if (this.outstanding > 0 && Date.now() - this.lastActivity > 2 * IDLE_HEARTBEAT_MS + 1000) {
+      void this.reset("heartbeats missed");
+    } else {
+      this.pull();
+    }
+  }
+
+  /** Replaces the consumer with a new one starting after the last message delivered (reconnects, gaps). */
+  async reset(why: string): Promise<void> {
+    if (this.resetting || this.stopped) return;
+    this.resetting = true;
+    const old = this.name;
+    this.sub?.unsubscribe();
+    this.sub = undefined;
+    if (old !== "") this.ctx.jsm.consumers.delete(this.ctx.stream, old).catch(() => undefined);
+    let attempt = 0;
+    let reported = false;
+    while (!this.stopped) {
+      try {
+        await this.create();
+        if (reported) this.ctx.onStatus?.(`reading stream ${this.ctx.stream} again`);
+        break;
+      } catch (err) {
+        attempt++;
+        if (!reported && attempt >= 3) {
+          reported = true;
+          this.ctx.onStatus?.(`waiting for stream ${this.ctx.stream} (${why}): ${describeJetStreamError(err, "consumer").message}`);
+        }
+        await new Promise((r) => setTimeout(r, Math.min(250 * attempt, 3000)));
+      }
+    }
+    this.resetting = false;
+    this.pull();
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
+    this.sub?.unsubscribe();
+    this.sub = undefined;
+    if (this.name !== "" && !this.ctx.nc.isClosed()) this.ctx.jsm.consumers.delete(this.ctx.stream, this.name).catch(() => undefined);
+  }
+}
+
+class ReplayRunner {
+  readers: OrderedReader[] = [];
+  received = 0;
+  /** Messages at the front of the merged order to leave out (--last N over several consumers). */
+  skip = 0;
+  private stopped = false;
+  private backlogTimer: NodeJS.Timeout | undefined;
+  readonly done = deferredDone();
+
+  constructor(
+    private readonly options: EventSourceOptions,
+    private readonly endSeq: number | undefined,
+    private readonly batch: number,
+  ) {}
+
+  mayPull(reader: OrderedReader): boolean {
+    if (this.stopped) return false;
+    const { backlog, maxBacklog = DEFAULT_MAX_BACKLOG } = this.options;
+    // In a merge one reader may be far ahead of another: bound what it holds while the others catch up.
+    const full = (backlog !== undefined && backlog() > maxBacklog) || (this.readers.length > 1 && reader.queued() > this.batch * 2);
+    if (full && this.backlogTimer === undefined) {
+      this.backlogTimer = setTimeout(() => {
+        this.backlogTimer = undefined;
+        for (const r of this.readers) r.pull();
+      }, BACKLOG_POLL_MS);
+    }
+    return !full;
+  }
+
+  deliver(reader: OrderedReader, msg: SourceMessage): void {
+    if (this.stopped) return;
+    if (this.endSeq !== undefined && msg.seq! > this.endSeq) {
+      reader.finished = true;
+      this.checkEnd();
+      return;
+    }
+    if (this.endSeq !== undefined && msg.seq === this.endSeq) reader.finished = true;
+    if (this.readers.length === 1) this.emit(msg);
+    else {
+      reader.queue.push(msg);
+      this.pump();
+    }
+    this.checkEnd();
+  }
+
+  /** A reader was (re)created: its caught-up state may let the merge move on. */
+  readerChanged(_reader: OrderedReader): void {
+    if (this.readers.length > 1) this.pump();
+    this.checkEnd();
+  }
+
+  private emit(msg: SourceMessage): void {
+    if (this.skip > 0) {
+      this.skip--;
+      return;
+    }
+    this.received++;
+    this.options.onMessage(msg);
+  }
+
+  /** Emits in stream order while every reader either has a message waiting or has nothing more stored. */
+  private pump(): void {
+    for (;;) {
+      if (this.stopped) return;
+      let best: OrderedReader | undefined;
+      for (const r of this.readers) {
+        if (r.queued() === 0) {
+          if (r.caughtUp || r.finished) continue;
+          return; // this reader may still hold an earlier message
+        }
+        if (best === undefined || r.queue[r.queueHead]!.seq! < best.queue[best.queueHead]!.seq!) best = r;
+      }
+      if (best === undefined) return;
+      const msg = best.shift();
+      this.emit(msg);
+      if (best.queued() === this.batch) best.pull();
+    }
+  }
+
+  private checkEnd(): void {
+    if (this.endSeq === undefined || this.stopped) return;
+    const allDone = this.readers.every((r) => r.queued() === 0 && (r.finished || r.caughtUp || r.lastSeq >= this.endSeq!));
+    if (allDone) {
+      void this.stop();
+    }
+  }
+
+  fail(err: unknown): void {
+    if (this.stopped) return;
+    void this.stop();
+    this.done.reject(err);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.backlogTimer !== undefined) clearTimeout(this.backlogTimer);
+    for (const r of this.readers) r.stop();
+    this.done.resolve();
+  }
+}
+
+async function openReplaySource(
+  nc: NatsConnection,
+  resolved: ResolvedConnection,
+  subjects: string[],
+  start: ReplayStart,
+  options: EventSourceOptions,
+): Promise<EventSource> {
+  const core = await import("@nats-io/nats-core");
+  const jsm = await openJetStreamManager(nc, resolved);
+  const stream = options.streamName ?? (await findStreamFor(jsm, subjects));
+  let info;
+  try {
+    info = await jsm.streams.info(stream);
+  } catch (err) {
+    throw describeJetStreamError(err, `stream ${stream}`);
+  }
+  const batch = Math.max(1, options.batch ?? DEFAULT_BATCH);
+  const ctx: ReplayContext = {
+    nc,
+    jsm,
+    stream,
+    prefix: apiPrefix(resolved),
+    inboxPrefix: resolved.inboxPrefix ?? "_INBOX",
+    batch,
+    nanos: core.nanos,
+    createInbox: core.createInbox,
+    ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+  };
+  const follow = options.follow !== false;
+  const lastSeqAtStart = info.state.last_seq;
+  const endSeq = follow ? undefined : lastSeqAtStart;
+
+  // The stream's own subjects need no filter when they are exactly what was asked for.
+  const covering = subjects.length === 1 && info.config.subjects?.length === 1 && info.config.subjects[0] === subjects[0];
+  const multiFilter = versionAtLeast(serverVersion(nc), "2.10.0");
+  const filters: string[][] = covering ? [[]] : subjects.length === 1 || multiFilter ? [subjects] : subjects.map((s) => [s]);
+
+  const runner = new ReplayRunner(options, endSeq, batch);
+  const plans: Array<{ filter: string[]; start: StartConfig; available?: number }> = [];
+  for (const filter of filters) {
+    if (start.kind === "last") {
+      const at = await startOfLast(ctx, filter, start.count, info.state.first_seq, lastSeqAtStart);
+      plans.push({
+        filter,
+        start: { deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"], opt_start_seq: at.seq },
+        available: at.available,
+      });
+    } else {
+      plans.push({ filter, start: startConfig(start) });
+    }
+  }
+  if (start.kind === "last" && plans.length > 1) {
+    // Each consumer starts at its own last N; the merged order holds the last N of all of them at its end.
+    const total = plans.reduce((n, p) => n + (p.available ?? 0), 0);
+    runner.skip = Math.max(0, total - start.count);
+  }
+  runner.readers = plans.map((p) => new OrderedReader(ctx, p.filter, p.start, runner));
+
+  try {
+    for (const r of runner.readers) await r.open();
+  } catch (err) {
+    await runner.stop();
+    throw describeJetStreamError(err, `reading stream ${stream}`);
+  }
+
+  // After a reconnect the server may have restarted and lost our in-memory consumers: recreate them.
+  const statuses = nc.status()[Symbol.asyncIterator]();
+  void (async () => {
+    for (let s = await statuses.next(); !s.done; s = await statuses.next()) {
+      if (s.value.type === "reconnect") for (const r of runner.readers) void r.reset("reconnected");
+    }
+  })().catch(() => undefined);
+  nc.closed().then(
+    () => void runner.stop(),
+    (err) => runner.fail(err),
+  );
+  runner.done.promise.finally(() => void statuses.return?.()).catch(() => undefined);
+
+  return {
+    mode: "replay",
+    streamName: stream,
+    ...(endSeq !== undefined ? { endSeq } : {}),
+    done: runner.done.promise,
+    stop: () => runner.stop(),
+    counts: () => ({ received: runner.received, dropped: 0 }),
+  };
+}
