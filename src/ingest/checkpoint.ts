@@ -1,0 +1,82 @@
+// Where a file follower stopped: the file's identity (device, inode) and the byte offset just after the last line
+// NATS acknowledged. Written atomically (temp file + rename) so a crash leaves the old or the new one, never half.
+import { mkdirSync, readFileSync } from "node:fs";
+import { rename, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+
+export interface FileCheckpoint {
+  path: string;
+  dev: number;
+  ino: number;
+  offset: number;
+}
+
+/** `$XDG_STATE_HOME/nsm4home/checkpoints/<the followed path, escaped>.json` (~/.local/state by default). */
+export function defaultCheckpointPath(followedPath: string, env: NodeJS.ProcessEnv = process.env): string {
+  const stateHome = env.XDG_STATE_HOME || join(env.HOME || homedir(), ".local", "state");
+  return join(stateHome, "nsm4home", "checkpoints", `${encodeURIComponent(resolve(followedPath))}.json`);
+}
+
+/** The stored checkpoint, or undefined when there is none (or it is unreadable: then the start is used). */
+export function loadCheckpoint(file: string): FileCheckpoint | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    const v = JSON.parse(text) as Partial<FileCheckpoint>;
+    if (typeof v.path === "string" && typeof v.dev === "number" && typeof v.ino === "number" && typeof v.offset === "number" && v.offset >= 0) {
+      return { path: v.path, dev: v.dev, ino: v.ino, offset: v.offset };
+    }
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
+/** Saves checkpoints in the background; a newer one replaces one not yet written (only the latest matters). */
+export class CheckpointWriter {
+  private latest: FileCheckpoint | undefined;
+  private written: FileCheckpoint | undefined;
+  private running: Promise<void> | undefined;
+  private lastError: string | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly onError: (message: string) => void,
+  ) {
+    mkdirSync(dirname(file), { recursive: true });
+  }
+
+  save(cp: FileCheckpoint): void {
+    this.latest = cp;
+    this.running ??= this.drain().finally(() => (this.running = undefined));
+  }
+
+  /** Waits until the latest checkpoint is on disk. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+    if (this.latest && this.latest !== this.written) await this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.latest && this.latest !== this.written) {
+      const cp = this.latest;
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      try {
+        await writeFile(tmp, JSON.stringify({ ...cp, updated: new Date().toISOString() }) + "\n");
+        await rename(tmp, this.file);
+        this.written = cp;
+        this.lastError = undefined;
+      } catch (err) {
+        const message = `cannot write the checkpoint ${this.file}: ${(err as Error).message}`;
+        if (message !== this.lastError) this.onError(message);
+        this.lastError = message;
+        this.written = cp;
+      }
+    }
+  }
+}

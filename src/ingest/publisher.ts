@@ -1,0 +1,219 @@
+// Publishing with a window of unacknowledged messages. JetStream mode sends each message with a reply subject on
+// one wildcard inbox and matches PubAcks by token, with one timer for all deadlines: js.publish() (a request,
+// a promise and a timer per message) is several times slower at the same window.
+import type { MsgHdrs, NatsConnection, Subscription } from "@nats-io/nats-core";
+
+export type PublishOutcome =
+  | { ok: true; duplicate: boolean; seq: number }
+  /** `permanent`: sending it again cannot help (too large for the server or stream); else retry later. */
+  | { ok: false; permanent: boolean; reason: string };
+
+export type PublishCallback = (outcome: PublishOutcome) => void;
+
+export interface Publisher {
+  /** Sends one message; `done` is called exactly once (ack, error, or timeout). Never throws. */
+  publish(subject: string, payload: Uint8Array, msgId: string | undefined, done: PublishCallback): void;
+  /** The server's max_payload now (it can change on reconnect), for rejecting oversized items up front. */
+  maxPayload(): number;
+  /** False while the client is reconnecting: retries wait instead of piling up in the client's buffer. */
+  connected(): boolean;
+  close(): Promise<void>;
+}
+
+/** The server's max_payload, remembered across reconnects (nats.js forgets it while reconnecting). */
+function maxPayloadOf(nc: NatsConnection): () => number {
+  let last = nc.info?.max_payload ?? 1024 * 1024;
+  return () => (last = nc.info?.max_payload ?? last);
+}
+
+/** Follows the connection's status events (nats.js allows several listeners) as one flag. */
+function trackConnected(nc: NatsConnection): () => boolean {
+  let up = !nc.isClosed();
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === "disconnect" || s.type === "reconnecting") up = false;
+      else if (s.type === "reconnect") up = true;
+    }
+  })().catch(() => undefined);
+  return () => up && !nc.isClosed();
+}
+
+// JetStream API error codes for which a retry cannot succeed.
+const PERMANENT_ERR_CODES = new Set([
+  10054, // message size exceeds maximum allowed (the stream's max_msg_size)
+]);
+
+const MSG_ID_HEADER_OVERHEAD = "NATS/1.0\r\nNats-Msg-Id: \r\n\r\n".length;
+
+/** Bytes a message occupies against max_payload: payload plus the header block, as nats.js counts it. */
+export function wireSize(payloadLength: number, msgId: string | undefined): number {
+  return payloadLength + (msgId === undefined ? 0 : MSG_ID_HEADER_OVERHEAD + msgId.length);
+}
+
+interface PendingAck {
+  done: PublishCallback;
+  deadline: number;
+  subject: string;
+}
+
+interface PubAckReply {
+  stream?: string;
+  seq?: number;
+  duplicate?: boolean;
+  error?: { code?: number; err_code?: number; description?: string };
+}
+
+const utf8 = new TextDecoder();
+
+export async function createJetStreamPublisher(nc: NatsConnection, opts: { timeoutMs: number; inboxPrefix?: string }): Promise<Publisher> {
+  const core = await import("@nats-io/nats-core");
+  const inbox = core.createInbox(opts.inboxPrefix);
+  const pending = new Map<number, PendingAck>();
+  let nextToken = 0;
+  let closed = false;
+  const connected = trackConnected(nc);
+
+  const settle = (token: number, outcome: PublishOutcome) => {
+    const p = pending.get(token);
+    // A reply after its deadline was already reported as a timeout; the retry carries the same msg-id.
+    if (!p) return;
+    pending.delete(token);
+    p.done(outcome);
+  };
+
+  const sub: Subscription = nc.subscribe(`${inbox}.*`, {
+    callback: (err, msg) => {
+      if (err) return;
+      const token = Number(msg.subject.slice(inbox.length + 1));
+      const status = msg.headers?.code ?? 0;
+      if (status === 503) {
+        const subject = pending.get(token)?.subject ?? "?";
+        settle(token, { ok: false, permanent: false, reason: `no JetStream stream answered for ${subject} (no responders: stream missing, or JetStream not ready yet)` });
+        return;
+      }
+      if (status >= 400) {
+        settle(token, { ok: false, permanent: false, reason: `server status ${status} ${msg.headers?.description ?? ""}`.trim() });
+        return;
+      }
+      let reply: PubAckReply;
+      try {
+        reply = JSON.parse(utf8.decode(msg.data)) as PubAckReply;
+      } catch {
+        settle(token, { ok: false, permanent: false, reason: "unreadable PubAck" });
+        return;
+      }
+      if (reply.error) {
+        const code = reply.error.err_code ?? 0;
+        settle(token, {
+          ok: false,
+          permanent: PERMANENT_ERR_CODES.has(code),
+          reason: `${reply.error.description ?? "JetStream error"} (err_code ${code})`,
+        });
+        return;
+      }
+      settle(token, { ok: true, duplicate: reply.duplicate === true, seq: reply.seq ?? 0 });
+    },
+  });
+
+  // Deadlines grow with the token, and Map iterates in insertion order: expired entries are always at the front.
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const [token, p] of pending) {
+      if (p.deadline > now) break;
+      settle(token, { ok: false, permanent: false, reason: `no PubAck within ${opts.timeoutMs} ms (is nats-server up?)` });
+    }
+  }, Math.max(50, Math.min(250, opts.timeoutMs / 4)));
+
+  return {
+    publish(subject, payload, msgId, done) {
+      if (closed) {
+        done({ ok: false, permanent: false, reason: "publisher closed" });
+        return;
+      }
+      const token = nextToken++;
+      pending.set(token, { done, deadline: Date.now() + opts.timeoutMs, subject });
+      let hdrs: MsgHdrs | undefined;
+      if (msgId !== undefined) {
+        hdrs = core.headers();
+        hdrs.set("Nats-Msg-Id", msgId);
+      }
+      try {
+        nc.publish(subject, payload, { reply: `${inbox}.${token}`, headers: hdrs });
+      } catch (err) {
+        const message = (err as Error).message ?? String(err);
+        settle(token, { ok: false, permanent: /max_payload/i.test(message), reason: message.split("\n")[0]! });
+      }
+    },
+    maxPayload: maxPayloadOf(nc),
+    connected,
+    async close() {
+      closed = true;
+      clearInterval(sweeper);
+      for (const token of [...pending.keys()]) settle(token, { ok: false, permanent: false, reason: "publisher closed" });
+      sub.unsubscribe();
+    },
+  };
+}
+
+/**
+ * Core NATS publishing (--core): at-most-once. A message counts as delivered once a flush (PING/PONG) after it
+ * returns, i.e. the server has read it; nothing is stored, and subscribers that are not there miss it.
+ */
+export function createCorePublisher(nc: NatsConnection, opts: { timeoutMs: number }): Publisher {
+  let waiting: PublishCallback[] = [];
+  let flushScheduled = false;
+  let closed = false;
+  const connected = trackConnected(nc);
+
+  const flushNow = () => {
+    flushScheduled = false;
+    const batch = waiting;
+    waiting = [];
+    let finished = false;
+    const timer = setTimeout(() => {
+      if (finished) return;
+      finished = true;
+      for (const done of batch) done({ ok: false, permanent: false, reason: `no answer to flush within ${opts.timeoutMs} ms (is nats-server up?)` });
+    }, opts.timeoutMs);
+    nc.flush().then(
+      () => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        for (const done of batch) done({ ok: true, duplicate: false, seq: 0 });
+      },
+      (err: Error) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        for (const done of batch) done({ ok: false, permanent: false, reason: err.message });
+      },
+    );
+  };
+
+  return {
+    publish(subject, payload, _msgId, done) {
+      if (closed) {
+        done({ ok: false, permanent: false, reason: "publisher closed" });
+        return;
+      }
+      try {
+        nc.publish(subject, payload);
+      } catch (err) {
+        const message = (err as Error).message ?? String(err);
+        done({ ok: false, permanent: /max_payload/i.test(message), reason: message.split("\n")[0]! });
+        return;
+      }
+      waiting.push(done);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushNow);
+      }
+    },
+    maxPayload: maxPayloadOf(nc),
+    connected,
+    async close() {
+      closed = true;
+    },
+  };
+}

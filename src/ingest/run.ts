@@ -1,0 +1,219 @@
+// Wires one ingest run together: the source from --from, a NATS connection (waiting for the server if it is
+// down), the stream check (or --create-stream), the publisher, the pipeline, progress lines, signals, the summary.
+import { hostname } from "node:os";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { RuntimeError, UsageError } from "../errors.js";
+import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags, type ResolvedConnection } from "../nats/connection.js";
+import { describeJetStreamError, openJetStreamManager } from "../nats/jetstream.js";
+import { nsmStreamConfig } from "../nats/stream-defaults.js";
+import { isValidPrefix } from "./classify.js";
+import { IngestPipeline, type IngestCounters } from "./pipeline.js";
+import { formatProgress, formatSummary } from "./progress.js";
+import { createCorePublisher, createJetStreamPublisher, type Publisher } from "./publisher.js";
+import { isRedisUrl, parseRedisLocation } from "./redis-location.js";
+import { defaultCheckpointPath } from "./checkpoint.js";
+import type { IngestSource, Notify } from "./types.js";
+import { sleep } from "./sources/redis-session.js";
+
+export interface IngestSettings {
+  from: string;
+  prefix: string;
+  stream: string;
+  createStream: boolean;
+  core: boolean;
+  dropInvalid: boolean;
+  window: number;
+  batch: number;
+  processingKey?: string;
+  group: string;
+  consumer?: string;
+  field: string;
+  checkpoint?: string;
+  startAt: "beginning" | "end";
+  once: boolean;
+  /** 0: no progress lines (the summary is still printed). */
+  progressMs: number;
+}
+
+export function checkSettings(s: IngestSettings): void {
+  if (!isValidPrefix(s.prefix)) {
+    throw new UsageError(`invalid --prefix '${s.prefix}': use subject tokens of letters, digits, '-' or '_' joined by dots (e.g. suricata)`);
+  }
+  if (s.window < 1) throw new UsageError("invalid --window: give at least 1 (unacknowledged publishes in flight)");
+  if (s.batch < 1) throw new UsageError("invalid --batch: give at least 1 (items taken from the source per read)");
+}
+
+/** The source --from names: a Redis list or stream, stdin (`-`), or a file to follow. */
+export async function openSource(s: IngestSettings, notify: Notify): Promise<IngestSource> {
+  if (s.from === "-") {
+    const { LineStreamSource } = await import("./sources/stdin.js");
+    return new LineStreamSource(process.stdin, "stdin", notify);
+  }
+  if (isRedisUrl(s.from)) {
+    const location = parseRedisLocation(s.from);
+    if (location.kind === "list") {
+      const { RedisListSource } = await import("./sources/redis-list.js");
+      return new RedisListSource(location, { processingKey: s.processingKey, once: s.once, notify });
+    }
+    const { RedisStreamSource } = await import("./sources/redis-stream.js");
+    return new RedisStreamSource(location, { group: s.group, consumer: s.consumer ?? hostname(), field: s.field, once: s.once, notify });
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s.from)) {
+    throw new UsageError(`invalid --from '${s.from}': use redis://HOST:6379/KEY, redis-stream://HOST:6379/KEY, a file path, or - for stdin`);
+  }
+  const { FileFollowSource } = await import("./sources/file-follow.js");
+  return new FileFollowSource(s.from, {
+    checkpointFile: s.checkpoint ?? defaultCheckpointPath(s.from),
+    startAt: s.startAt,
+    once: s.once,
+    notify,
+  });
+}
+
+function isRetryableConnectError(err: unknown): boolean {
+  const message = (err as Error)?.message ?? "";
+  return /connection refused|timed out|host not found|ECONNRESET|closed/i.test(message);
+}
+
+/** Connects, waiting with backoff while the server is unreachable (a sensor's ingester outlives restarts). */
+export async function connectWithRetry(resolved: ResolvedConnection, notify: Notify, stopped: () => boolean): Promise<NatsConnection | undefined> {
+  let backoff = 500;
+  let announced = 0;
+  for (;;) {
+    try {
+      const nc = await connectNats(resolved, { name: "nsm4home-ingest" });
+      if (announced > 0) notify(`connected to ${describeServers(resolved)}`);
+      return nc;
+    } catch (err) {
+      if (!isRetryableConnectError(err)) throw err;
+      const now = Date.now();
+      if (now - announced >= 30_000) {
+        notify(`${(err as Error).message}; retrying with backoff (the source is left untouched)`);
+        announced = now;
+      }
+    }
+    for (let waited = 0; waited < backoff; waited += 100) {
+      if (stopped()) return undefined;
+      await sleep(100);
+    }
+    backoff = Math.min(backoff * 2, 10_000);
+  }
+}
+
+/** Makes sure a stream stores `<prefix>.>`: finds it, or creates it with --create-stream. */
+export async function ensureStream(nc: NatsConnection, resolved: ResolvedConnection, s: IngestSettings, notify: Notify): Promise<string> {
+  const jsm = await openJetStreamManager(nc, resolved);
+  const subjects = `${s.prefix}.>`;
+  try {
+    return await jsm.streams.find(subjects);
+  } catch (err) {
+    if (!/no stream matches/i.test((err as Error).message ?? "")) throw describeJetStreamError(err, `finding the stream for ${subjects}`);
+  }
+  if (!s.createStream) {
+    throw new RuntimeError(`no JetStream stream stores ${subjects}: add --create-stream, or run 'nsm4home stream add --defaults'`);
+  }
+  try {
+    await jsm.streams.add(nsmStreamConfig(s.stream, s.prefix));
+  } catch (err) {
+    throw describeJetStreamError(err, `creating stream ${s.stream}`);
+  }
+  notify(`created stream ${s.stream} for ${subjects} (file storage, duplicate window 2m)`);
+  return s.stream;
+}
+
+export interface IngestRunOptions {
+  notify?: Notify;
+  /** Installs SIGINT/SIGTERM handlers (the command does; tests calling in-process may not). */
+  handleSignals?: boolean;
+}
+
+export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts: IngestRunOptions = {}): Promise<IngestCounters> {
+  checkSettings(s);
+  const notify: Notify = opts.notify ?? ((line) => process.stderr.write(`nsm4home: ingest: ${line}\n`));
+  const resolved = resolveConnectionOptions(flags);
+  const source = await openSource(s, notify);
+
+  let pipeline: IngestPipeline | undefined;
+  let stopRequests = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopRequests++;
+    if (!pipeline) return;
+    if (stopRequests === 1) {
+      notify(
+        `${signal}: stopping; finishing ${pipeline.inFlight} in-flight publishes (again to quit at once: unconfirmed events stay at the source and are sent on the next start)`,
+      );
+      pipeline.stop();
+    } else {
+      pipeline.abandon();
+    }
+  };
+  if (opts.handleSignals !== false) {
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  }
+
+  let nc: NatsConnection | undefined;
+  let publisher: Publisher | undefined;
+  let progressTimer: NodeJS.Timeout | undefined;
+  const started = Date.now();
+  try {
+    nc = await connectWithRetry(resolved, notify, () => stopRequests > 0);
+    if (!nc) return emptyCounters();
+    if (!s.core) {
+      const stream = await ensureStream(nc, resolved, s, notify);
+      notify(`${source.description} → stream ${stream} as ${s.prefix}.<event_type> (window ${s.window})`);
+      publisher = await createJetStreamPublisher(nc, { timeoutMs: resolved.timeoutMs, inboxPrefix: resolved.inboxPrefix });
+    } else {
+      notify(`${source.description} → core NATS ${s.prefix}.<event_type> (at-most-once: nothing is stored or acknowledged)`);
+      publisher = createCorePublisher(nc, { timeoutMs: resolved.timeoutMs });
+    }
+    pipeline = new IngestPipeline({
+      source,
+      publisher,
+      prefix: s.prefix,
+      window: s.window,
+      batchSize: s.batch,
+      dropInvalid: s.dropInvalid,
+      msgIds: !s.core,
+      notify,
+    });
+    if (stopRequests > 0) pipeline.stop();
+    if (s.progressMs > 0) {
+      let lastAcked = 0;
+      let lastAt = Date.now();
+      const p = pipeline;
+      progressTimer = setInterval(() => {
+        void source.backlog().then((backlog) => {
+          const now = Date.now();
+          const rate = ((p.counters.acked - lastAcked) * 1000) / Math.max(1, now - lastAt);
+          lastAcked = p.counters.acked;
+          lastAt = now;
+          notify(formatProgress(p.counters, p.inFlight, backlog, rate));
+        });
+      }, s.progressMs);
+    }
+    const counters = await pipeline.run();
+    if (progressTimer) clearInterval(progressTimer);
+    progressTimer = undefined;
+    const backlog = await source.backlog();
+    notify(`done: ${formatSummary(counters, Date.now() - started, backlog)}`);
+    return counters;
+  } finally {
+    if (progressTimer) clearInterval(progressTimer);
+    if (opts.handleSignals !== false) {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+    await source.close().catch(() => undefined);
+    await publisher?.close().catch(() => undefined);
+    if (nc) {
+      // Flush what is buffered (core mode); never hang on a server that went away.
+      await Promise.race([nc.drain().catch(() => undefined), sleep(2000)]);
+      await nc.close().catch(() => undefined);
+    }
+  }
+}
+
+function emptyCounters(): IngestCounters {
+  return { read: 0, published: 0, acked: 0, duplicates: 0, invalid: 0, unknownType: 0, rejected: 0, retries: 0 };
+}

@@ -1,0 +1,119 @@
+// Suricata's Redis output in list mode (`LPUSH suricata <json>`): the oldest event is at the right end.
+// Items move atomically (LMOVE RIGHT→LEFT, pipelined in batches; BLMOVE to wait) to a processing list, whose
+// right end is therefore always the oldest item taken; once a batch is acknowledged, LTRIM drops exactly that
+// many items from the right. On start, and after any Redis failure, the whole processing list is re-published
+// first, oldest first: its Nats-Msg-Ids make those re-sends duplicates that JetStream drops.
+import type { Backlog, IngestSource, Notify, SourceBatch } from "../types.js";
+import type { RedisLocation } from "../redis-location.js";
+import { RedisConnector, type RedisSession } from "./redis-session.js";
+
+export interface RedisListOptions {
+  /** Where taken items wait for their PubAck (default `<key>:processing`); one ingester per processing list. */
+  processingKey?: string;
+  /** End when the list is empty instead of waiting for more (--once). */
+  once?: boolean;
+  /** How long BLMOVE waits for an item on an empty list, in seconds. */
+  blockSeconds?: number;
+  notify: Notify;
+}
+
+const EMPTY: SourceBatch = { items: [], commit: async () => undefined };
+const RECOVERY_CHUNK = 1000;
+
+export function defaultProcessingKey(key: string): string {
+  return `${key}:processing`;
+}
+
+export class RedisListSource implements IngestSource {
+  readonly description: string;
+  readonly processingKey: string;
+  private readonly connector: RedisConnector;
+  /** Items found in the processing list of this session, oldest first, still to hand out. */
+  private recovery: Buffer[] = [];
+  private recoveredEpoch = 0;
+
+  constructor(
+    private readonly location: RedisLocation,
+    private readonly opts: RedisListOptions,
+  ) {
+    this.processingKey = opts.processingKey ?? defaultProcessingKey(location.key);
+    this.description = location.display;
+    this.connector = new RedisConnector(location, opts.notify);
+  }
+
+  async read(max: number): Promise<SourceBatch | null> {
+    const session = await this.connector.current();
+    if (!session) return EMPTY;
+    try {
+      if (this.recoveredEpoch !== session.epoch) {
+        this.recovery = await this.readProcessingList(session);
+        this.recoveredEpoch = session.epoch;
+        if (this.recovery.length > 0) {
+          this.opts.notify(`re-publishing ${this.recovery.length} events left in ${this.processingKey} (taken but not confirmed before)`);
+        }
+      }
+      if (this.recovery.length > 0) return this.batchOf(session, this.recovery.splice(0, max));
+      return await this.take(session, max);
+    } catch (err) {
+      this.connector.fail(session, err);
+      return EMPTY;
+    }
+  }
+
+  private async take(session: RedisSession, max: number): Promise<SourceBatch | null> {
+    const { key } = this.location;
+    const pipeline = session.reader.pipeline();
+    for (let i = 0; i < max; i++) pipeline.lmoveBuffer(key, this.processingKey, "RIGHT", "LEFT");
+    const results = (await pipeline.exec()) ?? [];
+    const items: Buffer[] = [];
+    for (const [err, value] of results) {
+      if (err) throw err;
+      if (value) items.push(value as Buffer);
+    }
+    if (items.length > 0) return this.batchOf(session, items);
+    if (this.opts.once) return null;
+    const one = await session.reader.blmoveBuffer(key, this.processingKey, "RIGHT", "LEFT", this.opts.blockSeconds ?? 1);
+    return one ? this.batchOf(session, [one]) : EMPTY;
+  }
+
+  private batchOf(session: RedisSession, items: Buffer[]): SourceBatch {
+    const count = items.length;
+    return {
+      items,
+      commit: async () => {
+        // A batch from a failed session is in the processing list that the new session re-reads.
+        if (!this.connector.isCurrent(session.epoch)) return;
+        try {
+          await session.writer.ltrim(this.processingKey, 0, -(count + 1));
+        } catch (err) {
+          this.connector.fail(session, err);
+        }
+      },
+    };
+  }
+
+  /** The processing list oldest first (its right end first), read in chunks. */
+  private async readProcessingList(session: RedisSession): Promise<Buffer[]> {
+    const length = await session.writer.llen(this.processingKey);
+    const items: Buffer[] = [];
+    for (let done = 0; done < length; done += RECOVERY_CHUNK) {
+      const chunk = await session.writer.lrangeBuffer(this.processingKey, -(done + RECOVERY_CHUNK), -(done + 1));
+      for (let i = chunk.length - 1; i >= 0; i--) items.push(chunk[i]!);
+    }
+    return items;
+  }
+
+  async backlog(): Promise<Backlog | undefined> {
+    const session = this.connector.peek();
+    if (!session) return undefined;
+    try {
+      return { count: await session.writer.llen(this.location.key), unit: "events" };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connector.close();
+  }
+}
