@@ -1,12 +1,73 @@
-// Placeholder registration until the tui command lands; replaced by its real module.
+// `tui [TYPE|SUBJECT ...]`: the full-screen dashboard, one pane per subject (default dns flow tls stats).
+// Flags are checked here; ink, react and nats.js are loaded only once the command runs (cold start).
 import type { Command } from "commander";
-import { RuntimeError } from "../errors.js";
+import { UsageError } from "../errors.js";
+import { parseColorChoice, shouldUseColor } from "../render/color.js";
+import { parseCount } from "../render/units.js";
+import { connectionFlagsOf } from "./shared.js";
+import { DEFAULT_PREFIX, replayStartOf, subjectsFor } from "./tail.js";
+
+export const DEFAULT_TUI_TYPES = ["dns", "flow", "tls", "stats"];
+/** Keys 1-9 focus a pane. */
+export const MAX_PANES = 9;
+
+interface TuiFlags {
+  prefix: string;
+  since?: string;
+  last?: string;
+  timestamps: string;
+  color: string;
+  buffer: string;
+}
+
+function parseTimestampMode(text: string): "local" | "utc" | "none" {
+  if (text === "local" || text === "utc" || text === "none") return text;
+  throw new UsageError(`invalid --timestamps '${text}': use local, utc or none`);
+}
+
+/** `suricata.dns` → dns; a wildcard's last token says nothing about the events, so it is "events". */
+export function eventTypeOfSubject(subject: string): string {
+  const last = subject.split(".").pop() ?? "";
+  return last === "*" || last === ">" || last === "" ? "events" : last;
+}
 
 export function register(program: Command): void {
   program
     .command("tui")
-    .description("(tui: not built yet)")
-    .action(() => {
-      throw new RuntimeError("'tui' is not built yet");
+    .description("full-screen dashboard: dns, flow, tls and stats side by side, with pause, filters and top-N")
+    .argument("[subjects...]", `event types or full subjects, one pane each (default: ${DEFAULT_TUI_TYPES.join(" ")})`)
+    .option("--prefix <prefix>", "subject prefix for event types", DEFAULT_PREFIX)
+    .option("--since <when>", "backfill the panes from the stream starting this long ago (10m) or at an RFC 3339 time")
+    .option("--last <n>", "backfill each pane with its last N messages from the stream")
+    .option("--timestamps <mode>", "local, utc or none (t toggles)", "local")
+    .option("--color <when>", "auto, always or never", "auto")
+    .option("--buffer <n>", "messages kept per pane: the history to scroll and what a pause holds", "10000")
+    .addHelpText(
+      "after",
+      "\nKeys: Tab/1-9 focus, z zoom, space pause, j/k PgUp/PgDn g/G scroll, / filter, Esc clear it, Enter event JSON,\n" +
+        "t timestamps, T top-N, c clear, ? help, q quit. Needs a terminal; for pipes and scripts use 'nsm4home tail'.\n\n" +
+        "Examples:\n  nsm4home tui\n  nsm4home tui --since 10m\n  nsm4home tui dns alert http\n",
+    )
+    .action(async (words: string[], flags: TuiFlags, cmd: Command) => {
+      const subjects = subjectsFor(words.length === 0 ? DEFAULT_TUI_TYPES : words, flags.prefix);
+      if (subjects.length > MAX_PANES) throw new UsageError(`too many panes (${subjects.length}): give at most ${MAX_PANES} subjects`);
+      const start = replayStartOf({ since: flags.since, last: flags.last });
+      const timestamps = parseTimestampMode(flags.timestamps);
+      const capacity = parseCount(flags.buffer, "--buffer");
+      if (capacity < 100) throw new UsageError(`invalid --buffer '${flags.buffer}': keep at least 100 messages per pane`);
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        throw new UsageError(
+          "tui needs a terminal on stdin and stdout; for pipes and scripts use 'nsm4home tail' (e.g. nsm4home tail dns flow tls stats)",
+        );
+      }
+      const color = shouldUseColor(parseColorChoice(flags.color), process.stdout);
+      const { runTui } = await import("../tui/run.js");
+      await runTui({
+        flags: connectionFlagsOf(cmd),
+        panes: subjects.map((subject) => ({ subject, eventType: eventTypeOfSubject(subject), capacity })),
+        ...(start !== undefined ? { start } : {}),
+        color,
+        timestamps,
+      });
     });
 }

@@ -1,0 +1,73 @@
+// The bottom row: server, connection state, drops, paused, clock and key hints; or the filter being typed.
+import { Text } from "ink";
+import { formatCount } from "../../render/units.js";
+import { STATUS_HINTS } from "../keymap.js";
+import type { ConnectionState, TuiSnapshot } from "../state/snapshot.js";
+import type { Theme } from "../theme.js";
+import { useTheme } from "./ThemeContext.js";
+
+export function connectionText(c: ConnectionState): string {
+  switch (c.kind) {
+    case "connecting":
+      return "connecting";
+    case "connected":
+      return "connected";
+    case "reconnecting":
+      return `reconnecting ${c.attempts}`;
+    case "disconnected":
+      return "disconnected";
+    case "closed":
+      return "closed";
+  }
+}
+
+function connectionColor(c: ConnectionState, theme: Theme): string | undefined {
+  if (c.kind === "connected") return theme.good;
+  if (c.kind === "reconnecting" || c.kind === "connecting") return theme.warn;
+  return theme.bad;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+export function clockText(ms: number): string {
+  const d = new Date(ms);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
+export function StatusBar({ snapshot }: { snapshot: TuiSnapshot }) {
+  const theme = useTheme();
+  const input = snapshot.filterInput;
+  if (input !== undefined) {
+    return (
+      <Text wrap="truncate-end">
+        <Text color={theme.accent} bold>
+          filter {input.paneSubject}›{" "}
+        </Text>
+        {input.text}
+        <Text inverse> </Text>
+        {input.problem !== undefined ? <Text color={theme.warn}>  {input.problem}</Text> : <Text color={theme.muted}>  Enter apply · Esc cancel</Text>}
+      </Text>
+    );
+  }
+  const { status } = snapshot;
+  return (
+    <Text wrap="truncate-end">
+      <Text>{status.server} </Text>
+      <Text color={connectionColor(status.connection, theme)}>● {connectionText(status.connection)}</Text>
+      <Text color={status.drops > 0 ? theme.bad : theme.muted}> │ drops {formatCount(status.drops)}</Text>
+      {snapshot.paused ? (
+        <Text color={theme.warn} bold>
+          {" "}
+          │ PAUSED
+        </Text>
+      ) : (
+        <Text color={theme.muted}> │ live</Text>
+      )}
+      {status.notice !== undefined ? <Text color={theme.warn}> │ {status.notice}</Text> : null}
+      <Text> │ {clockText(snapshot.nowMs)} │ </Text>
+      <Text color={theme.muted}>{STATUS_HINTS}</Text>
+    </Text>
+  );
+}

@@ -1,0 +1,115 @@
+// `nsm4home tui`: connect, open one event source per pane (live, or backfilled from the stream then live), take
+// over the terminal, render until q, and give everything back on every exit path. Loaded only by the tui command,
+// so ink, react and nats.js never slow down the other commands' start.
+import { render, useApp } from "ink";
+import { decodeEvent } from "../eve/event.js";
+import type { TimestampMode } from "../eve/format.js";
+import { errorMessage } from "../errors.js";
+import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags } from "../nats/connection.js";
+import { openEventSource, type EventSource, type ReplayStart } from "../nats/event-source.js";
+import { App } from "./App.js";
+import { useTerminalSize } from "./hooks/useTerminalSize.js";
+import type { PaneConfig } from "./state/pane-state.js";
+import { TuiStore } from "./state/store.js";
+import { enterFullScreen, exitCodeForSignal, onEveryExitPath } from "./terminal.js";
+
+export interface RunTuiOptions {
+  flags: ConnectionFlags;
+  panes: PaneConfig[];
+  start?: ReplayStart;
+  color: boolean;
+  timestamps: TimestampMode;
+}
+
+function Root({ store, color }: { store: TuiStore; color: boolean }) {
+  const { columns, rows } = useTerminalSize();
+  const { exit } = useApp();
+  return <App store={store} columns={columns} rows={rows} color={color} onQuit={() => exit()} />;
+}
+
+async function openSources(
+  nc: Awaited<ReturnType<typeof connectNats>>,
+  resolved: ReturnType<typeof resolveConnectionOptions>,
+  store: TuiStore,
+  options: RunTuiOptions,
+): Promise<EventSource[]> {
+  const sources: EventSource[] = [];
+  try {
+    // One source per pane: each pane gets its own backfill (--last N is N per pane) and needs no routing.
+    for (const [i, pane] of options.panes.entries()) {
+      const source = await openEventSource(nc, resolved, {
+        subjects: [pane.subject],
+        ...(options.start !== undefined ? { start: options.start } : {}),
+        follow: true,
+        onMessage: (msg) => store.receive(i, decodeEvent(msg.data)),
+        onDrop: (n) => store.addDrops(n),
+        onStatus: (line) => {
+          store.notice = line;
+        },
+      });
+      source.done.catch((err: unknown) => {
+        store.notice = `${pane.subject}: ${errorMessage(err)}`;
+      });
+      sources.push(source);
+    }
+  } catch (err) {
+    await Promise.all(sources.map((s) => s.stop()));
+    throw err;
+  }
+  return sources;
+}
+
+export async function runTui(options: RunTuiOptions): Promise<void> {
+  const resolved = resolveConnectionOptions(options.flags);
+  const store = new TuiStore({
+    panes: options.panes,
+    server: describeServers(resolved),
+    color: options.color,
+    timestamps: options.timestamps,
+  });
+  // Connect and subscribe before taking the screen: a wrong server or a missing stream is an ordinary error line.
+  // Status lines would scribble over the dashboard; the status bar shows the connection state instead.
+  const nc = await connectNats(resolved, { name: "nsm4home tui", onStatus: null, onStatusEvent: (s) => store.onNatsStatus(s) });
+  store.setConnection({ kind: "connected" });
+  let sources: EventSource[];
+  try {
+    sources = await openSources(nc, resolved, store, options);
+  } catch (err) {
+    await nc.close().catch(() => undefined);
+    throw err;
+  }
+
+  const screen = enterFullScreen(process.stdout, process.stdin);
+  let instance: ReturnType<typeof render> | undefined;
+  const closeAll = async () => {
+    await Promise.all(sources.map((s) => s.stop().catch(() => undefined)));
+    await nc.close().catch(() => undefined);
+  };
+  const uninstall = onEveryExitPath((reason) => {
+    // Terminal first, synchronously: whatever happens next, the user gets the shell back.
+    instance?.unmount();
+    screen.restore();
+    if (reason.kind === "error") {
+      process.stderr.write(`nsm4home: tui stopped on an unexpected error: ${errorMessage(reason.error).split("\n")[0]}\n`);
+      if (process.env.NSM4HOME_DEBUG) process.stderr.write(`${(reason.error as Error)?.stack ?? ""}\n`);
+    }
+    const code = reason.kind === "signal" ? exitCodeForSignal(reason.signal) : 1;
+    // Closing politely is worth a moment, not a hang.
+    const forced = setTimeout(() => process.exit(code), 1000);
+    forced.unref();
+    void closeAll().finally(() => process.exit(code));
+  });
+  try {
+    instance = render(<Root store={store} color={options.color} />, {
+      exitOnCtrlC: false,
+      maxFps: 10,
+      patchConsole: true,
+    });
+    await instance.waitUntilExit();
+  } finally {
+    instance?.unmount();
+    screen.restore();
+    uninstall();
+    await closeAll();
+  }
+}
