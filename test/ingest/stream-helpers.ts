@@ -1,0 +1,55 @@
+// Reading a test stream back: counts that tolerate a server being restarted, and every stored message.
+import type { NatsConnection } from "@nats-io/nats-core";
+
+export interface StoredMessage {
+  seq: number;
+  subject: string;
+  data: string;
+  msgId: string | undefined;
+}
+
+/** A connection that keeps reconnecting quickly (the server under test gets killed and restarted). */
+export async function testConnection(url: string): Promise<NatsConnection> {
+  const { connect } = await import("@nats-io/transport-node");
+  return connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100, timeout: 5000 });
+}
+
+/** Messages in the stream, or -1 while the server or the stream does not answer. */
+export async function streamCount(nc: NatsConnection, stream = "suricata"): Promise<number> {
+  try {
+    const m = await nc.request(`$JS.API.STREAM.INFO.${stream}`, undefined, { timeout: 1000 });
+    const info = m.json<{ state?: { messages: number }; error?: unknown }>();
+    return info.state?.messages ?? -1;
+  } catch {
+    return -1;
+  }
+}
+
+export async function waitForCount(nc: NatsConnection, predicate: (n: number) => boolean, timeoutMs = 30_000, stream = "suricata"): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  while (Date.now() < deadline) {
+    last = await streamCount(nc, stream);
+    if (predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`stream ${stream} count never matched (last ${last})`);
+}
+
+/** Every message of the stream, in sequence order, through an ordered consumer. */
+export async function readStream(nc: NatsConnection, stream = "suricata"): Promise<StoredMessage[]> {
+  const { jetstream } = await import("@nats-io/jetstream");
+  const js = jetstream(nc);
+  const total = await streamCount(nc, stream);
+  const out: StoredMessage[] = [];
+  if (total <= 0) return out;
+  const consumer = await js.consumers.get(stream);
+  const messages = await consumer.consume({ max_messages: 5000 });
+  const decoder = new TextDecoder();
+  for await (const m of messages) {
+    out.push({ seq: m.seq, subject: m.subject, data: decoder.decode(m.data), msgId: m.headers?.get("Nats-Msg-Id") || undefined });
+    if (m.info.pending === 0 && out.length >= total) break;
+  }
+  await messages.close();
+  return out;
+}
