@@ -208,7 +208,9 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
     await publisher?.close().catch(() => undefined);
     if (nc) {
       // Flush what is buffered (core mode); never hang on a server that went away.
-      await Promise.race([nc.drain().catch(() => undefined), sleep(2000)]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([nc.drain().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 2000)))]);
+      clearTimeout(timer);
       await nc.close().catch(() => undefined);
     }
   }
