@@ -1,0 +1,192 @@
+// `nsm4home ingest` as a user runs it, against real nats-server and redis-server processes: subjects from
+// event_type, invalid and oversized items, --drop-invalid, Redis streams with pending entries, SIGINT while
+// publishing, Redis and nats-server going away and coming back.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { Redis } from "ioredis";
+import { isolatedEnv, runCli, startCli } from "../helpers/cli.js";
+import { freePort } from "../helpers/ports.js";
+import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
+import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { readStream, streamCount, testConnection, waitForCount } from "../ingest/stream-helpers.js";
+
+// Each test's events differ (`tag`): identical content within the stream's duplicate window is one event to JetStream.
+let tag = 0;
+const event = (type: string, n: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ timestamp: `2026-03-01T12:00:00.${String(n).padStart(6, "0")}+0000`, event_type: type, n, tag, ...extra });
+
+async function purge(nc: NatsConnection, stream = "suricata"): Promise<void> {
+  tag++;
+  await nc.request(`$JS.API.STREAM.PURGE.${stream}`, undefined, { timeout: 5000 }).catch(() => undefined);
+}
+
+describe("ingest", () => {
+  let nats: NatsServer;
+  let redisServer: RedisServer;
+  let redis: Redis;
+  let nc: NatsConnection;
+  const env = isolatedEnv();
+
+  beforeAll(async () => {
+    [nats, redisServer] = await Promise.all([startNatsServer(), startRedisServer()]);
+    redis = new Redis(redisServer.url);
+    nc = await testConnection(nats.url);
+    const created = await runCli(["-s", nats.url, "stream", "add", "--defaults"], { env });
+    expect(created.code, created.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await nc?.close();
+    redis?.disconnect();
+    await Promise.all([nats?.dispose(), redisServer?.dispose()]);
+  });
+
+  it("maps event_type to subjects; invalid, untyped and unsafe types; a 1 MB event is refused alone", async () => {
+    await purge(nc);
+    const huge = event("fileinfo", 99, { blob: "x".repeat(1024 * 1024) });
+    const input = [
+      event("dns", 1),
+      "this is not json",
+      "[1,2,3]",
+      event("a.b", 2),
+      event("has space", 3),
+      JSON.stringify({ timestamp: "t", n: 4 }),
+      huge,
+      '{"event_type": "flow", "broken": ',
+      event("flow", 5),
+      "",
+      event("alert", 6),
+    ].join("\n");
+    const result = await runCli(["-s", nats.url, "ingest", "--from", "-"], { env, input });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/not published: an event of 1(\.0)? MiB for suricata\.fileinfo is larger than the server's max_payload \(1 MiB\)/);
+    expect(result.stderr).toMatch(/read 10, published 9, acked 9, duplicates 0, invalid 3, unknown type 3, rejected 1/);
+    const stored = await readStream(nc);
+    const bySubject = (s: string) => stored.filter((m) => m.subject === s).map((m) => m.data);
+    expect(bySubject("suricata.dns")).toEqual([event("dns", 1)]);
+    expect(bySubject("suricata.invalid")).toEqual(["this is not json", "[1,2,3]", '{"event_type": "flow", "broken": ']);
+    expect(bySubject("suricata.unknown")).toEqual([event("a.b", 2), event("has space", 3), JSON.stringify({ timestamp: "t", n: 4 })]);
+    expect(bySubject("suricata.flow")).toEqual([event("flow", 5)]);
+    expect(bySubject("suricata.alert")).toEqual([event("alert", 6)]);
+    // Stored in input order.
+    expect(stored.map((m) => m.data)[0]).toBe(event("dns", 1));
+    expect(stored.at(-1)!.data).toBe(event("alert", 6));
+  });
+
+  it("--drop-invalid counts and skips what is not a JSON object; escapes hostile text in its notices", async () => {
+    await purge(nc);
+    const input = [event("dns", 1), "\u001b[31mred\u001b[0m not json", event("tls", 2)].join("\n") + "\n";
+    const result = await runCli(["-s", nats.url, "ingest", "--from", "-", "--drop-invalid"], { env, input });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/invalid 1/);
+    expect(result.stderr).toMatch(/dropped an invalid item \(not a JSON object\)/);
+    expect(result.stderr).not.toContain("\u001b[31m");
+    expect((await readStream(nc)).map((m) => m.subject)).toEqual(["suricata.dns", "suricata.tls"]);
+  });
+
+  it("refuses to start without a stream for the prefix, naming the fix; rejects bad flags", async () => {
+    const noStream = await runCli(["-s", nats.url, "ingest", "--from", "-", "--prefix", "nowhere"], { env, input: "" });
+    expect(noStream.code).toBe(1);
+    expect(noStream.stderr).toMatch(/no JetStream stream stores nowhere\.>: add --create-stream, or run 'nsm4home stream add --defaults'/);
+    const badPrefix = await runCli(["ingest", "--from", "-", "--prefix", "a b"], { env, input: "" });
+    expect(badPrefix.code).toBe(2);
+    expect(badPrefix.stderr).toMatch(/invalid --prefix 'a b'/);
+    const badScheme = await runCli(["ingest", "--from", "http://x/y"], { env });
+    expect(badScheme.code).toBe(2);
+    const badWindow = await runCli(["ingest", "--from", "-", "--window", "lots"], { env });
+    expect(badWindow.code).toBe(2);
+    expect(badWindow.stderr).toMatch(/invalid --window 'lots'/);
+  });
+
+  it("--core publishes without JetStream acknowledgements", async () => {
+    await purge(nc);
+    const result = await runCli(["-s", nats.url, "ingest", "--from", "-", "--core"], { env, input: `${event("dns", 1)}\n${event("dns", 2)}\n` });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/core NATS .*at-most-once/);
+    // The stream still captures core publishes on its subjects, without msg-ids.
+    const stored = await readStream(nc);
+    expect(stored).toHaveLength(2);
+    expect(stored[0]!.msgId).toBeUndefined();
+  });
+
+  it("reads a Redis stream in a consumer group, re-publishes this consumer's pending entries, and XACKs", async () => {
+    await purge(nc);
+    for (let i = 0; i < 300; i++) await redis.xadd("eve-stream", "*", "eve", event("dns", i));
+    await redis.xadd("eve-stream", "*", "other", "value");
+    // A crashed ingester read 50 entries as consumer c1 and never acknowledged them.
+    await redis.xgroup("CREATE", "eve-stream", "nsm4home", "0");
+    await redis.xreadgroup("GROUP", "nsm4home", "c1", "COUNT", 50, "STREAMS", "eve-stream", ">");
+    expect(((await redis.xpending("eve-stream", "nsm4home")) as unknown[])[0]).toBe(50);
+
+    const result = await runCli(["-s", nats.url, "ingest", "--from", `redis-stream://127.0.0.1:${redisServer.port}/eve-stream`, "--consumer", "c1", "--once"], {
+      env,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/re-published 50 entries left pending for consumer c1/);
+    expect(result.stderr).toMatch(/read 301, published 301, acked 301/);
+    expect(((await redis.xpending("eve-stream", "nsm4home")) as unknown[])[0]).toBe(0);
+    const stored = await readStream(nc);
+    expect(stored.slice(0, 300).map((m) => (JSON.parse(m.data) as { n: number }).n)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    // An entry without the eve field is kept whole, as JSON of its fields.
+    expect(stored[300]).toMatchObject({ subject: "suricata.unknown", data: '{"other":"value"}' });
+  });
+
+  it("on SIGINT finishes in-flight publishes, confirms them to Redis, and exits 0", async () => {
+    await purge(nc);
+    const total = 60_000;
+    for (let i = 0; i < total; i += 5000) {
+      const p = redis.pipeline();
+      for (let j = i; j < i + 5000; j++) p.lpush("sigint", event("flow", j));
+      await p.exec();
+    }
+    const proc = startCli(["-s", nats.url, "ingest", "--from", `${redisServer.url}/sigint`, "--progress", "0"], { env });
+    await waitForCount(nc, (n) => n >= 5000);
+    const result = await proc.stop("SIGINT");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/SIGINT: stopping; finishing \d+ in-flight publishes/);
+    expect(result.stderr).toMatch(/done: read/);
+    expect(await redis.llen("sigint:processing")).toBe(0);
+    const stored = await streamCount(nc);
+    expect(stored + (await redis.llen("sigint"))).toBe(total);
+    // Order kept: the oldest (first pushed) first.
+    const first = (await readStream(nc)).slice(0, 3).map((m) => (JSON.parse(m.data) as { n: number }).n);
+    expect(first).toEqual([0, 1, 2]);
+  });
+
+  it("waits for Redis when it goes away and picks up again", async () => {
+    await purge(nc);
+    const proc = startCli(["-s", nats.url, "ingest", "--from", `${redisServer.url}/comeback`, "--progress", "0"], { env, timeoutMs: 60_000 });
+    await redis.lpush("comeback", event("dns", 1));
+    await waitForCount(nc, (n) => n === 1);
+    await redisServer.kill();
+    await proc.waitFor(/lost Redis|unreachable/, { stream: "stderr" });
+    await redisServer.restart();
+    const again = new Redis(redisServer.url);
+    await again.lpush("comeback", event("dns", 2), event("dns", 3));
+    await waitForCount(nc, (n) => n === 3, 20_000);
+    await proc.waitFor(/connected to Redis at .* again/, { stream: "stderr" });
+    const result = await proc.stop("SIGTERM");
+    expect(result.code, result.stderr).toBe(0);
+    again.disconnect();
+    redis.disconnect();
+    redis = new Redis(redisServer.url);
+  });
+
+  it("waits for nats-server when it is not there at start", async () => {
+    tag++;
+    const port = await freePort();
+    const proc = startCli(["-s", `nats://127.0.0.1:${port}`, "ingest", "--from", "-", "--create-stream", "--progress", "0"], { env, timeoutMs: 60_000 });
+    await proc.waitFor(/connection refused.*retrying with backoff/, { stream: "stderr" });
+    const late = await startNatsServer({ port });
+    try {
+      proc.child.stdin!.end(`${event("dns", 1)}\n`);
+      const result = await proc.exited;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/connected to nats:\/\/127\.0\.0\.1:\d+/);
+      const lateNc = await testConnection(late.url);
+      expect(await streamCount(lateNc)).toBe(1);
+      await lateNc.close();
+    } finally {
+      await late.dispose();
+    }
+  });
+});
