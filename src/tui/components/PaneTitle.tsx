@@ -1,4 +1,4 @@
-// A pane's title row: subject, msgs/s, total, a sparkline of the last minute, and what holds the display.
+// A pane's title row: subject, msgs/s, total, what holds the display, the filter, a sparkline of the last minute.
 import { Text } from "ink";
 import { formatCompact, formatCount } from "../../render/units.js";
 import { sparkline } from "../state/sparkline.js";
@@ -24,7 +24,6 @@ export function PaneTitle({ pane, paused }: { pane: PaneSnapshot; paused: boolea
       <Text> {formatCompact(pane.perSecond)}/s</Text>
       <Text color={theme.muted}> total </Text>
       <Text>{formatCount(pane.total)}</Text>
-      {spark > 0 ? <Text color={theme.chart}> {sparkline(pane.history, spark)}</Text> : null}
       {held ? (
         <Text color={theme.warn}>
           {" "}
@@ -34,6 +33,8 @@ export function PaneTitle({ pane, paused }: { pane: PaneSnapshot; paused: boolea
       ) : null}
       {pane.filter !== undefined ? <Text color={theme.accent}> filter: {pane.filter.text}</Text> : null}
       {pane.invalid > 0 ? <Text color={theme.bad}> {formatCount(pane.invalid)} invalid</Text> : null}
+      {/* Last: when the title is too long for the pane, the sparkline is what gets cut. */}
+      {spark > 0 ? <Text color={theme.chart}> {sparkline(pane.history, spark)}</Text> : null}
     </Text>
   );
 }

@@ -2,15 +2,17 @@
 // Counts go into one-second buckets keyed by wall-clock second; a minute of buckets is kept.
 
 export const RATE_WINDOW_SECONDS = 60;
+/** A minute of complete seconds plus the one being counted. */
+const SLOTS = RATE_WINDOW_SECONDS + 1;
 
 export class RateCounter {
-  private readonly buckets = new Float64Array(RATE_WINDOW_SECONDS);
-  /** The second (epoch seconds) that buckets[second % 60] currently holds, per bucket. */
-  private readonly bucketSecond = new Float64Array(RATE_WINDOW_SECONDS).fill(-1);
+  private readonly buckets = new Float64Array(SLOTS);
+  /** The second (epoch seconds) each slot currently holds. */
+  private readonly bucketSecond = new Float64Array(SLOTS).fill(-1);
 
   add(count: number, nowMs: number): void {
     const second = Math.floor(nowMs / 1000);
-    const slot = second % RATE_WINDOW_SECONDS;
+    const slot = second % SLOTS;
     if (this.bucketSecond[slot] !== second) {
       this.bucketSecond[slot] = second;
       this.buckets[slot] = 0;
@@ -20,7 +22,7 @@ export class RateCounter {
 
   /** Count recorded in a given epoch second (0 when nothing, or when it is older than the window). */
   countAt(second: number): number {
-    const slot = ((second % RATE_WINDOW_SECONDS) + RATE_WINDOW_SECONDS) % RATE_WINDOW_SECONDS;
+    const slot = ((second % SLOTS) + SLOTS) % SLOTS;
     return this.bucketSecond[slot] === second ? this.buckets[slot]! : 0;
   }
 
@@ -32,7 +34,7 @@ export class RateCounter {
   /** The last `seconds` complete seconds, oldest first. */
   history(nowMs: number, seconds = RATE_WINDOW_SECONDS): number[] {
     const current = Math.floor(nowMs / 1000);
-    const n = Math.min(seconds, RATE_WINDOW_SECONDS - 1);
+    const n = Math.min(seconds, RATE_WINDOW_SECONDS);
     const out: number[] = [];
     for (let s = current - n; s < current; s++) out.push(this.countAt(s));
     return out;

@@ -1,0 +1,122 @@
+// The whole dashboard in ink-testing-library: a real store fed with events, the terminal size passed as props,
+// keys written to stdin, and each assertion waiting for the frame to change.
+import { cleanup, render } from "ink-testing-library";
+import { afterEach, describe, expect, it } from "vitest";
+import { decodeEvent } from "../../src/eve/event.js";
+import { App } from "../../src/tui/App.js";
+import { TuiStore } from "../../src/tui/state/store.js";
+import { KEYS, plain, sendInputAndWaitForChange, waitForContent, waitForFrame } from "./helpers.js";
+
+afterEach(cleanup);
+
+function makeStore(): TuiStore {
+  const store = new TuiStore({
+    panes: [
+      { subject: "suricata.dns", eventType: "dns" },
+      { subject: "suricata.flow", eventType: "flow" },
+      { subject: "suricata.tls", eventType: "tls" },
+      { subject: "suricata.stats", eventType: "stats" },
+    ],
+    server: "nats://127.0.0.1:4222",
+    color: false,
+    timestamps: "none",
+  });
+  const dnsNames = ["alpha.example", "bravo.example", "charlie.example"];
+  for (const name of dnsNames) store.receive(0, decodeEvent(JSON.stringify({ event_type: "dns", dns: { type: "query", rrname: name, rrtype: "A" } })));
+  store.receive(1, decodeEvent(JSON.stringify({ event_type: "flow", src_ip: "10.0.0.2", dest_ip: "1.1.1.1", proto: "TCP", flow: { bytes_toserver: 500, bytes_toclient: 1500 } })));
+  store.receive(2, decodeEvent(JSON.stringify({ event_type: "tls", tls: { sni: "secure\u001b[31m.example", version: "TLS 1.3" } })));
+  return store;
+}
+
+function renderApp(store: TuiStore, onQuit = () => undefined) {
+  return render(<App store={store} columns={100} rows={30} color={false} refreshMs={50} onQuit={onQuit} />);
+}
+
+describe("App", () => {
+  it("renders rows-1 lines: the 2x2 grid and the status bar, with event text escaped", async () => {
+    const app = renderApp(makeStore());
+    const frame = await waitForContent(app, "charlie.example");
+    const lines = frame.split("\n");
+    expect(lines).toHaveLength(29);
+    expect(lines[0]).toMatch(/^╔═+╗╭─+╮$/);
+    expect(frame).toContain("1 suricata.dns 0/s total 3");
+    expect(frame).toContain("secure\\x1B[31m.example");
+    expect(lines[28]).toMatch(/^nats:\/\/127\.0\.0\.1:4222 ● connecting │ drops 0 │ live │/);
+  });
+
+  it("moves focus with Tab and digits, zooms with z", async () => {
+    const app = renderApp(makeStore());
+    await waitForContent(app, "charlie.example");
+    let frame = await sendInputAndWaitForChange(app, KEYS.tab);
+    expect(frame.split("\n")[0]).toMatch(/^╭─+╮╔═+╗$/);
+    frame = await sendInputAndWaitForChange(app, "3");
+    expect(frame.split("\n")[14]).toMatch(/^╔═+╗╭─+╮$/);
+    frame = await sendInputAndWaitForChange(app, "z");
+    expect(frame.split("\n")[1]).toMatch(/^║3 suricata\.tls/);
+    expect(frame).not.toContain("suricata.dns");
+    frame = await sendInputAndWaitForChange(app, "z");
+    expect(frame).toContain("suricata.dns");
+  });
+
+  it("pauses with space: counts keep going, the title says +N new, space resumes", async () => {
+    const store = makeStore();
+    const app = renderApp(store);
+    await waitForContent(app, "charlie.example");
+    let frame = await sendInputAndWaitForChange(app, " ");
+    expect(frame).toContain("PAUSED");
+    store.receive(0, decodeEvent(JSON.stringify({ event_type: "dns", dns: { type: "query", rrname: "delta.example" } })));
+    frame = await waitForContent(app, "+1 new");
+    expect(frame).toContain("total 4");
+    expect(frame).not.toContain("delta.example");
+    frame = await sendInputAndWaitForChange(app, " ");
+    expect(frame).toContain("delta.example");
+    expect(frame).not.toContain("PAUSED");
+  });
+
+  it("filters the focused pane from the / box, shows a parse problem inline, and Esc clears", async () => {
+    const app = renderApp(makeStore());
+    await waitForContent(app, "charlie.example");
+    await sendInputAndWaitForChange(app, "/");
+    let frame = await sendInputAndWaitForChange(app, "dns.rrname ==");
+    expect(frame.split("\n")[28]).toMatch(/^filter suricata\.dns› dns\.rrname == {2,}not JMESPath: .*column 14/);
+    await sendInputAndWaitForChange(app, " 'bravo.example'");
+    frame = await sendInputAndWaitForChange(app, KEYS.enter);
+    expect(frame).toContain("total 3 filter: dns.rrname =");
+    expect(frame).toContain("bravo.example");
+    expect(frame).not.toContain("alpha.example");
+    frame = await sendInputAndWaitForChange(app, KEYS.escape);
+    expect(frame).toContain("alpha.example");
+  });
+
+  it("opens the selected event as JSON with Enter, shows help with ?, top-N with T", async () => {
+    const app = renderApp(makeStore());
+    await waitForContent(app, "charlie.example");
+    await sendInputAndWaitForChange(app, "k");
+    let frame = await sendInputAndWaitForChange(app, "k");
+    frame = await sendInputAndWaitForChange(app, KEYS.enter);
+    expect(frame).toContain("suricata.dns · event #2");
+    expect(frame).toContain('"rrname": "bravo.example"');
+    frame = await sendInputAndWaitForChange(app, KEYS.escape);
+    expect(frame).toContain("1 suricata.dns");
+    frame = await sendInputAndWaitForChange(app, "?");
+    expect(frame).toContain("zoom the focused pane full screen");
+    await sendInputAndWaitForChange(app, "?");
+    await sendInputAndWaitForChange(app, KEYS.tab);
+    frame = await sendInputAndWaitForChange(app, "T");
+    expect(frame).toMatch(/top talkers by bytes/);
+    expect(frame).toMatch(/2 KiB {2}1\.1\.1\.1|2 KiB {2}10\.0\.0\.2/);
+  });
+
+  it("calls onQuit on q and on Ctrl-C", async () => {
+    let quits = 0;
+    const store = makeStore();
+    const app = renderApp(store, () => quits++);
+    await waitForContent(app, "charlie.example");
+    app.stdin.write("q");
+    await waitForFrame(app, () => quits === 1);
+    store.quitRequested = false;
+    app.stdin.write(KEYS.ctrlC);
+    await waitForFrame(app, () => quits === 2);
+    expect(plain(app.lastFrame())).toContain("suricata.dns");
+  });
+});
