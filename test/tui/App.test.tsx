@@ -28,7 +28,7 @@ function makeStore(): TuiStore {
   return store;
 }
 
-function renderApp(store: TuiStore, onQuit = () => undefined) {
+function renderApp(store: TuiStore, onQuit: () => void = () => undefined) {
   return render(<App store={store} columns={100} rows={30} color={false} refreshMs={50} onQuit={onQuit} />);
 }
 
