@@ -1,12 +1,58 @@
-// Placeholder registration until the demo command lands; replaced by its real module.
+// `nsm4home demo`: everything on one machine with nothing set up: a throwaway nats-server with JetStream, the
+// suricata stream, sample events at a home network's pace, and the dashboard (or a feed for other terminals).
 import type { Command } from "commander";
-import { RuntimeError } from "../errors.js";
+import { parseColorChoice, shouldUseColor } from "../render/color.js";
+import { parseCount, parseDuration } from "../render/units.js";
+import { UsageError } from "../errors.js";
+
+interface DemoFlags {
+  tui: boolean;
+  duration?: string;
+  rate: string;
+  port?: string;
+  seed?: string;
+  prefix: string;
+  color: string;
+}
 
 export function register(program: Command): void {
   program
     .command("demo")
-    .description("(demo: not built yet)")
-    .action(() => {
-      throw new RuntimeError("'demo' is not built yet");
+    .description("run a throwaway nats-server with sample Suricata events and open the dashboard on it")
+    .option("--no-tui", "no dashboard: print the server URL and a ready-to-paste 'tail' line, keep publishing until Ctrl-C")
+    .option("--duration <duration>", "stop after this long (e.g. 30s) instead of waiting for Ctrl-C or q")
+    .option("--rate <n>", "average sample events per second (bursts and quiet spells around it)", "25")
+    .option("--port <n>", "port for the demo server (default: a free one)")
+    .option("--seed <n>", "seed for the sample events (default: from the clock)")
+    .option("--prefix <prefix>", "subject prefix", "suricata")
+    .option("--color <when>", "auto, always or never", "auto")
+    .addHelpText(
+      "after",
+      `
+Needs nats-server (PATH, /usr/sbin, or NSM4HOME_NATS_SERVER). It runs on 127.0.0.1 with JetStream in a temp dir,
+which is removed when the demo ends (q in the dashboard, Ctrl-C, SIGTERM, or --duration).
+
+Examples:
+  nsm4home demo
+  nsm4home demo --no-tui          # then, elsewhere: nsm4home -s nats://127.0.0.1:PORT tail dns
+`,
+    )
+    .action(async (flags: DemoFlags) => {
+      if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(flags.prefix)) {
+        throw new UsageError(`invalid --prefix '${flags.prefix}': use subject tokens of letters, digits, '-' or '_' joined by dots`);
+      }
+      const eventsPerSecond = parseCount(flags.rate, "--rate");
+      if (eventsPerSecond < 1) throw new UsageError("invalid --rate '0': give at least 1 event per second");
+      const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration, "--duration");
+      const port = flags.port === undefined ? undefined : parseCount(flags.port, "--port");
+      const seed = flags.seed === undefined ? undefined : parseCount(flags.seed, "--seed");
+      let tui = flags.tui;
+      if (tui && (!process.stdin.isTTY || !process.stdout.isTTY)) {
+        process.stderr.write("nsm4home: demo: no terminal for the dashboard; running as --no-tui\n");
+        tui = false;
+      }
+      const color = shouldUseColor(parseColorChoice(flags.color), process.stdout);
+      const { runDemo } = await import("../demo/run.js");
+      await runDemo({ tui, prefix: flags.prefix, eventsPerSecond, durationMs, port, seed, color });
     });
 }

@@ -1,0 +1,74 @@
+// `nsm4home demo --no-tui` as a feed for other terminals: starts its own nats-server, publishes, and on
+// --duration or SIGTERM stops the server and removes its temp dir. (The dashboard part is checked in tmux.)
+import { describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { isolatedEnv, runCli, startCli } from "../helpers/cli.js";
+import { connect } from "node:net";
+import { readStream, testConnection, waitForCount } from "../ingest/stream-helpers.js";
+
+/** True when something accepts TCP connections on the URL's port. */
+function listening(url: string): Promise<boolean> {
+  const port = Number(new URL(url).port);
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+function announced(stdout: string): { url: string; dir: string } {
+  const m = /JetStream at (nats:\/\/127\.0\.0\.1:\d+) \(store in ([^)]+)\)/.exec(stdout);
+  if (!m) throw new Error(`no server line in:\n${stdout}`);
+  return { url: m[1]!, dir: m[2]! };
+}
+
+describe("demo --no-tui", () => {
+  it("publishes realistic events to the suricata stream and cleans up after --duration", async () => {
+    const proc = startCli(["demo", "--no-tui", "--duration", "4s", "--rate", "60", "--seed", "5"], { env: isolatedEnv() });
+    await proc.waitFor(/nsm4home -s nats:\/\/127\.0\.0\.1:\d+ tail dns/);
+    const { url, dir } = announced(proc.stdout());
+    expect(existsSync(dir)).toBe(true);
+    const nc = await testConnection(url);
+    await waitForCount(nc, (n) => n >= 40, 4000);
+    const stored = await readStream(nc);
+    await nc.close();
+    const types = new Set(stored.map((m) => m.subject));
+    expect(types.has("suricata.dns")).toBe(true);
+    expect(types.has("suricata.flow")).toBe(true);
+    expect(types.has("suricata.stats")).toBe(true);
+    for (const m of stored) expect(m.subject).toBe(`suricata.${(JSON.parse(m.data) as { event_type: string }).event_type}`);
+
+    const result = await proc.exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/published [\d,]+ events; stopped nats-server and removed/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it("stops the server and removes its dir on SIGTERM", async () => {
+    const proc = startCli(["demo", "--no-tui"], { env: isolatedEnv() });
+    await proc.waitFor(/tail dns/);
+    const { url, dir } = announced(proc.stdout());
+    expect(await listening(url)).toBe(true);
+    const result = await proc.stop("SIGTERM");
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(dir)).toBe(false);
+    expect(await listening(url)).toBe(false);
+    expect(result.stderr).toMatch(/SIGTERM: stopping/);
+  });
+
+  it("says in one line how to get nats-server when there is none", async () => {
+    const result = await runCli(["demo", "--no-tui"], { env: isolatedEnv({ NSM4HOME_NATS_SERVER: "/nonexistent/nats-server" }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/nats-server not found .*apt-get install nats-server.*NSM4HOME_NATS_SERVER/);
+  });
+
+  it("runs without a terminal as --no-tui, and rejects bad flags", async () => {
+    const proc = startCli(["demo", "--duration", "1s"], { env: isolatedEnv() });
+    const result = await proc.exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/no terminal for the dashboard; running as --no-tui/);
+    const bad = await runCli(["demo", "--rate", "fast"], { env: isolatedEnv() });
+    expect(bad.code).toBe(2);
+  });
+});
