@@ -96,6 +96,22 @@ export function runPipeline(stages, { keepOutput = false, timeoutMs = 300_000, c
   return { children, pids: children.map((c) => c.pid), exited, stop: (sig = "SIGINT") => children[0].kill(sig) };
 }
 
+/** A last stage that counts output and records when its last byte arrived (see sink.mjs and sinkReport). */
+export function sinkStage() {
+  return { cmd: process.execPath, args: [new URL("./sink.mjs", import.meta.url).pathname] };
+}
+
+/** { lines, bytes, firstAt, lastAt } (epoch ms) from a sink stage's stderr, or undefined. */
+export function sinkReport(stage) {
+  const m = /\{"sink":.*\}/.exec(stage.stderr);
+  return m ? JSON.parse(m[0]).sink : undefined;
+}
+
+/** Now in epoch ms with sub-millisecond precision, comparable with sinkReport times. */
+export function epochNow() {
+  return performance.timeOrigin + performance.now();
+}
+
 /** One stage running a Node script of this project with arguments. */
 export function nodeStage(script, args, env) {
   return { cmd: process.execPath, args: [script, ...args], ...(env ? { env } : {}) };

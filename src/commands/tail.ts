@@ -163,7 +163,8 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   if (tty && explicitWidth === undefined) stdout.on("resize", onResize);
 
   const say = (line: string) => process.stderr.write(`nsm4home: ${line}\n`);
-  const writer = new LineWriter();
+  // A reader that went away (`tail | head -1`) is the user saying "enough": leave at once, quietly.
+  const writer = new LineWriter({ onClose: () => process.exit(process.exitCode ?? 0) });
   const counts: TailCounts = { received: 0, shown: 0, filtered: 0, invalid: 0, dropped: 0 };
   let invalidNoted = false;
   let finishing = false;

@@ -45,7 +45,7 @@ export interface EventSourceOptions {
   onStatus?(line: string): void;
   /** How much output is waiting downstream (e.g. LineWriter.backlog). */
   backlog?: () => number;
-  /** Above this backlog, live drops and replay pauses; default 64 MiB. */
+  /** Live mode drops above this backlog; default 64 MiB. Replay pauses above the smaller of this and 4 MiB. */
   maxBacklog?: number;
 }
 
@@ -69,6 +69,8 @@ export interface EventSource {
 }
 
 export const DEFAULT_MAX_BACKLOG = 64 * 1024 * 1024;
+/** Replay loses nothing by waiting, so it stops pulling early and keeps memory low. */
+const REPLAY_PAUSE_BACKLOG = 4 * 1024 * 1024;
 const DEFAULT_BATCH = 2000;
 const PULL_EXPIRES_MS = 30_000;
 const IDLE_HEARTBEAT_MS = 5_000;
@@ -110,18 +112,44 @@ export interface AckInfo {
   timeMs: number;
 }
 
-/** `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>`, or the v2 form with domain and hash. */
+/** Decimal digits of `s` from `start` to `end` as a number; NaN when anything else is there. */
+function digits(s: string, start: number, end: number): number {
+  if (end <= start) return NaN;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+const MAX_ACK_TOKENS = 16;
+const dots = new Int32Array(MAX_ACK_TOKENS);
+
+/**
+ * `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>`, or the v2 form with domain, account
+ * hash and a trailing token. Scanned in place: split() would allocate a dozen strings per message.
+ */
 export function parseAckSubject(reply: string): AckInfo | undefined {
-  const t = reply.split(".");
+  let count = 0;
+  for (let i = reply.indexOf("."); i !== -1; i = reply.indexOf(".", i + 1)) {
+    if (count === MAX_ACK_TOKENS - 1) return undefined;
+    dots[count++] = i;
+  }
+  const tokens = count + 1;
   let base: number;
-  if (t.length === 9) base = 4;
-  else if (t.length >= 11) base = 6;
+  if (tokens === 9) base = 4;
+  else if (tokens >= 11) base = 6;
   else return undefined;
-  const streamSeq = Number(t[base + 1]);
-  const deliverySeq = Number(t[base + 2]);
-  const pending = Number(t[base + 4]);
-  if (!Number.isFinite(streamSeq) || !Number.isFinite(deliverySeq) || !Number.isFinite(pending)) return undefined;
-  return { streamSeq, deliverySeq, pending, timeMs: Number(t[base + 3]) / 1e6 };
+  // Token k spans (dots[k-1], dots[k]); the last token ends at the end of the string.
+  const token = (k: number): number => digits(reply, dots[k - 1]! + 1, k < count ? dots[k]! : reply.length);
+  const streamSeq = token(base + 1);
+  const deliverySeq = token(base + 2);
+  const pending = token(base + 4);
+  if (Number.isNaN(streamSeq) || Number.isNaN(deliverySeq) || Number.isNaN(pending)) return undefined;
+  // Nanoseconds exceed 2^53: the digits fold into a double, precise to well under a millisecond.
+  return { streamSeq, deliverySeq, pending, timeMs: token(base + 3) / 1e6 };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -544,8 +572,9 @@ class ReplayRunner {
   mayPull(reader: OrderedReader): boolean {
     if (this.stopped) return false;
     const { backlog, maxBacklog = DEFAULT_MAX_BACKLOG } = this.options;
+    const pauseAt = Math.min(maxBacklog, REPLAY_PAUSE_BACKLOG);
     // In a merge one reader may be far ahead of another: bound what it holds while the others catch up.
-    const full = (backlog !== undefined && backlog() > maxBacklog) || (this.readers.length > 1 && reader.queued() > this.batch * 2);
+    const full = (backlog !== undefined && backlog() > pauseAt) || (this.readers.length > 1 && reader.queued() > this.batch * 2);
     if (full && this.backlogTimer === undefined) {
       this.backlogTimer = setTimeout(() => {
         this.backlogTimer = undefined;

@@ -1,162 +1,240 @@
-// Batched output for commands that print one line per message (tail, stream view). Lines collect in memory and
-// leave in one write per turn of the event loop; while the stream is full (a slow pipe reader), they keep
-// collecting until 'drain', and `backlog()` tells the caller how much is waiting so it can slow down or drop.
+// Batched output for commands that print one line per message (tail, stream view). Lines collect in memory as one
+// text run, are sealed into UTF-8 blocks of about 64 KiB, and leave in as few system calls as possible.
+//
+// Standard output is written with non-blocking fs.writeSync calls on the descriptor, not through process.stdout:
+// under a flood of incoming messages libuv reads the socket many times per loop turn but writes a pipe only once,
+// so a stream-based writer falls behind a reader that is perfectly fast. Here every sealed block tries to write at
+// once; when the pipe is full (EAGAIN) the rest waits and is retried, and `backlog()` says how much is waiting so
+// the caller can pause (replay) or drop and count (live).
+import { writeSync, writevSync } from "node:fs";
 
-/** The part of a Writable the writer needs (process.stdout, a net.Socket, a file stream). */
+/** A Writable to write to instead of a descriptor (tests, in-process consumers). */
 export interface LineSink {
-  write(chunk: string | Uint8Array, cb?: (err?: Error | null) => void): boolean;
+  write(chunk: Uint8Array, cb?: (err?: Error | null) => void): boolean;
   on(event: "drain" | "close" | "error", listener: (...args: unknown[]) => void): unknown;
   readonly writableLength?: number;
-  readonly destroyed?: boolean;
 }
 
 export interface LineWriterOptions {
-  /** Default: process.stdout. */
+  /** Descriptor to write (default 1, standard output); ignored when `sink` is given. */
+  fd?: number;
   sink?: LineSink;
-  /** Flush at once when this many characters are waiting, instead of at the end of the turn. */
-  flushAt?: number;
+  /** Called once when the reader went away (EPIPE); further lines are discarded. */
+  onClose?: () => void;
 }
 
-const DEFAULT_FLUSH_AT = 256 * 1024;
+const BLOCK_BYTES = 64 * 1024;
+const RETRY_MS = 1;
+const MAX_IOV = 256;
 
 export class LineWriter {
-  private readonly sink: LineSink;
-  private readonly flushAt: number;
-  /** Text (or byte) chunks waiting for the next write; bytes keep payloads exactly as received. */
-  private chunks: Array<string | Uint8Array> = [];
+  private readonly fd: number;
+  private readonly sink: LineSink | undefined;
+  private readonly onClose: (() => void) | undefined;
+  /** Text of the current run (a rope: cheaper than joining an array of short lines). */
   private text = "";
-  private waitingLength = 0;
-  private hasBytes = false;
-  private waitingForDrain = false;
-  private flushScheduled = false;
+  /** Payload bytes of the current run, copied into a reused block from `bytesStart` to `bytesEnd`. */
+  private bytes: Buffer | undefined;
+  private bytesStart = 0;
+  private bytesEnd = 0;
+  private runLength = 0;
+  /** Sealed blocks waiting for the descriptor; the first may be partly written (offset). */
+  private readonly blocks: Buffer[] = [];
+  private blockOffset = 0;
+  private queuedBytes = 0;
   private closed = false;
-  private written = 0;
+  private flushScheduled = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private waitingForDrain = false;
   private drainWaiters: Array<() => void> = [];
 
   constructor(options: LineWriterOptions = {}) {
-    this.sink = options.sink ?? process.stdout;
-    this.flushAt = options.flushAt ?? DEFAULT_FLUSH_AT;
-    const wake = () => {
-      const waiters = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const w of waiters) w();
-    };
-    const gone = () => {
-      this.closed = true;
-      wake();
-    };
-    this.sink.on("drain", wake);
-    this.sink.on("close", gone);
-    this.sink.on("error", gone);
+    this.fd = options.fd ?? 1;
+    this.sink = options.sink;
+    this.onClose = options.onClose;
+    // Creating process.stdout makes libuv put a pipe into non-blocking mode, which the EAGAIN path relies on: a
+    // blocking write to a slow reader would stall the whole process (and the server would cut the connection).
+    if (!this.sink && this.fd === 1) void process.stdout.writableLength;
+    if (this.sink) {
+      this.sink.on("drain", () => {
+        this.waitingForDrain = false;
+        this.pump();
+      });
+      const gone = () => this.markClosed();
+      this.sink.on("close", gone);
+      this.sink.on("error", gone);
+    }
   }
 
-  /** Queues one line (a newline is added). */
+  /** Queues one line; a newline is added. */
   writeLine(line: string): void {
     if (this.closed) return;
-    if (this.hasBytes) {
-      this.chunks.push(line + "\n");
-    } else {
-      // String concatenation builds a rope: cheaper than an array join for many short lines.
-      this.text += line + "\n";
-    }
-    this.waitingLength += line.length + 1;
+    if (this.bytesEnd > this.bytesStart) this.sealBytes();
+    this.text += line + "\n";
+    this.runLength += line.length + 1;
     this.afterQueue();
   }
 
-  /** Queues bytes as they are followed by a newline (for payloads passed through unchanged). */
+  /** Queues payload bytes exactly as received, followed by a newline. */
   writeBytesLine(bytes: Uint8Array): void {
     if (this.closed) return;
-    if (!this.hasBytes) {
-      if (this.text !== "") this.chunks.push(this.text);
-      this.text = "";
-      this.hasBytes = true;
+    if (this.text !== "") this.sealText();
+    const need = bytes.length + 1;
+    if (this.bytes === undefined || this.bytesEnd + need > this.bytes.length) {
+      this.sealBytes();
+      this.bytes = Buffer.allocUnsafe(Math.max(2 * BLOCK_BYTES, need));
+      this.bytesStart = 0;
+      this.bytesEnd = 0;
     }
-    // A copy: the payload may be a view into the connection's read buffer, which is reused.
-    this.chunks.push(Buffer.from(bytes), "\n");
-    this.waitingLength += bytes.length + 1;
+    // A copy: the payload is a view into the connection's read buffer.
+    this.bytes.set(bytes, this.bytesEnd);
+    this.bytes[this.bytesEnd + bytes.length] = 0x0a;
+    this.bytesEnd += need;
+    this.runLength += need;
     this.afterQueue();
   }
 
-  /** Characters (about bytes) not yet taken by the OS: ours plus what the stream itself still holds. */
+  /** Bytes (about) not yet handed to the OS. */
   backlog(): number {
-    return this.waitingLength + (this.sink.writableLength ?? 0);
+    return this.queuedBytes - this.blockOffset + this.runLength + (this.sink?.writableLength ?? 0);
   }
 
-  /** Lines handed to the stream so far, in characters. */
-  writtenLength(): number {
-    return this.written;
-  }
-
-  /** True once the reader went away (EPIPE, closed stream): further lines are discarded. */
+  /** True once the reader went away. */
   isClosed(): boolean {
-    return this.closed || this.sink.destroyed === true;
+    return this.closed;
   }
 
-  /** Writes what is waiting now (if the stream takes it) and resolves when the stream has handed it all over. */
+  /** Writes everything queued; resolves when the OS has taken it all (or the reader went away). */
   async drain(): Promise<void> {
-    while (!this.isClosed() && (this.waitingLength > 0 || this.waitingForDrain)) {
-      if (!this.waitingForDrain) this.flush();
-      if (this.waitingForDrain) await new Promise<void>((resolve) => this.onDrainOrClose(resolve));
+    this.seal();
+    for (;;) {
+      this.pump();
+      if (this.closed || (this.blocks.length === 0 && !this.waitingForDrain)) break;
+      await new Promise<void>((resolve) => {
+        if (this.sink) this.drainWaiters.push(resolve);
+        else setTimeout(resolve, RETRY_MS);
+      });
     }
-    if (this.isClosed()) return;
-    // The stream may still hold data that write() accepted; the callback of an empty write fires after it.
-    await new Promise<void>((resolve) => {
-      if ((this.sink.writableLength ?? 0) === 0) resolve();
-      else this.sink.write("", () => resolve());
-    });
+    if (this.sink && !this.closed && (this.sink.writableLength ?? 0) > 0) {
+      await new Promise<void>((resolve) => this.sink!.write(new Uint8Array(0), () => resolve()));
+    }
   }
 
   private afterQueue(): void {
-    if (this.waitingForDrain) return;
-    if (this.waitingLength >= this.flushAt) {
-      this.flush();
-      return;
-    }
-    if (!this.flushScheduled) {
+    if (this.runLength >= BLOCK_BYTES) {
+      this.seal();
+      this.pump();
+    } else if (!this.flushScheduled) {
+      // A quiet stream: show the line now rather than waiting for a full block.
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;
-        if (!this.waitingForDrain) this.flush();
+        this.seal();
+        this.pump();
       });
     }
   }
 
-  private takeChunk(): string | Uint8Array {
-    if (!this.hasBytes) {
-      const text = this.text;
-      this.text = "";
-      return text;
-    }
-    const parts = this.chunks.map((c) => (typeof c === "string" ? Buffer.from(c, "utf8") : c));
-    this.chunks = [];
-    this.hasBytes = false;
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  private seal(): void {
+    this.sealText();
+    this.sealBytes();
   }
 
-  private flush(): void {
-    if (this.waitingLength === 0 || this.isClosed()) return;
-    const chunk = this.takeChunk();
-    this.written += this.waitingLength;
-    this.waitingLength = 0;
-    let ok: boolean;
+  private sealText(): void {
+    if (this.text === "") return;
+    const block = Buffer.from(this.text, "utf8");
+    this.runLength -= this.text.length;
+    this.text = "";
+    this.queue(block);
+  }
+
+  private sealBytes(): void {
+    if (this.bytes === undefined || this.bytesEnd === this.bytesStart) return;
+    // The block is shared with later payloads: hand out a view of the sealed part only.
+    const block = this.bytes.subarray(this.bytesStart, this.bytesEnd);
+    this.runLength -= this.bytesEnd - this.bytesStart;
+    this.bytesStart = this.bytesEnd;
+    this.queue(block);
+  }
+
+  private queue(block: Buffer): void {
+    if (this.runLength < 0) this.runLength = 0;
+    this.blocks.push(block);
+    this.queuedBytes += block.length;
+  }
+
+  private pump(): void {
+    if (this.closed || this.blocks.length === 0) return;
+    if (this.sink) this.pumpSink();
+    else this.pumpFd();
+  }
+
+  private pumpFd(): void {
     try {
-      ok = this.sink.write(chunk);
-    } catch {
-      // A synchronous EPIPE on some stream types: the reader is gone.
-      this.closed = true;
-      return;
-    }
-    if (!ok) {
-      this.waitingForDrain = true;
-      this.onDrainOrClose(() => {
-        this.waitingForDrain = false;
-        if (this.waitingLength > 0) this.flush();
-      });
+      while (this.blocks.length > 0) {
+        const first = this.blockOffset === 0 ? this.blocks[0]! : this.blocks[0]!.subarray(this.blockOffset);
+        const written =
+          this.blocks.length === 1 ? writeSync(this.fd, first) : writevSync(this.fd, [first, ...this.blocks.slice(1, MAX_IOV)]);
+        this.advance(written);
+      }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN" || code === "EWOULDBLOCK") {
+        // The pipe is full: try again shortly (and whenever another block is sealed).
+        if (this.retryTimer === undefined) {
+          this.retryTimer = setTimeout(() => {
+            this.retryTimer = undefined;
+            this.pump();
+          }, RETRY_MS);
+        }
+        return;
+      }
+      // EPIPE and the like: nobody reads any more.
+      this.markClosed();
     }
   }
 
-  private onDrainOrClose(fn: () => void): void {
-    if (this.isClosed()) fn();
-    else this.drainWaiters.push(fn);
+  private advance(written: number): void {
+    let left = written;
+    while (left > 0 && this.blocks.length > 0) {
+      const remaining = this.blocks[0]!.length - this.blockOffset;
+      if (left >= remaining) {
+        left -= remaining;
+        this.queuedBytes -= this.blocks[0]!.length;
+        this.blocks.shift();
+        this.blockOffset = 0;
+      } else {
+        this.blockOffset += left;
+        left = 0;
+      }
+    }
+  }
+
+  private pumpSink(): void {
+    if (this.waitingForDrain) return;
+    while (this.blocks.length > 0) {
+      const block = this.blocks.shift()!;
+      this.queuedBytes -= block.length;
+      if (!this.sink!.write(block)) {
+        this.waitingForDrain = true;
+        break;
+      }
+    }
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.blocks.length = 0;
+    this.queuedBytes = 0;
+    this.blockOffset = 0;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+    this.onClose?.();
   }
 }

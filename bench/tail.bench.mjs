@@ -1,0 +1,221 @@
+// tail throughput, loss and memory against its baselines, all in one run on one throwaway server:
+//   live:   a burst of N generated events (dns/flow/tls/stats, ~650 B) published as fast as one client can, read by
+//           a count-only nats.js subscriber (the ceiling), tail pretty, tail --filter, tail --filter --select,
+//           tail --json, and the pipeline users run today (`tail --raw | jq -c 'select(...)|.dns.rrname'`).
+//   replay: N events from the stream: nats.js's ordered consumer with its default batch vs our event source,
+//           and tail end to end. Process start-up is measured on an empty stream and taken off.
+// Figures: events/s, ratios, messages lost (and whether tail reported them), peak RSS, CPU.
+// N defaults to 200000 (TAIL_BENCH_N to change).
+import { join } from "node:path";
+import { generateEvents, importDist, repoRoot } from "./lib/events.mjs";
+import { epochNow, nodeStage, runPipeline, sinkReport, sinkStage } from "./lib/measure.mjs";
+import { startThrowawayServer, subscriptionCount, waitForSubscriptions } from "./lib/nats-server.mjs";
+import { publishEvents, withStream } from "./lib/publish.mjs";
+import { fmtRate, fmtRatio, printTable } from "./lib/report.mjs";
+
+const N = Number(process.env.TAIL_BENCH_N ?? 200_000);
+const FILTER = "dns.type == 'query'";
+const SELECT = "dns.rrname";
+const JQ = `select(.dns.type=="query")|.dns.rrname`;
+const cli = join(repoRoot, "bin", "nsm4home.js");
+const lib = join(repoRoot, "bench", "lib");
+const IDLE = "5s";
+const IDLE_MS = 5000;
+
+function summaryNumbers(stderr) {
+  const pick = (word) => {
+    const m = new RegExp(`${word} ([\\d,]+)`).exec(stderr);
+    return m ? Number(m[1].replace(/,/g, "")) : undefined;
+  };
+  return { received: pick("received"), shown: pick("shown"), dropped: pick("dropped") };
+}
+
+const server = await startThrowawayServer();
+try {
+  const { events, averageBytes } = await generateEvents(N);
+  const { compileFilter } = await importDist("filter/index.js");
+  const filter = compileFilter(FILTER);
+  const matching = events.filter((e) => filter.matches(e.event)).length;
+  process.stdout.write(
+    `${N.toLocaleString("en-US")} events, ${averageBytes.toFixed(0)} B average; filter "${FILTER}" matches ${matching.toLocaleString("en-US")}\n` +
+      `nats-server ${(await (await fetch(server.monitorUrl + "/varz")).json()).version}, node ${process.version}\n\n`,
+  );
+
+  const tail = (args) => nodeStage(cli, ["-s", server.url, "--no-context", "tail", "--color", "never", ...args]);
+  // Every tail's output goes to a separate sink process that notes when the last byte arrived: the rate is
+  // what reached the end of the pipeline divided by the time from the start of publishing to that last byte.
+  const live = [
+    { name: "count-only subscriber (ceiling)", stages: [nodeStage(join(lib, "count-subscriber.mjs"), [server.url, "suricata.>", String(N)])], expect: 0 },
+    { name: "tail (pretty)", stages: [tail(["--count", String(N), "--timeout", IDLE]), sinkStage()], expect: N },
+    { name: "tail --filter (pretty)", stages: [tail(["--filter", FILTER, "--count", String(matching), "--timeout", IDLE]), sinkStage()], expect: matching },
+    {
+      name: "tail --filter --select",
+      stages: [tail(["--filter", FILTER, "--select", SELECT, "--count", String(matching), "--timeout", IDLE]), sinkStage()],
+      expect: matching,
+    },
+    { name: "tail --json", stages: [tail(["--json", "--count", String(N), "--timeout", IDLE]), sinkStage()], expect: N },
+    {
+      name: "tail --raw | jq (baseline)",
+      // Line-buffered so the sink sees when jq produced its last line, not when it flushed at exit.
+      stages: [tail(["--raw", "--count", String(N), "--timeout", IDLE]), { cmd: "stdbuf", args: ["-oL", "/usr/bin/jq", "-c", JQ] }, sinkStage()],
+      expect: matching,
+    },
+  ];
+
+  const liveRows = [];
+  for (const run of live) {
+    const before = await subscriptionCount(server);
+    const p = runPipeline(run.stages, { cwd: repoRoot });
+    await waitForSubscriptions(server, before + 1);
+    const t0Epoch = epochNow();
+    const t0 = performance.now();
+    const pub = await publishEvents(server.url, events);
+    const r = await p.exited;
+    const first = r.stages[0];
+    const nums = summaryNumbers(first.stderr);
+    const sink = sinkReport(r.stages[r.stages.length - 1]);
+    const dropped = nums.dropped ?? 0;
+    // tail: what it handled (received less what it dropped); the jq pipeline: what tail passed on to jq.
+    const processed = run.expect === 0 ? nums.received ?? 0 : run.name.includes("jq") ? nums.shown ?? 0 : (nums.received ?? 0) - dropped;
+    const ms = sink ? sink.lastAt - t0Epoch : r.endedAt - t0;
+    const timedOut = first.code !== 0;
+    // A tail that reached --count saw everything it had to; one that timed out missed what it never received.
+    const lost = run.expect === 0 ? N - (nums.received ?? 0) : dropped + (timedOut ? N - (nums.received ?? 0) : 0);
+    liveRows.push({
+      name: run.name,
+      ms,
+      rate: processed / (ms / 1000),
+      lost,
+      reported: dropped,
+      lines: sink ? sink.lines : 0,
+      expect: run.expect,
+      rss: r.stages
+        .slice(0, sink ? -1 : undefined)
+        .map((s) => s.maxRssMb.toFixed(0))
+        .join("+"),
+      cpu: r.stages
+        .slice(0, sink ? -1 : undefined)
+        .map((s) => (s.cpuMs / 1000).toFixed(1))
+        .join("+"),
+      pub: pub.rate,
+      err: timedOut ? first.stderr.trim().split("\n").filter((l) => !l.includes("dropped")).pop() : "",
+    });
+  }
+  const ceiling = liveRows[0].rate;
+  const jqRate = liveRows[liveRows.length - 1].rate;
+  printTable(
+    liveRows.map((r) => ({
+      name: r.name,
+      rate: fmtRate(r.rate),
+      vsCeiling: fmtRatio(r.rate / ceiling),
+      vsJq: fmtRatio(r.rate / jqRate),
+      lost: `${r.lost.toLocaleString("en-US")}${r.lost > 0 ? ` (${r.reported === r.lost ? "all reported" : `${r.reported} reported`})` : ""}`,
+      lines: `${r.lines.toLocaleString("en-US")}/${r.expect.toLocaleString("en-US")}`,
+      rss: r.rss,
+      cpu: r.cpu,
+      pub: fmtRate(r.pub),
+    })),
+    [
+      { key: "name", title: `live burst of ${N.toLocaleString("en-US")}`, align: "left" },
+      { key: "rate", title: "events/s" },
+      { key: "vsCeiling", title: "vs count" },
+      { key: "vsJq", title: "vs jq" },
+      { key: "lost", title: "lost" },
+      { key: "lines", title: "lines out" },
+      { key: "rss", title: "RSS MB" },
+      { key: "cpu", title: "CPU s" },
+      { key: "pub", title: "publish" },
+    ],
+  );
+  for (const r of liveRows) if (r.err) process.stdout.write(`  ${r.name}: ${r.err}\n`);
+
+  // Replay: fill the stream once, then read it back.
+  process.stdout.write("\n");
+  const stream = await withStream(server.url, { name: "suricata", subjects: ["suricata.>"] });
+  const empty = await withStream(server.url, { name: "empty", subjects: ["bench-empty.>"] });
+  await publishEvents(server.url, events);
+  await stream.waitForMessages(N);
+  const dnsFlow = events.filter((e) => e.event.event_type === "dns" || e.event.event_type === "flow").length;
+
+  const replay = [
+    {
+      name: "nats.js ordered consumer, default batch (baseline)",
+      run: [nodeStage(join(lib, "ordered-consumer.mjs"), [server.url, "suricata", String(N)])],
+      startup: [nodeStage(join(lib, "ordered-consumer.mjs"), [server.url, "empty", "0"])],
+      expect: N,
+    },
+    {
+      name: "event source (count only)",
+      run: [nodeStage(join(lib, "event-source-counter.mjs"), [server.url, "suricata.>", "all"])],
+      startup: [nodeStage(join(lib, "event-source-counter.mjs"), [server.url, "bench-empty.>", "all"])],
+      expect: N,
+    },
+    {
+      name: "tail --all --no-follow --json",
+      run: [tail(["--all", "--no-follow", "--json"])],
+      startup: [tail(["bench-empty.>", "--all", "--no-follow", "--json"])],
+      expect: N,
+    },
+    {
+      name: "tail --all --no-follow (pretty)",
+      run: [tail(["--all", "--no-follow"])],
+      startup: [tail(["bench-empty.>", "--all", "--no-follow"])],
+      expect: N,
+    },
+    {
+      name: "tail dns flow --all --no-follow (merge on 2.9)",
+      run: [tail(["dns", "flow", "--all", "--no-follow", "--json"])],
+      startup: [tail(["bench-empty.>", "--all", "--no-follow", "--json"])],
+      expect: dnsFlow,
+    },
+  ];
+  const replayRows = [];
+  for (const run of replay) {
+    const s = await runPipeline(run.startup, { cwd: repoRoot }).exited;
+    const r = await runPipeline(run.run, { cwd: repoRoot }).exited;
+    const ms = r.wallMs - s.wallMs;
+    const nums = summaryNumbers(r.stages[0].stderr);
+    replayRows.push({
+      name: run.name,
+      rate: run.expect / (ms / 1000),
+      received: nums.received ?? 0,
+      expect: run.expect,
+      rss: r.stages[0].maxRssMb.toFixed(0),
+      cpu: (r.stages[0].cpuMs / 1000).toFixed(1),
+      startup: s.wallMs,
+      code: r.stages[0].code,
+    });
+  }
+  const base = replayRows[0].rate;
+  printTable(
+    replayRows.map((r) => ({
+      name: r.name,
+      rate: fmtRate(r.rate),
+      vsBase: fmtRatio(r.rate / base),
+      received: `${r.received.toLocaleString("en-US")}/${r.expect.toLocaleString("en-US")}`,
+      rss: r.rss,
+      cpu: r.cpu,
+      startup: `${r.startup.toFixed(0)} ms`,
+    })),
+    [
+      { key: "name", title: `replay of ${N.toLocaleString("en-US")} from the stream`, align: "left" },
+      { key: "rate", title: "events/s" },
+      { key: "vsBase", title: "vs ordered" },
+      { key: "received", title: "received" },
+      { key: "rss", title: "RSS MB" },
+      { key: "cpu", title: "CPU s" },
+      { key: "startup", title: "start-up (taken off)" },
+    ],
+  );
+
+  const pretty = liveRows.find((r) => r.name === "tail --filter (pretty)");
+  const es = replayRows[1];
+  process.stdout.write(
+    `\ntargets: tail --filter ${fmtRatio(pretty.rate / jqRate)} the jq pipeline (>= 3x), ${fmtRatio(pretty.rate / ceiling)} the ceiling (>= 0.5x); ` +
+      `replay ${fmtRatio(es.rate / base)} the ordered consumer (>= 1.4x); max tail RSS ${Math.max(...liveRows.slice(1).map((r) => Number(r.rss.split("+")[0])))} MB (<= 150)\n`,
+  );
+  await stream.close();
+  await empty.close();
+} finally {
+  await server.stop();
+}
