@@ -123,15 +123,22 @@ export async function ensureStream(nc: NatsConnection, resolved: ResolvedConnect
 
 export interface IngestRunOptions {
   notify?: Notify;
+  /** A source built by the caller (replay) instead of the one --from names. */
+  source?: IngestSource;
+  /** Content msg-ids (default: in JetStream mode). Replay turns them off: a replayed file is meant to repeat. */
+  msgIds?: boolean;
+  /** Names the command in status lines (default "ingest"). */
+  label?: string;
   /** Installs SIGINT/SIGTERM handlers (the command does; tests calling in-process may not). */
   handleSignals?: boolean;
 }
 
 export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts: IngestRunOptions = {}): Promise<IngestCounters> {
   checkSettings(s);
-  const notify: Notify = opts.notify ?? ((line) => process.stderr.write(`nsm4home: ingest: ${line}\n`));
+  const label = opts.label ?? "ingest";
+  const notify: Notify = opts.notify ?? ((line) => process.stderr.write(`nsm4home: ${label}: ${line}\n`));
   const resolved = resolveConnectionOptions(flags);
-  const source = await openSource(s, notify);
+  const source = opts.source ?? (await openSource(s, notify));
 
   let pipeline: IngestPipeline | undefined;
   let stopRequests = 0;
@@ -174,7 +181,7 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
       window: s.window,
       batchSize: s.batch,
       dropInvalid: s.dropInvalid,
-      msgIds: !s.core,
+      msgIds: opts.msgIds ?? !s.core,
       notify,
     });
     if (stopRequests > 0) pipeline.stop();
