@@ -704,6 +704,12 @@ async function openReplaySource(
         start: { deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"], opt_start_seq: at.seq },
         available: at.available,
       });
+    } else if (start.kind === "time" && start.time.getTime() > Date.parse(info.state.last_ts)) {
+      // A 2.9 server starts a consumer whose start time lies past the last message at the first message instead.
+      plans.push({
+        filter,
+        start: { deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"], opt_start_seq: lastSeqAtStart + 1 },
+      });
     } else {
       plans.push({ filter, start: startConfig(start) });
     }
