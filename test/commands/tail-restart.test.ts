@@ -1,0 +1,96 @@
+// tail through a nats-server restart: it keeps running, says reconnecting/reconnected on stderr, and shows what is
+// published afterwards; a replaying tail continues from the stream without a duplicate or a gap.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { isolatedEnv, startCli } from "../helpers/cli.js";
+import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
+
+const env = isolatedEnv();
+let server: NatsServer;
+let nc: NatsConnection;
+
+const event = (n: number) => JSON.stringify({ timestamp: "2026-03-01T12:00:00.000000+0000", event_type: "dns", dns: { type: "query", rrname: `n${n}.example` }, n });
+const lines = (text: string) => text.split("\n").filter((l) => l !== "");
+
+async function subscriptions(): Promise<number> {
+  const res = await fetch(`${server.monitorUrl}/subsz`);
+  return ((await res.json()) as { num_subscriptions: number }).num_subscriptions;
+}
+
+/** Publishes `n` until `seen()` says it arrived: after a restart the subscriber's interest comes back a little later. */
+async function publishUntilSeen(subject: string, n: number, seen: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!seen()) {
+    if (Date.now() > deadline) throw new Error(`event ${n} never arrived`);
+    try {
+      nc.publish(subject, event(n));
+      await nc.flush();
+    } catch {
+      // still reconnecting
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  const { connect } = await import("@nats-io/transport-node");
+  nc = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+});
+
+afterAll(async () => {
+  await nc?.close();
+  await server?.dispose();
+});
+
+describe("tail across a server restart", () => {
+  it("live: keeps going, reports reconnecting and reconnected, receives messages published after", async () => {
+    const before = await subscriptions();
+    const tail = startCli(["-s", server.url, "tail", "--prefix", "live", "--json"], { env, timeoutMs: 60_000 });
+    while ((await subscriptions()) < before + 1) await new Promise((r) => setTimeout(r, 20));
+    nc.publish("live.dns", event(1));
+    await tail.waitFor(/"n":1/);
+
+    await server.restart();
+    await tail.waitFor(/reconnected/, { stream: "stderr", timeoutMs: 20_000 });
+    await publishUntilSeen("live.dns", 2, () => tail.stdout().includes('"n":2'));
+
+    const r = await tail.stop("SIGINT");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/reconnecting to /);
+    expect(r.stderr).toMatch(/reconnected to /);
+    expect(r.stderr).toMatch(/received \d+, shown \d+/);
+    expect(lines(r.stdout).map((l) => JSON.parse(l).n)[0]).toBe(1);
+  });
+
+  it("replay: the consumer is recreated after the restart and continues after the last message shown", async () => {
+    const { jetstreamManager } = await import("@nats-io/jetstream");
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "RESTART", subjects: ["rs.>"], storage: "file" as never });
+    for (let i = 1; i <= 5; i++) nc.publish("rs.dns", event(i));
+    await nc.flush();
+
+    const tail = startCli(["-s", server.url, "tail", "--prefix", "rs", "--all", "--json"], { env, timeoutMs: 60_000 });
+    await tail.waitFor((t) => lines(t).length === 5);
+    await server.restart();
+    await tail.waitFor(/reconnected/, { stream: "stderr", timeoutMs: 20_000 });
+    // Stored while tail's consumer may not exist yet: the new consumer must start right after n=5.
+    let published = false;
+    const deadline = Date.now() + 20_000;
+    while (!published) {
+      try {
+        await jsm.streams.info("RESTART");
+        for (let i = 6; i <= 8; i++) nc.publish("rs.dns", event(i));
+        await nc.flush();
+        published = true;
+      } catch {
+        if (Date.now() > deadline) throw new Error("stream never came back");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    await tail.waitFor((t) => lines(t).length >= 8, { timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const r = await tail.stop("SIGINT");
+    expect(lines(r.stdout).map((l) => JSON.parse(l).n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
