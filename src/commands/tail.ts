@@ -231,7 +231,17 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   };
 
   const resolved = resolveConnectionOptions(connectionFlagsOf(cmd));
-  const nc = await connectNats(resolved, { name: "nsm4home tail" });
+  let disconnectNoted = false;
+  const nc = await connectNats(resolved, {
+    name: "nsm4home tail",
+    onStatusEvent: (status) => {
+      // A core subscription cannot see what was published while it was away: say so once, and how to get it back.
+      if (status.type === "disconnect" && start === undefined && !disconnectNoted) {
+        disconnectNoted = true;
+        say("live events published until the reconnect are not shown; replay them from the stream with --since");
+      }
+    },
+  });
   let source: import("../nats/event-source.js").EventSource;
   try {
     source = await openEventSource(nc, resolved, {
@@ -241,7 +251,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
       ...(flags.stream !== undefined ? { streamName: flags.stream } : {}),
       ...(batch !== undefined ? { batch } : {}),
       onMessage,
-      onDrop: (n) => say(`dropped ${formatCount(n)} messages (slow consumer: output could not keep up)`),
+      onDrop: (n) => say(`dropped ${formatCount(n)} messages (slow consumer)`),
       onStatus: say,
       backlog: () => writer.backlog(),
       maxBacklog,

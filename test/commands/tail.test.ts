@@ -8,6 +8,7 @@ import type { JetStreamManager } from "@nats-io/jetstream";
 import { cliPath, isolatedEnv, repoRoot, runCli, startCli, type CliProcess } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { trackPid, untrackPid } from "../helpers/processes.js";
+import { hasTmux, TmuxSession } from "../tui/tmux.js";
 
 const HOSTILE_SNI = "\u001b]0;owned\u0007evil.com";
 const env = isolatedEnv();
@@ -284,7 +285,63 @@ describe("hostile and broken payloads", () => {
   });
 });
 
+describe.skipIf(!hasTmux())("on a terminal (tmux)", () => {
+  afterAll(() => TmuxSession.killServer());
+
+  it("cuts lines to the terminal width, escapes --raw payloads, and the title never changes", async () => {
+    await addStream("T1", "t1");
+    await publish("t1.tls", tls(1, HOSTILE_SNI));
+    await publish("t1.dns", "\u001b]0;pwned-raw\u0007 \u001b[2J plain");
+    await publish("t1.dns", dns(2, "y".repeat(200)));
+    const term = new TmuxSession("tail");
+    try {
+      term.start(70, 30, { PATH: process.env.PATH ?? "", HOME: env.HOME!, NO_COLOR: "1" });
+      const cmd = `${process.execPath} ${cliPath} -s ${server.url} --no-context tail --prefix t1 --all --no-follow --timestamps none`;
+      // The marker is computed by the shell, so the typed command line does not already match it.
+      term.run(`${cmd}; ${cmd} --raw; echo END-$((40+2))`);
+      const screen = await term.waitForText("END-42");
+      expect(term.paneTitle()).not.toMatch(/owned|pwned/);
+      expect(screen).toContain("\\x1B]0;owned\\x07evil.com");
+      expect(screen).toContain("\\x1B]0;pwned-raw\\x07 \\x1B[2J plain");
+      // Pretty lines fit the 70 columns; the long name is cut with an ellipsis.
+      const dnsLine = screen.split("\n").find((l) => l.startsWith("DNS"))!;
+      expect(dnsLine.length).toBeLessThanOrEqual(70);
+      expect(dnsLine).toContain("…");
+    } finally {
+      term.kill();
+    }
+  });
+});
+
 describe("pipes and usage errors", () => {
+  it("a reader slower than the events: what does not fit --buffer is dropped and reported", async () => {
+    const tail = spawn(
+      "sh",
+      ["-c", `"${process.execPath}" "${cliPath}" -s ${server.url} tail --prefix slow --raw --buffer 64KiB --timeout 2s | (sleep 3; cat > /dev/null)`],
+      { cwd: repoRoot, env },
+    );
+    trackPid(tail.pid);
+    let stderr = "";
+    tail.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => tail.on("close", (code) => resolve(code)));
+    const before = await subscriptions();
+    // The sh pipeline and the node process start; wait for tail's subscription before the burst.
+    while ((await subscriptions()) < before + 1) await new Promise((r) => setTimeout(r, 20));
+    const big = JSON.stringify(dns(1, "z".repeat(900)));
+    for (let i = 0; i < 2000; i++) nc.publish("slow.dns", big);
+    await nc.flush();
+    const code = await exited;
+    untrackPid(tail.pid);
+    expect(code).toBe(0);
+    const dropped = /dropped ([\d,]+) messages \(slow consumer/.exec(stderr);
+    expect(dropped, stderr).not.toBeNull();
+    const summary = /received ([\d,]+), shown ([\d,]+), filtered 0, dropped ([\d,]+)/.exec(stderr)!;
+    const [received, shown, droppedTotal] = summary.slice(1).map((x) => Number(x.replace(/,/g, "")));
+    expect(received).toBe(2000);
+    expect(shown! + droppedTotal!).toBe(2000);
+    expect(droppedTotal).toBeGreaterThan(0);
+  });
+
   it("`tail | head -1` exits 0 quietly, live and replaying", async () => {
     await addStream("P1", "p1");
     for (let i = 0; i < 400; i++) nc.publish("p1.dns", JSON.stringify(dns(i, `${"p".repeat(200)}${i}.example`)));
