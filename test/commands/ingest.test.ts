@@ -130,6 +130,22 @@ describe("ingest", () => {
     expect(stored[300]).toMatchObject({ subject: "suricata.unknown", data: '{"other":"value"}' });
   });
 
+  it("falls back to pipelined LMOVE when Redis refuses scripts (ACLs)", async () => {
+    await purge(nc);
+    await redis.call("ACL", "SETUSER", "noscript", "on", "nopass", "~*", "&*", "+@all", "-@scripting");
+    const p = redis.pipeline();
+    for (let i = 0; i < 1000; i++) p.lpush("acl-list", event("dns", i));
+    await p.exec();
+    const result = await runCli(["-s", nats.url, "ingest", "--from", `redis://noscript:x@127.0.0.1:${redisServer.port}/acl-list`, "--once"], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/Redis refused the move script \(NOPERM.*moving items with pipelined LMOVE/);
+    expect(result.stderr).toMatch(/read 1,000, published 1,000, acked 1,000/);
+    expect(result.stderr).not.toContain(":x@");
+    expect(await redis.llen("acl-list")).toBe(0);
+    expect(await redis.llen("acl-list:processing")).toBe(0);
+    expect((await readStream(nc)).map((m) => (JSON.parse(m.data) as { n: number }).n)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+  });
+
   it("on SIGINT finishes in-flight publishes, confirms them to Redis, and exits 0", async () => {
     await purge(nc);
     const total = 60_000;

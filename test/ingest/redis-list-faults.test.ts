@@ -60,6 +60,9 @@ describe("ingest from a Redis list through crashes", () => {
     expect(firstResult.signal).toBe("SIGKILL");
     expect(firstResult.stderr).toMatch(/publish failed/);
     const leftInProcessing = await redis.llen("suricata:processing");
+    // Killed mid-run: events still waiting in the list, and taken ones not yet confirmed.
+    expect(await redis.llen("suricata")).toBeGreaterThan(0);
+    expect(leftInProcessing).toBeGreaterThan(0);
 
     const second = ingest(["--once"]);
     const secondResult = await second.exited;

@@ -1,5 +1,5 @@
 // Suricata's Redis output in list mode (`LPUSH suricata <json>`): the oldest event is at the right end.
-// Items move atomically (LMOVE RIGHT→LEFT, pipelined in batches; BLMOVE to wait) to a processing list, whose
+// Items move atomically (LMOVE RIGHT→LEFT, a batch per round trip; BLMOVE to wait) to a processing list, whose
 // right end is therefore always the oldest item taken; once a batch is acknowledged, LTRIM drops exactly that
 // many items from the right. On start, and after any Redis failure, the whole processing list is re-published
 // first, oldest first: its Nats-Msg-Ids make those re-sends duplicates that JetStream drops.
@@ -17,6 +17,19 @@ export interface RedisListOptions {
   notify: Notify;
 }
 
+// LMOVE RIGHT→LEFT up to ARGV[1] times in one round trip, atomically; returns the moved items, oldest first.
+const MOVE_SCRIPT = `local moved = {}
+for i = 1, tonumber(ARGV[1]) do
+  local item = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+  if not item then break end
+  moved[i] = item
+end
+return moved`;
+
+interface ScriptedClient {
+  nsm4homeMoveBuffer(key: string, processingKey: string, max: number): Promise<Buffer[] | null>;
+}
+
 const EMPTY: SourceBatch = { items: [], commit: async () => undefined };
 const RECOVERY_CHUNK = 1000;
 
@@ -31,6 +44,8 @@ export class RedisListSource implements IngestSource {
   /** Items found in the processing list of this session, oldest first, still to hand out. */
   private recovery: Buffer[] = [];
   private recoveredEpoch = 0;
+  private scriptUsable = true;
+  private scriptDefinedOn: RedisSession | undefined;
 
   constructor(
     private readonly location: RedisLocation,
@@ -44,6 +59,11 @@ export class RedisListSource implements IngestSource {
   async read(max: number): Promise<SourceBatch | null> {
     const session = await this.connector.current();
     if (!session) return EMPTY;
+    if (this.scriptDefinedOn !== session) {
+      // EVALSHA, falling back to EVAL once per connection when Redis does not know the script yet.
+      session.reader.defineCommand("nsm4homeMove", { numberOfKeys: 2, lua: MOVE_SCRIPT });
+      this.scriptDefinedOn = session;
+    }
     try {
       if (this.recoveredEpoch !== session.epoch) {
         this.recovery = await this.readProcessingList(session);
@@ -62,6 +82,26 @@ export class RedisListSource implements IngestSource {
 
   private async take(session: RedisSession, max: number): Promise<SourceBatch | null> {
     const { key } = this.location;
+    const items = await this.moveBatch(session, max);
+    if (items.length > 0) return this.batchOf(session, items);
+    if (this.opts.once) return null;
+    const one = await session.reader.blmoveBuffer(key, this.processingKey, "RIGHT", "LEFT", this.opts.blockSeconds ?? 1);
+    return one ? this.batchOf(session, [one]) : EMPTY;
+  }
+
+  /** Moves up to `max` items, oldest first: one script running LMOVE in a loop, else a pipeline of LMOVEs. */
+  private async moveBatch(session: RedisSession, max: number): Promise<Buffer[]> {
+    const { key } = this.location;
+    if (this.scriptUsable) {
+      try {
+        return (await (session.reader as unknown as ScriptedClient).nsm4homeMoveBuffer(key, this.processingKey, max)) ?? [];
+      } catch (err) {
+        // Scripting can be switched off (ACLs, managed Redis): the pipeline does the same moves, a little slower.
+        if (!/NOSCRIPT|NOPERM|unknown command|scripts? (are )?disabled|ERR .*script/i.test((err as Error).message ?? "")) throw err;
+        this.scriptUsable = false;
+        this.opts.notify(`Redis refused the move script (${(err as Error).message.split("\n")[0]}); moving items with pipelined LMOVE`);
+      }
+    }
     const pipeline = session.reader.pipeline();
     for (let i = 0; i < max; i++) pipeline.lmoveBuffer(key, this.processingKey, "RIGHT", "LEFT");
     const results = (await pipeline.exec()) ?? [];
@@ -70,10 +110,7 @@ export class RedisListSource implements IngestSource {
       if (err) throw err;
       if (value) items.push(value as Buffer);
     }
-    if (items.length > 0) return this.batchOf(session, items);
-    if (this.opts.once) return null;
-    const one = await session.reader.blmoveBuffer(key, this.processingKey, "RIGHT", "LEFT", this.opts.blockSeconds ?? 1);
-    return one ? this.batchOf(session, [one]) : EMPTY;
+    return items;
   }
 
   private batchOf(session: RedisSession, items: Buffer[]): SourceBatch {
