@@ -1,12 +1,378 @@
-// Placeholder registration until the consumer command lands; replaced by its real module.
+// `consumer`: durable readers of a stream (natscli's `nats consumer`, made scriptable): add (idempotent), info,
+// ls, edit, rm, and reading through one with `next` (a fixed count) or `sub` (until interrupted), acking as it prints.
 import type { Command } from "commander";
-import { RuntimeError } from "../errors.js";
+import { RuntimeError, UsageError } from "../errors.js";
+import { collectList, connectionFlagsOf, flushStdout, printJson as printJsonText } from "./shared.js";
+import type { ConsumerFlags } from "../nats/consumers.js";
+
+interface ConsumerConfigOpts extends ConsumerFlags {
+  pull?: boolean;
+  ephemeral?: boolean;
+  config?: string;
+  defaults?: boolean;
+  json?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+interface ReadOpts {
+  count?: string;
+  wait?: string;
+  ack?: boolean;
+  nak?: boolean;
+  term?: boolean;
+  raw?: boolean;
+  json?: boolean;
+  color?: string;
+  utc?: boolean;
+}
+
+function addConsumerConfigOptions(cmd: Command): Command {
+  return cmd
+    .option("--target <subject>", "deliver to this subject: a push consumer (default: pull)")
+    .option("--deliver-group <group>", "push: only subscribers in this queue group receive")
+    .option("--heartbeat <duration>", "push: idle heartbeat interval, e.g. 5s")
+    .option("--flow-control", "push: flow control (needs --heartbeat)")
+    .option("--no-flow-control", "push: no flow control")
+    .option("--deliver <start>", "all (default), new, last, last-per-subject, a duration like 1h, a sequence, or an RFC 3339 time")
+    .option("--ack <policy>", "explicit (default), none or all")
+    .option("--replay <policy>", "instant (default) or original (at the pace they were stored)")
+    .option("--filter <subject>", "only these subjects, repeatable (several need nats-server 2.10)", collectList)
+    .option("--max-deliver <n>", "deliveries of a message before giving up, or unlimited (default)")
+    .option("--max-pending <n>", "unacknowledged messages outstanding at most (server default 1,000)")
+    .option("--wait <duration>", "ack wait: redeliver when no ack within this (server default 30s)")
+    .option("--max-waiting <n>", "pull: outstanding pull requests at most (server default 512)")
+    .option("--inactive-threshold <duration>", "remove the consumer after this long without activity")
+    .option("--description <text>", "a description shown by consumer info")
+    .option("--config <file>", "JSON consumer configuration as the API takes it (or `consumer info --json` output)")
+    .option("--json", "print the consumer info API object");
+}
+
+function consumerFlagsOf(opts: ConsumerConfigOpts): ConsumerFlags {
+  const {
+    target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, filter, maxDeliver, maxPending, wait, maxWaiting,
+    inactiveThreshold, description,
+  } = opts;
+  return {
+    target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, filter, maxDeliver, maxPending, wait, maxWaiting,
+    inactiveThreshold, description,
+  };
+}
+
+async function printJson(value: object): Promise<void> {
+  const { apiObject } = await import("../nats/config-diff.js");
+  printJsonText(Array.isArray(value) ? value.map((v: object) => apiObject(v)) : apiObject(value));
+}
+
+async function confirmDestructive(what: string, force: boolean | undefined, command: string): Promise<void> {
+  if (force) return;
+  const { createPrompter, isInteractive } = await import("../prompt/prompter.js");
+  if (!isInteractive()) throw new UsageError(`${command}: no terminal to confirm on; pass -f (--force) to ${what}`);
+  const { confirm } = await import("../prompt/fields.js");
+  const prompter = createPrompter();
+  try {
+    if (!(await confirm(prompter, `Really ${what}?`))) throw new RuntimeError("not confirmed; nothing was changed");
+  } finally {
+    prompter.close();
+  }
+}
+
+async function addAction(stream: string, nameArg: string | undefined, opts: ConsumerConfigOpts, cmd: Command): Promise<void> {
+  const consumers = await import("../nats/consumers.js");
+  const { checkStreamName, readConfigFile } = await import("../nats/streams.js");
+  const { applyDefaults, askMissing } = await import("../prompt/fields.js");
+  const { createPrompter, isInteractive } = await import("../prompt/prompter.js");
+  checkStreamName(stream);
+  if (opts.pull && opts.target !== undefined) throw new UsageError("--pull and --target do not go together: a consumer is pull or push");
+
+  const flags = consumerFlagsOf(opts) as ConsumerFlags & Record<string, unknown>;
+  let name = nameArg;
+  let base: Record<string, unknown>;
+  if (opts.config !== undefined) {
+    base = readConfigFile(opts.config);
+    const fromFile = (base.durable_name ?? base.name) as string | undefined;
+    name ??= typeof fromFile === "string" && fromFile !== "" ? fromFile : undefined;
+    delete base.name;
+    delete base.durable_name;
+  } else {
+    if (opts.pull) flags.target = "";
+    const fields = consumers.consumerPromptFields();
+    const nameField = { key: "name", flag: "NAME", label: "Consumer name", defaultText: "", check: (t: string) => void consumers.checkConsumerName(t) };
+    const asked = opts.ephemeral ? fields : [nameField, ...fields];
+    const values: Record<string, unknown> = { ...flags, name };
+    if (!opts.defaults && isInteractive()) {
+      const prompter = createPrompter();
+      try {
+        await askMissing(asked, values, prompter);
+      } finally {
+        prompter.close();
+      }
+    } else {
+      const applied = applyDefaults(asked, values);
+      if (!opts.defaults && applied.length > 0) {
+        process.stderr.write(`nsm4home: no terminal to ask on; using defaults: ${applied.join(", ")} (--defaults accepts them quietly)\n`);
+      }
+    }
+    name = values.name as string | undefined;
+    if (values.target === "") values.target = undefined;
+    Object.assign(flags, values);
+    base = consumers.defaultConsumerConfig();
+  }
+  if (name === undefined && !opts.ephemeral) throw new UsageError("consumer add: give the consumer NAME (or --ephemeral for one that goes away when idle)");
+  if (name !== undefined) consumers.checkConsumerName(name);
+  const built = consumers.applyConsumerFlags(base, flags);
+
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { renderConsumerInfo } = await import("../render/consumer.js");
+  const { renderChanges } = await import("../nats/config-diff.js");
+  await withJetStreamManager(connectionFlagsOf(cmd), async ({ nc, jsm }) => {
+    consumers.requireConsumerFeatures(nc, built.config);
+    const outcome = await consumers.addConsumer(jsm, stream, built.config, { name, ephemeral: opts.ephemeral, ignore: built.ignore });
+    if (outcome.kind === "different") {
+      throw new RuntimeError(
+        [
+          `consumer '${name}' on stream '${stream}' already exists with a different configuration; nothing was changed:`,
+          renderChanges(outcome.changes, consumers.showConsumerValue).trimEnd(),
+          "to apply it (the server refuses changes to the delivery start, ack policy and kind):",
+          `  ${consumers.consumerEditCommand(stream, name!, outcome.changes, opts.config)}`,
+        ].join("\n"),
+      );
+    }
+    if (opts.json) return printJson(outcome.info);
+    if (outcome.kind === "same") {
+      process.stdout.write(`Consumer ${stream} > ${outcome.info.name} already exists with the same configuration\n`);
+      return;
+    }
+    process.stdout.write(`Consumer ${stream} > ${outcome.info.name} was created\n\n` + renderConsumerInfo(outcome.info));
+  });
+}
+
+async function editAction(stream: string, name: string, opts: ConsumerConfigOpts, cmd: Command): Promise<void> {
+  const consumers = await import("../nats/consumers.js");
+  const { readConfigFile } = await import("../nats/streams.js");
+  const { diffConfig, renderChanges } = await import("../nats/config-diff.js");
+  const flags = consumerFlagsOf(opts);
+  const given = Object.values(flags).some((v) => v !== undefined);
+  if (!given && opts.config === undefined) {
+    throw new UsageError("consumer edit: nothing to change; give flags such as --wait 1m or --max-deliver 5, or --config FILE");
+  }
+  const fileConfig = opts.config !== undefined ? readConfigFile(opts.config) : undefined;
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { renderConsumerInfo } = await import("../render/consumer.js");
+  await withJetStreamManager(connectionFlagsOf(cmd), async ({ nc, jsm }) => {
+    const ci = await consumers.consumerInfo(jsm, stream, name);
+    const built = consumers.applyConsumerFlags({ ...ci.config, ...(fileConfig ?? {}) }, flags);
+    const changes = diffConfig(ci.config, built.config, ["name", "durable_name"]);
+    if (changes.length === 0) {
+      if (opts.json) await printJson(ci);
+      else process.stdout.write(`Consumer ${stream} > ${name} already has this configuration; nothing to change\n`);
+      return;
+    }
+    consumers.requireConsumerFeatures(nc, built.config);
+    const preview = `Changes to consumer ${stream} > ${name}:\n` + renderChanges(changes, consumers.showConsumerValue);
+    if (opts.dryRun) {
+      if (opts.json) await printJson({ ...ci.config, ...Object.fromEntries(changes.map((c) => [c.field, c.to])) });
+      else process.stdout.write(preview + "(dry run: nothing was changed)\n");
+      return;
+    }
+    if (!opts.json) process.stdout.write(preview + "\n");
+    const { isInteractive } = await import("../prompt/prompter.js");
+    if (isInteractive() && !opts.force) await confirmDestructive(`apply these changes to consumer ${stream} > ${name}`, false, "consumer edit");
+    const updated = await consumers.updateConsumer(jsm, stream, name, Object.fromEntries(changes.map((c) => [c.field, c.to])));
+    if (opts.json) await printJson(updated);
+    else process.stdout.write(`Consumer ${stream} > ${name} was updated\n\n` + renderConsumerInfo(updated));
+  });
+}
+
+/** Output settings and the ack action shared by `next` and `sub`. */
+async function readSettings(opts: ReadOpts) {
+  const { parseColorChoice, shouldUseColor } = await import("../render/color.js");
+  const { terminalWidth } = await import("../render/table.js");
+  if (opts.raw && opts.json) throw new UsageError("--raw and --json do not go together: choose one");
+  const actions = [opts.ack === false ? "--no-ack" : "", opts.nak ? "--nak" : "", opts.term ? "--term" : ""].filter(Boolean);
+  if (actions.length > 1) throw new UsageError(`${actions.join(" and ")} do not go together: choose what happens to each message once`);
+  const action: import("../nats/consumers.js").AckAction = opts.ack === false ? "none" : opts.nak ? "nak" : opts.term ? "term" : "ack";
+  return {
+    action,
+    mode: (opts.json ? "json" : opts.raw ? "raw" : "event") as "json" | "raw" | "event",
+    color: shouldUseColor(parseColorChoice(opts.color ?? "auto")),
+    timestamps: (opts.utc ? "utc" : "local") as "utc" | "local",
+    width: terminalWidth(),
+    toTerminal: process.stdout.isTTY === true,
+  };
+}
+
+/** Writes the message and resolves once stdout has taken it: only then is it acknowledged. */
+async function writeMessage(
+  m: import("@nats-io/jetstream").JsMsg,
+  stream: string,
+  consumer: string,
+  settings: Awaited<ReturnType<typeof readSettings>>,
+): Promise<void> {
+  const { renderMessage } = await import("../render/message.js");
+  const delivery = { deliveryCount: m.info.deliveryCount, consumerSeq: m.info.deliverySequence, pending: m.info.pending };
+  const chunks = renderMessage(m, settings.mode, {
+    ...settings,
+    header: true,
+    delivery,
+    extra: { stream, consumer, delivery_count: delivery.deliveryCount, consumer_seq: delivery.consumerSeq, pending: delivery.pending },
+  });
+  await new Promise<void>((resolve, reject) => {
+    chunks.forEach((c, i) => (i === chunks.length - 1 ? process.stdout.write(c, (err) => (err ? reject(err) : resolve())) : process.stdout.write(c)));
+  });
+}
+
+function addReadOptions(cmd: Command): Command {
+  return cmd
+    .option("--no-ack", "do not acknowledge (the messages are redelivered after the ack wait)")
+    .option("--nak", "negatively acknowledge each message: redeliver it now")
+    .option("--term", "terminate each message: never deliver it again")
+    .option("--raw", "payloads exactly as stored")
+    .option("--json", "one JSON line per message, with delivery details")
+    .option("--color <when>", "auto, always or never", "auto")
+    .option("--utc", "event times in UTC");
+}
 
 export function register(program: Command): void {
-  program
+  const consumer = program
     .command("consumer")
-    .description("(consumer: not built yet)")
-    .action(() => {
-      throw new RuntimeError("'consumer' is not built yet");
+    .alias("con")
+    .description("JetStream consumers: add (idempotent), info, ls, edit, rm, next, sub");
+
+  addConsumerConfigOptions(
+    consumer
+      .command("add")
+      .alias("create")
+      .argument("<stream>", "stream name")
+      .argument("[name]", "consumer name (durable)")
+      .description("create a consumer: pull unless --target; exits 0 if it already exists with the same configuration"),
+  )
+    .option("--pull", "a pull consumer (the default; answers the --target question)")
+    .option("--ephemeral", "a consumer that the server removes after --inactive-threshold without use")
+    .option("--defaults", "accept the defaults for everything not given; never prompt")
+    .addHelpText(
+      "after",
+      "\nDefaults: pull, deliver all, ack explicit, replay instant, no filter, unlimited deliveries. On a terminal,\n" +
+        "missing settings are asked for (each question names its flag); without one the defaults apply.\n\n" +
+        "Examples:\n  nsm4home consumer add suricata alerts --filter suricata.alert --defaults\n  nsm4home consumer add suricata live --target sensors.live --deliver new --ack none --defaults\n",
+    )
+    .action(addAction);
+
+  consumer
+    .command("info")
+    .argument("<stream>", "stream name")
+    .argument("<name>", "consumer name")
+    .description("configuration and state: last delivered, ack floor, outstanding acks, redelivered, unprocessed, waiting pulls")
+    .option("--json", "print the consumer info API object")
+    .action(async (stream: string, name: string, opts: { json?: boolean }, cmd: Command) => {
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { consumerInfo } = await import("../nats/consumers.js");
+      const { renderConsumerInfo } = await import("../render/consumer.js");
+      const ci = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => consumerInfo(jsm, stream, name));
+      if (opts.json) await printJson(ci);
+      else process.stdout.write(renderConsumerInfo(ci));
     });
+
+  consumer
+    .command("ls")
+    .alias("list")
+    .argument("<stream>", "stream name")
+    .description("the consumers of a stream with their mode, filter, and progress")
+    .option("-n, --names", "names only, one a line")
+    .option("--json", "print the consumer info API objects as a JSON array")
+    .action(async (stream: string, opts: { names?: boolean; json?: boolean }, cmd: Command) => {
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { listConsumers } = await import("../nats/consumers.js");
+      const { renderConsumerTable } = await import("../render/consumer.js");
+      const { terminalWidth } = await import("../render/table.js");
+      const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listConsumers(jsm, stream));
+      if (opts.json) await printJson(list);
+      else if (opts.names) process.stdout.write(list.map((c) => c.name + "\n").join(""));
+      else process.stdout.write(renderConsumerTable(list, terminalWidth()));
+    });
+
+  addConsumerConfigOptions(
+    consumer
+      .command("edit")
+      .alias("update")
+      .argument("<stream>", "stream name")
+      .argument("<name>", "consumer name")
+      .description("change a consumer's settings: shows the change first; --dry-run only shows it"),
+  )
+    .option("--dry-run", "show the change and stop")
+    .option("-f, --force", "do not ask for confirmation on a terminal")
+    .action(editAction);
+
+  consumer
+    .command("rm")
+    .alias("delete")
+    .argument("<stream>", "stream name")
+    .argument("<name>", "consumer name")
+    .description("remove a consumer (asks on a terminal; -f to skip)")
+    .option("-f, --force", "remove without asking (needed without a terminal)")
+    .action(async (stream: string, name: string, opts: { force?: boolean }, cmd: Command) => {
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { deleteConsumer, consumerInfo } = await import("../nats/consumers.js");
+      await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
+        await consumerInfo(jsm, stream, name);
+        await confirmDestructive(`remove consumer ${stream} > ${name}`, opts.force, "consumer rm");
+        await deleteConsumer(jsm, stream, name);
+        process.stdout.write(`Consumer ${stream} > ${name} removed\n`);
+      });
+    });
+
+  addReadOptions(
+    consumer
+      .command("next")
+      .argument("<stream>", "stream name")
+      .argument("<name>", "pull consumer name")
+      .description("fetch the next messages of a pull consumer, each acknowledged after it is written")
+      .option("--count <n>", "messages to fetch (default 1)", "1")
+      .option("--wait <duration>", "how long to wait for each message (default 5s)", "5s"),
+  )
+    .addHelpText("after", "\nEach message: a header `[time] subj / tries / cons seq / str seq / pending`, then the event.\nExits 0 when --count messages came, 1 when one did not come within --wait.\n")
+    .action(async (stream: string, name: string, opts: ReadOpts, cmd: Command) => {
+      const { parseCount, parseDuration } = await import("../render/units.js");
+      const count = parseCount(opts.count ?? "1", "--count");
+      if (count < 1) throw new UsageError(`invalid --count '${opts.count}': use 1 or more`);
+      const waitMs = parseDuration(opts.wait ?? "5s", "--wait");
+      const settings = await readSettings(opts);
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { nextMessages } = await import("../nats/consumers.js");
+      await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) =>
+        nextMessages(jsm, stream, name, { count, waitMs, action: settings.action }, (m) => writeMessage(m, stream, name, settings)),
+      );
+      await flushStdout();
+    });
+
+  addReadOptions(
+    consumer
+      .command("sub")
+      .argument("<stream>", "stream name")
+      .argument("<name>", "consumer name (pull or push)")
+      .description("follow a consumer until interrupted, acknowledging each message after it is written")
+      .option("--count <n>", "stop after N messages"),
+  ).action(async (stream: string, name: string, opts: ReadOpts, cmd: Command) => {
+    const { parseCount } = await import("../render/units.js");
+    const count = opts.count !== undefined ? parseCount(opts.count, "--count") : undefined;
+    const settings = await readSettings(opts);
+    const { withJetStreamManager } = await import("../nats/admin.js");
+    const { followConsumer } = await import("../nats/consumers.js");
+    const interrupt = new AbortController();
+    const onSignal = () => interrupt.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    try {
+      await withJetStreamManager(
+        connectionFlagsOf(cmd),
+        ({ jsm }) =>
+          followConsumer(jsm, stream, name, { count, action: settings.action, signal: interrupt.signal }, (m) => writeMessage(m, stream, name, settings)),
+        { reportReconnects: true },
+      );
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+    await flushStdout();
+  });
 }

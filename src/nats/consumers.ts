@@ -1,0 +1,458 @@
+// JetStream consumer administration: flags -> ConsumerConfig, idempotent add, edit with a diff, info/list/rm,
+// and reading through a consumer (`next` for a fixed count, `sub` until interrupted), acking as messages are shown.
+import type { NatsConnection } from "@nats-io/nats-core";
+import type { ConsumerConfig, ConsumerInfo, JetStreamManager, JsMsg } from "@nats-io/jetstream";
+import { RuntimeError, UsageError } from "../errors.js";
+import { formatCount, formatDuration, parseCount, parseDuration } from "../render/units.js";
+import { diffConfig, shellQuote, type ConfigChange } from "./config-diff.js";
+import { describeJetStreamError, requireServerVersion } from "./jetstream.js";
+import { checkSubject, checkStreamName, parsePositiveDurationNs, streamInfo, durationFlagText, parseStartTime } from "./streams.js";
+import type { PromptField } from "../prompt/fields.js";
+
+export interface ConsumerFlags {
+  target?: string;
+  deliverGroup?: string;
+  heartbeat?: string;
+  flowControl?: boolean;
+  deliver?: string;
+  ack?: string;
+  replay?: string;
+  filter?: string[];
+  maxDeliver?: string;
+  maxPending?: string;
+  wait?: string;
+  maxWaiting?: string;
+  inactiveThreshold?: string;
+  description?: string;
+}
+
+const NS_PER_MS = 1_000_000;
+
+export function checkConsumerName(name: string): string {
+  if (name === "" || /[\s.*>/\\]/.test(name) || name.length > 255) {
+    throw new UsageError(`invalid consumer name '${name}': use letters, digits, - and _ (no spaces, dots, *, > or slashes)`);
+  }
+  return name;
+}
+
+export const parseAck = (text: string): ConsumerConfig["ack_policy"] => {
+  const v = text.trim().toLowerCase();
+  if (v === "explicit" || v === "none" || v === "all") return v;
+  throw new UsageError(`invalid --ack '${text}': use explicit, none or all`);
+};
+
+export const parseReplay = (text: string): ConsumerConfig["replay_policy"] => {
+  const v = text.trim().toLowerCase();
+  if (v === "instant" || v === "original") return v;
+  throw new UsageError(`invalid --replay '${text}': use instant or original`);
+};
+
+export interface DeliverChoice {
+  deliver_policy: ConsumerConfig["deliver_policy"];
+  opt_start_seq?: number;
+  opt_start_time?: string;
+  /** A start time computed from "now" (--deliver 1h): different on every run, so not compared by idempotent add. */
+  relative: boolean;
+}
+
+const DELIVER_ACCEPTED = "all, new, last, last-per-subject, a sequence (1000), a duration (1h) or an RFC 3339 time";
+
+/** --deliver all|new|last|last-per-subject|<sequence>|<duration like 1h>|<RFC 3339 time>. */
+export function parseDeliver(text: string, now = Date.now()): DeliverChoice {
+  const v = text.trim().toLowerCase();
+  switch (v) {
+    case "all":
+    case "new":
+    case "last":
+      return { deliver_policy: v, relative: false };
+    case "last-per-subject":
+    case "last_per_subject":
+    case "subject":
+      return { deliver_policy: "last_per_subject", relative: false };
+  }
+  if (/^\d+$/.test(v)) {
+    const seq = Number(v);
+    if (seq < 1) throw new UsageError(`invalid --deliver '${text}': sequences start at 1`);
+    return { deliver_policy: "by_start_sequence", opt_start_seq: seq, relative: false };
+  }
+  try {
+    const relative = !/^\d{4}-\d{2}-\d{2}/.test(v);
+    return { deliver_policy: "by_start_time", opt_start_time: parseStartTime(text, "--deliver", now).toISOString(), relative };
+  } catch {
+    throw new UsageError(`invalid --deliver '${text}': use ${DELIVER_ACCEPTED}`);
+  }
+}
+
+function durationNs(text: string, flag: string): number {
+  return Math.round(parseDuration(text, flag) * NS_PER_MS);
+}
+
+export interface BuiltConsumerConfig {
+  config: Partial<ConsumerConfig>;
+  /** Fields that idempotent add must not compare (a relative start time). */
+  ignore: string[];
+}
+
+/** Overlays the given flags on `base`; checks that push-only and pull-only settings fit the consumer's kind. */
+export function applyConsumerFlags(base: Partial<ConsumerConfig>, flags: ConsumerFlags, now = Date.now()): BuiltConsumerConfig {
+  const cfg: Partial<ConsumerConfig> = { ...base };
+  const ignore: string[] = [];
+  if (flags.target !== undefined) {
+    if (flags.target === "") delete cfg.deliver_subject;
+    else cfg.deliver_subject = checkSubject(flags.target, "--target");
+  }
+  if (flags.deliverGroup !== undefined) cfg.deliver_group = checkConsumerName(flags.deliverGroup);
+  if (flags.heartbeat !== undefined) cfg.idle_heartbeat = parsePositiveDurationNs(flags.heartbeat, "--heartbeat");
+  if (flags.flowControl !== undefined) cfg.flow_control = flags.flowControl;
+  if (flags.deliver !== undefined) {
+    const d = parseDeliver(flags.deliver, now);
+    cfg.deliver_policy = d.deliver_policy;
+    delete cfg.opt_start_seq;
+    delete cfg.opt_start_time;
+    if (d.opt_start_seq !== undefined) cfg.opt_start_seq = d.opt_start_seq;
+    if (d.opt_start_time !== undefined) cfg.opt_start_time = d.opt_start_time;
+    if (d.relative) ignore.push("opt_start_time");
+  }
+  if (flags.ack !== undefined) cfg.ack_policy = parseAck(flags.ack);
+  if (flags.replay !== undefined) cfg.replay_policy = parseReplay(flags.replay);
+  if (flags.filter !== undefined) {
+    const subjects = flags.filter.map((s) => checkSubject(s, "--filter"));
+    delete cfg.filter_subject;
+    delete cfg.filter_subjects;
+    if (subjects.length === 1) cfg.filter_subject = subjects[0]!;
+    else if (subjects.length > 1) cfg.filter_subjects = subjects;
+  }
+  if (flags.maxDeliver !== undefined) {
+    const n = parseCount(flags.maxDeliver, "--max-deliver", true);
+    if (n === 0) throw new UsageError(`invalid --max-deliver '${flags.maxDeliver}': use 1 or more, or unlimited`);
+    cfg.max_deliver = n;
+  }
+  if (flags.maxPending !== undefined) cfg.max_ack_pending = parseCount(flags.maxPending, "--max-pending", true);
+  if (flags.wait !== undefined) cfg.ack_wait = parsePositiveDurationNs(flags.wait, "--wait");
+  if (flags.maxWaiting !== undefined) cfg.max_waiting = parseCount(flags.maxWaiting, "--max-waiting");
+  if (flags.inactiveThreshold !== undefined) cfg.inactive_threshold = durationNs(flags.inactiveThreshold, "--inactive-threshold");
+  if (flags.description !== undefined) cfg.description = flags.description;
+
+  const push = typeof cfg.deliver_subject === "string" && cfg.deliver_subject !== "";
+  if (!push) {
+    const pushOnly = [
+      [flags.deliverGroup, "--deliver-group"],
+      [flags.heartbeat, "--heartbeat"],
+      [flags.flowControl ? true : undefined, "--flow-control"],
+    ].filter(([v]) => v !== undefined);
+    if (pushOnly.length > 0) throw new UsageError(`${pushOnly.map(([, f]) => f).join(", ")} need --target SUBJECT (a push consumer)`);
+  } else {
+    if (flags.maxWaiting !== undefined) throw new UsageError("--max-waiting is for pull consumers; drop it or drop --target");
+    if (cfg.flow_control && !cfg.idle_heartbeat) throw new UsageError("--flow-control needs --heartbeat (e.g. --heartbeat 5s)");
+    if (cfg.deliver_group && (cfg.flow_control || cfg.idle_heartbeat)) {
+      throw new UsageError("--deliver-group does not go with --heartbeat or --flow-control (the server refuses queue groups with them)");
+    }
+  }
+  return { config: cfg, ignore };
+}
+
+/** The defaults: a pull consumer reading everything, explicit acks, instant replay. */
+export function defaultConsumerConfig(): Partial<ConsumerConfig> {
+  return { ack_policy: "explicit", deliver_policy: "all", replay_policy: "instant" };
+}
+
+/** The questions `consumer add` asks on a terminal; each names the flag that answers it. */
+export function consumerPromptFields(): PromptField[] {
+  return [
+    { key: "target", flag: "--target", label: "Push delivery subject, empty for a pull consumer", defaultText: "", check: (t) => void checkSubject(t, "--target") },
+    { key: "deliver", flag: "--deliver", label: "Start with", hint: "all|new|last|last-per-subject|1h|<seq>|<time>", defaultText: "all", check: (t) => void parseDeliver(t) },
+    { key: "ack", flag: "--ack", label: "Acknowledgement", hint: "explicit|none|all", defaultText: "explicit", check: parseAck },
+    { key: "filter", flag: "--filter", label: "Only subjects", hint: "comma separated, empty for all", defaultText: "", list: true, check: (t) => t.split(/[\s,]+/).filter(Boolean).forEach((s) => checkSubject(s, "--filter")) },
+    { key: "maxDeliver", flag: "--max-deliver", label: "Maximum deliveries of a message", hint: "e.g. 5, unlimited", defaultText: "unlimited", check: (t) => void parseCount(t, "--max-deliver", true) },
+  ];
+}
+
+/** Consumer settings nats-server 2.9 does not have: refused by name, never replaced by something else. */
+export function requireConsumerFeatures(nc: NatsConnection, cfg: Partial<ConsumerConfig>): void {
+  if (Array.isArray(cfg.filter_subjects) && cfg.filter_subjects.length > 0) {
+    requireServerVersion(nc, "2.10.0", `several --filter subjects (filter_subjects: ${cfg.filter_subjects.join(", ")})`);
+  }
+  if (cfg.metadata && Object.keys(cfg.metadata).length > 0) requireServerVersion(nc, "2.10.0", "consumer metadata");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Values shown to people and flags that reproduce them.
+
+const NANOS_FIELDS = new Set(["ack_wait", "idle_heartbeat", "inactive_threshold", "max_expires"]);
+const UNLIMITED_FIELDS = new Set(["max_deliver", "max_ack_pending"]);
+
+export function showConsumerValue(field: string, value: unknown): string {
+  if (value === undefined || value === null) return "(unset)";
+  if (typeof value === "number") {
+    if (NANOS_FIELDS.has(field)) return value <= 0 ? "none" : formatDuration(value / NS_PER_MS);
+    if (UNLIMITED_FIELDS.has(field)) return value < 0 ? "unlimited" : formatCount(value);
+    return formatCount(value);
+  }
+  if (Array.isArray(value)) return value.join(", ");
+  return String(value);
+}
+
+/** The `consumer edit` flags that would apply `changes`; fields without a flag are returned apart. */
+export function consumerEditFlags(changes: ConfigChange[]): { flags: string[]; unsettable: string[] } {
+  const flags: string[] = [];
+  const unsettable: string[] = [];
+  const byField = new Map(changes.map((c) => [c.field, c.to]));
+  for (const { field, to } of changes) {
+    switch (field) {
+      case "ack_wait":
+        flags.push("--wait", durationFlagText(to as number));
+        break;
+      case "idle_heartbeat":
+        flags.push("--heartbeat", durationFlagText(to as number));
+        break;
+      case "inactive_threshold":
+        flags.push("--inactive-threshold", durationFlagText(to as number));
+        break;
+      case "max_deliver":
+        flags.push("--max-deliver", (to as number) < 0 ? "unlimited" : String(to));
+        break;
+      case "max_ack_pending":
+        flags.push("--max-pending", (to as number) < 0 ? "unlimited" : String(to));
+        break;
+      case "max_waiting":
+        flags.push("--max-waiting", String(to));
+        break;
+      case "description":
+        flags.push("--description", shellQuote(String(to ?? "")));
+        break;
+      case "filter_subject":
+        flags.push("--filter", shellQuote(String(to)));
+        break;
+      case "filter_subjects":
+        for (const s of to as string[]) flags.push("--filter", shellQuote(s));
+        break;
+      case "ack_policy":
+        flags.push("--ack", String(to));
+        break;
+      case "replay_policy":
+        flags.push("--replay", String(to));
+        break;
+      case "deliver_subject":
+        flags.push("--target", shellQuote(String(to)));
+        break;
+      case "deliver_group":
+        flags.push("--deliver-group", shellQuote(String(to)));
+        break;
+      case "flow_control":
+        flags.push(to ? "--flow-control" : "--no-flow-control");
+        break;
+      case "deliver_policy": {
+        const text =
+          to === "by_start_sequence" ? String(byField.get("opt_start_seq")) : to === "by_start_time" ? String(byField.get("opt_start_time")) : to === "last_per_subject" ? "last-per-subject" : String(to);
+        flags.push("--deliver", shellQuote(text));
+        break;
+      }
+      case "opt_start_seq":
+      case "opt_start_time":
+        if (!byField.has("deliver_policy")) flags.push("--deliver", shellQuote(String(to)));
+        break;
+      default:
+        unsettable.push(field);
+    }
+  }
+  return { flags, unsettable };
+}
+
+export function consumerEditCommand(stream: string, name: string, changes: ConfigChange[], configFile?: string): string {
+  const { flags, unsettable } = consumerEditFlags(changes);
+  const parts = ["nsm4home", "consumer", "edit", shellQuote(stream), shellQuote(name)];
+  if (configFile !== undefined && unsettable.length > 0) parts.push("--config", shellQuote(configFile));
+  return [...parts, ...flags].join(" ");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Talking to JetStream.
+
+export const ERR_CONSUMER_NOT_FOUND = 10014;
+
+function apiErrCode(err: unknown): number | undefined {
+  const e = err as { apiError?: () => { err_code?: number } };
+  return typeof e?.apiError === "function" ? e.apiError().err_code : undefined;
+}
+
+export function isConsumerNotFound(err: unknown): boolean {
+  return (err as Error)?.name === "ConsumerNotFoundError" || apiErrCode(err) === ERR_CONSUMER_NOT_FOUND;
+}
+
+async function findConsumer(jsm: JetStreamManager, stream: string, name: string): Promise<ConsumerInfo | undefined> {
+  try {
+    return await jsm.consumers.info(stream, name);
+  } catch (err) {
+    if (isConsumerNotFound(err)) return undefined;
+    throw describeJetStreamError(err, `consumer info ${stream} ${name}`);
+  }
+}
+
+/** Consumer info; a missing stream or consumer is one line with its err_code and how to list what exists. */
+export async function consumerInfo(jsm: JetStreamManager, stream: string, name: string): Promise<ConsumerInfo> {
+  checkStreamName(stream);
+  checkConsumerName(name);
+  await streamInfo(jsm, stream);
+  const ci = await findConsumer(jsm, stream, name);
+  if (!ci) {
+    throw new RuntimeError(`consumer '${name}' not found on stream '${stream}' (err_code ${ERR_CONSUMER_NOT_FOUND}); 'nsm4home consumer ls ${stream}' lists them`);
+  }
+  return ci;
+}
+
+export type AddConsumerOutcome =
+  | { kind: "created"; info: ConsumerInfo }
+  | { kind: "same"; info: ConsumerInfo }
+  | { kind: "different"; info: ConsumerInfo; changes: ConfigChange[] };
+
+/** Creates the consumer (durable unless `ephemeral`), or compares with the one of the same name. */
+export async function addConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  wanted: Partial<ConsumerConfig>,
+  opts: { name?: string; ephemeral?: boolean; ignore?: string[] },
+): Promise<AddConsumerOutcome> {
+  checkStreamName(stream);
+  await streamInfo(jsm, stream);
+  const cfg: Partial<ConsumerConfig> = { ...wanted };
+  if (opts.name !== undefined) {
+    checkConsumerName(opts.name);
+    if (opts.ephemeral) cfg.name = opts.name;
+    else cfg.durable_name = opts.name;
+    const existing = await findConsumer(jsm, stream, opts.name);
+    if (existing) {
+      const changes = diffConfig(existing.config, cfg, ["name", "durable_name", ...(opts.ignore ?? [])]);
+      return changes.length === 0 ? { kind: "same", info: existing } : { kind: "different", info: existing, changes };
+    }
+  }
+  try {
+    return { kind: "created", info: await jsm.consumers.add(stream, cfg) };
+  } catch (err) {
+    throw describeJetStreamError(err, `consumer add ${stream}${opts.name ? " " + opts.name : ""}`);
+  }
+}
+
+export async function updateConsumer(jsm: JetStreamManager, stream: string, name: string, cfg: Partial<ConsumerConfig>): Promise<ConsumerInfo> {
+  try {
+    return await jsm.consumers.update(stream, name, cfg);
+  } catch (err) {
+    throw describeJetStreamError(err, `consumer edit ${stream} ${name}`);
+  }
+}
+
+export async function listConsumers(jsm: JetStreamManager, stream: string): Promise<ConsumerInfo[]> {
+  checkStreamName(stream);
+  await streamInfo(jsm, stream);
+  const out: ConsumerInfo[] = [];
+  try {
+    for await (const ci of jsm.consumers.list(stream)) out.push(ci);
+  } catch (err) {
+    throw describeJetStreamError(err, `consumer ls ${stream}`);
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export async function deleteConsumer(jsm: JetStreamManager, stream: string, name: string): Promise<void> {
+  await consumerInfo(jsm, stream, name);
+  try {
+    await jsm.consumers.delete(stream, name);
+  } catch (err) {
+    throw describeJetStreamError(err, `consumer rm ${stream} ${name}`);
+  }
+}
+
+/** What to do with each message once it has been written out. */
+export type AckAction = "ack" | "nak" | "term" | "none";
+
+async function settle(m: JsMsg, action: AckAction, policy: ConsumerConfig["ack_policy"]): Promise<void> {
+  if (policy === "none" || action === "none") return;
+  if (action === "nak") m.nak();
+  else if (action === "term") m.term();
+  // Wait for the server to confirm, so "exit 0" means the acks were taken.
+  else await m.ackAck();
+}
+
+export interface NextOptions {
+  count: number;
+  waitMs: number;
+  action: AckAction;
+}
+
+/** Pulls `count` messages one at a time; each is handed to `onMessage` (which writes it) and then settled. */
+export async function nextMessages(
+  jsm: JetStreamManager,
+  stream: string,
+  name: string,
+  opts: NextOptions,
+  onMessage: (m: JsMsg, info: ConsumerInfo) => Promise<void>,
+): Promise<number> {
+  const ci = await consumerInfo(jsm, stream, name);
+  if (ci.config.deliver_subject) {
+    throw new RuntimeError(
+      `consumer '${name}' is a push consumer (it delivers to ${ci.config.deliver_subject}); 'consumer next' reads pull consumers: use 'nsm4home consumer sub ${stream} ${name}'`,
+    );
+  }
+  const consumer = jsm.jetstream().consumers.getConsumerFromInfo(ci);
+  for (let received = 0; received < opts.count; received++) {
+    let m: JsMsg | null;
+    try {
+      // The client asks the server for at least a second; shorter --wait values are rounded up to it.
+      m = await consumer.next({ expires: Math.max(1000, opts.waitMs) });
+    } catch (err) {
+      throw describeJetStreamError(err, `consumer next ${stream} ${name}`);
+    }
+    if (m === null) {
+      throw new RuntimeError(
+        `no message from consumer '${name}' within ${formatDuration(Math.max(1000, opts.waitMs))} (received ${received} of ${opts.count}); raise --wait or check 'nsm4home consumer info ${stream} ${name}'`,
+      );
+    }
+    await onMessage(m, ci);
+    await settle(m, opts.action, ci.config.ack_policy);
+  }
+  return opts.count;
+}
+
+export interface FollowOptions {
+  count?: number;
+  action: AckAction;
+  signal: AbortSignal;
+}
+
+/** Follows a pull or push consumer until `signal` aborts (or `count` messages), settling each after it is shown. */
+export async function followConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  name: string,
+  opts: FollowOptions,
+  onMessage: (m: JsMsg, info: ConsumerInfo) => Promise<void>,
+): Promise<number> {
+  const ci = await consumerInfo(jsm, stream, name);
+  const js = jsm.jetstream();
+  let messages;
+  try {
+    if (ci.config.deliver_subject) {
+      const push = await js.consumers.getPushConsumer(stream, name);
+      messages = await push.consume();
+    } else {
+      messages = await js.consumers.getConsumerFromInfo(ci).consume({ max_messages: 100 });
+    }
+  } catch (err) {
+    throw describeJetStreamError(err, `consumer sub ${stream} ${name}`);
+  }
+  const stop = () => void messages.close();
+  if (opts.signal.aborted) stop();
+  opts.signal.addEventListener("abort", stop, { once: true });
+  let received = 0;
+  try {
+    for await (const m of messages) {
+      await onMessage(m, ci);
+      await settle(m, opts.action, ci.config.ack_policy);
+      received++;
+      if (opts.count !== undefined && received >= opts.count) break;
+    }
+  } finally {
+    opts.signal.removeEventListener("abort", stop);
+    await messages.close().catch(() => undefined);
+  }
+  return received;
+}

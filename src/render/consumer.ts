@@ -1,0 +1,129 @@
+// Human output for consumers, after natscli's `consumer info` / `consumer ls`: Configuration, Cluster and State
+// sections (last delivered, ack floor, outstanding acks of the maximum, redelivered, unprocessed, waiting pulls).
+import type { ConsumerInfo, SequenceInfo } from "@nats-io/jetstream";
+import { sanitizeText } from "../eve/sanitize.js";
+import { renderSections, type KvRow } from "./kv.js";
+import { clusterRows } from "./stream.js";
+import { renderTable } from "./table.js";
+import { formatLocalTime, isZeroTime } from "./time.js";
+import { formatCount, formatDuration } from "./units.js";
+
+const POLICY_NAMES: Record<string, string> = {
+  all: "All",
+  new: "New",
+  last: "Last",
+  last_per_subject: "Last Per Subject",
+  explicit: "Explicit",
+  none: "None",
+  instant: "Instant",
+  original: "Original",
+};
+const named = (v: string | undefined) => (v === undefined ? undefined : POLICY_NAMES[v] ?? v);
+const nanos = (ns: number | undefined) => (ns === undefined || ns <= 0 ? undefined : formatDuration(ns / 1e6));
+
+export function describeDeliverPolicy(c: ConsumerInfo["config"]): string | undefined {
+  if (c.deliver_policy === "by_start_sequence") return `From Sequence ${formatCount(c.opt_start_seq ?? 0)}`;
+  if (c.deliver_policy === "by_start_time") return `Since ${c.opt_start_time ? formatLocalTime(c.opt_start_time) : "?"}`;
+  return named(c.deliver_policy);
+}
+
+function filterText(c: ConsumerInfo["config"]): string | undefined {
+  if (c.filter_subject) return c.filter_subject;
+  if (c.filter_subjects?.length) return c.filter_subjects.join(", ");
+  return undefined;
+}
+
+/** "Consumer sequence: 4 Stream sequence: 12" plus when it last happened, as natscli words it. */
+function sequencePair(s: SequenceInfo | undefined, lastLabel: string, now: number): string {
+  if (!s) return "Consumer sequence: 0 Stream sequence: 0";
+  const base = `Consumer sequence: ${formatCount(s.consumer_seq)} Stream sequence: ${formatCount(s.stream_seq)}`;
+  const last = (s as SequenceInfo & { last_active?: string | number }).last_active;
+  if (typeof last === "string" && !isZeroTime(last)) {
+    const ago = now - Date.parse(last);
+    return `${base} ${lastLabel}: ${ago < 1000 ? "just now" : `${formatDuration(ago)} ago`}`;
+  }
+  return base;
+}
+
+export function renderConsumerInfo(ci: ConsumerInfo, now = Date.now()): string {
+  const c = ci.config;
+  const push = typeof c.deliver_subject === "string" && c.deliver_subject !== "";
+  const configuration: KvRow[] = [
+    ["Name", ci.name],
+    ["Durable Name", c.durable_name && c.durable_name !== ci.name ? c.durable_name : undefined],
+    ["Description", c.description ? sanitizeText(c.description) : undefined],
+    push ? ["Delivery Subject", c.deliver_subject] : ["Pull Mode", "true"],
+    ["Filter Subject" + (c.filter_subjects && c.filter_subjects.length > 1 ? "s" : ""), filterText(c)],
+    ["Deliver Policy", describeDeliverPolicy(c)],
+    ["Deliver Queue Group", push && c.deliver_group ? c.deliver_group : undefined],
+    ["Ack Policy", named(c.ack_policy)],
+    ["Ack Wait", c.ack_policy !== "none" ? nanos(c.ack_wait) : undefined],
+    ["Replay Policy", named(c.replay_policy)],
+    ["Maximum Deliveries", c.max_deliver !== undefined && c.max_deliver > 0 ? formatCount(c.max_deliver) : undefined],
+    ["Max Ack Pending", c.max_ack_pending !== undefined && c.max_ack_pending > 0 ? formatCount(c.max_ack_pending) : undefined],
+    ["Max Waiting Pulls", !push && c.max_waiting !== undefined && c.max_waiting > 0 ? formatCount(c.max_waiting) : undefined],
+    ["Idle Heartbeat", nanos(c.idle_heartbeat)],
+    ["Flow Control", push ? String(c.flow_control === true) : undefined],
+    ["Inactive Threshold", nanos(c.inactive_threshold)],
+    ["Replicas", c.num_replicas !== undefined && c.num_replicas > 0 ? c.num_replicas : undefined],
+    ["Memory Storage", c.mem_storage ? "true" : undefined],
+  ];
+  const state: KvRow[] = [["Last Delivered Message", sequencePair(ci.delivered, "Last delivery", now)]];
+  if (c.ack_policy !== "none") {
+    state.push(["Acknowledgment Floor", sequencePair(ci.ack_floor, "Last Ack", now)]);
+    state.push([
+      "Outstanding Acks",
+      c.max_ack_pending !== undefined && c.max_ack_pending > 0
+        ? `${formatCount(ci.num_ack_pending)} out of maximum ${formatCount(c.max_ack_pending)}`
+        : formatCount(ci.num_ack_pending),
+    ]);
+    state.push(["Redelivered Messages", formatCount(ci.num_redelivered)]);
+  }
+  state.push(["Unprocessed Messages", formatCount(ci.num_pending)]);
+  if (!push) {
+    state.push([
+      "Waiting Pulls",
+      `${formatCount(ci.num_waiting)} of ${c.max_waiting !== undefined && c.max_waiting > 0 ? `maximum ${formatCount(c.max_waiting)}` : "unlimited"}`,
+    ]);
+  } else {
+    state.push(["Active Interest", ci.push_bound ? (c.deliver_group ? `Active using Queue Group ${c.deliver_group}` : "Active") : "No interest"]);
+  }
+  const created = isZeroTime(ci.created) ? "" : ` created ${formatLocalTime(ci.created)}`;
+  return (
+    `Information for Consumer ${ci.stream_name} > ${ci.name}${created}\n\n` +
+    renderSections([
+      { title: "Configuration", rows: configuration },
+      { title: "Cluster Information", rows: clusterRows(ci.cluster, now) },
+      { title: "State", rows: state },
+    ])
+  );
+}
+
+/** One row per consumer: kind, filter, ack policy and how far along it is. */
+export function renderConsumerTable(consumers: ConsumerInfo[], width?: number): string {
+  if (consumers.length === 0) return "No consumers defined\n";
+  const rows = consumers.map((ci) => [
+    ci.name,
+    ci.config.deliver_subject ? `push ${ci.config.deliver_subject}` : "pull",
+    filterText(ci.config) ?? "",
+    named(ci.config.ack_policy) ?? "",
+    formatCount(ci.delivered?.stream_seq ?? 0),
+    formatCount(ci.num_ack_pending),
+    formatCount(ci.num_pending),
+    formatCount(ci.num_redelivered),
+  ]);
+  return renderTable(
+    [
+      { header: "Name", shrink: true, minWidth: 10 },
+      { header: "Mode", shrink: true, minWidth: 4 },
+      { header: "Filter", shrink: true, minWidth: 8 },
+      { header: "Ack" },
+      { header: "Delivered", align: "right" },
+      { header: "Ack Pending", align: "right" },
+      { header: "Unprocessed", align: "right" },
+      { header: "Redelivered", align: "right" },
+    ],
+    rows,
+    { width },
+  );
+}
