@@ -136,8 +136,10 @@ export class IngestPipeline {
 
   async run(): Promise<IngestCounters> {
     const { source, window, batchSize } = this.opts;
+    // Read in sizeable batches (one Redis round trip each), not one item whenever a single PubAck frees a slot.
+    const minRoom = Math.max(1, Math.min(batchSize, Math.floor(window / 4)));
     while (!this.stopping) {
-      if (this.retryQueue.length > 0 || this.unresolved >= window) {
+      if (this.retryQueue.length > 0 || window - this.unresolved < minRoom) {
         await this.sleepUntilPoked();
         continue;
       }
