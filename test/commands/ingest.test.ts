@@ -97,6 +97,16 @@ describe("ingest", () => {
     expect(badWindow.stderr).toMatch(/invalid --window 'lots'/);
   });
 
+  it("stops with one line when the key is not a list, or a file given with --once is missing", async () => {
+    await redis.set("a-string", "x");
+    const wrongType = await runCli(["-s", nats.url, "ingest", "--from", `${redisServer.url}/a-string`], { env });
+    expect(wrongType.code).toBe(1);
+    expect(wrongType.stderr).toMatch(/Redis key a-string holds another type than --from says \(WRONGTYPE/);
+    const missing = await runCli(["-s", nats.url, "ingest", "--from", "/nonexistent/eve.json", "--once"], { env });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/\/nonexistent\/eve.json does not exist/);
+  });
+
   it("--core publishes without JetStream acknowledgements", async () => {
     await purge(nc);
     const result = await runCli(["-s", nats.url, "ingest", "--from", "-", "--core"], { env, input: `${event("dns", 1)}\n${event("dns", 2)}\n` });

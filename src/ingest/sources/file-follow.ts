@@ -8,6 +8,7 @@ import type { Backlog, IngestSource, Notify, SourceBatch } from "../types.js";
 import { CheckpointWriter, loadCheckpoint, type FileCheckpoint } from "../checkpoint.js";
 import { LineSplitter } from "../lines.js";
 import { formatBytes } from "../../render/units.js";
+import { RuntimeError } from "../../errors.js";
 import { sleep } from "./redis-session.js";
 
 export interface FileFollowOptions {
@@ -163,7 +164,8 @@ export class FileFollowSource implements IngestSource {
   private async openAtStart(): Promise<boolean> {
     const named = await statOrUndefined(this.path);
     if (!named) {
-      if (!this.announcedWaiting) this.opts.notify(`${this.description} does not exist${this.opts.once ? "" : " yet; waiting for it"}`);
+      if (this.opts.once) throw new RuntimeError(`${this.description} does not exist`);
+      if (!this.announcedWaiting) this.opts.notify(`${this.description} does not exist yet; waiting for it`);
       this.announcedWaiting = true;
       return false;
     }

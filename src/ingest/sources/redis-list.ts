@@ -5,7 +5,7 @@
 // first, oldest first: its Nats-Msg-Ids make those re-sends duplicates that JetStream drops.
 import type { Backlog, IngestSource, Notify, SourceBatch } from "../types.js";
 import type { RedisLocation } from "../redis-location.js";
-import { RedisConnector, type RedisSession } from "./redis-session.js";
+import { fatalRedisError, RedisConnector, type RedisSession } from "./redis-session.js";
 
 export interface RedisListOptions {
   /** Where taken items wait for their PubAck (default `<key>:processing`); one ingester per processing list. */
@@ -75,6 +75,8 @@ export class RedisListSource implements IngestSource {
       if (this.recovery.length > 0) return this.batchOf(session, this.recovery.splice(0, max));
       return await this.take(session, max);
     } catch (err) {
+      const fatal = fatalRedisError(err, this.location.key);
+      if (fatal) throw fatal;
       this.connector.fail(session, err);
       return EMPTY;
     }

@@ -5,6 +5,7 @@
 import type { Redis } from "ioredis";
 import type { RedisLocation } from "../redis-location.js";
 import type { Notify } from "../types.js";
+import { RuntimeError } from "../../errors.js";
 
 export interface RedisSession {
   /** For commands that block (BLMOVE, XREADGROUP BLOCK) and the reads that feed the pipeline. */
@@ -22,9 +23,21 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function describeRedisError(err: unknown): string {
+export function describeRedisError(err: unknown): string {
   const e = err as { code?: string; message?: string };
   return e?.code ?? (e?.message ?? String(err)).split("\n")[0]!;
+}
+
+function isCredentialError(err: unknown): boolean {
+  return /WRONGPASS|NOAUTH|invalid password|invalid username/i.test((err as Error)?.message ?? "");
+}
+
+/** A reply no reconnect can change (the key holds another type, a command is forbidden): stop with its message. */
+export function fatalRedisError(err: unknown, key: string): RuntimeError | undefined {
+  const message = ((err as Error)?.message ?? String(err)).split("\n")[0]!;
+  if (/^WRONGTYPE/.test(message)) return new RuntimeError(`Redis key ${key} holds another type than --from says (${message})`);
+  if (/^NOPERM/.test(message)) return new RuntimeError(`Redis refused a command on ${key} (${message}): the user in --from needs it`);
+  return undefined;
 }
 
 export class RedisConnector {
@@ -63,6 +76,9 @@ export class RedisConnector {
       this.backoffMs = BACKOFF_MIN_MS;
       return this.session;
     } catch (err) {
+      if (isCredentialError(err)) {
+        throw new RuntimeError(`Redis at ${this.location.display} refused the credentials (${describeRedisError(err)}): check the user and password in --from`);
+      }
       const now = Date.now();
       if (this.failingSince === undefined || now - this.lastNotice >= 30_000) {
         this.notify(`Redis at ${this.location.display} unreachable (${describeRedisError(err)}); retrying with backoff`);
@@ -82,9 +98,11 @@ export class RedisConnector {
     session.reader.disconnect();
     session.writer.disconnect();
     const now = Date.now();
+    if (this.failingSince === undefined || now - this.lastNotice >= 30_000) {
+      this.notify(`lost Redis at ${this.location.display} (${describeRedisError(err)}); reconnecting, then re-reading what was taken`);
+      this.lastNotice = now;
+    }
     this.failingSince ??= now;
-    this.lastNotice = now;
-    this.notify(`lost Redis at ${this.location.display} (${describeRedisError(err)}); reconnecting, then re-reading what was taken`);
   }
 
   /** The live session if there is one, without waiting or connecting (for progress queries). */

@@ -3,7 +3,7 @@
 // entries (delivered, never acknowledged) are read again from id 0 and re-published first.
 import type { Backlog, IngestSource, Notify, SourceBatch } from "../types.js";
 import type { RedisLocation } from "../redis-location.js";
-import { RedisConnector, type RedisSession } from "./redis-session.js";
+import { fatalRedisError, RedisConnector, type RedisSession } from "./redis-session.js";
 
 export interface RedisStreamOptions {
   group: string;
@@ -77,6 +77,8 @@ export class RedisStreamSource implements IngestSource {
       if (batch.ids.length === 0) return this.opts.once ? null : EMPTY;
       return this.batchOf(session, batch.items, batch.ids);
     } catch (err) {
+      const fatal = fatalRedisError(err, this.location.key);
+      if (fatal) throw fatal;
       this.connector.fail(session, err);
       return EMPTY;
     }
