@@ -73,6 +73,8 @@ export async function runDemo(s: DemoSettings): Promise<void> {
     }
     feed = startDemoFeed(nc, { prefix: s.prefix, eventsPerSecond: s.eventsPerSecond, seed: s.seed });
     if (s.tui) {
+      // As the tui command does: React's production build, chosen when react is first loaded (the import below).
+      process.env.NODE_ENV ??= "production";
       const { runTui } = await import("../tui/run.js");
       const subjects = subjectsFor(DEFAULT_TUI_TYPES, s.prefix);
       await runTui({
