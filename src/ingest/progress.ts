@@ -32,6 +32,8 @@ export function formatSummary(c: IngestCounters, elapsedMs: number, backlog: Bac
   const b = formatBacklog(backlog);
   if (b) parts.push(b);
   const rate = elapsedMs > 0 ? (c.acked * 1000) / elapsedMs : 0;
-  parts.push(`in ${formatDuration(Math.round(elapsedMs))} (${formatCompact(rate)}/s)`);
+  // Tenths below a minute: "in 1s" for a run of 1.9 s would overstate the rate by half.
+  const took = elapsedMs < 60_000 ? `${(elapsedMs / 1000).toFixed(1)}s` : formatDuration(Math.round(elapsedMs));
+  parts.push(`in ${took} (${formatCompact(rate)}/s)`);
   return parts.join(", ");
 }

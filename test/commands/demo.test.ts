@@ -23,13 +23,13 @@ function announced(stdout: string): { url: string; dir: string } {
 }
 
 describe("demo --no-tui", () => {
-  it("publishes realistic events to the suricata stream and cleans up after --duration", async () => {
-    const proc = startCli(["demo", "--no-tui", "--duration", "4s", "--rate", "60", "--seed", "5"], { env: isolatedEnv() });
+  it("publishes realistic events to the suricata stream and cleans up on Ctrl-C", async () => {
+    const proc = startCli(["demo", "--no-tui", "--rate", "60", "--seed", "5"], { env: isolatedEnv() });
     await proc.waitFor(/nsm4home -s nats:\/\/127\.0\.0\.1:\d+ tail dns/);
     const { url, dir } = announced(proc.stdout());
     expect(existsSync(dir)).toBe(true);
     const nc = await testConnection(url);
-    await waitForCount(nc, (n) => n >= 40, 4000);
+    await waitForCount(nc, (n) => n >= 40, 15_000);
     const stored = await readStream(nc);
     await nc.close();
     const types = new Set(stored.map((m) => m.subject));
@@ -38,7 +38,7 @@ describe("demo --no-tui", () => {
     expect(types.has("suricata.stats")).toBe(true);
     for (const m of stored) expect(m.subject).toBe(`suricata.${(JSON.parse(m.data) as { event_type: string }).event_type}`);
 
-    const result = await proc.exited;
+    const result = await proc.stop("SIGINT");
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/published [\d,]+ events; stopped nats-server and removed/);
     expect(existsSync(dir)).toBe(false);
@@ -63,11 +63,12 @@ describe("demo --no-tui", () => {
     expect(result.stderr).toMatch(/nats-server not found .*apt-get install nats-server.*NSM4HOME_NATS_SERVER/);
   });
 
-  it("runs without a terminal as --no-tui, and rejects bad flags", async () => {
+  it("runs without a terminal as --no-tui, ends after --duration, and rejects bad flags", async () => {
     const proc = startCli(["demo", "--duration", "1s"], { env: isolatedEnv() });
     const result = await proc.exited;
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/no terminal for the dashboard; running as --no-tui/);
+    expect(existsSync(announced(result.stdout).dir)).toBe(false);
     const bad = await runCli(["demo", "--rate", "fast"], { env: isolatedEnv() });
     expect(bad.code).toBe(2);
   });

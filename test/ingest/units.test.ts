@@ -88,7 +88,7 @@ describe("progress text", () => {
       "read 1,200, published 1,190, acked 1,100, duplicates 3, invalid 2, rejected 1, in flight 90, backlog 5,000, 2.4k/s",
     );
     expect(formatSummary(c, 2000, { count: 2048, unit: "bytes" })).toBe(
-      "read 1,200, published 1,190, acked 1,100, duplicates 3, invalid 2, rejected 1, backlog 2 KiB, in 2s (550/s)",
+      "read 1,200, published 1,190, acked 1,100, duplicates 3, invalid 2, rejected 1, backlog 2 KiB, in 2.0s (550/s)",
     );
   });
   it("keeps checkpoints under XDG_STATE_HOME", () => {
