@@ -86,16 +86,17 @@ export function rawPayload(m: MessageView, toTerminal: boolean): Uint8Array | st
   return sanitizeText(new TextDecoder().decode(m.data));
 }
 
-/** Writes a message in the chosen mode; the header line only in "event" mode. */
+/** A message in the chosen mode: header line and event, the bare payload (--raw), or one JSON line. */
 export function renderMessage(
   m: MessageView,
   mode: PayloadMode,
   opts: MessageRenderOptions & { toTerminal: boolean; header: boolean; delivery?: DeliveryView; extra?: Record<string, unknown> },
 ): Array<string | Uint8Array> {
   if (mode === "json") return [messageJsonLine(m, opts.extra) + "\n"];
+  // --raw is for piping the payload on (`| jq`): no header line around it.
+  if (mode === "raw") return [rawPayload(m, opts.toTerminal), "\n"];
   const out: Array<string | Uint8Array> = [];
   if (opts.header) out.push(messageHeaderLine(m, opts.color, opts.delivery) + "\n");
-  if (mode === "raw") out.push(rawPayload(m, opts.toTerminal), "\n");
-  else out.push(eventLine(m, opts) + "\n");
+  out.push(eventLine(m, opts) + "\n");
   return out;
 }

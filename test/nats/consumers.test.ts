@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { applyConsumerFlags, consumerEditCommand, defaultConsumerConfig, parseDeliver, showConsumerValue } from "../../src/nats/consumers.js";
+import { diffConfig } from "../../src/nats/config-diff.js";
+import { UsageError } from "../../src/errors.js";
+
+const NS = 1_000_000;
+
+function usageMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError);
+    return (err as Error).message;
+  }
+  throw new Error("expected a UsageError");
+}
+
+describe("parseDeliver", () => {
+  const now = Date.parse("2024-05-01T12:00:00Z");
+  it("knows the policies, sequences, durations and times", () => {
+    expect(parseDeliver("all", now)).toEqual({ deliver_policy: "all", relative: false });
+    expect(parseDeliver("new", now).deliver_policy).toBe("new");
+    expect(parseDeliver("last", now).deliver_policy).toBe("last");
+    expect(parseDeliver("last-per-subject", now).deliver_policy).toBe("last_per_subject");
+    expect(parseDeliver("1000", now)).toEqual({ deliver_policy: "by_start_sequence", opt_start_seq: 1000, relative: false });
+    expect(parseDeliver("1h", now)).toEqual({ deliver_policy: "by_start_time", opt_start_time: "2024-05-01T11:00:00.000Z", relative: true });
+    expect(parseDeliver("2024-04-01T00:00:00Z", now)).toMatchObject({ opt_start_time: "2024-04-01T00:00:00.000Z", relative: false });
+    expect(usageMessage(() => parseDeliver("sometime", now))).toMatch(/--deliver 'sometime': use all, new, last, last-per-subject/);
+    expect(usageMessage(() => parseDeliver("0", now))).toMatch(/sequences start at 1/);
+  });
+});
+
+describe("applyConsumerFlags", () => {
+  it("builds a pull consumer by default and a push consumer with --target", () => {
+    const pull = applyConsumerFlags(defaultConsumerConfig(), { filter: ["suricata.alert"], maxDeliver: "5", wait: "1m", maxPending: "100", maxWaiting: "10", inactiveThreshold: "1h" });
+    expect(pull.config).toEqual({
+      ack_policy: "explicit",
+      deliver_policy: "all",
+      replay_policy: "instant",
+      filter_subject: "suricata.alert",
+      max_deliver: 5,
+      ack_wait: 60_000 * NS,
+      max_ack_pending: 100,
+      max_waiting: 10,
+      inactive_threshold: 3_600_000 * NS,
+    });
+    const push = applyConsumerFlags(defaultConsumerConfig(), { target: "out.alerts", heartbeat: "5s", flowControl: true, ack: "none", replay: "original" });
+    expect(push.config).toMatchObject({ deliver_subject: "out.alerts", idle_heartbeat: 5000 * NS, flow_control: true, ack_policy: "none", replay_policy: "original" });
+    expect(applyConsumerFlags({}, { filter: ["a.b", "c.d"] }).config.filter_subjects).toEqual(["a.b", "c.d"]);
+    expect(applyConsumerFlags({}, { deliver: "2h" }).ignore).toEqual(["opt_start_time"]);
+  });
+
+  it("refuses settings that do not fit the consumer's kind, naming the flags", () => {
+    expect(usageMessage(() => applyConsumerFlags({}, { heartbeat: "5s" }))).toBe("--heartbeat need --target SUBJECT (a push consumer)");
+    expect(usageMessage(() => applyConsumerFlags({}, { deliverGroup: "g", flowControl: true }))).toMatch(/--deliver-group, --flow-control need --target/);
+    expect(usageMessage(() => applyConsumerFlags({}, { target: "x", flowControl: true }))).toMatch(/--flow-control needs --heartbeat/);
+    expect(usageMessage(() => applyConsumerFlags({}, { target: "x", maxWaiting: "3" }))).toMatch(/--max-waiting is for pull consumers/);
+    expect(usageMessage(() => applyConsumerFlags({}, { ack: "maybe" }))).toBe("invalid --ack 'maybe': use explicit, none or all");
+    expect(usageMessage(() => applyConsumerFlags({}, { replay: "fast" }))).toBe("invalid --replay 'fast': use instant or original");
+    expect(usageMessage(() => applyConsumerFlags({}, { wait: "soon" }))).toMatch(/--wait 'soon'/);
+    expect(usageMessage(() => applyConsumerFlags({}, { maxDeliver: "0" }))).toMatch(/--max-deliver '0'/);
+  });
+
+  it("suggests an edit command for the fields that differ", () => {
+    const current = { ...defaultConsumerConfig(), durable_name: "alerts", ack_wait: 30_000 * NS, max_deliver: -1, filter_subject: "suricata.alert" };
+    const wanted = applyConsumerFlags(defaultConsumerConfig(), { filter: ["suricata.dns"], maxDeliver: "5", wait: "2m", description: "dns watcher" }).config;
+    const changes = diffConfig(current, wanted);
+    expect(consumerEditCommand("suricata", "alerts", changes)).toBe(
+      "nsm4home consumer edit suricata alerts --filter suricata.dns --max-deliver 5 --wait 2m --description 'dns watcher'",
+    );
+    expect(showConsumerValue("ack_wait", 30_000 * NS)).toBe("30s");
+    expect(showConsumerValue("max_deliver", -1)).toBe("unlimited");
+  });
+});
