@@ -20,7 +20,7 @@ export function describeReplica(r: NonNullable<ClusterInfo["replicas"]>[number])
   const parts = [r.name, r.current ? "current" : "outdated"];
   if (r.offline) parts.push("OFFLINE");
   // `active` is nanoseconds since the leader last heard from the peer; MaxInt64 or 0 means never.
-  parts.push(r.active > 0 && r.active < 9e18 ? `seen ${formatDuration(r.active / 1e6)} ago` : "not seen");
+  parts.push(r.active > 0 && r.active < 9e18 ? `seen ${formatDuration(Math.round(r.active / 1e6))} ago` : "not seen");
   if (r.lag > 0) parts.push(`${formatCount(r.lag)} operation${r.lag === 1 ? "" : "s"} behind`);
   return parts.join(", ");
 }

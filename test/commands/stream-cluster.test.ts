@@ -1,0 +1,79 @@
+// An R3 stream on a real 3-node cluster: `stream info` shows the leader and two replicas, and the stream keeps
+// taking messages and answering info after its leader is killed.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disposeAll, startNatsCluster, waitForJetStreamReady, type NatsServer } from "../helpers/nats-server.js";
+import { cliFor, expectExit, parseJson, publishEvents } from "./jetstream-helpers.js";
+
+let nodes: NatsServer[] = [];
+let cli: ReturnType<typeof cliFor>;
+const liveUrls = () => nodes.filter((n) => !killed.has(n.name)).map((n) => n.url).join(",");
+const killed = new Set<string>();
+
+beforeAll(async () => {
+  nodes = await startNatsCluster(3);
+  await Promise.all(nodes.map((n) => waitForJetStreamReady(n.url)));
+  cli = cliFor(liveUrls);
+}, 90_000);
+afterAll(async () => {
+  await disposeAll(nodes);
+});
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out waiting for ${what}: ${String(last)}`);
+}
+
+describe("R3 stream on a 3-node cluster", () => {
+  it("shows the leader and two current replicas, and keeps serving after the leader is killed", async () => {
+    const created = parseJson(await cli(["stream", "add", "--replicas", "3", "--defaults", "--json"]));
+    expect(created.config.num_replicas).toBe(3);
+    await publishEvents(liveUrls(), "suricata", 100);
+
+    // Replicas report "current" once they have caught up.
+    const info = await until("a leader and two current replicas", async () => {
+      const i = parseJson(await cli(["stream", "info", "suricata", "--json"]));
+      return i.cluster?.leader && i.cluster.replicas?.length === 2 && i.cluster.replicas.every((r: { current: boolean }) => r.current) ? i : undefined;
+    });
+    const leader: string = info.cluster.leader;
+    expect(nodes.map((n) => n.name)).toContain(leader);
+    expect(info.cluster.replicas.map((r: { name: string }) => r.name).sort()).toEqual(nodes.map((n) => n.name).filter((n) => n !== leader).sort());
+
+    const text = await cli(["stream", "info", "suricata"]);
+    expectExit(text, 0);
+    expect(text.stdout).toContain("\nCluster Information:\n");
+    expect(text.stdout).toMatch(new RegExp(`\\n\\s+Leader: ${leader}( \\(since [^)]+\\))?\\n`));
+    const replicaRows = text.stdout.split("\n").filter((l) => /^\s+Replica: /.test(l));
+    expect(replicaRows).toHaveLength(2);
+    for (const row of replicaRows) expect(row).toMatch(/Replica: n\d-\d+, current, (seen .* ago|not seen)/);
+    expect(text.stdout).toMatch(/ Replicas: 3\n/);
+    expect(text.stdout).toMatch(/ Messages: 100\n/);
+
+    const victim = nodes.find((n) => n.name === leader)!;
+    await victim.kill();
+    killed.add(victim.name);
+
+    // A new leader among the two left; publishing and info keep working.
+    await until("publishing after the leader died", async () => ((await publishEvents(liveUrls(), "suricata", 50)).length === 50 ? true : undefined));
+    const after = await until("a new leader", async () => {
+      const i = parseJson(await cli(["stream", "info", "suricata", "--json"]));
+      return i.cluster?.leader && i.cluster.leader !== leader ? i : undefined;
+    });
+    expect(after.state.messages).toBeGreaterThanOrEqual(150);
+    const afterText = await cli(["stream", "info", "suricata"]);
+    expectExit(afterText, 0);
+    expect(afterText.stdout).toMatch(new RegExp(`Leader: ${after.cluster.leader}`));
+    expect(afterText.stdout).toMatch(new RegExp(`Replica: ${leader}, `));
+    const ls = await cli(["stream", "ls"]);
+    expect(ls.stdout).toMatch(/suricata\s+suricata\.>\s+1[5-9]\d/);
+  }, 120_000);
+});
