@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import type { ConsumerInfo, StreamInfo } from "@nats-io/jetstream";
+import { describeReplica, renderStreamInfo, renderStreamTable, renderSubjectCounts } from "../../src/render/stream.js";
+import { renderConsumerInfo } from "../../src/render/consumer.js";
+import { messageHeaderLine } from "../../src/render/message.js";
+
+const NS = 1_000_000;
+const now = Date.parse("2024-05-01T12:00:00Z");
+
+function streamInfo(over: Partial<StreamInfo> = {}): StreamInfo {
+  return {
+    config: {
+      name: "suricata", subjects: ["suricata.>"], num_replicas: 3, storage: "file", retention: "limits", discard: "old",
+      duplicate_window: 120_000 * NS, max_msgs: -1, max_msgs_per_subject: -1, max_bytes: 20 * 1024 ** 3, max_age: (86_400_000 + 7_200_000 + 180_000) * NS,
+      max_msg_size: -1, max_consumers: -1,
+    },
+    created: "2024-04-01T00:00:00Z",
+    state: {
+      messages: 1234567, bytes: 5 * 1024 ** 3 + 123, first_seq: 10, first_ts: "2024-04-30T12:00:00Z", last_seq: 1234576,
+      last_ts: "2024-05-01T11:59:57Z", consumer_count: 2, num_deleted: 0, num_subjects: 9,
+    },
+    cluster: {
+      name: "home", leader: "n1", replicas: [
+        { name: "n2", current: true, offline: false, active: 120 * NS, lag: 0 },
+        { name: "n3", current: false, offline: true, active: 0, lag: 12 },
+      ],
+    },
+    ...over,
+  } as unknown as StreamInfo;
+}
+
+describe("stream rendering", () => {
+  it("renders units: KiB/GiB, thousands separators, 1d2h3m, unlimited, and the cluster", () => {
+    const text = renderStreamInfo(streamInfo(), now);
+    expect(text).toMatch(/ Maximum Age: 1d2h3m\n/);
+    expect(text).toMatch(/ Maximum Bytes: 20 GiB\n/);
+    expect(text).toMatch(/ Maximum Messages: unlimited\n/);
+    expect(text).toMatch(/ Messages: 1,234,567\n/);
+    expect(text).toMatch(/ Bytes: 5 GiB\n/);
+    expect(text).toMatch(/ Last Sequence: 1,234,576 @ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(3s ago\)\n/);
+    expect(text).toMatch(/ Leader: n1\n/);
+    expect(text).toMatch(/ Replica: n2, current, seen 120ms ago\n/);
+    expect(text).toMatch(/ Replica: n3, outdated, OFFLINE, not seen, 12 operations behind\n/);
+  });
+
+  it("says so when no leader is elected, and leaves out the zero times of an empty stream", () => {
+    const text = renderStreamInfo(
+      streamInfo({
+        cluster: { name: "home", replicas: [] },
+        state: { messages: 0, bytes: 0, first_seq: 0, first_ts: "0001-01-01T00:00:00Z", last_seq: 0, last_ts: "0001-01-01T00:00:00Z", consumer_count: 0 } as never,
+      }),
+      now,
+    );
+    expect(text).toMatch(/ Leader: none \(no leader elected/);
+    expect(text).toMatch(/ First Sequence: 0\n/);
+    expect(describeReplica({ name: "n9", current: true, offline: false, active: 1, lag: 1 })).toBe("n9, current, seen 0s ago, 1 operation behind");
+  });
+
+  it("ls says when there is nothing, and subjects are shown escaped", () => {
+    expect(renderStreamTable([])).toBe("No streams defined\n");
+    const table = renderSubjectCounts([{ subject: "suricata.\u001b[31mevil", messages: 3 }, { subject: "suricata.dns", messages: 1 }]);
+    expect(table).not.toContain("\u001b");
+    expect(table).toMatch(/suricata\.\\x1b\[31mevil/i);
+    expect(table).toMatch(/suricata\.dns\s+1\s+25\.0%/);
+  });
+});
+
+describe("consumer rendering", () => {
+  it("words state like natscli and hides pull-only rows for push consumers", () => {
+    const ci = {
+      stream_name: "suricata", name: "live", created: "2024-05-01T00:00:00Z",
+      config: { durable_name: "live", deliver_subject: "out.live", deliver_policy: "by_start_sequence", opt_start_seq: 1000, ack_policy: "none", replay_policy: "original", idle_heartbeat: 5000 * NS, flow_control: true },
+      delivered: { consumer_seq: 5, stream_seq: 1004 }, ack_floor: { consumer_seq: 0, stream_seq: 0 },
+      num_ack_pending: 0, num_redelivered: 0, num_waiting: 0, num_pending: 10, push_bound: true,
+    } as unknown as ConsumerInfo;
+    const text = renderConsumerInfo(ci, now);
+    expect(text).toMatch(/^Information for Consumer suricata > live created /);
+    expect(text).toMatch(/ Delivery Subject: out\.live\n/);
+    expect(text).toMatch(/ Deliver Policy: From Sequence 1,000\n/);
+    expect(text).toMatch(/ Replay Policy: Original\n/);
+    expect(text).toMatch(/ Last Delivered Message: Consumer sequence: 5 Stream sequence: 1,004\n/);
+    expect(text).not.toContain("Acknowledgment Floor");
+    expect(text).not.toContain("Waiting Pulls");
+    expect(text).toMatch(/ Active Interest: Active\n/);
+  });
+
+  it("message header lines name subject, tries, sequences and pending", () => {
+    const m = { seq: 1234, subject: "suricata.dns", time: new Date("2024-05-01T12:00:00.123Z"), data: new Uint8Array() };
+    expect(messageHeaderLine(m, false, { deliveryCount: 2, consumerSeq: 7, pending: 1500 })).toMatch(
+      /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.123\] subj: suricata\.dns \/ tries: 2 \/ cons seq: 7 \/ str seq: 1,234 \/ pending: 1,500$/,
+    );
+    expect(messageHeaderLine(m, false)).toMatch(/subj: suricata\.dns \/ seq: 1,234$/);
+  });
+});
