@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { RuntimeError, UsageError } from "../errors.js";
 import { parseDuration } from "../render/units.js";
-import { loadContext, selectedContextName, type NatsContext } from "./context.js";
+import { loadContext, MASK, selectedContextName, type NatsContext } from "./context.js";
 
 export const DEFAULT_SERVER = "nats://127.0.0.1:4222";
 
@@ -83,10 +83,16 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
   const keyFile = pick("tlskey", flags.tlskey, env.NATS_KEY, context?.key);
   const caFile = pick("tlsca", flags.tlsca, env.NATS_CA, context?.ca);
   const handshakeFirst = flags.tlsfirst === true || context?.tls_first === true;
+  if (handshakeFirst) sources.tlsfirst = flags.tlsfirst === true ? "flag" : "context";
   if ((certFile === undefined) !== (keyFile === undefined)) {
     throw new UsageError("--tlscert and --tlskey go together: give both (client certificate and its key)");
   }
-  const tls = certFile || keyFile || caFile || handshakeFirst ? { certFile, keyFile, caFile, handshakeFirst } : undefined;
+  // nats.js treats tls:// like nats://; natscli (and the user who typed it) means "TLS or nothing".
+  const tlsScheme = servers.some((s) => /^tls:\/\//i.test(s));
+  const tls = certFile || keyFile || caFile || handshakeFirst || tlsScheme ? { certFile, keyFile, caFile, handshakeFirst } : undefined;
+  for (const key of ["jetstream_domain", "jetstream_api_prefix", "inbox_prefix"] as const) {
+    if (context?.[key] !== undefined) sources[key] = "context";
+  }
 
   return {
     servers,
@@ -114,12 +120,85 @@ export function describeServers(resolved: ResolvedConnection): string {
   return resolved.servers.map(redactUrl).join(",");
 }
 
-function readSecretFile(path: string, what: string, flag: string): Uint8Array {
+const FLAG_OF: Record<string, string> = {
+  server: "--server",
+  user: "--user",
+  password: "--password",
+  token: "--token",
+  creds: "--creds",
+  nkey: "--nkey",
+  tlscert: "--tlscert",
+  tlskey: "--tlskey",
+  tlsca: "--tlsca",
+  tlsfirst: "--tlsfirst",
+  timeout: "--timeout",
+};
+const ENV_OF: Record<string, string> = {
+  server: "NATS_URL",
+  user: "NATS_USER",
+  password: "NATS_PASSWORD",
+  token: "NATS_TOKEN",
+  creds: "NATS_CREDS",
+  nkey: "NATS_NKEY",
+  tlscert: "NATS_CERT",
+  tlskey: "NATS_KEY",
+  tlsca: "NATS_CA",
+  timeout: "NATS_TIMEOUT",
+};
+
+/** Where a setting came from, as the user would find it: `--creds`, `NATS_CREDS`, `context 'pi'`, `default`. */
+export function settingOrigin(resolved: ResolvedConnection, key: string): string {
+  switch (resolved.sources[key]) {
+    case "flag":
+      return FLAG_OF[key] ?? `--${key}`;
+    case "env":
+      return ENV_OF[key] ?? key;
+    case "context":
+      return `context '${resolved.context?.name ?? "?"}'`;
+    default:
+      return "default";
+  }
+}
+
+export interface EffectiveSetting {
+  setting: string;
+  /** What may be shown: secrets masked, file settings as paths, URLs without credentials. */
+  value: string;
+  source: Source;
+  /** The flag, variable or context it came from. */
+  origin: string;
+}
+
+/** The settings a connection will use, with where each came from; safe to print. */
+export function effectiveSettings(resolved: ResolvedConnection): EffectiveSetting[] {
+  const rows: EffectiveSetting[] = [];
+  const add = (setting: string, key: string, value: string | undefined) => {
+    if (value === undefined) return;
+    rows.push({ setting, value, source: resolved.sources[key] ?? "default", origin: settingOrigin(resolved, key) });
+  };
+  add("server", "server", describeServers(resolved));
+  add("user", "user", resolved.user);
+  add("password", "password", resolved.password === undefined ? undefined : MASK);
+  add("token", "token", resolved.token === undefined ? undefined : MASK);
+  add("creds", "creds", resolved.credsFile);
+  add("nkey", "nkey", resolved.nkeyFile);
+  add("tlscert", "tlscert", resolved.tls?.certFile);
+  add("tlskey", "tlskey", resolved.tls?.keyFile);
+  add("tlsca", "tlsca", resolved.tls?.caFile);
+  add("tlsfirst", "tlsfirst", resolved.tls?.handshakeFirst ? "yes" : undefined);
+  add("timeout", "timeout", `${resolved.timeoutMs}ms`);
+  add("jetstream_domain", "jetstream_domain", resolved.jetstreamDomain);
+  add("jetstream_api_prefix", "jetstream_api_prefix", resolved.jetstreamApiPrefix);
+  add("inbox_prefix", "inbox_prefix", resolved.inboxPrefix);
+  return rows;
+}
+
+function readSecretFile(path: string, what: string, origin: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new RuntimeError(`cannot read ${what} file ${path} (${code}): check the ${flag} path and its permissions`);
+    throw new RuntimeError(`cannot read ${what} file ${path} (${code}, from ${origin}): check the path and its permissions`);
   }
 }
 
@@ -147,53 +226,237 @@ export async function buildConnectOptions(resolved: ResolvedConnection, name = "
   }
   const authenticators = [];
   if (resolved.credsFile) {
-    authenticators.push(core.credsAuthenticator(readSecretFile(resolved.credsFile, "credentials", "--creds")));
+    const creds = new TextDecoder().decode(readSecretFile(resolved.credsFile, "credentials", settingOrigin(resolved, "creds")));
+    // nats.js only finds the parts when it is asked to sign; check the shape now, when the user can act on it.
+    if (!/-----BEGIN NATS USER JWT-----/.test(creds) || !/-----BEGIN USER NKEY SEED-----/.test(creds)) {
+      throw new RuntimeError(
+        `the credentials file ${resolved.credsFile} (from ${settingOrigin(resolved, "creds")}) holds no NATS user JWT and seed: use a .creds file made by nsc or 'nats auth'`,
+      );
+    }
+    authenticators.push(core.credsAuthenticator(new TextEncoder().encode(creds)));
   }
   if (resolved.nkeyFile) {
-    const seed = new TextDecoder().decode(readSecretFile(resolved.nkeyFile, "nkey seed", "--nkey")).trim();
+    const origin = settingOrigin(resolved, "nkey");
+    const seed = new TextDecoder().decode(readSecretFile(resolved.nkeyFile, "nkey seed", origin)).trim();
     if (!seed.startsWith("SU")) {
-      throw new RuntimeError(`the --nkey file ${resolved.nkeyFile} does not hold a user nkey seed (a line starting with SU)`);
+      throw new RuntimeError(`the nkey file ${resolved.nkeyFile} (from ${origin}) does not hold a user nkey seed (a line starting with SU)`);
     }
     authenticators.push(core.nkeyAuthenticator(new TextEncoder().encode(seed)));
   }
   if (authenticators.length > 0) options.authenticator = authenticators;
   if (resolved.tls) {
     options.tls = {};
-    if (resolved.tls.certFile) options.tls.certFile = resolved.tls.certFile;
-    if (resolved.tls.keyFile) options.tls.keyFile = resolved.tls.keyFile;
-    if (resolved.tls.caFile) options.tls.caFile = resolved.tls.caFile;
+    // nats.js reads these files itself (again on each reconnect, so renewed certificates are picked up);
+    // checking them here turns "doesn't exist" deep in a handshake into a line naming the flag.
+    const files = [
+      ["certFile", "tlscert", "TLS client certificate"],
+      ["keyFile", "tlskey", "TLS client key"],
+      ["caFile", "tlsca", "TLS CA certificate"],
+    ] as const;
+    for (const [field, key, what] of files) {
+      const path = resolved.tls[field];
+      if (!path) continue;
+      readSecretFile(path, what, settingOrigin(resolved, key));
+      options.tls[field] = path;
+    }
     if (resolved.tls.handshakeFirst) options.tls.handshakeFirst = true;
   }
   return options;
 }
 
+/** The credentials a connection presents, for authorization errors; never the secrets themselves. */
+function describeCredentials(resolved: ResolvedConnection): string {
+  const from = (key: string) => settingOrigin(resolved, key);
+  const parts: string[] = [];
+  if (resolved.credsFile) parts.push(`creds file ${resolved.credsFile} (from ${from("creds")})`);
+  if (resolved.nkeyFile) parts.push(`nkey file ${resolved.nkeyFile} (from ${from("nkey")})`);
+  if (resolved.user !== undefined) {
+    parts.push(
+      resolved.password === undefined
+        ? `user '${resolved.user}' (from ${from("user")}) without a password`
+        : `user '${resolved.user}' (from ${from("user")}) and its password (from ${from("password")})`,
+    );
+  } else if (resolved.token !== undefined) {
+    parts.push(`a token (from ${from("token")})`);
+  }
+  return parts.join(" + ");
+}
+
+// Node's codes for "the server's certificate does not chain to a CA we trust".
+const UNTRUSTED_CERT_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
+]);
+
+/** OpenSSL messages are `id:error:code:SSL routines:func:reason:file:line:`; the reason is what a user can read. */
+function sslReason(e: { reason?: unknown; message?: string }): string {
+  if (typeof e.reason === "string" && e.reason !== "") return e.reason;
+  const m = /routines:[^:]*:([^:]+)/.exec(e.message ?? "");
+  return (m?.[1] ?? (e.message ?? "").split("\n")[0] ?? "").trim();
+}
+
 /** Turns nats.js connect failures into one actionable line (never including secrets). */
 export function describeConnectError(err: unknown, resolved: ResolvedConnection): RuntimeError {
+  if (err instanceof RuntimeError) return err;
+  if (err instanceof UsageError) return err as unknown as RuntimeError;
   const where = describeServers(resolved);
-  const e = err as { name?: string; message?: string; code?: string; cause?: unknown };
-  const text = `${e?.name ?? ""} ${e?.message ?? String(err)} ${e?.code ?? ""} ${String((e?.cause as Error | undefined)?.message ?? "")}`;
-  const lower = text.toLowerCase();
-  if (err instanceof RuntimeError || err instanceof UsageError) return err as RuntimeError;
-  if (lower.includes("econnrefused")) {
-    return new RuntimeError(`cannot connect to ${where}: connection refused (is nats-server running there?)`);
+  const fail = (what: string) => new RuntimeError(`cannot connect to ${where}: ${what}`);
+  type ErrorShape = { name?: string; message?: string; code?: string; reason?: string; cause?: ErrorShape };
+  const e = (err ?? {}) as ErrorShape;
+  // nats.js wraps socket and TLS setup errors in ConnectionError; the Node error with its code is the cause.
+  const inner: ErrorShape = e.cause && typeof e.cause === "object" ? e.cause : e;
+  const code = e.code ?? inner.code ?? "";
+  const message = (e.message ?? String(err)).split("\n")[0]!.trim();
+  const tlsFlags = "--tlsca/--tlscert/--tlskey";
+
+  if (code === "ECONNREFUSED") return fail("connection refused (is nats-server running there?)");
+  if (e.name === "UserAuthenticationExpiredError" || /authentication expired/i.test(message)) {
+    return fail(`authorization violation: the credentials have expired (${describeCredentials(resolved) || "none given"}); get new ones`);
   }
-  if (lower.includes("authorization violation") || lower.includes("authentication") || lower.includes("authorizationerror")) {
-    return new RuntimeError(`cannot connect to ${where}: authorization violation (check --user/--password, --token, --creds or --nkey)`);
+  if (e.name === "AuthorizationError" || /authorization violation/i.test(message)) {
+    const creds = describeCredentials(resolved);
+    return creds === ""
+      ? fail("authorization violation: the server requires authentication (give --user/--password, --token, --creds or --nkey)")
+      : fail(`authorization violation: the server refused ${creds}`);
   }
-  if (lower.includes("tls") || lower.includes("certificate") || lower.includes("ssl") || lower.includes("self-signed") || lower.includes("self signed")) {
-    const detail = (e?.message ?? "").replace(/\s+/g, " ").slice(0, 160);
-    if (lower.includes("required")) {
-      return new RuntimeError(`cannot connect to ${where}: the server requires TLS (use tls:// or --tlsca/--tlscert/--tlskey)`);
+  if (/server does not support 'tls'/i.test(message)) {
+    const asked = resolved.servers.some((s) => /^tls:\/\//i.test(s)) ? "the tls:// URL" : tlsFlags;
+    return fail(`the server does not offer TLS, but ${asked} asks for it (use nats:// and drop the TLS options, or enable tls on the server)`);
+  }
+  if (UNTRUSTED_CERT_CODES.has(code)) {
+    const detail = `${inner.message ?? message}`.split("\n")[0];
+    if (resolved.tls?.caFile) {
+      return fail(`TLS handshake failed: the server's certificate is not signed by the CA in ${resolved.tls.caFile} (${detail}; from ${settingOrigin(resolved, "tlsca")})`);
     }
-    return new RuntimeError(`cannot connect to ${where}: TLS handshake failed (${detail}); check --tlsca, --tlscert, --tlskey`);
+    const whose = resolved.tls === undefined ? "the server requires TLS and its" : "the server's";
+    return fail(`TLS handshake failed: ${whose} certificate is not signed by a CA this machine trusts (${detail}); give the CA with --tlsca`);
   }
-  if (lower.includes("timeout")) {
-    return new RuntimeError(`cannot connect to ${where}: timed out after ${resolved.timeoutMs} ms (is the address right and reachable? raise --timeout)`);
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return fail(`TLS handshake failed: the server's certificate is not valid for this host name (${inner.message ?? message}); connect with a name the certificate lists`);
   }
-  if (lower.includes("enotfound") || lower.includes("eai_again")) {
-    return new RuntimeError(`cannot connect to ${where}: host not found (check the --server address)`);
+  if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
+    return fail(`TLS handshake failed: the server's certificate ${code === "CERT_HAS_EXPIRED" ? "has expired" : "is not valid yet"} (check the server's certificate and this machine's clock)`);
   }
-  return new RuntimeError(`cannot connect to ${where}: ${(e?.message ?? String(err)).split("\n")[0]}`);
+  if (code.startsWith("ERR_OSSL_") || /PEM routines|x509 certificate routines/i.test(`${inner.message}`)) {
+    return fail(`cannot use the TLS files (${sslReason(inner)}): check that ${tlsFlags} are PEM files and that the key belongs to the certificate`);
+  }
+  if (code.startsWith("ERR_SSL_") || /SSL routines/i.test(`${inner.message}`)) {
+    const reason = sslReason(inner);
+    const hint = /wrong version number|unexpected eof|packet length too long/i.test(reason)
+      ? resolved.tls?.handshakeFirst
+        ? "the server does not start with TLS: drop --tlsfirst"
+        : "is this a TLS port?"
+      : /alert (bad|unknown|unsupported) cert|certificate required|alert unknown ca/i.test(reason)
+        ? "the server rejected the client certificate: check --tlscert/--tlskey"
+        : `check ${tlsFlags}`;
+    return fail(`TLS handshake failed (${reason}); ${hint}`);
+  }
+  if (e.name === "TimeoutError" || /^timeout$/i.test(message)) {
+    return fail(`timed out after ${resolved.timeoutMs} ms (is the address right and reachable? raise --timeout)`);
+  }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return fail("host not found (check the --server address)");
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return fail("no route to the host (check the address and the network)");
+  if (code === "ECONNRESET" || code === "EPIPE") return fail("the server closed the connection (ECONNRESET); is this a NATS client port?");
+  return fail(message);
+}
+
+function hostPortOf(url: string): { host: string; port: number } {
+  const u = new URL(url.includes("://") ? url : `nats://${url}`);
+  return { host: u.hostname.replace(/^\[|\]$/g, ""), port: u.port === "" ? 4222 : Number(u.port) };
+}
+
+/**
+ * A connect that timed out can mean a silent listener, a TLS-first server, or a TLS server that rejected our
+ * client certificate after the handshake (nats.js only sees the silence). Look once more, ourselves, at the first
+ * server so the message says which; undefined when the look finds nothing more specific.
+ */
+export async function diagnoseTimeout(resolved: ResolvedConnection): Promise<string | undefined> {
+  const net = await import("node:net");
+  const tls = await import("node:tls");
+  const budget = Math.max(250, Math.min(resolved.timeoutMs, 2000));
+  let target: { host: string; port: number };
+  try {
+    target = hostPortOf(resolved.servers[0]!);
+  } catch {
+    return undefined;
+  }
+  const addr = `${target.host}:${target.port}`;
+  const sockets: Array<import("node:net").Socket> = [];
+  const within = <T>(p: Promise<T>, fallback: T) =>
+    Promise.race([p, new Promise<T>((r) => setTimeout(() => r(fallback), budget).unref())]);
+  const tlsOptions = (): import("node:tls").ConnectionOptions => {
+    const read = (f?: string) => (f ? readFileSync(f) : undefined);
+    return {
+      servername: net.isIP(target.host) ? undefined : target.host,
+      rejectUnauthorized: true,
+      ca: read(resolved.tls?.caFile),
+      cert: read(resolved.tls?.certFile),
+      key: read(resolved.tls?.keyFile),
+    };
+  };
+  // After our handshake the server checks our certificate; a rejection arrives as an alert right after.
+  const tlsVerdict = (sock: import("node:tls").TLSSocket) =>
+    within(
+      new Promise<string | undefined>((resolve) => {
+        sock.once("error", (err: Error & { code?: string; reason?: string }) => {
+          const reason = sslReason(err);
+          if (/certificate/i.test(reason) || /CERTIFICATE/.test(err.code ?? "")) {
+            resolve(
+              resolved.tls?.certFile
+                ? `TLS handshake failed: the server rejected the client certificate ${resolved.tls.certFile} (${reason}); use one signed by a CA the server trusts`
+                : `TLS handshake failed: the server requires a client certificate (${reason}); give --tlscert and --tlskey`,
+            );
+          } else resolve(`TLS handshake failed (${reason})`);
+        });
+        sock.once("close", () => resolve(undefined));
+      }),
+      undefined,
+    );
+  try {
+    if (resolved.tls?.handshakeFirst) {
+      const sock = tls.connect({ host: target.host, port: target.port, ...tlsOptions() });
+      sockets.push(sock);
+      return await tlsVerdict(sock);
+    }
+    const sock = net.connect(target.port, target.host);
+    sockets.push(sock);
+    const info = await within(
+      new Promise<string | undefined>((resolve) => {
+        let text = "";
+        sock.on("data", (d) => {
+          text += d.toString("latin1");
+          if (text.includes("\n")) resolve(text.split("\n")[0]);
+        });
+        sock.once("error", () => resolve(undefined));
+        sock.once("close", () => resolve(undefined));
+      }),
+      "",
+    );
+    if (info === "") {
+      return `timed out after ${resolved.timeoutMs} ms: ${addr} accepts connections but sends no NATS greeting (is it a NATS client port? a server with TLS handshake_first needs --tlsfirst)`;
+    }
+    if (info === undefined || !info.startsWith("INFO ")) return undefined;
+    let serverInfo: { tls_required?: boolean; tls_available?: boolean };
+    try {
+      serverInfo = JSON.parse(info.slice(5)) as typeof serverInfo;
+    } catch {
+      return undefined;
+    }
+    if (!serverInfo.tls_required && !(resolved.tls && serverInfo.tls_available)) return undefined;
+    sock.removeAllListeners("data");
+    const secured = tls.connect({ socket: sock, ...tlsOptions() });
+    sockets.push(secured);
+    return await tlsVerdict(secured);
+  } catch {
+    return undefined;
+  } finally {
+    for (const s of sockets) s.destroy();
+  }
 }
 
 export interface ConnectOptions {
@@ -209,11 +472,32 @@ export async function connectNats(resolved: ResolvedConnection, opts: ConnectOpt
   const { connect } = await import("@nats-io/transport-node");
   const options = await buildConnectOptions(resolved, opts.name);
   let nc;
+  // nats.js 3.3 leaves the socket of a first connect that timed out open, which keeps a one-shot command
+  // alive forever; watch the sockets created while connecting and close the ones left behind on failure.
+  const dc = await import("node:diagnostics_channel");
+  const created: import("node:net").Socket[] = [];
+  const onSocket = (message: unknown) => created.push((message as { socket: import("node:net").Socket }).socket);
+  dc.subscribe("net.client.socket", onSocket);
   try {
     nc = await connect(options);
   } catch (err) {
-    throw describeConnectError(err, resolved);
+    dc.unsubscribe("net.client.socket", onSocket);
+    const ports = new Set(resolved.servers.map((s) => {
+      try {
+        return hostPortOf(s).port;
+      } catch {
+        return -1;
+      }
+    }));
+    for (const socket of created) if (!socket.destroyed && ports.has(socket.remotePort ?? -1)) socket.destroy();
+    const described = describeConnectError(err, resolved);
+    if ((err as Error)?.name === "TimeoutError") {
+      const diagnosis = await diagnoseTimeout(resolved);
+      if (diagnosis) throw new RuntimeError(`cannot connect to ${describeServers(resolved)}: ${diagnosis}`);
+    }
+    throw described;
   }
+  dc.unsubscribe("net.client.socket", onSocket);
   const report = opts.onStatus === undefined ? (line: string) => process.stderr.write(`nsm4home: ${line}\n`) : opts.onStatus;
   void (async () => {
     let attempts = 0;

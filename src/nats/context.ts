@@ -76,6 +76,11 @@ function readContextFile(path: string, name: string): NatsContext {
   }
   const raw = parsed as Record<string, unknown>;
   const str = (k: string): string | undefined => (typeof raw[k] === "string" && raw[k] !== "" ? (raw[k] as string) : undefined);
+  // natscli expands a leading ~ in file paths; contexts written by hand often use it.
+  const file = (k: string): string | undefined => {
+    const v = str(k);
+    return v !== undefined && (v === "~" || v.startsWith("~/")) ? join(homedir(), v.slice(1)) : v;
+  };
   return {
     name,
     path,
@@ -84,11 +89,11 @@ function readContextFile(path: string, name: string): NatsContext {
     user: str("user"),
     password: str("password"),
     token: str("token"),
-    creds: str("creds"),
-    nkey: str("nkey"),
-    cert: str("cert"),
-    key: str("key"),
-    ca: str("ca"),
+    creds: file("creds"),
+    nkey: file("nkey"),
+    cert: file("cert"),
+    key: file("key"),
+    ca: file("ca"),
     tls_first: raw.tls_first === true,
     jetstream_domain: str("jetstream_domain"),
     jetstream_api_prefix: str("jetstream_api_prefix"),
@@ -109,4 +114,57 @@ export function selectContext(name: string, env: NodeJS.ProcessEnv = process.env
   if (!existsSync(path)) throw new RuntimeError(`unknown context '${name}': ${path} does not exist (see 'nsm4home context ls')`);
   mkdirSync(contextDirectory(env), { recursive: true });
   writeFileSync(join(contextDirectory(env), "context.txt"), name);
+}
+
+/** How secrets are shown wherever a context or a connection is described. */
+export const MASK = "*****";
+
+export interface ContextSummary {
+  name: string;
+  path: string;
+  selected: boolean;
+  description?: string;
+  url?: string;
+  /** Set when the file cannot be read or parsed; `ls` still lists it so the user can see and fix it. */
+  error?: string;
+}
+
+/** Every context file, the selected one marked; a broken file is listed with its error, not fatal. */
+export function listContexts(env: NodeJS.ProcessEnv = process.env): ContextSummary[] {
+  const selected = selectedContextName(env);
+  return listContextNames(env).map((name) => {
+    const path = contextPath(name, env);
+    try {
+      const ctx = readContextFile(path, name);
+      return { name, path, selected: name === selected, description: ctx.description, url: ctx.url };
+    } catch (err) {
+      return { name, path, selected: name === selected, error: (err as Error).message };
+    }
+  });
+}
+
+/**
+ * A context as it may be shown: password and token masked, file settings as paths only (never their
+ * contents), credentials inside URLs removed. Undefined fields are left out.
+ */
+export function maskedContext(ctx: NatsContext, redact: (url: string) => string): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = { name: ctx.name, path: ctx.path };
+  const put = (k: string, v: string | boolean | undefined) => {
+    if (v !== undefined && v !== false) out[k] = v;
+  };
+  put("description", ctx.description);
+  put("url", ctx.url === undefined ? undefined : ctx.url.split(",").map((u) => redact(u.trim())).join(","));
+  put("user", ctx.user);
+  put("password", ctx.password === undefined ? undefined : MASK);
+  put("token", ctx.token === undefined ? undefined : MASK);
+  put("creds", ctx.creds);
+  put("nkey", ctx.nkey);
+  put("cert", ctx.cert);
+  put("key", ctx.key);
+  put("ca", ctx.ca);
+  put("tls_first", ctx.tls_first);
+  put("jetstream_domain", ctx.jetstream_domain);
+  put("jetstream_api_prefix", ctx.jetstream_api_prefix);
+  put("inbox_prefix", ctx.inbox_prefix);
+  return out;
 }
