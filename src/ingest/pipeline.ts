@@ -122,12 +122,14 @@ export class IngestPipeline {
   /** Stop reading; in-flight publishes still finish (run() resolves once they are acknowledged and committed). */
   stop(): void {
     this.stopping = true;
+    this.opts.source.stop?.();
     this.poke();
   }
 
   /** Stop now without waiting: unacknowledged items stay at the source (processing list, pending entries, checkpoint). */
   abandon(): void {
     this.stopping = true;
+    this.opts.source.stop?.();
     this.abandoned = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;

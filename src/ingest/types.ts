@@ -24,6 +24,8 @@ export interface IngestSource {
   read(max: number): Promise<SourceBatch | null>;
   /** Current backlog, or undefined when the source cannot tell (stdin) or is unreachable. */
   backlog(): Promise<Backlog | undefined>;
+  /** Optional: no more reads will come (a stop was asked for); stop reading ahead. */
+  stop?(): void;
   /** Releases connections and files; called once, after the last commit. */
   close(): Promise<void>;
 }

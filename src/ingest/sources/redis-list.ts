@@ -2,7 +2,8 @@
 // Items move atomically (LMOVE RIGHT→LEFT, a batch per round trip; BLMOVE to wait) to a processing list, whose
 // right end is therefore always the oldest item taken; once a batch is acknowledged, LTRIM drops exactly that
 // many items from the right. On start, and after any Redis failure, the whole processing list is re-published
-// first, oldest first: its Nats-Msg-Ids make those re-sends duplicates that JetStream drops.
+// first, oldest first: its Nats-Msg-Ids make those re-sends duplicates that JetStream drops. While a batch is
+// published the next one is already being moved; a graceful stop puts such a batch back at the list's end.
 import type { Backlog, IngestSource, Notify, SourceBatch } from "../types.js";
 import type { RedisLocation } from "../redis-location.js";
 import { fatalRedisError, RedisConnector, type RedisSession } from "./redis-session.js";
@@ -26,6 +27,13 @@ for i = 1, tonumber(ARGV[1]) do
 end
 return moved`;
 
+// Moves the ARGV[1] newest items of the processing list back to the right (oldest) end of the list, in order,
+// if they are all it holds.
+const RETURN_SCRIPT = `local n = tonumber(ARGV[1])
+if redis.call('LLEN', KEYS[1]) ~= n then return -1 end
+for i = 1, n do redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT') end
+return n`;
+
 interface ScriptedClient {
   nsm4homeMoveBuffer(key: string, processingKey: string, max: number): Promise<Buffer[] | null>;
 }
@@ -44,6 +52,10 @@ export class RedisListSource implements IngestSource {
   /** Items found in the processing list of this session, oldest first, still to hand out. */
   private recovery: Buffer[] = [];
   private recoveredEpoch = 0;
+  /** Moved to the processing list (its left end) but not handed out yet, oldest first. */
+  private ahead: Buffer[] = [];
+  private prefetch: { session: RedisSession; moved: Promise<Buffer[] | Error> } | undefined;
+  private stopping = false;
   private scriptUsable = true;
   private scriptDefinedOn: RedisSession | undefined;
 
@@ -66,6 +78,9 @@ export class RedisListSource implements IngestSource {
     }
     try {
       if (this.recoveredEpoch !== session.epoch) {
+        // Whatever an earlier session moved ahead is in the processing list, read again just below.
+        this.ahead = [];
+        this.prefetch = undefined;
         this.recovery = await this.readProcessingList(session);
         this.recoveredEpoch = session.epoch;
         if (this.recovery.length > 0) {
@@ -84,7 +99,24 @@ export class RedisListSource implements IngestSource {
 
   private async take(session: RedisSession, max: number): Promise<SourceBatch | null> {
     const { key } = this.location;
-    const items = await this.moveBatch(session, max);
+    let items: Buffer[];
+    if (this.ahead.length > 0) {
+      items = this.ahead.splice(0, max);
+    } else if (this.prefetch && this.prefetch.session === session) {
+      const moved = await this.prefetch.moved;
+      this.prefetch = undefined;
+      if (moved instanceof Error) throw moved;
+      items = moved.length > max ? moved.slice(0, max) : moved;
+      if (moved.length > max) this.ahead = moved.slice(max);
+    } else {
+      this.prefetch = undefined;
+      items = await this.moveBatch(session, max);
+    }
+    // A full batch says more is waiting: move the next one while this one is published (the Redis round trip
+    // then costs no time). Unless stopping: what is moved ahead and never handed out goes back in close().
+    if (items.length === max && !this.stopping && this.ahead.length === 0) {
+      this.prefetch = { session, moved: this.moveBatch(session, max).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))) };
+    }
     if (items.length > 0) return this.batchOf(session, items);
     if (this.opts.once) return null;
     const one = await session.reader.blmoveBuffer(key, this.processingKey, "RIGHT", "LEFT", this.opts.blockSeconds ?? 1);
@@ -152,7 +184,26 @@ export class RedisListSource implements IngestSource {
     }
   }
 
+  /** No more reads: stop moving ahead. */
+  stop(): void {
+    this.stopping = true;
+  }
+
   async close(): Promise<void> {
+    this.stopping = true;
+    const session = this.connector.peek();
+    if (this.prefetch && this.prefetch.session === session) {
+      const moved = await this.prefetch.moved;
+      if (!(moved instanceof Error)) this.ahead.push(...moved);
+    }
+    this.prefetch = undefined;
+    if (session && this.ahead.length > 0) {
+      // Moved ahead and never published: back to the list's oldest end, so a graceful stop leaves the processing
+      // list empty. Only when it holds nothing else (after a second Ctrl-C it also holds unconfirmed items: then
+      // everything stays there for the next start).
+      await session.writer.eval(RETURN_SCRIPT, 2, this.processingKey, this.location.key, this.ahead.length).catch(() => undefined);
+      this.ahead = [];
+    }
     await this.connector.close();
   }
 }
