@@ -1,7 +1,7 @@
 // The one connection resolver every command uses: flags > environment > natscli context > defaults.
 import { readFileSync } from "node:fs";
 import { RuntimeError, UsageError } from "../errors.js";
-import { parseDuration } from "../render/units.js";
+import { formatDuration, parseDuration } from "../render/units.js";
 import { loadContext, MASK, selectedContextName, type NatsContext } from "./context.js";
 
 export const DEFAULT_SERVER = "nats://127.0.0.1:4222";
@@ -179,14 +179,15 @@ export function effectiveSettings(resolved: ResolvedConnection): EffectiveSettin
   add("server", "server", describeServers(resolved));
   add("user", "user", resolved.user);
   add("password", "password", resolved.password === undefined ? undefined : MASK);
-  add("token", "token", resolved.token === undefined ? undefined : MASK);
+  // buildConnectOptions sends user/password when both are configured; say so rather than list a dead token.
+  add("token", "token", resolved.token === undefined ? undefined : resolved.user !== undefined ? `${MASK} (not used: user/password win)` : MASK);
   add("creds", "creds", resolved.credsFile);
   add("nkey", "nkey", resolved.nkeyFile);
   add("tlscert", "tlscert", resolved.tls?.certFile);
   add("tlskey", "tlskey", resolved.tls?.keyFile);
   add("tlsca", "tlsca", resolved.tls?.caFile);
   add("tlsfirst", "tlsfirst", resolved.tls?.handshakeFirst ? "yes" : undefined);
-  add("timeout", "timeout", `${resolved.timeoutMs}ms`);
+  add("timeout", "timeout", formatDuration(resolved.timeoutMs));
   add("jetstream_domain", "jetstream_domain", resolved.jetstreamDomain);
   add("jetstream_api_prefix", "jetstream_api_prefix", resolved.jetstreamApiPrefix);
   add("inbox_prefix", "inbox_prefix", resolved.inboxPrefix);

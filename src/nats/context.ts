@@ -138,7 +138,9 @@ export function listContexts(env: NodeJS.ProcessEnv = process.env): ContextSumma
       const ctx = readContextFile(path, name);
       return { name, path, selected: name === selected, description: ctx.description, url: ctx.url };
     } catch (err) {
-      return { name, path, selected: name === selected, error: (err as Error).message };
+      const message = (err as Error).message;
+      const error = /not valid JSON/.test(message) ? "not valid JSON" : /not a JSON object/.test(message) ? "not a JSON object" : "unreadable";
+      return { name, path, selected: name === selected, error };
     }
   });
 }
