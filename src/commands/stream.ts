@@ -375,55 +375,91 @@ export function register(program: Command): void {
     .option("--since <when>", "from this long ago (1h, 7d) or this time (RFC 3339)")
     .option("--seq <n>", "from this sequence")
     .option("--last <n>", "the last N (matching) messages")
-    .option("--subject <subject>", "only this subject, repeatable (several need nats-server 2.10)", collectList)
+    .option("--subject <subject>", "only this subject, repeatable", collectList)
     .option("--count <n>", "stop after N messages")
     .option("--raw", "payloads exactly as stored, one a line")
-    .option("--json", "one JSON line per message")
+    .option("--json", "one JSON line per message: seq, subject, time, headers, event")
     .option("--color <when>", "auto, always or never", "auto")
     .option("--utc", "event times in UTC")
     .addHelpText("after", "\nWithout --since/--seq/--last it starts at the first message. It stops at the end of the stream; use `tail` to follow.\n")
-    .action(
-      async (
-        name: string,
-        opts: OutputOpts & { since?: string; seq?: string; last?: string; subject?: string[]; count?: string },
-        cmd: Command,
-      ) => {
-        const streams = await import("../nats/streams.js");
-        const { parseCount } = await import("../render/units.js");
-        const { renderMessage, eventLine } = await import("../render/message.js");
-        streams.checkStreamName(name);
-        const starts = [opts.since, opts.seq, opts.last].filter((v) => v !== undefined);
-        if (starts.length > 1) throw new UsageError("--since, --seq and --last do not go together: choose where to start once");
-        const start: import("../nats/streams.js").ReplayStart =
-          opts.since !== undefined
-            ? { kind: "time", time: streams.parseStartTime(opts.since, "--since") }
-            : opts.seq !== undefined
-              ? { kind: "seq", seq: Math.max(1, parseCount(opts.seq, "--seq")) }
-              : opts.last !== undefined
-                ? { kind: "last", n: parseCount(opts.last, "--last") }
-                : { kind: "all" };
-        const subjects = (opts.subject ?? []).map((s) => streams.checkSubject(s, "--subject"));
-        const count = opts.count !== undefined ? parseCount(opts.count, "--count") : undefined;
-        const out = await outputOptions(opts);
-        const { withJetStreamManager } = await import("../nats/admin.js");
-        await withJetStreamManager(connectionFlagsOf(cmd), async ({ nc, jsm }) => {
-          const info = await streams.streamInfo(jsm, name);
-          const seqWidth = String(info.state.last_seq).length;
-          const result = await streams.replayStream(nc, jsm, name, { start, subjects, count }, async (m) => {
-            if (out.mode === "event") {
-              const width = out.width === undefined ? undefined : Math.max(20, out.width - seqWidth - 1);
-              process.stdout.write(`${String(m.seq).padStart(seqWidth)} ${eventLine(m, { ...out, width })}\n`);
-            } else {
-              write(renderMessage(m, out.mode, { ...out, header: false, extra: { stream: name } }));
-            }
-            // Keep memory flat on a slow pipe: wait for the reader when the buffer is full.
-            if (process.stdout.writableNeedDrain) await new Promise((r) => process.stdout.once("drain", r));
-          });
-          if (result.endedBy === "idle") {
-            process.stderr.write(`nsm4home: stopped after ${result.delivered} messages: no more arrived although the server had said more were pending\n`);
-          }
-        });
-        await flushStdout();
-      },
-    );
+    .action(viewAction);
+}
+
+interface ViewOpts extends OutputOpts {
+  since?: string;
+  seq?: string;
+  last?: string;
+  subject?: string[];
+  count?: string;
+}
+
+/** `stream view`: a bounded replay through the shared event source (ordered consumers, 2.9 multi-subject merge). */
+async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<void> {
+  const streams = await import("../nats/streams.js");
+  const { parseCount } = await import("../render/units.js");
+  streams.checkStreamName(name);
+  const starts = [opts.since, opts.seq, opts.last].filter((v) => v !== undefined);
+  if (starts.length > 1) throw new UsageError("--since, --seq and --last do not go together: choose where to start once");
+  const start: import("../nats/event-source.js").ReplayStart =
+    opts.since !== undefined
+      ? { kind: "time", time: streams.parseStartTime(opts.since, "--since") }
+      : opts.seq !== undefined
+        ? { kind: "seq", seq: Math.max(1, parseCount(opts.seq, "--seq")) }
+        : opts.last !== undefined
+          ? { kind: "last", count: parseCount(opts.last, "--last") }
+          : { kind: "all" };
+  const filter = (opts.subject ?? []).map((s) => streams.checkSubject(s, "--subject"));
+  const count = opts.count !== undefined ? parseCount(opts.count, "--count") : undefined;
+  const out = await outputOptions(opts);
+
+  const { resolveConnectionOptions, connectNats } = await import("../nats/connection.js");
+  const { openJetStreamManager } = await import("../nats/jetstream.js");
+  const { openEventSource } = await import("../nats/event-source.js");
+  const { LineWriter } = await import("../render/line-writer.js");
+  const { eventLine, messageJsonLine } = await import("../render/message.js");
+  const { sanitizeText } = await import("../eve/sanitize.js");
+  const resolved = resolveConnectionOptions(connectionFlagsOf(cmd));
+  const nc = await connectNats(resolved, { name: "nsm4home stream view", onStatus: null });
+  try {
+    const info = await streams.streamInfo(await openJetStreamManager(nc, resolved), name);
+    if (count === 0 || (start.kind === "last" && start.count === 0)) return;
+    // Without --subject: everything the stream stores (a mirror or sourced stream has no subjects of its own).
+    const subjects = filter.length > 0 ? filter : info.config.subjects?.length ? info.config.subjects : [">"];
+    const seqWidth = String(info.state.last_seq).length;
+    const eventWidth = out.width === undefined ? undefined : Math.max(20, out.width - seqWidth - 1);
+    // `stream view | head` is a reader saying "enough": leave quietly.
+    const writer = new LineWriter({ onClose: () => process.exit(process.exitCode ?? 0) });
+    let shown = 0;
+    let reachedCount: () => void = () => undefined;
+    const countReached = new Promise<void>((resolve) => (reachedCount = resolve));
+    const onMessage = (m: import("../nats/event-source.js").SourceMessage): void => {
+      if (count !== undefined && shown >= count) return;
+      const view = { seq: m.seq ?? 0, subject: m.subject, time: new Date(m.time ?? 0), data: m.data };
+      if (out.mode === "json") writer.writeLine(messageJsonLine(view, { stream: name }));
+      else if (out.mode === "raw") {
+        if (out.toTerminal) writer.writeLine(sanitizeText(new TextDecoder().decode(m.data)));
+        else writer.writeBytesLine(m.data);
+      } else writer.writeLine(`${String(view.seq).padStart(seqWidth)} ${eventLine(view, { ...out, width: eventWidth })}`);
+      shown++;
+      if (count !== undefined && shown >= count) reachedCount();
+    };
+    const source = await openEventSource(nc, resolved, {
+      subjects,
+      start,
+      follow: false,
+      streamName: name,
+      onMessage,
+      onStatus: (line) => process.stderr.write(`nsm4home: ${line}\n`),
+      backlog: () => writer.backlog(),
+    });
+    try {
+      await Promise.race([source.done, countReached]);
+    } finally {
+      await source.stop();
+      await writer.drain();
+    }
+  } finally {
+    await nc.close().catch(() => undefined);
+  }
+  await flushStdout();
 }
