@@ -7,7 +7,8 @@
 //              start to its exit (process start-up and connecting included).
 //   follow:    the same N events as an eve.json, `nsm4home ingest --from FILE --once` (checkpoint included).
 // Figures: events/s, ratio to the window-of-1000 publisher (target ≥ 1.5x), the ingester's CPU time and peak RSS.
-// N defaults to 100000 (INGEST_BENCH_N to change); the await-each baseline publishes N/5 (it is slow).
+// N defaults to 100000 (INGEST_BENCH_N to change); the await-each baseline publishes N/5 (it is slow). The other
+// three run INGEST_BENCH_ROUNDS (3) times, interleaved, best run each.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +23,10 @@ import { fmtRate, fmtRatio, printTable } from "./lib/report.mjs";
 
 const N = Number(process.env.INGEST_BENCH_N ?? 100_000);
 const EACH_N = Math.max(1000, Math.floor(N / 5));
+const ROUNDS = Number(process.env.INGEST_BENCH_ROUNDS ?? 3);
+const WINDOW = "js.publish, windows of 1000 (Promise.all)";
+const FROM_REDIS = "nsm4home ingest --from redis://…/suricata";
+const FROM_FILE = "nsm4home ingest --from eve.json";
 const cli = join(repoRoot, "bin", "nsm4home.js");
 const MIX = { dns: 0.4, flow: 0.35, tls: 0.15, http: 0.04, alert: 0.02, fileinfo: 0.02, anomaly: 0.01, ssh: 0.01, stats: 0.001 };
 
@@ -86,62 +91,73 @@ try {
   let ms = performance.now() - t;
   rows.push({ name: `js.publish, await each PubAck (${EACH_N.toLocaleString("en-US")})`, rate: (EACH_N / ms) * 1000, ms });
 
-  // Baseline 2: windows of 1000 publishes awaited together.
-  await freshStream();
-  t = performance.now();
-  for (let i = 0; i < N; i += 1000) {
-    const batch = [];
-    for (let j = i; j < Math.min(N, i + 1000); j++) batch.push(js.publish(events[j].subject, events[j].payload));
-    await Promise.all(batch);
-  }
-  ms = performance.now() - t;
-  const windowRate = (N / ms) * 1000;
-  rows.push({ name: "js.publish, windows of 1000 (Promise.all)", rate: windowRate, ms });
-  if ((await streamMessages()) !== N) throw new Error("window baseline: stream does not hold N messages");
+  // The window baseline and the two ingests run ROUNDS times, interleaved, and each keeps its best run: on a
+  // shared machine a neighbour's burst should not decide the ratio.
+  const best = new Map();
+  const keep = (row) => {
+    const prev = best.get(row.name);
+    if (!prev || row.rate > prev.rate) best.set(row.name, row);
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Baseline 2: windows of 1000 publishes awaited together.
+    await freshStream();
+    t = performance.now();
+    for (let i = 0; i < N; i += 1000) {
+      const batch = [];
+      for (let j = i; j < Math.min(N, i + 1000); j++) batch.push(js.publish(events[j].subject, events[j].payload));
+      await Promise.all(batch);
+    }
+    ms = performance.now() - t;
+    if ((await streamMessages()) !== N) throw new Error("window baseline: stream does not hold N messages");
+    keep({ name: WINDOW, rate: (N / ms) * 1000, ms });
 
-  // nsm4home ingest from a Redis list.
-  await freshStream();
-  await redis.del("suricata", "suricata:processing");
-  for (let i = 0; i < N; i += 5000) {
-    const p = redis.pipeline();
-    for (let j = i; j < Math.min(N, i + 5000); j++) p.lpush("suricata", events[j].payload);
-    await p.exec();
-  }
-  const ingestRun = await runPipeline([
-    nodeStage(cli, ["-s", server.url, "--no-context", "ingest", "--from", `${redisServer.url}/suricata`, "--once", "--progress", "0"]),
-  ]).exited;
-  const ingestStage = ingestRun.stages[0];
-  if (ingestStage.code !== 0) throw new Error(`ingest failed:\n${ingestStage.stderr}`);
-  const stored = await streamMessages();
-  const left = (await redis.llen("suricata")) + (await redis.llen("suricata:processing"));
-  if (stored !== N || left !== 0) throw new Error(`ingest: stream holds ${stored}, Redis still has ${left}`);
-  rows.push({
-    name: "nsm4home ingest --from redis://…/suricata",
-    rate: (N / ingestRun.wallMs) * 1000,
-    ms: ingestRun.wallMs,
-    cpu: ingestStage.cpuMs,
-    rss: ingestStage.maxRssMb,
-    note: summaryRate(ingestStage.stderr),
-  });
+    // nsm4home ingest from a Redis list.
+    await freshStream();
+    await redis.del("suricata", "suricata:processing");
+    for (let i = 0; i < N; i += 5000) {
+      const p = redis.pipeline();
+      for (let j = i; j < Math.min(N, i + 5000); j++) p.lpush("suricata", events[j].payload);
+      await p.exec();
+    }
+    const ingestRun = await runPipeline([
+      nodeStage(cli, ["-s", server.url, "--no-context", "ingest", "--from", `${redisServer.url}/suricata`, "--once", "--progress", "0"]),
+    ]).exited;
+    const ingestStage = ingestRun.stages[0];
+    if (ingestStage.code !== 0) throw new Error(`ingest failed:\n${ingestStage.stderr}`);
+    const stored = await streamMessages();
+    const left = (await redis.llen("suricata")) + (await redis.llen("suricata:processing"));
+    if (stored !== N || left !== 0) throw new Error(`ingest: stream holds ${stored}, Redis still has ${left}`);
+    keep({
+      name: FROM_REDIS,
+      rate: (N / ingestRun.wallMs) * 1000,
+      ms: ingestRun.wallMs,
+      cpu: ingestStage.cpuMs,
+      rss: ingestStage.maxRssMb,
+      note: summaryRate(ingestStage.stderr),
+    });
 
-  // nsm4home ingest following an eve.json.
-  await freshStream();
-  const eve = join(work, "eve.json");
-  writeFileSync(eve, events.map((e) => e.payload.toString("utf8")).join("\n") + "\n");
-  const followRun = await runPipeline([
-    nodeStage(cli, ["-s", server.url, "--no-context", "ingest", "--from", eve, "--checkpoint", join(work, "cp.json"), "--once", "--progress", "0"]),
-  ]).exited;
-  const followStage = followRun.stages[0];
-  if (followStage.code !== 0) throw new Error(`ingest (file) failed:\n${followStage.stderr}`);
-  if ((await streamMessages()) !== N) throw new Error("follow: stream does not hold N messages");
-  rows.push({
-    name: "nsm4home ingest --from eve.json",
-    rate: (N / followRun.wallMs) * 1000,
-    ms: followRun.wallMs,
-    cpu: followStage.cpuMs,
-    rss: followStage.maxRssMb,
-    note: summaryRate(followStage.stderr),
-  });
+    // nsm4home ingest following an eve.json.
+    await freshStream();
+    const eve = join(work, "eve.json");
+    rmSync(join(work, "cp.json"), { force: true });
+    writeFileSync(eve, events.map((e) => e.payload.toString("utf8")).join("\n") + "\n");
+    const followRun = await runPipeline([
+      nodeStage(cli, ["-s", server.url, "--no-context", "ingest", "--from", eve, "--checkpoint", join(work, "cp.json"), "--once", "--progress", "0"]),
+    ]).exited;
+    const followStage = followRun.stages[0];
+    if (followStage.code !== 0) throw new Error(`ingest (file) failed:\n${followStage.stderr}`);
+    if ((await streamMessages()) !== N) throw new Error("follow: stream does not hold N messages");
+    keep({
+      name: FROM_FILE,
+      rate: (N / followRun.wallMs) * 1000,
+      ms: followRun.wallMs,
+      cpu: followStage.cpuMs,
+      rss: followStage.maxRssMb,
+      note: summaryRate(followStage.stderr),
+    });
+  }
+  rows.push(best.get(WINDOW), best.get(FROM_REDIS), best.get(FROM_FILE));
+  const windowRate = best.get(WINDOW).rate;
 
   printTable(
     rows.map((r) => ({
@@ -163,10 +179,10 @@ try {
       { key: "note", title: "", align: "left" },
     ],
   );
-  const ratio = rows[2].rate / windowRate;
+  const ratio = best.get(FROM_REDIS).rate / windowRate;
   process.stdout.write(
     `\ningest from Redis: ${fmtRatio(ratio)} the windowed publisher (target ≥ 1.50x), process start-up and connecting included; ` +
-      `msg-ids, LMOVE batches and LTRIM included\n`,
+      `msg-ids, LMOVE batches and LTRIM included; best of ${ROUNDS} runs each\n`,
   );
 } finally {
   redis.disconnect();
