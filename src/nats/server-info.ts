@@ -1,14 +1,31 @@
-// What `server info` shows: the server's INFO, JetStream account info ($JS.API.INFO) and optional /varz.
+// What `server info` shows: the server's INFO, JetStream account info ($JS.API.INFO), the cluster it belongs to,
+// and optional /varz figures.
 import type { NatsConnection, ServerInfo } from "@nats-io/nats-core";
 import type { JetStreamAccountStats as AccountInfoResponse } from "@nats-io/jetstream";
 import { RuntimeError } from "../errors.js";
 import type { ResolvedConnection } from "./connection.js";
 import { openJetStreamManager } from "./jetstream.js";
 
+export interface ClusterReport {
+  name: string;
+  /** Client URLs of the servers in the cluster, as the server advertises them (INFO connect_urls). */
+  clientUrls: string[];
+  /** From /varz: route connections now, and the route URLs the server is configured with. */
+  routes?: number;
+  routeUrls?: string[];
+  /** From /varz: the JetStream meta group (which server leads, which follow and whether they are current). */
+  metaLeader?: string;
+  metaSize?: number;
+  metaPeers?: Array<{ name: string; current?: boolean }>;
+}
+
 export interface ServerReport {
   server: ServerInfo;
   connectedUrl: string;
   rttMs?: number;
+  cluster?: ClusterReport;
+  /** The JetStream domain the server runs in (INFO/account info), when it has one. */
+  jetstreamDomain?: string;
   jetstream?: AccountInfoResponse;
   jetstreamError?: string;
   varz?: Record<string, unknown>;
@@ -22,14 +39,61 @@ export async function fetchVarz(monitorUrl: string, timeoutMs: number): Promise<
     return (await res.json()) as Record<string, unknown>;
   } catch (err) {
     if (err instanceof RuntimeError) throw err;
-    throw new RuntimeError(`cannot read ${url}: ${(err as Error).message} (is nats-server started with -m/--http_port?)`);
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const why = e.name === "TimeoutError" ? `no answer in ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+    throw new RuntimeError(`cannot read ${url}: ${why} (is nats-server started with -m/--http_port, and is that its address?)`);
   }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+
+/** Pure: the cluster as INFO (and /varz, when read) describe it; undefined for a standalone server. */
+export function clusterReportOf(info: ServerInfo, varz?: Record<string, unknown>): ClusterReport | undefined {
+  const vCluster = isRecord(varz?.cluster) ? varz.cluster : undefined;
+  const name = info.cluster ?? (typeof vCluster?.name === "string" ? vCluster.name : undefined);
+  if (name === undefined) return undefined;
+  const report: ClusterReport = { name, clientUrls: [...new Set(strings(info.connect_urls))].sort() };
+  if (varz) {
+    if (typeof varz.routes === "number") report.routes = varz.routes;
+    const routeUrls = strings(vCluster?.urls);
+    if (routeUrls.length > 0) report.routeUrls = routeUrls;
+    const meta = isRecord(varz.jetstream) && isRecord(varz.jetstream.meta) ? varz.jetstream.meta : undefined;
+    if (meta && typeof meta.leader === "string") {
+      report.metaLeader = meta.leader;
+      if (typeof meta.cluster_size === "number") report.metaSize = meta.cluster_size;
+      // Only the leader's /varz lists the followers.
+      const replicas = Array.isArray(meta.replicas) ? meta.replicas.filter(isRecord) : [];
+      if (replicas.length > 0) {
+        report.metaPeers = [
+          { name: meta.leader, current: true },
+          ...replicas.map((r) => ({ name: String(r.name), current: r.current === true })),
+        ].sort((a, b) => a.name.localeCompare(b.name));
+      }
+    }
+  }
+  return report;
+}
+
+// Field names that hold secrets in any NATS JSON we might pass through; `--json` drops them wherever they are.
+const SECRET_KEYS = /^(pass|password|token|auth_token|seed|nkey_seed|secret|private_key)$/i;
+
+/** A deep copy without secret-named fields, for JSON output. */
+export function withoutSecrets<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => withoutSecrets(v)) as T;
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (!SECRET_KEYS.test(k)) out[k] = withoutSecrets(v);
+  return out as T;
 }
 
 export async function collectServerReport(nc: NatsConnection, resolved: ResolvedConnection, monitorUrl?: string): Promise<ServerReport> {
   const report: ServerReport = { server: nc.info!, connectedUrl: nc.getServer() };
   try {
-    report.rttMs = await nc.rtt();
+    // nc.rtt() counts whole milliseconds; on a LAN that is always 0.
+    const start = performance.now();
+    await nc.flush();
+    report.rttMs = performance.now() - start;
   } catch {
     // rtt is decoration; a slow server still gets its report
   }
@@ -40,5 +104,8 @@ export async function collectServerReport(nc: NatsConnection, resolved: Resolved
     report.jetstreamError = (err as Error).message;
   }
   if (monitorUrl) report.varz = await fetchVarz(monitorUrl, resolved.timeoutMs);
+  report.cluster = clusterReportOf(report.server, report.varz);
+  const infoDomain = (report.server as ServerInfo & { domain?: string }).domain;
+  report.jetstreamDomain = report.jetstream?.domain ?? infoDomain ?? undefined;
   return report;
 }

@@ -5,6 +5,11 @@ import { formatBytes, formatCount } from "./units.js";
 const limit = (n: number | undefined, fmt: (n: number) => string): string | undefined =>
   n === undefined ? undefined : n < 0 ? "unlimited" : fmt(n);
 
+/** Round trips on loopback are fractions of a millisecond; show enough digits to tell them apart. */
+export function formatRtt(ms: number): string {
+  return ms < 1 ? `${Math.round(ms * 1000)}µs` : `${ms.toFixed(ms < 10 ? 2 : 0)}ms`;
+}
+
 export function renderServerReport(r: ServerReport): string {
   const s = r.server;
   const js = r.jetstream;
@@ -15,25 +20,41 @@ export function renderServerReport(r: ServerReport): string {
     ["Go", s.go],
     ["Connected URL", r.connectedUrl],
     ["Host", `${s.host}:${s.port}`],
-    ["Cluster", s.cluster],
     ["Max payload", formatBytes(s.max_payload)],
     ["TLS required", s.tls_required ? "yes" : undefined],
     ["Auth required", s.auth_required ? "yes" : undefined],
-    ["RTT", r.rttMs !== undefined ? `${r.rttMs.toFixed(2)}ms` : undefined],
+    ["RTT", r.rttMs !== undefined ? formatRtt(r.rttMs) : undefined],
   ];
+  const c = r.cluster;
+  const clusterRows: KvRow[] = c
+    ? [
+        ["Name", c.name],
+        ["Servers", c.clientUrls.length > 0 ? `${c.clientUrls.length}: ${c.clientUrls.join(", ")}` : undefined],
+        ["Routes", c.routes !== undefined ? `${c.routes} connected${c.routeUrls ? ` (configured: ${c.routeUrls.join(", ")})` : ""}` : undefined],
+        ["Meta leader", c.metaLeader !== undefined ? `${c.metaLeader}${c.metaSize !== undefined ? ` (meta group of ${c.metaSize})` : ""}` : undefined],
+        [
+          "Meta peers",
+          c.metaPeers?.map((p) => `${p.name}${p.name === c.metaLeader ? "*" : ""}${p.current === false ? " (behind)" : ""}`).join(", "),
+        ],
+      ]
+    : [["Name", "none (standalone server)"]];
   const jsRows: KvRow[] = js
     ? [
         ["Enabled", "yes"],
-        ["Domain", js.domain],
+        ["Domain", r.jetstreamDomain],
         ["Streams", `${formatCount(js.streams)} of ${limit(js.limits.max_streams, formatCount)}`],
         ["Consumers", `${formatCount(js.consumers)} of ${limit(js.limits.max_consumers, formatCount)}`],
         ["Memory", `${formatBytes(js.memory)} of ${limit(js.limits.max_memory, formatBytes)}`],
         ["Storage", `${formatBytes(js.storage)} of ${limit(js.limits.max_storage, formatBytes)}`],
         ["API requests", `${formatCount(js.api.total)} (${formatCount(js.api.errors)} errors)`],
       ]
-    : [["Enabled", `no (${r.jetstreamError ?? "unavailable"})`]];
+    : [
+        ["Enabled", `no (${r.jetstreamError ?? "unavailable"})`],
+        ["Domain", r.jetstreamDomain],
+      ];
   const sections = [
     { title: "Server", rows: serverRows },
+    { title: "Cluster", rows: clusterRows },
     { title: "JetStream (this account)", rows: jsRows },
   ];
   if (r.varz) {
