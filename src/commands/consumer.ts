@@ -2,7 +2,7 @@
 // ls, edit, rm, and reading through one with `next` (a fixed count) or `sub` (until interrupted), acking as it prints.
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
-import { collectList, connectionFlagsOf, flushStdout, printJson as printJsonText } from "./shared.js";
+import { collectList, connectionFlagsOf, flushStdout } from "./shared.js";
 import type { ConsumerFlags } from "../nats/consumers.js";
 
 interface ConsumerConfigOpts extends ConsumerFlags {
@@ -60,21 +60,13 @@ function consumerFlagsOf(opts: ConsumerConfigOpts): ConsumerFlags {
 }
 
 async function printJson(value: object): Promise<void> {
-  const { apiObject } = await import("../nats/config-diff.js");
-  printJsonText(Array.isArray(value) ? value.map((v: object) => apiObject(v)) : apiObject(value));
+  const { apiJsonText } = await import("../nats/config-diff.js");
+  process.stdout.write(apiJsonText(value));
 }
 
 async function confirmDestructive(what: string, force: boolean | undefined, command: string): Promise<void> {
-  if (force) return;
-  const { createPrompter, isInteractive } = await import("../prompt/prompter.js");
-  if (!isInteractive()) throw new UsageError(`${command}: no terminal to confirm on; pass -f (--force) to ${what}`);
-  const { confirm } = await import("../prompt/fields.js");
-  const prompter = createPrompter();
-  try {
-    if (!(await confirm(prompter, `Really ${what}?`))) throw new RuntimeError("not confirmed; nothing was changed");
-  } finally {
-    prompter.close();
-  }
+  const { confirmOrRefuse } = await import("../prompt/fields.js");
+  await confirmOrRefuse(what, force, command);
 }
 
 async function addAction(stream: string, nameArg: string | undefined, opts: ConsumerConfigOpts, cmd: Command): Promise<void> {
@@ -186,20 +178,12 @@ async function editAction(stream: string, name: string, opts: ConsumerConfigOpts
 
 /** Output settings and the ack action shared by `next` and `sub`. */
 async function readSettings(opts: ReadOpts) {
-  const { parseColorChoice, shouldUseColor } = await import("../render/color.js");
-  const { terminalWidth } = await import("../render/table.js");
-  if (opts.raw && opts.json) throw new UsageError("--raw and --json do not go together: choose one");
+  const { messageOutput } = await import("../render/message.js");
+  const output = messageOutput(opts);
   const actions = [opts.ack === false ? "--no-ack" : "", opts.nak ? "--nak" : "", opts.term ? "--term" : ""].filter(Boolean);
   if (actions.length > 1) throw new UsageError(`${actions.join(" and ")} do not go together: choose what happens to each message once`);
   const action: import("../nats/consumers.js").AckAction = opts.ack === false ? "none" : opts.nak ? "nak" : opts.term ? "term" : "ack";
-  return {
-    action,
-    mode: (opts.json ? "json" : opts.raw ? "raw" : "event") as "json" | "raw" | "event",
-    color: shouldUseColor(parseColorChoice(opts.color ?? "auto")),
-    timestamps: (opts.utc ? "utc" : "local") as "utc" | "local",
-    width: terminalWidth(),
-    toTerminal: process.stdout.isTTY === true,
-  };
+  return { ...output, action };
 }
 
 /** Writes the message and resolves once stdout has taken it: only then is it acknowledged. */

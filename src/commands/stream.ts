@@ -2,7 +2,7 @@
 // scriptable: every prompt has a flag, nothing needs a terminal, and `add` is idempotent).
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
-import { collectList, connectionFlagsOf, flushStdout, printJson as printJsonText } from "./shared.js";
+import { collectList, connectionFlagsOf, flushStdout } from "./shared.js";
 import type { StreamFlags } from "../nats/streams.js";
 
 interface StreamConfigOpts extends StreamFlags {
@@ -56,41 +56,24 @@ function streamFlagsOf(opts: StreamConfigOpts): StreamFlags {
   };
 }
 
-async function outputOptions(opts: OutputOpts) {
-  const { parseColorChoice, shouldUseColor } = await import("../render/color.js");
-  const { terminalWidth } = await import("../render/table.js");
-  if (opts.raw && opts.json) throw new UsageError("--raw and --json do not go together: choose one");
-  return {
-    mode: (opts.json ? "json" : opts.raw ? "raw" : "event") as "json" | "raw" | "event",
-    color: shouldUseColor(parseColorChoice(opts.color ?? "auto")),
-    timestamps: (opts.utc ? "utc" : "local") as "utc" | "local",
-    width: terminalWidth(),
-    toTerminal: process.stdout.isTTY === true,
-  };
-}
-
 /** `--json`: the API object, without the response envelope. */
 async function printJson(value: object): Promise<void> {
-  const { apiObject } = await import("../nats/config-diff.js");
-  printJsonText(Array.isArray(value) ? value.map((v: object) => apiObject(v)) : apiObject(value));
+  const { apiJsonText } = await import("../nats/config-diff.js");
+  process.stdout.write(apiJsonText(value));
+}
+
+async function outputOptions(opts: OutputOpts) {
+  const { messageOutput } = await import("../render/message.js");
+  return messageOutput(opts);
 }
 
 function write(chunks: Array<string | Uint8Array>): void {
   for (const c of chunks) process.stdout.write(c);
 }
 
-/** Asks before destroying data; without a terminal only -f says yes. */
-async function confirmDestructive(what: string, force: boolean | undefined, flagHint: string): Promise<void> {
-  if (force) return;
-  const { createPrompter, isInteractive } = await import("../prompt/prompter.js");
-  if (!isInteractive()) throw new UsageError(`${flagHint}: no terminal to confirm on; pass -f (--force) to ${what}`);
-  const { confirm } = await import("../prompt/fields.js");
-  const prompter = createPrompter();
-  try {
-    if (!(await confirm(prompter, `Really ${what}?`))) throw new RuntimeError(`not confirmed; nothing was changed`);
-  } finally {
-    prompter.close();
-  }
+async function confirmDestructive(what: string, force: boolean | undefined, command: string): Promise<void> {
+  const { confirmOrRefuse } = await import("../prompt/fields.js");
+  await confirmOrRefuse(what, force, command);
 }
 
 async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cmd: Command): Promise<void> {

@@ -65,3 +65,9 @@ export function apiObject<T extends object>(response: T): T {
   const { type: _type, total: _total, offset: _offset, limit: _limit, ...rest } = response as Record<string, unknown>;
   return rest as T;
 }
+
+/** `--json` output: the API object(s) without envelopes, pretty-printed, one document. */
+export function apiJsonText(value: object): string {
+  const body = Array.isArray(value) ? value.map((v: object) => apiObject(v)) : apiObject(value);
+  return JSON.stringify(body, null, 2) + "\n";
+}

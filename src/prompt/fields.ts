@@ -1,7 +1,7 @@
 // Prompts that fill in missing flags: each question names the flag that answers it, takes the same text the
 // flag takes, and is checked by the same parser, so a prompt never accepts what the flag would refuse.
 import { RuntimeError, UsageError } from "../errors.js";
-import type { Prompter } from "./prompter.js";
+import { createPrompter, isInteractive, type Prompter } from "./prompter.js";
 
 export interface PromptField {
   /** The commander option key the answer fills (`maxAge` for --max-age). */
@@ -69,4 +69,19 @@ export function applyDefaults(fields: readonly PromptField[], values: FlagValues
 export async function confirm(prompter: Prompter, question: string): Promise<boolean> {
   const answer = await prompter.ask(`${question} [y/N] `);
   return answer !== null && /^y(es)?$/i.test(answer.trim());
+}
+
+/**
+ * Asks before destroying data. `force` (-f) says yes; without a terminal there is nobody to ask, so the command
+ * refuses (exit 2) rather than guess; a "no" changes nothing (exit 1).
+ */
+export async function confirmOrRefuse(what: string, force: boolean | undefined, command: string): Promise<void> {
+  if (force) return;
+  if (!isInteractive()) throw new UsageError(`${command}: no terminal to confirm on; pass -f (--force) to ${what}`);
+  const prompter = createPrompter();
+  try {
+    if (!(await confirm(prompter, `Really ${what}?`))) throw new RuntimeError("not confirmed; nothing was changed");
+  } finally {
+    prompter.close();
+  }
 }

@@ -5,6 +5,9 @@ import { decodeEvent } from "../eve/event.js";
 import { formatMessage, type TimestampMode } from "../eve/format.js";
 import { paletteFor } from "../eve/palette.js";
 import { sanitizeText, toSafeJson } from "../eve/sanitize.js";
+import { UsageError } from "../errors.js";
+import { parseColorChoice, shouldUseColor } from "./color.js";
+import { terminalWidth } from "./table.js";
 import { formatLocalTime } from "./time.js";
 import { formatCount } from "./units.js";
 
@@ -23,6 +26,25 @@ export interface MessageRenderOptions {
   timestamps: TimestampMode;
   /** Visible columns for the event line; undefined on a pipe. */
   width?: number;
+}
+
+export interface MessageOutputFlags {
+  raw?: boolean;
+  json?: boolean;
+  color?: string;
+  utc?: boolean;
+}
+
+/** --raw/--json/--color/--utc as rendering settings; width and raw escaping follow whether stdout is a terminal. */
+export function messageOutput(flags: MessageOutputFlags): MessageRenderOptions & { mode: PayloadMode; toTerminal: boolean } {
+  if (flags.raw && flags.json) throw new UsageError("--raw and --json do not go together: choose one");
+  return {
+    mode: flags.json ? "json" : flags.raw ? "raw" : "event",
+    color: shouldUseColor(parseColorChoice(flags.color ?? "auto")),
+    timestamps: flags.utc ? "utc" : "local",
+    width: terminalWidth(),
+    toTerminal: process.stdout.isTTY === true,
+  };
 }
 
 /** Delivery details a consumer adds to a message. */

@@ -2,18 +2,10 @@ import { describe, expect, it } from "vitest";
 import { applyConsumerFlags, consumerEditCommand, defaultConsumerConfig, parseDeliver, showConsumerValue } from "../../src/nats/consumers.js";
 import { diffConfig } from "../../src/nats/config-diff.js";
 import { UsageError } from "../../src/errors.js";
+import { usageMessage } from "./usage.js";
 
 const NS = 1_000_000;
 
-function usageMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error("expected a UsageError");
-}
 
 describe("parseDeliver", () => {
   const now = Date.parse("2024-05-01T12:00:00Z");

@@ -13,18 +13,10 @@ import {
 import { apiObject, diffConfig, shellQuote } from "../../src/nats/config-diff.js";
 import { nsmStreamConfig } from "../../src/nats/stream-defaults.js";
 import { UsageError } from "../../src/errors.js";
+import { usageMessage } from "./usage.js";
 
 const NS = 1_000_000;
 
-function usageMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error("expected a UsageError");
-}
 
 describe("applyStreamFlags", () => {
   it("turns flag text into API fields: nanosecond durations, byte sizes, -1 for unlimited", () => {
