@@ -7,7 +7,7 @@ import { RuntimeError, UsageError } from "../errors.js";
 import { parseCount, parseDuration, parseSize, formatBytes, formatCount, formatDuration } from "../render/units.js";
 import { diffConfig, shellQuote, type ConfigChange } from "./config-diff.js";
 import { describeJetStreamError, requireServerVersion } from "./jetstream.js";
-import { DEFAULT_STREAM_NAME, nsmStreamConfig } from "./stream-defaults.js";
+import { nsmStreamConfig } from "./stream-defaults.js";
 import type { PromptField } from "../prompt/fields.js";
 
 /** The stream flags as commander hands them over: text, parsed here so errors name the flag. */
@@ -275,13 +275,16 @@ export function isStreamNotFound(err: unknown): boolean {
   return (err as Error)?.name === "StreamNotFoundError" || apiErrCode(err) === ERR_STREAM_NOT_FOUND;
 }
 
+const streamNotFound = (name: string) =>
+  new RuntimeError(`stream '${name}' not found (err_code ${ERR_STREAM_NOT_FOUND}); 'nsm4home stream ls' lists the streams`);
+
 /** Stream info, or a one-line "stream 'x' not found" (err_code 10059) naming how to list the streams. */
 export async function streamInfo(jsm: JetStreamManager, name: string, opts?: { subjects_filter?: string }): Promise<StreamInfo> {
   checkStreamName(name);
   try {
     return await jsm.streams.info(name, opts);
   } catch (err) {
-    if (isStreamNotFound(err)) throw new RuntimeError(`stream '${name}' not found (err_code ${ERR_STREAM_NOT_FOUND}); 'nsm4home stream ls' lists the streams`);
+    if (isStreamNotFound(err)) throw streamNotFound(name);
     throw describeJetStreamError(err, `stream info ${name}`);
   }
 }
@@ -404,7 +407,7 @@ export async function getStreamMessage(jsm: JetStreamManager, name: string, quer
   try {
     msg = await jsm.streams.getMessage(name, "seq" in query ? { seq: query.seq } : { last_by_subj: query.lastFor });
   } catch (err) {
-    if (isStreamNotFound(err)) throw new RuntimeError(`stream '${name}' not found (err_code ${ERR_STREAM_NOT_FOUND}); 'nsm4home stream ls' lists the streams`);
+    if (isStreamNotFound(err)) throw streamNotFound(name);
     throw describeJetStreamError(err, `stream get ${name}`);
   }
   if (msg === null) {
@@ -416,8 +419,6 @@ export async function getStreamMessage(jsm: JetStreamManager, name: string, quer
   }
   return msg;
 }
-
-export const DEFAULT_STREAM = DEFAULT_STREAM_NAME;
 
 // ---------------------------------------------------------------------------------------------------------
 // Where a replay starts (`stream view --since`, `consumer add --deliver`).
