@@ -37,6 +37,8 @@ export interface ResolvedConnection {
   jetstreamDomain?: string;
   jetstreamApiPrefix?: string;
   inboxPrefix?: string;
+  /** user/password or token were taken from a server URL (nats://user:pass@host); the URLs no longer hold them. */
+  credentialsFromUrl?: boolean;
   /** Where each setting came from, for `context info` and debugging precedence. */
   sources: Record<string, Source>;
 }
@@ -69,10 +71,12 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
 
   const url = pick("server", flags.server, env.NATS_URL, context?.url);
   if (url === undefined) sources.server = "default";
-  const servers = (url ?? DEFAULT_SERVER)
+  const parsedUrls = (url ?? DEFAULT_SERVER)
     .split(",")
     .map((s) => s.trim())
-    .filter((s) => s !== "");
+    .filter((s) => s !== "")
+    .map(splitUrlCredentials);
+  const servers = parsedUrls.map((p) => p.url);
   if (servers.length === 0) throw new UsageError("invalid --server '': give one or more URLs such as nats://host:4222");
 
   const timeoutText = pick("timeout", flags.timeout, env.NATS_TIMEOUT, undefined);
@@ -94,11 +98,29 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
     if (context?.[key] !== undefined) sources[key] = "context";
   }
 
+  let user = pick("user", flags.user, env.NATS_USER, context?.user);
+  let password = pick("password", flags.password, env.NATS_PASSWORD, context?.password);
+  let token = pick("token", flags.token, env.NATS_TOKEN, context?.token);
+  // natscli accepts nats://user:pass@host and nats://token@host; nats.js would ignore them silently.
+  const withCredentials = parsedUrls.find((p) => p.user !== undefined || p.token !== undefined);
+  const credentialsFromUrl = withCredentials !== undefined && user === undefined && token === undefined;
+  if (credentialsFromUrl) {
+    if (withCredentials.user !== undefined) {
+      user = withCredentials.user;
+      password = withCredentials.password;
+      sources.user = sources.password = sources.server!;
+    } else {
+      token = withCredentials.token;
+      sources.token = sources.server!;
+    }
+  }
+
   return {
     servers,
-    user: pick("user", flags.user, env.NATS_USER, context?.user),
-    password: pick("password", flags.password, env.NATS_PASSWORD, context?.password),
-    token: pick("token", flags.token, env.NATS_TOKEN, context?.token),
+    user,
+    password,
+    token,
+    credentialsFromUrl,
     credsFile: pick("creds", flags.creds, env.NATS_CREDS, context?.creds),
     nkeyFile: pick("nkey", flags.nkey, env.NATS_NKEY, context?.nkey),
     tls,
@@ -109,6 +131,24 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
     inboxPrefix: context?.inbox_prefix,
     sources,
   };
+}
+
+/** Splits `nats://user:pass@host` / `nats://token@host` into the URL without credentials and the credentials. */
+export function splitUrlCredentials(url: string): { url: string; user?: string; password?: string; token?: string } {
+  const m = /^([a-z]+:\/\/)?([^@/]+)@(.*)$/i.exec(url);
+  if (!m) return { url };
+  const [, scheme = "", userinfo = "", rest = ""] = m;
+  const decode = (v: string) => {
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      return v;
+    }
+  };
+  const colon = userinfo.indexOf(":");
+  return colon === -1
+    ? { url: scheme + rest, token: decode(userinfo) }
+    : { url: scheme + rest, user: decode(userinfo.slice(0, colon)), password: decode(userinfo.slice(colon + 1)) };
 }
 
 /** A URL with any user:password@ part masked: server URLs may carry credentials and must never be printed. */
@@ -148,6 +188,9 @@ const ENV_OF: Record<string, string> = {
 
 /** Where a setting came from, as the user would find it: `--creds`, `NATS_CREDS`, `context 'pi'`, `default`. */
 export function settingOrigin(resolved: ResolvedConnection, key: string): string {
+  if (resolved.credentialsFromUrl && (key === "user" || key === "password" || key === "token")) {
+    return `the URL in ${settingOrigin(resolved, "server")}`;
+  }
   switch (resolved.sources[key]) {
     case "flag":
       return FLAG_OF[key] ?? `--${key}`;

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { resolveConnectionOptions, redactUrl } from "../../src/nats/connection.js";
+import {
+  buildConnectOptions,
+  connectNats,
+  describeConnectError,
+  effectiveSettings,
+  redactUrl,
+  resolveConnectionOptions,
+  splitUrlCredentials,
+} from "../../src/nats/connection.js";
 import { isolatedEnv, runCli } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 
@@ -43,6 +51,86 @@ describe("resolveConnectionOptions precedence", () => {
   it("masks credentials in URLs", () => {
     expect(redactUrl("nats://alice:s3cret@host:4222")).toBe("nats://***@host:4222");
     expect(redactUrl("nats://host:4222")).toBe("nats://host:4222");
+  });
+});
+
+describe("URLs, TLS and what may be shown", () => {
+  it("takes credentials out of server URLs as natscli does", () => {
+    expect(splitUrlCredentials("nats://alice:p%40ss@host:4222")).toEqual({ url: "nats://host:4222", user: "alice", password: "p@ss" });
+    expect(splitUrlCredentials("tls://tok@host")).toEqual({ url: "tls://host", token: "tok" });
+    expect(splitUrlCredentials("host:4222")).toEqual({ url: "host:4222" });
+    const r = resolveConnectionOptions({ server: "nats://bob:pw@a:1,nats://b:2", context: false }, {});
+    expect(r.servers).toEqual(["nats://a:1", "nats://b:2"]);
+    expect([r.user, r.password]).toEqual(["bob", "pw"]);
+    // an explicit user wins over the URL's
+    expect(resolveConnectionOptions({ server: "nats://bob:pw@a:1", user: "carol", context: false }, {}).user).toBe("carol");
+  });
+
+  it("requires TLS for tls:// URLs (nats.js alone would fall back to plain text)", async () => {
+    const r = resolveConnectionOptions({ server: "tls://a:4222", context: false }, {});
+    expect(r.tls).toBeDefined();
+    expect((await buildConnectOptions(r)).tls).toEqual({});
+    expect(resolveConnectionOptions({ server: "nats://a:4222", context: false }, {}).tls).toBeUndefined();
+  });
+
+  it("lists effective settings with their origin, secrets masked", () => {
+    const env = isolatedEnv();
+    writeContext(env, "pi", { url: "nats://pi:4222", token: "ctx-token", creds: "/etc/pi.creds" }, true);
+    const r = resolveConnectionOptions({ password: "flag-pw", user: "u" }, { ...env, NATS_TIMEOUT: "2s" });
+    const rows = Object.fromEntries(effectiveSettings(r).map((s) => [s.setting, `${s.value} <${s.origin}>`]));
+    expect(rows).toMatchObject({
+      server: "nats://pi:4222 <context 'pi'>",
+      user: "u <--user>",
+      password: "***** <--password>",
+      token: "***** (not used: user/password win) <context 'pi'>",
+      creds: "/etc/pi.creds <context 'pi'>",
+      timeout: "2s <NATS_TIMEOUT>",
+    });
+    expect(JSON.stringify(effectiveSettings(r))).not.toMatch(/flag-pw|ctx-token/);
+  });
+
+  it("never puts secrets into connect error messages", () => {
+    const r = resolveConnectionOptions({ server: "nats://alice:hunter2@h:1", context: false }, {});
+    const auth = Object.assign(new Error("'Authorization Violation'"), { name: "AuthorizationError" });
+    expect(describeConnectError(auth, r).message).toBe(
+      "cannot connect to nats://h:1: authorization violation: the server refused user 'alice' (from the URL in --server) and its password (from the URL in --server)",
+    );
+    const timeout = Object.assign(new Error("timeout"), { name: "TimeoutError" });
+    expect(describeConnectError(timeout, r).message).toMatch(/timed out after 5000 ms/);
+    const ssl = Object.assign(new Error("80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../x.c:350:\n"), {
+      code: "ERR_SSL_WRONG_VERSION_NUMBER",
+    });
+    expect(describeConnectError(ssl, r).message).toBe("cannot connect to nats://h:1: TLS handshake failed (wrong version number); is this a TLS port?");
+  });
+});
+
+describe("reconnecting", () => {
+  it("reports reconnecting/reconnected through onStatus when the server restarts, and works after", async () => {
+    const server = await startNatsServer({ jetstream: false });
+    const lines: string[] = [];
+    try {
+      const resolved = resolveConnectionOptions({ server: server.url, context: false }, {});
+      const nc = await connectNats(resolved, { onStatus: (line) => lines.push(line) });
+      try {
+        const sub = nc.subscribe("echo");
+        void (async () => {
+          for await (const m of sub) m.respond(m.data);
+        })();
+        expect((await nc.request("echo", "before", { timeout: 2000 })).string()).toBe("before");
+        await server.restart();
+        const deadline = Date.now() + 20_000;
+        while (!lines.some((l) => l.startsWith("reconnected to")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        expect(lines).toContainEqual(expect.stringMatching(/^disconnected from 127\.0\.0\.1:\d+$/));
+        expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^reconnecting to ${server.url.replace(/\./g, "\\.")} \\(attempt 1\\)$`)));
+        expect(lines).toContainEqual(expect.stringMatching(/^reconnected to 127\.0\.0\.1:\d+$/));
+        // the subscription was re-sent on reconnect: the same responder answers
+        expect((await nc.request("echo", "after", { timeout: 5000 })).string()).toBe("after");
+      } finally {
+        await nc.close();
+      }
+    } finally {
+      await server.dispose();
+    }
   });
 });
 
