@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { parseColorChoice, shouldUseColor } from "../render/color.js";
 import { parseCount } from "../render/units.js";
+import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY } from "../tui/limits.js";
 import { connectionFlagsOf } from "./shared.js";
 import { DEFAULT_PREFIX, replayStartOf, subjectsFor } from "./tail.js";
 
@@ -41,7 +42,7 @@ export function register(program: Command): void {
     .option("--last <n>", "backfill each pane with its last N messages from the stream")
     .option("--timestamps <mode>", "local, utc or none (t toggles)", "local")
     .option("--color <when>", "auto, always or never", "auto")
-    .option("--buffer <n>", "messages kept per pane: the history to scroll and what a pause holds", "10000")
+    .option("--buffer <n>", `messages kept per pane: the history to scroll and what a pause holds (about ${ARENA_BYTES_PER_PAYLOAD} bytes each)`, String(DEFAULT_PANE_CAPACITY))
     .addHelpText(
       "after",
       "\nKeys: Tab/1-9 focus, z zoom, space pause, j/k PgUp/PgDn g/G scroll, / filter, Esc clear it, Enter event JSON,\n" +
@@ -61,6 +62,9 @@ export function register(program: Command): void {
         );
       }
       const color = shouldUseColor(parseColorChoice(flags.color), process.stdout);
+      // React's development build checks every element and costs a third of a frame; pick the production one
+      // unless the user asked otherwise. It is chosen when react is first loaded, which is the import below.
+      process.env.NODE_ENV ??= "production";
       const { runTui } = await import("../tui/run.js");
       await runTui({
         flags: connectionFlagsOf(cmd),

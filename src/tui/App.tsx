@@ -36,7 +36,7 @@ export function App({ store, columns, rows, color, refreshMs = DEFAULT_REFRESH_M
   return (
     <ThemeContext.Provider value={themeFor(color)}>
       <Box flexDirection="column" width={snapshot.columns} height={snapshot.rows}>
-        <Box height={mainHeight} flexDirection="column" overflow="hidden">
+        <Box height={mainHeight} flexDirection="column" overflowY="hidden">
           {main}
         </Box>
         <StatusBar snapshot={snapshot} />

@@ -2,7 +2,6 @@
 // over the terminal, render until q, and give everything back on every exit path. Loaded only by the tui command,
 // so ink, react and nats.js never slow down the other commands' start.
 import { render, useApp } from "ink";
-import { decodeEvent } from "../eve/event.js";
 import type { TimestampMode } from "../eve/format.js";
 import { errorMessage } from "../errors.js";
 import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags } from "../nats/connection.js";
@@ -11,6 +10,7 @@ import { App } from "./App.js";
 import { useTerminalSize } from "./hooks/useTerminalSize.js";
 import type { PaneConfig } from "./state/pane-state.js";
 import { TuiStore } from "./state/store.js";
+import { findInkCaches, trimInkCaches } from "./ink-caches.js";
 import { enterFullScreen, exitCodeForSignal, onEveryExitPath } from "./terminal.js";
 
 export interface RunTuiOptions {
@@ -41,7 +41,7 @@ async function openSources(
         subjects: [pane.subject],
         ...(options.start !== undefined ? { start: options.start } : {}),
         follow: true,
-        onMessage: (msg) => store.receive(i, decodeEvent(msg.data)),
+        onMessage: (msg) => store.receive(i, msg.data),
         onDrop: (n) => store.addDrops(n),
         onStatus: (line) => {
           store.notice = line;
@@ -79,6 +79,10 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     throw err;
   }
 
+  const inkCaches = await findInkCaches();
+  const trimTimer = setInterval(() => trimInkCaches(inkCaches), 1000);
+  trimTimer.unref();
+
   const screen = enterFullScreen(process.stdout, process.stdin);
   let instance: ReturnType<typeof render> | undefined;
   const closeAll = async () => {
@@ -102,11 +106,15 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   try {
     instance = render(<Root store={store} color={options.color} />, {
       exitOnCtrlC: false,
-      maxFps: 10,
+      // The snapshot timer paces frames (10 a second); ink's own throttle only has to let a key press through
+      // without waiting for the next slot.
+      maxFps: 30,
+      // Not incrementalRendering: in ink 6.8 it misplaces lines when several change at once (seen in tmux).
       patchConsole: true,
     });
     await instance.waitUntilExit();
   } finally {
+    clearInterval(trimTimer);
     instance?.unmount();
     screen.restore();
     uninstall();

@@ -2,12 +2,14 @@
 // keys written to stdin, and each assertion waiting for the frame to change.
 import { cleanup, render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeEvent } from "../../src/eve/event.js";
 import { App } from "../../src/tui/App.js";
 import { TuiStore } from "../../src/tui/state/store.js";
 import { KEYS, plain, sendInputAndWaitForChange, waitForContent, waitForFrame } from "./helpers.js";
 
 afterEach(cleanup);
+
+const utf8 = new TextEncoder();
+const payload = (event: unknown) => utf8.encode(JSON.stringify(event));
 
 function makeStore(): TuiStore {
   const store = new TuiStore({
@@ -22,9 +24,9 @@ function makeStore(): TuiStore {
     timestamps: "none",
   });
   const dnsNames = ["alpha.example", "bravo.example", "charlie.example"];
-  for (const name of dnsNames) store.receive(0, decodeEvent(JSON.stringify({ event_type: "dns", dns: { type: "query", rrname: name, rrtype: "A" } })));
-  store.receive(1, decodeEvent(JSON.stringify({ event_type: "flow", src_ip: "10.0.0.2", dest_ip: "1.1.1.1", proto: "TCP", flow: { bytes_toserver: 500, bytes_toclient: 1500 } })));
-  store.receive(2, decodeEvent(JSON.stringify({ event_type: "tls", tls: { sni: "secure\u001b[31m.example", version: "TLS 1.3" } })));
+  for (const name of dnsNames) store.receive(0, payload({ event_type: "dns", dns: { type: "query", rrname: name, rrtype: "A" } }));
+  store.receive(1, payload({ event_type: "flow", src_ip: "10.0.0.2", dest_ip: "1.1.1.1", proto: "TCP", flow: { bytes_toserver: 500, bytes_toclient: 1500 } }));
+  store.receive(2, payload({ event_type: "tls", tls: { sni: "secure\u001b[31m.example", version: "TLS 1.3" } }));
   return store;
 }
 
@@ -64,7 +66,7 @@ describe("App", () => {
     await waitForContent(app, "charlie.example");
     let frame = await sendInputAndWaitForChange(app, " ");
     expect(frame).toContain("PAUSED");
-    store.receive(0, decodeEvent(JSON.stringify({ event_type: "dns", dns: { type: "query", rrname: "delta.example" } })));
+    store.receive(0, payload({ event_type: "dns", dns: { type: "query", rrname: "delta.example" } }));
     frame = await waitForContent(app, "+1 new");
     expect(frame).toContain("total 4");
     expect(frame).not.toContain("delta.example");

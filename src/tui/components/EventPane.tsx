@@ -25,7 +25,6 @@ export function EventPane({ pane, paused, nowMs }: { pane: PaneSnapshot; paused:
       flexDirection="column"
       borderStyle={pane.focused ? "double" : "round"}
       borderColor={pane.focused ? theme.focus : theme.border}
-      overflow="hidden"
     >
       <PaneTitle pane={pane} paused={paused} />
       {pane.filter?.problem !== undefined ? (
@@ -33,7 +32,8 @@ export function EventPane({ pane, paused, nowMs }: { pane: PaneSnapshot; paused:
           ! {pane.filter.problem}
         </Text>
       ) : null}
-      <Box flexDirection="column" height={pane.contentRows} overflow="hidden">
+            {/* Rows only: clipping columns would cut every line again (lines already fit the width). */}
+      <Box flexDirection="column" height={pane.contentRows} overflowY="hidden">
         {body}
       </Box>
     </Box>

@@ -6,19 +6,21 @@ import { formatMessage } from "../../eve/format.js";
 import { topKeysOf } from "../../eve/top.js";
 import { compilePaneFilter, type PaneFilter } from "../../filter/index.js";
 import { RateCounter } from "./rate-counter.js";
-import { RingBuffer } from "./ring-buffer.js";
+import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY } from "../limits.js";
+import { PayloadRing } from "./payload-ring.js";
 import { StatsDashboard } from "./stats-dashboard.js";
 import { TopCounter } from "./top-counter.js";
 
-/** Payloads kept per pane: the history you can scroll, and the bound on what a pause buffers. */
-export const DEFAULT_PANE_CAPACITY = 10_000;
 
 export interface PaneConfig {
   /** The NATS subject shown in the title (may be a wildcard). */
   subject: string;
   /** The event type the pane is for (`dns`, `stats`, ...): decides the top-N and the stats dashboard. */
   eventType: string;
+  /** Payloads kept (default DEFAULT_PANE_CAPACITY). */
   capacity?: number;
+  /** Bytes for them (default capacity x ARENA_BYTES_PER_PAYLOAD): large payloads mean fewer are kept. */
+  arenaBytes?: number;
 }
 
 const UNKNOWN = 0;
@@ -41,8 +43,8 @@ export class PaneState {
   readonly rate = new RateCounter();
   readonly top = new TopCounter();
   readonly stats: StatsDashboard | undefined;
-  /** Payload text as received; decoded again only for the few rows on screen. */
-  readonly lines: RingBuffer<string>;
+  /** Payloads as received; decoded again only for the few rows on screen. */
+  readonly lines: PayloadRing;
   /** Filter result per ring slot, so a filter is evaluated once per message. */
   private readonly flags: Uint8Array;
   private paneFilter: PaneFilter | undefined;
@@ -65,7 +67,7 @@ export class PaneState {
     this.eventType = config.eventType;
     this.isStats = config.eventType === "stats";
     const capacity = config.capacity ?? DEFAULT_PANE_CAPACITY;
-    this.lines = new RingBuffer<string>(capacity);
+    this.lines = new PayloadRing(capacity, config.arenaBytes ?? capacity * ARENA_BYTES_PER_PAYLOAD);
     this.flags = new Uint8Array(capacity);
     this.stats = this.isStats ? new StatsDashboard() : undefined;
   }
@@ -89,7 +91,9 @@ export class PaneState {
     return this.lines.endIndex - this.viewEnd() + this.heldDropped;
   }
 
-  receive(decoded: DecodedMessage, nowMs: number): void {
+  /** One message: counted, decoded once for top-N, stats and the filter, and its bytes kept. */
+  receive(payload: Uint8Array, nowMs: number): void {
+    const decoded = decodeEvent(payload);
     this.total++;
     this.rate.add(1, nowMs);
     if (decoded.ok) {
@@ -103,7 +107,7 @@ export class PaneState {
       this.heldDropped++;
       return;
     }
-    const index = this.lines.push(decoded.raw);
+    const index = this.lines.push(payload);
     this.flags[index % this.lines.capacity] =
       this.paneFilter === undefined ? UNKNOWN : this.evaluate(decoded) ? MATCH : NO_MATCH;
   }
@@ -121,9 +125,9 @@ export class PaneState {
     const slot = index % this.lines.capacity;
     const flag = this.flags[slot];
     if (flag !== UNKNOWN) return flag === MATCH;
-    const raw = this.lines.get(index);
-    if (raw === undefined) return false;
-    const ok = this.evaluate(decodeEvent(raw));
+    const bytes = this.lines.get(index);
+    if (bytes === undefined) return false;
+    const ok = this.evaluate(decodeEvent(bytes));
     this.flags[slot] = ok ? MATCH : NO_MATCH;
     return ok;
   }

@@ -1,7 +1,7 @@
 // The dashboard's state and actions, outside React: the panes, focus, zoom, pause, overlays, the filter being
 // typed, the connection state. Messages go in through receive() at any rate; the UI takes snapshot() on a timer
 // and sends key commands to dispatch().
-import { decodeEvent, type DecodedMessage } from "../../eve/event.js";
+import { decodeEvent } from "../../eve/event.js";
 import { formatMessage, type TimestampMode } from "../../eve/format.js";
 import { sanitizeText } from "../../eve/sanitize.js";
 import { topKindOf } from "../../eve/top.js";
@@ -85,8 +85,9 @@ export class TuiStore {
     this.resize(this.columns, this.rows);
   }
 
-  receive(pane: number, decoded: DecodedMessage): void {
-    this.panes[pane]?.receive(decoded, this.now());
+  /** A message's payload for a pane (the bytes are copied; the caller's buffer may be reused). */
+  receive(pane: number, payload: Uint8Array): void {
+    this.panes[pane]?.receive(payload, this.now());
   }
 
   /** Terminal size; the app draws rows-1 rows (see TuiSnapshot.rows). */
@@ -303,8 +304,9 @@ export class TuiStore {
     const pane = this.focusedPane;
     if (pane === undefined) return;
     const index = pane.currentIndex();
-    const raw = index === undefined ? undefined : pane.lines.get(index);
-    if (raw === undefined) return;
+    const bytes = index === undefined ? undefined : pane.lines.get(index);
+    if (bytes === undefined) return;
+    const raw = decodeEvent(bytes).raw;
     this.detail = { title: `${pane.subject} · event #${index! + 1}`, lines: eventDetailLines(raw), offset: 0 };
   }
 
@@ -387,8 +389,7 @@ export class TuiStore {
     } else {
       const format = { color: this.color, timestamps, width: contentWidth };
       for (const index of pane.visibleIndices(contentRows)) {
-        const raw = pane.lines.get(index)!;
-        snap.lines.push({ text: formatMessage(decodeEvent(raw), format), selected: index === pane.selected });
+        snap.lines.push({ text: formatMessage(decodeEvent(pane.lines.get(index)!), format), selected: index === pane.selected });
       }
     }
     return snap;

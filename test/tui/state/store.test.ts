@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { decodeEvent } from "../../../src/eve/event.js";
 import type { Command } from "../../../src/tui/keymap.js";
 import { TuiStore, eventDetailLines } from "../../../src/tui/state/store.js";
 
@@ -24,8 +23,11 @@ function store(): TuiStore {
 
 const run = (s: TuiStore, command: Command, digit?: number) => s.dispatch(digit === undefined ? { command } : { command, digit });
 
-function dns(name: string): ReturnType<typeof decodeEvent> {
-  return decodeEvent(JSON.stringify({ event_type: "dns", timestamp: "2024-01-01T11:59:59.5+0000", dns: { type: "query", rrname: name, rrtype: "A" } }));
+const utf8 = new TextEncoder();
+const payload = (event: unknown) => utf8.encode(JSON.stringify(event));
+
+function dns(name: string): Uint8Array {
+  return payload({ event_type: "dns", timestamp: "2024-01-01T11:59:59.5+0000", dns: { type: "query", rrname: name, rrtype: "A" } });
 }
 
 describe("TuiStore", () => {
@@ -108,7 +110,7 @@ describe("TuiStore", () => {
 
   it("opens the selected event as pretty JSON with hostile text escaped, scrolls it, and closes", () => {
     const s = store();
-    s.receive(0, decodeEvent(JSON.stringify({ event_type: "dns", dns: { type: "query", rrname: "\u001b]0;owned\u0007evil\u202e.com" } })));
+    s.receive(0, payload({ event_type: "dns", dns: { type: "query", rrname: "\u001b]0;owned\u0007evil\u202e.com" } }));
     s.receive(0, dns("newest"));
     run(s, "scrollUp");
     run(s, "scrollUp");

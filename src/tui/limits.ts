@@ -1,0 +1,7 @@
+// Sizes the tui command shows in its --help and the pane state uses; no imports, so the command can load it
+// without pulling in the dashboard.
+
+/** Payloads kept per pane: the history you can scroll, and the bound on what a pause buffers. */
+export const DEFAULT_PANE_CAPACITY = 5_000;
+/** Arena bytes per kept payload: a generated EVE event averages ~650 bytes, alerts and stats are larger. */
+export const ARENA_BYTES_PER_PAYLOAD = 768;
