@@ -342,7 +342,7 @@ export function register(program: Command): void {
     .option("--bare", "with --select: print string results without JSON quotes (escaped)")
     .option("--json", "print each event as one line of compact JSON")
     .option("--raw", "print payloads as received (control characters escaped when stdout is a terminal)")
-    .option("--buffer <size>", "output waiting to be written before live messages are dropped (and counted)", "64MiB")
+    .option("--buffer <size>", "output waiting to be written before live messages are dropped (and counted)", "32MiB")
     .option("--batch <n>", "messages per pull when replaying (default 2000)")
     .addHelpText(
       "after",
