@@ -1,0 +1,102 @@
+// Cold start: `nsm4home --version` and `--help` against `node -e 0` (median of interleaved runs; goal: at most
+// 80 ms more), and a check that neither loads NATS, Ink, React or Redis code.
+// Run: `npm run bench -- startup` (or `node bench/startup.bench.mjs` after `npm run build`).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const cli = join(root, "bin", "nsm4home.js");
+const RUNS = Number(process.env.STARTUP_RUNS ?? 20);
+const GOAL_MS = 80;
+const FORBIDDEN = /node_modules\/(@nats-io|ink|react|react-reconciler|ioredis|yoga-layout)\//;
+
+if (!existsSync(join(root, "dist", "cli.js"))) {
+  console.error("dist/cli.js is missing: run 'npm run build' first (npm run bench does it)");
+  process.exit(1);
+}
+
+// An --import preload that records every module the process loads: ESM through a resolve hook (which runs on the
+// hooks thread, hence the file), CommonJS from require.cache at exit.
+const HOOKS = `import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  appendFileSync(process.env.NSM4HOME_MODULE_LOG, r.url + "\\n");
+  return r;
+}`;
+const PRELOAD = `import { register, createRequire } from "node:module";
+import { appendFileSync } from "node:fs";
+register("data:text/javascript," + encodeURIComponent(${JSON.stringify(HOOKS)}));
+process.on("exit", () => {
+  const cache = createRequire("/").cache;
+  appendFileSync(process.env.NSM4HOME_MODULE_LOG, Object.keys(cache).join("\\n") + "\\n");
+});`;
+
+/** Every module file `node bin/nsm4home.js ...args` loads, whatever its exit code. */
+export function loadedModules(args) {
+  const dir = mkdtempSync(join(tmpdir(), "nsm4home-modules-"));
+  const log = join(dir, "modules.log");
+  try {
+    const r = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(PRELOAD)}`, cli, ...args], {
+      env: { ...process.env, NSM4HOME_MODULE_LOG: log },
+      encoding: "utf8",
+    });
+    if (r.error) throw r.error;
+    return existsSync(log) ? [...new Set(readFileSync(log, "utf8").split("\n").filter((l) => l !== ""))] : [];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function timeOnce(args) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "inherit"] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}`);
+  return ms;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function main() {
+  const cases = {
+    "node -e 0": ["-e", "0"],
+    "nsm4home --version": [cli, "--version"],
+    "nsm4home --help": [cli, "--help"],
+  };
+  const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  // Warm the file cache once, then interleave so drift (CPU frequency, other load) hits every case alike.
+  for (const args of Object.values(cases)) timeOnce(args);
+  for (let i = 0; i < RUNS; i++) for (const [name, args] of Object.entries(cases)) samples[name].push(timeOnce(args));
+
+  const base = median(samples["node -e 0"]);
+  let failed = false;
+  console.log(`startup, median of ${RUNS} interleaved runs (goal: at most ${GOAL_MS} ms more than node -e 0)`);
+  for (const [name, xs] of Object.entries(samples)) {
+    const m = median(xs);
+    const extra = m - base;
+    const verdict = name === "node -e 0" ? "" : extra <= GOAL_MS ? "  ok" : "  OVER GOAL";
+    if (verdict.includes("OVER")) failed = true;
+    console.log(`  ${name.padEnd(20)} ${m.toFixed(1).padStart(7)} ms  ${name === "node -e 0" ? "(baseline)" : `+${extra.toFixed(1)} ms`}${verdict}`);
+  }
+
+  for (const args of [["--version"], ["--help"]]) {
+    const modules = loadedModules(args);
+    const bad = modules.filter((m) => FORBIDDEN.test(m));
+    const ours = modules.filter((m) => m.includes("/dist/")).length;
+    if (bad.length > 0) {
+      failed = true;
+      console.log(`  nsm4home ${args[0]} loads forbidden modules:\n    ${bad.join("\n    ")}`);
+    } else {
+      console.log(`  nsm4home ${args[0]}: ${modules.length} modules (${ours} of ours), no NATS, Ink, React or Redis`);
+    }
+  }
+  process.exitCode = failed ? 1 : 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
