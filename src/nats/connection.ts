@@ -449,7 +449,8 @@ export async function diagnoseTimeout(resolved: ResolvedConnection): Promise<str
       new Promise<string | undefined>((resolve) => {
         sock.once("error", (err: Error & { code?: string; reason?: string }) => {
           const reason = sslReason(err);
-          if (/certificate/i.test(reason) || /CERTIFICATE/.test(err.code ?? "")) {
+          // Only an alert the server sent is about our certificate; our own verification failures are not.
+          if (/ALERT/.test(err.code ?? "") && /certificate|unknown ca/i.test(reason)) {
             resolve(
               resolved.tls?.certFile
                 ? `TLS handshake failed: the server rejected the client certificate ${resolved.tls.certFile} (${reason}); use one signed by a CA the server trusts`
