@@ -10,7 +10,7 @@ interface InkCaches {
 }
 
 /** Entries kept before a cache is emptied: far more than one screen's texts, far less than memory matters. */
-export const INK_CACHE_LIMIT = 2000;
+export const INK_CACHE_LIMIT = 500;
 
 let found: InkCaches | undefined;
 

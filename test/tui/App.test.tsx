@@ -3,26 +3,13 @@
 import { cleanup, render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { App } from "../../src/tui/App.js";
-import { TuiStore } from "../../src/tui/state/store.js";
-import { KEYS, plain, sendInputAndWaitForChange, waitForContent, waitForFrame } from "./helpers.js";
+import type { TuiStore } from "../../src/tui/state/store.js";
+import { fourPaneStore, KEYS, payload, plain, sendInputAndWaitForChange, waitForContent, waitForFrame } from "./helpers.js";
 
 afterEach(cleanup);
 
-const utf8 = new TextEncoder();
-const payload = (event: unknown) => utf8.encode(JSON.stringify(event));
-
 function makeStore(): TuiStore {
-  const store = new TuiStore({
-    panes: [
-      { subject: "suricata.dns", eventType: "dns" },
-      { subject: "suricata.flow", eventType: "flow" },
-      { subject: "suricata.tls", eventType: "tls" },
-      { subject: "suricata.stats", eventType: "stats" },
-    ],
-    server: "nats://127.0.0.1:4222",
-    color: false,
-    timestamps: "none",
-  });
+  const store = fourPaneStore();
   const dnsNames = ["alpha.example", "bravo.example", "charlie.example"];
   for (const name of dnsNames) store.receive(0, payload({ event_type: "dns", dns: { type: "query", rrname: name, rrtype: "A" } }));
   store.receive(1, payload({ event_type: "flow", src_ip: "10.0.0.2", dest_ip: "1.1.1.1", proto: "TCP", flow: { bytes_toserver: 500, bytes_toclient: 1500 } }));

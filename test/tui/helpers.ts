@@ -1,7 +1,9 @@
 // Ink test helpers in the manner of Shopify cli-kit: send input, then wait for the frame to change (or to show
 // something), instead of sleeping a fixed time.
 import type { render } from "ink-testing-library";
+import type { TimestampMode } from "../../src/eve/format.js";
 import type { PaneSnapshot, TuiSnapshot } from "../../src/tui/state/snapshot.js";
+import { TuiStore } from "../../src/tui/state/store.js";
 
 type Rendered = ReturnType<typeof render>;
 
@@ -78,4 +80,22 @@ export function tuiSnapshot(overrides: Partial<TuiSnapshot> = {}): TuiSnapshot {
     status: { server: "nats://127.0.0.1:4222", connection: { kind: "connected" }, drops: 0 },
     ...overrides,
   };
+}
+
+const utf8 = new TextEncoder();
+
+/** An event as the bytes a NATS message carries. */
+export function payload(event: unknown): Uint8Array {
+  return utf8.encode(JSON.stringify(event));
+}
+
+/** The default dashboard's store (dns, flow, tls, stats), without colour. */
+export function fourPaneStore(options: { timestamps?: TimestampMode; now?: () => number } = {}): TuiStore {
+  return new TuiStore({
+    panes: ["dns", "flow", "tls", "stats"].map((type) => ({ subject: `suricata.${type}`, eventType: type })),
+    server: "nats://127.0.0.1:4222",
+    color: false,
+    timestamps: options.timestamps ?? "none",
+    ...(options.now !== undefined ? { now: options.now } : {}),
+  });
 }

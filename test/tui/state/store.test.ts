@@ -1,30 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Command } from "../../../src/tui/keymap.js";
-import { TuiStore, eventDetailLines } from "../../../src/tui/state/store.js";
+import { eventDetailLines, type TuiStore } from "../../../src/tui/state/store.js";
+import { fourPaneStore, payload } from "../helpers.js";
 
 const NOW = Date.UTC(2024, 0, 1, 12, 0, 0);
 
 function store(): TuiStore {
-  const s = new TuiStore({
-    panes: [
-      { subject: "suricata.dns", eventType: "dns" },
-      { subject: "suricata.flow", eventType: "flow" },
-      { subject: "suricata.tls", eventType: "tls" },
-      { subject: "suricata.stats", eventType: "stats" },
-    ],
-    server: "nats://127.0.0.1:4222",
-    color: false,
-    timestamps: "utc",
-    now: () => NOW,
-  });
+  const s = fourPaneStore({ timestamps: "utc", now: () => NOW });
   s.resize(120, 40);
   return s;
 }
 
 const run = (s: TuiStore, command: Command, digit?: number) => s.dispatch(digit === undefined ? { command } : { command, digit });
-
-const utf8 = new TextEncoder();
-const payload = (event: unknown) => utf8.encode(JSON.stringify(event));
 
 function dns(name: string): Uint8Array {
   return payload({ event_type: "dns", timestamp: "2024-01-01T11:59:59.5+0000", dns: { type: "query", rrname: name, rrtype: "A" } });
