@@ -109,3 +109,16 @@ describe("App", () => {
     expect(plain(app.lastFrame())).toContain("suricata.dns");
   });
 });
+
+describe("App with keys that arrive together", () => {
+  it("handles each of them, Tab and Enter included", async () => {
+    const app = renderApp(makeStore());
+    await waitForContent(app, "charlie.example");
+    app.stdin.write("\t\r");
+    await waitForContent(app, "suricata.flow · event #1");
+    await sendInputAndWaitForChange(app, "\x1b");
+    app.stdin.write("/bravo\r");
+    const filtered = await waitForContent(app, "filter: bravo");
+    expect(filtered).toContain("suricata.flow 0/s total 1 filter: bravo");
+  });
+});

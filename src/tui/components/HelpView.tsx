@@ -1,6 +1,6 @@
-// `?`: every key of the keymap table, grouped by where it applies.
+// `?`: every key of the keymap table, grouped by where it applies; in two columns when one does not fit.
 import { Box, Text } from "ink";
-import { KEY_BINDINGS, type KeyContext } from "../keymap.js";
+import { KEY_BINDINGS, type KeyBinding, type KeyContext } from "../keymap.js";
 import { useTheme } from "./ThemeContext.js";
 
 const SECTIONS: Array<{ context: KeyContext; title: string }> = [
@@ -11,26 +11,76 @@ const SECTIONS: Array<{ context: KeyContext; title: string }> = [
   { context: "help", title: "This help" },
 ];
 
+type HelpRow = { title: string } | { binding: KeyBinding };
+
+export function helpRows(): HelpRow[] {
+  const rows: HelpRow[] = [];
+  for (const section of SECTIONS) {
+    rows.push({ title: section.title });
+    for (const binding of KEY_BINDINGS.filter((b) => b.context === section.context)) rows.push({ binding });
+  }
+  return rows;
+}
+
+/** Splits the rows into columns of at most `height` (two at most), breaking before a section title if it can. */
+export function helpColumns(rows: HelpRow[], height: number, width: number): HelpRow[][] {
+  if (rows.length <= height || width < 100) return [rows];
+  let cut = Math.ceil(rows.length / 2);
+  for (let i = cut; i > cut / 2; i--) {
+    if ("title" in rows[i]!) {
+      cut = i;
+      break;
+    }
+  }
+  return [rows.slice(0, cut), rows.slice(cut)];
+}
+
+const KEY_WIDTH = Math.max(...KEY_BINDINGS.map((b) => b.keys.length)) + 2;
+
+function Column({ rows, height, width }: { rows: HelpRow[]; height: number; width: number }) {
+  const theme = useTheme();
+  const clipped = rows.length > height;
+  const shown = clipped ? rows.slice(0, Math.max(0, height - 1)) : rows;
+  return (
+    <Box flexDirection="column" width={width}>
+      {shown.map((row, i) =>
+        "title" in row ? (
+          <Text key={i} color={theme.accent} wrap="truncate-end">
+            {row.title}
+          </Text>
+        ) : (
+          <Text key={i} wrap="truncate-end">
+            {"  "}
+            <Text bold>{row.binding.keys.padEnd(KEY_WIDTH)}</Text>
+            {row.binding.description}
+          </Text>
+        ),
+      )}
+      {clipped ? (
+        <Text color={theme.muted} wrap="truncate-end">
+          … a taller terminal shows the rest
+        </Text>
+      ) : null}
+    </Box>
+  );
+}
+
 export function HelpView({ width, height }: { width: number; height: number }) {
   const theme = useTheme();
-  const keyWidth = Math.max(...KEY_BINDINGS.map((b) => b.keys.length)) + 2;
+  // Inside the border (2 rows, 2 columns) and below the heading.
+  const rowsAvailable = Math.max(1, height - 3);
+  const columns = helpColumns(helpRows(), rowsAvailable, width - 2);
+  const columnWidth = Math.floor((width - 2) / columns.length);
   return (
     <Box width={width} height={height} flexDirection="column" borderStyle="round" borderColor={theme.focus} overflow="hidden">
       <Text bold color={theme.focus}>
         Keys
       </Text>
-      {SECTIONS.map((section) => (
-        <Box key={section.context} flexDirection="column">
-          <Text color={theme.accent}>{section.title}</Text>
-          {KEY_BINDINGS.filter((b) => b.context === section.context).map((b) => (
-            <Text key={`${b.context}-${b.command}-${b.keys}`} wrap="truncate-end">
-              {"  "}
-              <Text bold>{b.keys.padEnd(keyWidth)}</Text>
-              {b.description}
-            </Text>
-          ))}
-        </Box>
-      ))}
+      <Box flexDirection="row">
+        {columns.map((rows, i) => (
+          <Column key={i} rows={rows} height={rowsAvailable} width={columnWidth} />
+        ))}
+      </Box>
     </Box>
   );
 }

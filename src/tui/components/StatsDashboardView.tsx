@@ -99,8 +99,9 @@ function cell(text: string, width: number, last = false): string {
 function ManySensors({ figures, width, rows }: { figures: HostFigures[]; width: number; rows: number }) {
   const theme = useTheme();
   const header = COLUMNS.map(([name, w], i) => cell(name, w, i === COLUMNS.length - 1)).join("");
-  const room = Math.max(0, rows - 2);
-  const shown = figures.slice(0, room);
+  // Sensors first: the app-layer line only gets a row that no sensor needs.
+  const shown = figures.slice(0, Math.max(1, rows - 1));
+  const showAppLayer = rows >= shown.length + 2;
   return (
     <Box flexDirection="column">
       <Text color={theme.muted} wrap="truncate-end">
@@ -121,10 +122,12 @@ function ManySensors({ figures, width, rows }: { figures: HostFigures[]; width: 
           </Text>
         );
       })}
-      <Text wrap="truncate-end">
-        <Text color={theme.muted}>app-layer{figures.length > shown.length ? ` (+${figures.length - shown.length} sensors)` : ""} </Text>
-        {appProtocolsText(figures, Math.max(1, Math.floor(width / 14)))}
-      </Text>
+      {showAppLayer ? (
+        <Text wrap="truncate-end">
+          <Text color={theme.muted}>app-layer{figures.length > shown.length ? ` (+${figures.length - shown.length} sensors)` : ""} </Text>
+          {appProtocolsText(figures, Math.max(1, Math.floor(width / 14)))}
+        </Text>
+      ) : null}
     </Box>
   );
 }

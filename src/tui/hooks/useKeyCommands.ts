@@ -6,6 +6,16 @@ import type { TuiStore } from "../state/store.js";
 // Pasted or typed text goes into the filter box; control characters never do.
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
 
+/** What ink would have reported for one character of a string of several (Tab, Enter, Backspace, Ctrl-X). */
+function keyOfChar(ch: string, key: Key): [string, Key] {
+  const code = ch.charCodeAt(0);
+  const named = { tab: ch === "\t", return: ch === "\r" || ch === "\n", backspace: ch === "\x7f" || ch === "\b" };
+  if (code > 0 && code < 27 && !named.tab && !named.return && !named.backspace) {
+    return [String.fromCharCode(code + 96), { ...key, ...named, ctrl: true, shift: false }];
+  }
+  return [named.tab || named.return || named.backspace ? "" : ch, { ...key, ...named, ctrl: false, shift: ch !== ch.toLowerCase() }];
+}
+
 export function handleKey(store: TuiStore, input: string, key: Key): void {
   const mode = store.inputMode;
   if (mode === "filter" && input.length <= 1) {
@@ -17,7 +27,7 @@ export function handleKey(store: TuiStore, input: string, key: Key): void {
   // Keys typed faster than a read (or sent together by tmux) arrive as one string: each is a command.
   if (input.length > 1 && !key.ctrl && !key.meta) {
     for (const ch of input) {
-      handleKey(store, ch, { ...key, shift: ch !== ch.toLowerCase() });
+      handleKey(store, ...keyOfChar(ch, key));
       if (store.quitRequested) return;
     }
     return;

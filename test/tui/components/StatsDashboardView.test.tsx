@@ -59,3 +59,18 @@ describe("StatsDashboardView", () => {
     expect(lines[3]).toBe("app-layer dns_udp 20/s  tls 10/s  http 2/s");
   });
 });
+
+describe("StatsDashboardView in a short pane", () => {
+  it("gives the rows to sensors before the app-layer line", () => {
+    const dash = new StatsDashboard();
+    for (const host of ["a-sensor", "b-sensor"]) {
+      dash.update(statsEvent(host, 0, 1), NOW);
+      dash.update(statsEvent(host, 8, 2), NOW);
+    }
+    const { lastFrame } = render(<StatsDashboardView figures={dash.figures()} nowMs={NOW} width={80} rows={3} />);
+    const lines = plain(lastFrame()).split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^a-sensor/);
+    expect(lines[2]).toMatch(/^b-sensor/);
+  });
+});
