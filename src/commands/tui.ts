@@ -16,6 +16,7 @@ interface TuiFlags {
   prefix: string;
   since?: string;
   last?: string;
+  stream?: string;
   timestamps: string;
   color: string;
   buffer: string;
@@ -40,6 +41,7 @@ export function register(program: Command): void {
     .option("--prefix <prefix>", "subject prefix for event types", DEFAULT_PREFIX)
     .option("--since <when>", "backfill the panes from the stream starting this long ago (10m) or at an RFC 3339 time")
     .option("--last <n>", "backfill each pane with its last N messages from the stream")
+    .option("--stream <name>", "stream to backfill from (default: the one that stores the subjects)")
     .option("--timestamps <mode>", "local, utc or none (t toggles)", "local")
     .option("--color <when>", "auto, always or never", "auto")
     .option("--buffer <n>", `messages kept per pane: the history to scroll and what a pause holds (about ${ARENA_BYTES_PER_PAYLOAD} bytes each)`, String(DEFAULT_PANE_CAPACITY))
@@ -53,6 +55,7 @@ export function register(program: Command): void {
       const subjects = subjectsFor(words.length === 0 ? DEFAULT_TUI_TYPES : words, flags.prefix);
       if (subjects.length > MAX_PANES) throw new UsageError(`too many panes (${subjects.length}): give at most ${MAX_PANES} subjects`);
       const start = replayStartOf({ since: flags.since, last: flags.last });
+      if (flags.stream !== undefined && start === undefined) throw new UsageError("--stream names where to backfill from: give --since or --last too");
       const timestamps = parseTimestampMode(flags.timestamps);
       const capacity = parseCount(flags.buffer, "--buffer");
       if (capacity < 100) throw new UsageError(`invalid --buffer '${flags.buffer}': keep at least 100 messages per pane`);
@@ -70,6 +73,7 @@ export function register(program: Command): void {
         flags: connectionFlagsOf(cmd),
         panes: subjects.map((subject) => ({ subject, eventType: eventTypeOfSubject(subject), capacity })),
         ...(start !== undefined ? { start } : {}),
+        ...(flags.stream !== undefined ? { streamName: flags.stream } : {}),
         color,
         timestamps,
       });

@@ -17,6 +17,8 @@ export interface RunTuiOptions {
   flags: ConnectionFlags;
   panes: PaneConfig[];
   start?: ReplayStart;
+  /** The stream to backfill from; default the one that stores the subjects. */
+  streamName?: string;
   color: boolean;
   timestamps: TimestampMode;
 }
@@ -40,6 +42,7 @@ async function openSources(
       const source = await openEventSource(nc, resolved, {
         subjects: [pane.subject],
         ...(options.start !== undefined ? { start: options.start } : {}),
+        ...(options.streamName !== undefined ? { streamName: options.streamName } : {}),
         follow: true,
         onMessage: (msg) => store.receive(i, msg.data),
         onDrop: (n) => store.addDrops(n),

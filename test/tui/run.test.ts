@@ -149,6 +149,39 @@ describe.skipIf(!hasTmux())("nsm4home tui in a terminal", () => {
     expect(t.alternateOn()).toBe(false);
   });
 
+  it("gives the terminal back on SIGHUP (the terminal closed) and exits 129", async () => {
+    const t = startTui("dns");
+    await t.waitForText("waiting for suricata.dns");
+    process.kill(await waitForChildPid(t.shellPid()), "SIGHUP");
+    await t.waitForText("TUI-EXIT=129");
+    expect(t.alternateOn()).toBe(false);
+  });
+
+  it("shows the connection state in the status bar through a server restart", async () => {
+    const own = await startNatsServer();
+    try {
+      const t = new TmuxSession("tui");
+      sessions.push(t);
+      const env = isolatedEnv();
+      t.start(120, 40, { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME! });
+      t.run(`${process.execPath} ${cliPath} tui --no-context --server ${own.url} dns; echo "TUI-EXIT=$?"`);
+      await t.waitForText("● connected");
+      await own.stop();
+      await t.waitFor((s) => /● (disconnected|reconnecting \d+)/.test(s));
+      await own.restart();
+      await t.waitForText("● connected", 20_000);
+      const pub = await connect({ servers: own.url });
+      pub.publish("suricata.dns", JSON.stringify(dns("after-restart.e2e.example")));
+      await pub.flush();
+      await pub.close();
+      await t.waitForText("after-restart.e2e.example");
+      t.send("q");
+      await t.waitForText("TUI-EXIT=0");
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it("stacks the panes on a narrow terminal and follows a resize", async () => {
     const t = startTui("", 80, 40);
     let screen = await t.waitForText("waiting for suricata.dns");
