@@ -403,9 +403,9 @@ export function describeConnectError(err: unknown, resolved: ResolvedConnection)
   if (e.name === "TimeoutError" || /^timeout$/i.test(message)) {
     return fail(`timed out after ${resolved.timeoutMs} ms (is the address right and reachable? raise --timeout)`);
   }
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return fail("host not found (check the --server address)");
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return fail(`host not found (check the server address, from ${settingOrigin(resolved, "server")})`);
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return fail("no route to the host (check the address and the network)");
-  if (code === "ECONNRESET" || code === "EPIPE") return fail("the server closed the connection (ECONNRESET); is this a NATS client port?");
+  if (code === "ECONNRESET" || code === "EPIPE") return fail(`the server closed the connection (${code}); is this a NATS client port?`);
   return fail(message);
 }
 
