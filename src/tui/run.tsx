@@ -111,7 +111,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
       exitOnCtrlC: false,
       // The snapshot timer paces frames (10 a second); ink's own throttle only has to let a key press through
       // without waiting for the next slot.
-      maxFps: 30,
+      maxFps: 60,
       // Not incrementalRendering: in ink 6.8 it misplaces lines when several change at once (seen in tmux).
       patchConsole: true,
     });
