@@ -249,7 +249,9 @@ for (const r of results) {
     if (r.onScreen[s] !== r.counts[s]) process.stdout.write(`${r.size} ${s}: published ${r.counts[s]}, screen says ${r.onScreen[s]}\n`);
   }
 }
-const ok = results.every(
-  (r) => r.cpuPct <= 50 && r.hwmMb <= 150 && SUBJECTS.every((s) => r.onScreen[s] === r.counts[s]) && Math.max(...r.latencies) <= 200,
-);
-process.stdout.write(`\ntargets (CPU <= 50%, RSS <= 150 MB, totals equal, every key <= 200 ms): ${ok ? "met" : "NOT met"}\n`);
+// The issue sets the targets at 120x40 and asks for 200x50 figures to be reported; totals must be exact at every size.
+const meetsTargets = (r) => r.cpuPct <= 50 && r.hwmMb <= 150 && Math.max(...r.latencies) <= 200;
+const exact = results.every((r) => SUBJECTS.every((s) => r.onScreen[s] === r.counts[s]));
+const judged = results.filter((r) => r.size === "120x40");
+const ok = exact && (judged.length > 0 ? judged : results).every(meetsTargets);
+process.stdout.write(`\ntargets at 120x40 (CPU <= 50%, RSS <= 150 MB, every key <= 200 ms) and totals equal at every size: ${ok ? "met" : "NOT met"}\n`);

@@ -1,7 +1,8 @@
 // Sizes the tui command shows in its --help and the pane state uses; no imports, so the command can load it
 // without pulling in the dashboard.
 
-/** Payloads kept per pane: the history you can scroll, and the bound on what a pause buffers. */
-export const DEFAULT_PANE_CAPACITY = 5_000;
+/** Payloads kept per pane: the history you can scroll, and the bound on what a pause buffers (tmux keeps 2,000
+ * lines of history by default; --buffer raises it, at about 768 bytes a message per pane). */
+export const DEFAULT_PANE_CAPACITY = 2_000;
 /** Arena bytes per kept payload: a generated EVE event averages ~650 bytes, alerts and stats are larger. */
 export const ARENA_BYTES_PER_PAYLOAD = 768;

@@ -11,6 +11,7 @@ import { useTerminalSize } from "./hooks/useTerminalSize.js";
 import type { PaneConfig } from "./state/pane-state.js";
 import { TuiStore } from "./state/store.js";
 import { findInkCaches, trimInkCaches } from "./ink-caches.js";
+import { startHeapTrimmer } from "./heap-trimmer.js";
 import { enterFullScreen, exitCodeForSignal, onEveryExitPath } from "./terminal.js";
 
 export interface RunTuiOptions {
@@ -85,6 +86,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   const inkCaches = await findInkCaches();
   const trimTimer = setInterval(() => trimInkCaches(inkCaches), 1000);
   trimTimer.unref();
+  const stopHeapTrimmer = startHeapTrimmer();
 
   const screen = enterFullScreen(process.stdout, process.stdin);
   let instance: ReturnType<typeof render> | undefined;
@@ -118,6 +120,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     await instance.waitUntilExit();
   } finally {
     clearInterval(trimTimer);
+    stopHeapTrimmer();
     instance?.unmount();
     screen.restore();
     uninstall();
