@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
 import { collectList, connectionFlagsOf, flushStdout } from "./shared.js";
+import { parseStartTime } from "../nats/replay-start.js";
 import type { StreamFlags } from "../nats/streams.js";
 
 interface StreamConfigOpts extends StreamFlags {
@@ -385,7 +386,7 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
   if (starts.length > 1) throw new UsageError("--since, --seq and --last do not go together: choose where to start once");
   const start: import("../nats/event-source.js").ReplayStart =
     opts.since !== undefined
-      ? { kind: "time", time: streams.parseStartTime(opts.since, "--since") }
+      ? { kind: "time", time: parseStartTime(opts.since, "--since") }
       : opts.seq !== undefined
         ? { kind: "seq", seq: Math.max(1, parseCount(opts.seq, "--seq")) }
         : opts.last !== undefined

@@ -5,10 +5,11 @@ import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
 import { parseColorChoice, shouldUseColor } from "../render/color.js";
 import { formatCount, parseCount, parseDuration, parseSize } from "../render/units.js";
+import { replayStartOf } from "../nats/replay-start.js";
+import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
+import { subjectsFor } from "../nats/subjects.js";
 import { connectionFlagsOf } from "./shared.js";
 import type { ReplayStart, SourceMessage } from "../nats/event-source.js";
-
-export const DEFAULT_PREFIX = "suricata";
 
 export interface TailFlags {
   prefix: string;
@@ -29,57 +30,6 @@ export interface TailFlags {
   raw?: boolean;
   buffer: string;
   batch?: string;
-}
-
-const SUBJECT_TOKEN = /^[^\s.*>]+$|^\*$|^>$/;
-
-/** `dns` → `suricata.dns`; a word with a dot is a full subject; no words → `suricata.>`. */
-export function subjectsFor(words: string[], prefix: string): string[] {
-  if (prefix === "" || /\s/.test(prefix) || prefix.startsWith(".") || prefix.endsWith(".")) {
-    throw new UsageError(`invalid --prefix '${prefix}': give a subject prefix such as 'suricata'`);
-  }
-  if (words.length === 0) return [`${prefix}.>`];
-  return words.map((word) => {
-    const subject = word.includes(".") ? word : `${prefix}.${word}`;
-    const tokens = subject.split(".");
-    const bad = tokens.findIndex((t, i) => !SUBJECT_TOKEN.test(t) || (t === ">" && i !== tokens.length - 1));
-    if (bad !== -1) {
-      throw new UsageError(`invalid subject '${word}': use an event type such as dns, or a subject such as suricata.dns or suricata.>`);
-    }
-    return subject;
-  });
-}
-
-/** "10m" (ago) or an RFC 3339 time → the Date replay starts from. */
-export function parseSince(text: string, now = Date.now()): Date {
-  const trimmed = text.trim();
-  if (/^\d{4}-\d{2}-\d{2}/.test(trimmed)) {
-    const ms = Date.parse(trimmed);
-    if (Number.isNaN(ms)) throw new UsageError(`invalid --since '${text}': use a duration such as 10m or an RFC 3339 time such as 2024-05-01T12:00:00Z`);
-    return new Date(ms);
-  }
-  let ago: number;
-  try {
-    ago = parseDuration(trimmed, "--since");
-  } catch {
-    throw new UsageError(`invalid --since '${text}': use a duration such as 10m or an RFC 3339 time such as 2024-05-01T12:00:00Z`);
-  }
-  return new Date(now - ago);
-}
-
-/** The replay start the flags ask for, or undefined for live; at most one of them. */
-export function replayStartOf(flags: Pick<TailFlags, "since" | "last" | "seq" | "all">): ReplayStart | undefined {
-  const given = (["since", "last", "seq", "all"] as const).filter((k) => flags[k] !== undefined && flags[k] !== false);
-  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} both say where to start: give one of --since, --last, --seq, --all`);
-  if (flags.since !== undefined) return { kind: "time", time: parseSince(flags.since) };
-  if (flags.last !== undefined) return { kind: "last", count: parseCount(flags.last, "--last") };
-  if (flags.seq !== undefined) {
-    const seq = parseCount(flags.seq, "--seq");
-    if (seq < 1) throw new UsageError(`invalid --seq '${flags.seq}': stream sequences start at 1`);
-    return { kind: "seq", seq };
-  }
-  if (flags.all) return { kind: "all" };
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -440,7 +390,7 @@ export function register(program: Command): void {
     .command("tail")
     .description("show events as they arrive (live), or replay them from the stream and follow")
     .argument("[subjects...]", "event types (dns tls) or full subjects (suricata.dns); default: every event")
-    .option("--prefix <prefix>", "subject prefix for event types", DEFAULT_PREFIX)
+    .option("--prefix <prefix>", "subject prefix for event types", DEFAULT_SUBJECT_PREFIX)
     .option("--since <when>", "replay from the stream starting this long ago (10m, 2h) or at an RFC 3339 time")
     .option("--last <n>", "replay the last N messages from the stream")
     .option("--seq <n>", "replay from this stream sequence")

@@ -4,13 +4,11 @@ import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { parseColorChoice, shouldUseColor } from "../render/color.js";
 import { parseCount } from "../render/units.js";
-import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY } from "../tui/limits.js";
+import { replayStartOf } from "../nats/replay-start.js";
+import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
+import { eventTypeOfSubject, subjectsFor } from "../nats/subjects.js";
+import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY, DEFAULT_TUI_TYPES, MAX_PANES } from "../tui/limits.js";
 import { connectionFlagsOf } from "./shared.js";
-import { DEFAULT_PREFIX, replayStartOf, subjectsFor } from "./tail.js";
-
-export const DEFAULT_TUI_TYPES = ["dns", "flow", "tls", "stats"];
-/** Keys 1-9 focus a pane. */
-export const MAX_PANES = 9;
 
 interface TuiFlags {
   prefix: string;
@@ -27,18 +25,12 @@ function parseTimestampMode(text: string): "local" | "utc" | "none" {
   throw new UsageError(`invalid --timestamps '${text}': use local, utc or none`);
 }
 
-/** `suricata.dns` → dns; a wildcard's last token says nothing about the events, so it is "events". */
-export function eventTypeOfSubject(subject: string): string {
-  const last = subject.split(".").pop() ?? "";
-  return last === "*" || last === ">" || last === "" ? "events" : last;
-}
-
 export function register(program: Command): void {
   program
     .command("tui")
     .description("full-screen dashboard: dns, flow, tls and stats side by side, with pause, filters and top-N")
     .argument("[subjects...]", `event types or full subjects, one pane each (default: ${DEFAULT_TUI_TYPES.join(" ")})`)
-    .option("--prefix <prefix>", "subject prefix for event types", DEFAULT_PREFIX)
+    .option("--prefix <prefix>", "subject prefix for event types", DEFAULT_SUBJECT_PREFIX)
     .option("--since <when>", "backfill the panes from the stream starting this long ago (10m) or at an RFC 3339 time")
     .option("--last <n>", "backfill each pane with its last N messages from the stream")
     .option("--stream <name>", "stream to backfill from (default: the one that stores the subjects)")

@@ -1,13 +1,13 @@
 // `nsm4home demo`: a throwaway nats-server with JetStream, the `suricata` stream, a live feed of sample events,
 // and the dashboard on top (or, with --no-tui, instructions for other terminals). Everything is stopped and the
 // temp dir removed on the way out: quit, Ctrl-C, SIGTERM, --duration.
-import { DEFAULT_TUI_TYPES, eventTypeOfSubject } from "../commands/tui.js";
-import { subjectsFor } from "../commands/tail.js";
 import { connectNats, resolveConnectionOptions, type ConnectionFlags } from "../nats/connection.js";
 import { describeJetStreamError, openJetStreamManager } from "../nats/jetstream.js";
 import { startLocalNatsServer } from "../nats/local-server.js";
 import { DEFAULT_STREAM_NAME, nsmStreamConfig } from "../nats/stream-defaults.js";
+import { eventTypeOfSubject, subjectsFor } from "../nats/subjects.js";
 import { formatCount } from "../render/units.js";
+import { DEFAULT_TUI_TYPES } from "../tui/limits.js";
 import { startDemoFeed } from "./feed.js";
 
 export interface DemoSettings {

@@ -6,7 +6,8 @@ import { RuntimeError, UsageError } from "../errors.js";
 import { formatCount, formatDuration, parseCount, parseDuration } from "../render/units.js";
 import { diffConfig, shellQuote, type ConfigChange } from "./config-diff.js";
 import { describeJetStreamError, requireServerVersion } from "./jetstream.js";
-import { checkSubject, checkStreamName, parsePositiveDurationNs, streamInfo, durationFlagText, parseStartTime } from "./streams.js";
+import { parseStartTime } from "./replay-start.js";
+import { checkSubject, checkStreamName, parsePositiveDurationNs, streamInfo, durationFlagText } from "./streams.js";
 import type { PromptField } from "../prompt/fields.js";
 
 export interface ConsumerFlags {

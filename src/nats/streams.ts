@@ -419,23 +419,3 @@ export async function getStreamMessage(jsm: JetStreamManager, name: string, quer
   }
   return msg;
 }
-
-// ---------------------------------------------------------------------------------------------------------
-// Where a replay starts (`stream view --since`, `consumer add --deliver`).
-
-/** "1h", "90m", "7d" (that long ago) or an RFC 3339 time ("2024-05-01T12:00:00Z", "2024-05-01"). */
-export function parseStartTime(text: string, flag: string, now = Date.now()): Date {
-  const trimmed = text.trim();
-  if (/^\d{4}-\d{2}-\d{2}/.test(trimmed)) {
-    const ms = Date.parse(trimmed);
-    if (Number.isNaN(ms)) throw new UsageError(`invalid ${flag} '${text}': use a duration (1h, 7d) or an RFC 3339 time (2024-05-01T12:00:00Z)`);
-    return new Date(ms);
-  }
-  let ms: number;
-  try {
-    ms = parseDuration(trimmed, flag);
-  } catch {
-    throw new UsageError(`invalid ${flag} '${text}': use a duration (1h, 7d) or an RFC 3339 time (2024-05-01T12:00:00Z)`);
-  }
-  return new Date(now - ms);
-}

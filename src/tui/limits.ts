@@ -1,5 +1,10 @@
-// Sizes the tui command shows in its --help and the pane state uses; no imports, so the command can load it
-// without pulling in the dashboard.
+// Defaults and sizes the tui command shows in its --help and the pane state uses; no imports, so the command (and
+// the demo) can load it without pulling in the dashboard.
+
+/** The panes `nsm4home tui` (and the demo) opens without subjects. */
+export const DEFAULT_TUI_TYPES: readonly string[] = ["dns", "flow", "tls", "stats"];
+/** Keys 1-9 focus a pane. */
+export const MAX_PANES = 9;
 
 /** Payloads kept per pane: the history you can scroll, and the bound on what a pause buffers (tmux keeps 2,000
  * lines of history by default; --buffer raises it, at about 768 bytes a message per pane). */

@@ -3,7 +3,6 @@ import {
   applyStreamFlags,
   checkSubject,
   durationFlagText,
-  parseStartTime,
   purgeOptions,
   showStreamValue,
   sizeFlagText,
@@ -163,12 +162,3 @@ describe("purgeOptions", () => {
   });
 });
 
-describe("parseStartTime", () => {
-  it("takes a duration ago or an RFC 3339 time", () => {
-    const now = Date.parse("2024-05-01T12:00:00Z");
-    expect(parseStartTime("1h", "--since", now).toISOString()).toBe("2024-05-01T11:00:00.000Z");
-    expect(parseStartTime("2024-04-30T10:00:00Z", "--since", now).toISOString()).toBe("2024-04-30T10:00:00.000Z");
-    expect(usageMessage(() => parseStartTime("yesterday", "--since", now))).toMatch(/--since 'yesterday'.*RFC 3339/);
-    expect(usageMessage(() => parseStartTime("2024-13-45", "--since", now))).toMatch(/--since/);
-  });
-});

@@ -1,0 +1,28 @@
+// EVE event types and NATS subjects: `dns` is published as `<prefix>.dns`, and a pane for `suricata.dns` shows dns.
+// Pure and light (no NATS client): commands check their arguments with it before anything is loaded.
+import { UsageError } from "../errors.js";
+
+const SUBJECT_TOKEN = /^[^\s.*>]+$|^\*$|^>$/;
+
+/** `dns` → `suricata.dns`; a word with a dot is a full subject; no words → `suricata.>`. */
+export function subjectsFor(words: readonly string[], prefix: string): string[] {
+  if (prefix === "" || /\s/.test(prefix) || prefix.startsWith(".") || prefix.endsWith(".")) {
+    throw new UsageError(`invalid --prefix '${prefix}': give a subject prefix such as 'suricata'`);
+  }
+  if (words.length === 0) return [`${prefix}.>`];
+  return words.map((word) => {
+    const subject = word.includes(".") ? word : `${prefix}.${word}`;
+    const tokens = subject.split(".");
+    const bad = tokens.findIndex((t, i) => !SUBJECT_TOKEN.test(t) || (t === ">" && i !== tokens.length - 1));
+    if (bad !== -1) {
+      throw new UsageError(`invalid subject '${word}': use an event type such as dns, or a subject such as suricata.dns or suricata.>`);
+    }
+    return subject;
+  });
+}
+
+/** `suricata.dns` → dns; a wildcard's last token says nothing about the events, so it is "events". */
+export function eventTypeOfSubject(subject: string): string {
+  const last = subject.split(".").pop() ?? "";
+  return last === "*" || last === ">" || last === "" ? "events" : last;
+}
