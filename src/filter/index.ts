@@ -9,4 +9,5 @@ export {
   type EventProjection,
 } from "./filter.js";
 export { compilePaneFilter, looksLikeExpression, type PaneFilter, type PaneFilterKind } from "./pane-filter.js";
+export { literalPrefilter, literalPrefilterFor, requiredLiterals } from "./prefilter.js";
 export { REGEX_INPUT_LIMIT } from "./runtime.js";

@@ -7,8 +7,6 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import { cliPath, isolatedEnv, repoRoot, runCli, startCli, type CliProcess } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
-import { compile } from "@jmespath-community/jmespath";
-import { literalPrefilter, requiredLiterals } from "../../src/commands/tail.js";
 import { trackPid, untrackPid } from "../helpers/processes.js";
 import { hasTmux, TmuxSession } from "../tui/tmux.js";
 
@@ -238,37 +236,7 @@ describe("tail replay", () => {
   });
 });
 
-describe("literal prefilter (skips JSON.parse for events a filter cannot match)", () => {
-  const literals = (expr: string) => requiredLiterals(compile(expr) as never);
-
-  it("derives the strings a matching payload must contain, and nothing when the shape promises nothing", () => {
-    expect(literals("dns.type == 'query'")).toEqual([['query"']]);
-    expect(literals("'query' == dns.type")).toEqual([['query"']]);
-    expect(literals("contains(tls.sni, 'google') && event_type == 'tls'")).toEqual([["google"], ['tls"']]);
-    expect(literals("starts_with(a, 'x') || ends_with(b, 'y')")).toEqual([["x", 'y"']]);
-    for (const expr of [
-      "dns.type != 'query'",
-      "!(dns.type == 'query')",
-      "lower(dns.rrname) == 'x'",
-      "'a' == 'a'",
-      "a == `1` || b == 'x'",
-      "a == 'x/y'",
-      "a == 'caf\u00e9'",
-      "contains(a[].b, 'x')",
-      "dns.rrname",
-    ]) {
-      expect(literals(expr), expr).toBeUndefined();
-    }
-  });
-
-  it("rejects only payloads without the strings; \\u escapes always go to the full filter", () => {
-    const mayMatch = literalPrefilter([['query"'], ["google"]]);
-    expect(mayMatch('{"dns":{"type":"query","rrname":"google.com"}}')).toBe(true);
-    expect(mayMatch('{"dns":{"type":"answer","rrname":"google.com"}}')).toBe(false);
-    expect(mayMatch('{"dns":{"type":"query","rrname":"example.com"}}')).toBe(false);
-    expect(mayMatch('{"dns":{"type":"qu\\u0065ry","rrname":"google.com"}}')).toBe(true);
-  });
-
+describe("literal prefilter (unit tests in test/filter/prefilter.test.ts)", () => {
   it("a value spelled with \\u escapes still matches on the command line", async () => {
     await addStream("E1", "e1");
     await publish("e1.dns", '{"event_type":"dns","dns":{"type":"qu\\u0065ry","rrname":"escaped.example"},"n":1}');
