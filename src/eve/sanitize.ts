@@ -1,3 +1,5 @@
+import { stringifyJson } from "./json-writer.js";
+
 // Every string in an EVE event can be chosen by whoever sends the traffic (DNS names, SNI, URLs, user agents), so
 // nothing from an event reaches a terminal before these functions have made its invisible characters visible.
 
@@ -53,7 +55,12 @@ export function isSafeText(s: string): boolean {
  * inside JSON strings, where a `\u` escape means the same character. `undefined` (and functions) give "null".
  */
 export function toSafeJson(value: unknown): string {
-  const json = JSON.stringify(value) as string | undefined;
+  const json = stringifyJson(value);
   if (json === undefined) return "null";
   return json.replace(JSON_UNSAFE_GLOBAL, escapeJson);
+}
+
+/** Indented JSON, as lines, each safe to print (for detail views); copes with any nesting depth. */
+export function toSafePrettyJsonLines(value: unknown, indent = 2): string[] {
+  return (stringifyJson(value, indent) ?? "null").split("\n").map(sanitizeText);
 }

@@ -3,7 +3,7 @@
 // and sends key commands to dispatch().
 import { decodeEvent } from "../../eve/event.js";
 import { formatMessage, type TimestampMode } from "../../eve/format.js";
-import { sanitizeText } from "../../eve/sanitize.js";
+import { sanitizeText, toSafePrettyJsonLines } from "../../eve/sanitize.js";
 import { topKindOf } from "../../eve/top.js";
 import { compilePaneFilter, type PaneFilter } from "../../filter/index.js";
 import { errorMessage } from "../../errors.js";
@@ -50,7 +50,7 @@ function filterProblem(filter: PaneFilter): string | undefined {
 export function eventDetailLines(raw: string): string[] {
   const decoded = decodeEvent(raw);
   if (!decoded.ok) return [`(not an event: ${decoded.reason})`, ...raw.split("\n").map(sanitizeText)];
-  return JSON.stringify(decoded.event, null, 2).split("\n").map(sanitizeText);
+  return toSafePrettyJsonLines(decoded.event);
 }
 
 export class TuiStore {
