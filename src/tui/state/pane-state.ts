@@ -8,6 +8,10 @@ import { compilePaneFilter, type PaneFilter } from "../../filter/index.js";
 import { RateCounter } from "./rate-counter.js";
 import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY } from "../limits.js";
 import { PayloadRing } from "./payload-ring.js";
+import { digestEvent } from "../../eve/digest.js";
+import { toSafeJson } from "../../eve/sanitize.js";
+
+const digestEncoder = new TextEncoder();
 import { StatsDashboard } from "./stats-dashboard.js";
 import { TopCounter } from "./top-counter.js";
 
@@ -107,9 +111,18 @@ export class PaneState {
       this.heldDropped++;
       return;
     }
-    const index = this.lines.push(payload);
+    const index = this.lines.push(this.keepable(payload, decoded));
     this.flags[index % this.lines.capacity] =
       this.paneFilter === undefined ? UNKNOWN : this.evaluate(decoded) ? MATCH : NO_MATCH;
+  }
+
+  /**
+   * The bytes to keep: the payload itself, or for an event too large for the ring a bounded digest of it (a cut
+   * payload would no longer parse and would show as "not JSON").
+   */
+  private keepable(payload: Uint8Array, decoded: DecodedMessage): Uint8Array {
+    if (payload.length <= this.lines.maxPayloadBytes || !decoded.ok) return payload;
+    return digestEncoder.encode(toSafeJson(digestEvent(decoded.event, payload.length)));
   }
 
   private evaluate(decoded: DecodedMessage): boolean {

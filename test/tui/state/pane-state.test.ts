@@ -138,3 +138,18 @@ describe("PaneState", () => {
     expect(figures[0]!.packetsHistory).toEqual([500]);
   });
 });
+
+describe("PaneState with events larger than the ring keeps whole", () => {
+  it("keeps a bounded digest of an oversized event, shown as the event it is, not as 'not JSON'", () => {
+    const pane = new PaneState({ subject: "suricata.dns", eventType: "dns", capacity: 100 });
+    pane.rows = 3;
+    const hugeName = `S250000-${"b".repeat(250_000)}`;
+    feed(pane, [dns("before"), dns(hugeName), dns("after")]);
+    expect(pane.total).toBe(3);
+    expect(pane.invalid).toBe(0);
+    const kept = pane.visibleIndices().map((i) => JSON.parse(payloadAt(pane, i)) as { dns: { rrname: string }; nsm4home_truncated?: string });
+    expect(kept.map((e) => e.dns.rrname.slice(0, 8))).toEqual(["before", "S250000-", "after"]);
+    expect(kept[1]!.nsm4home_truncated).toMatch(/^event of \d+ bytes, shortened for display$/);
+    expect(pane.lines.get(pane.visibleIndices()[1]!)!.length).toBeLessThan(pane.lines.maxPayloadBytes);
+  });
+});
