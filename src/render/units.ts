@@ -116,10 +116,26 @@ export function formatBytes(bytes: number): string {
   return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, "")} ${units[i]}`;
 }
 
+let enUsNumbers: Intl.NumberFormat | undefined;
+
 /** 1,234,567; -1 as unlimited where the API uses it so. */
 export function formatCount(n: number, unlimitedWhenNegative = false): string {
   if (unlimitedWhenNegative && n < 0) return "unlimited";
-  return Math.round(n).toLocaleString("en-US");
+  const whole = Math.round(n);
+  // Formatters call this per event: whole numbers are grouped by hand (toLocaleString builds a formatter per call);
+  // -0, NaN, infinities and numbers past 2^53 take the one cached en-US formatter, as toLocaleString would.
+  if (!Number.isSafeInteger(whole) || Object.is(whole, -0)) {
+    enUsNumbers ??= new Intl.NumberFormat("en-US");
+    return enUsNumbers.format(whole);
+  }
+  const digits = String(whole < 0 ? -whole : whole);
+  let grouped = digits;
+  if (digits.length > 3) {
+    const head = digits.length % 3 || 3;
+    grouped = digits.slice(0, head);
+    for (let i = head; i < digits.length; i += 3) grouped += "," + digits.slice(i, i + 3);
+  }
+  return whole < 0 ? "-" + grouped : grouped;
 }
 
 /** Compact rate for narrow columns: 950, 12.3k, 4.5M. */

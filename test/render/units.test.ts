@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { formatCount } from "../../src/render/units.js";
+
+describe("formatCount", () => {
+  it("groups thousands with commas, rounds, and says unlimited for negatives where asked", () => {
+    expect(formatCount(0)).toBe("0");
+    expect(formatCount(999)).toBe("999");
+    expect(formatCount(1000)).toBe("1,000");
+    expect(formatCount(1234567)).toBe("1,234,567");
+    expect(formatCount(-1234)).toBe("-1,234");
+    expect(formatCount(1234.5)).toBe("1,235");
+    expect(formatCount(-1, true)).toBe("unlimited");
+    expect(formatCount(-1)).toBe("-1");
+  });
+
+  it("prints what toLocaleString('en-US') prints, edge values included", () => {
+    const values = [
+      -0, -0.4, 0.4, 0.5, -0.5, 1.5, -1.5, 99.5, 999.5, -999.5, 1e15, 1e21, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53),
+      Number.MAX_SAFE_INTEGER, Number.MAX_VALUE, NaN, Infinity, -Infinity,
+    ];
+    for (let digits = 1; digits <= 16; digits++) {
+      const n = 10 ** (digits - 1);
+      values.push(n, n - 1, -n, 7 * n + 3, -(7 * n + 3));
+    }
+    for (let i = 0; i < 2000; i++) values.push(Math.round((i * 7919) ** 1.7) * (i % 2 === 0 ? 1 : -1));
+    for (const n of values) expect(formatCount(n), String(n)).toBe(Math.round(n).toLocaleString("en-US"));
+  });
+});
