@@ -9,5 +9,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ["test/helpers/global-setup.ts"],
+    setupFiles: ["test/helpers/cleanup.ts"],
   },
 });

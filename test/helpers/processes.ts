@@ -1,4 +1,6 @@
-// Every process a test starts is registered here and killed by pid when the test process exits, even on failure.
+// Every process a test starts, and every temp dir it makes, is registered here: killed and removed after each test
+// file (cleanup.ts, a vitest setup file: vitest ends its workers without running 'exit' handlers) and, outside
+// vitest, when the process exits.
 import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 
@@ -19,7 +21,8 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-function cleanupAll(): void {
+/** Kills every tracked process and removes every tracked dir. */
+export function cleanupAll(): void {
   for (const pid of livePids) {
     try {
       process.kill(pid, "SIGKILL");
