@@ -60,7 +60,12 @@ export interface EventSource {
   readonly mode: "live" | "replay";
   /** Replay mode: the stream read. */
   readonly streamName?: string;
-  /** Replay with follow=false: the last stream sequence that will be delivered. */
+  /**
+   * Replay mode: the stream's last sequence when the source opened. `--last N` means the last N matching messages
+   * up to here; what is stored later is followed (or, without follow, left out).
+   */
+  readonly replayEndSeq?: number;
+  /** Replay with follow=false: the last stream sequence that will be delivered (= replayEndSeq). */
   readonly endSeq?: number;
   /** Resolves when the source ended (stop(), or the end of the stream without follow); rejects on a fatal error. */
   readonly done: Promise<void>;
@@ -336,7 +341,10 @@ async function consumerBaseConfig(ctx: ReplayContext, filter: string[], start: S
   };
 }
 
-/** Messages stored at or after `seq` that match `filter`, as a consumer starting there would count them. */
+/**
+ * Messages stored at or after `seq` that match `filter`, as a consumer starting there counts them: everything up to
+ * the stream's end at that instant, so also what was published since the request.
+ */
 async function pendingFrom(ctx: ReplayContext, filter: string[], seq: number): Promise<number> {
   const cfg = await consumerBaseConfig(ctx, filter, {
     deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"],
@@ -348,8 +356,51 @@ async function pendingFrom(ctx: ReplayContext, filter: string[], seq: number): P
 }
 
 /**
- * The stream sequence where the last `count` messages matching `filter` begin: a binary search over consumer
- * pending counts (JetStream has no "last N" delivery), about log2(stream length) consumer creations.
+ * Matching messages stored after the request's last sequence: a consumer starting there that is never read, so its
+ * pending count only grows. Read before and after a probe, it bounds what the probe counted that came too late.
+ */
+class ArrivalCounter {
+  private constructor(
+    private readonly ctx: ReplayContext,
+    private readonly name: string,
+    /** The count at the last reading. */
+    public latest: number,
+  ) {}
+
+  static async open(ctx: ReplayContext, filter: string[], afterSeq: number): Promise<ArrivalCounter> {
+    const cfg = await consumerBaseConfig(ctx, filter, {
+      deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"],
+      opt_start_seq: afterSeq + 1,
+    });
+    const ci = await ctx.jsm.consumers.add(ctx.stream, cfg);
+    return new ArrivalCounter(ctx, ci.name, ci.num_pending);
+  }
+
+  async read(): Promise<number> {
+    this.latest = (await this.ctx.jsm.consumers.info(this.ctx.stream, this.name)).num_pending;
+    return this.latest;
+  }
+
+  close(): void {
+    this.ctx.jsm.consumers.delete(this.ctx.stream, this.name).catch(() => undefined);
+  }
+}
+
+/** Where the last `count` matching messages up to the request's last sequence begin, and how many there are. */
+export interface LastStart {
+  seq: number;
+  /** Matching messages from `seq` to the request's last sequence: `count`, or fewer when the stream holds fewer. */
+  available: number;
+}
+
+/**
+ * The stream sequence where the last `count` messages matching `filter` stored up to `lastSeq` (the stream's end
+ * at the request) begin. JetStream has no "last N" delivery, and a consumer's pending count runs to the stream's
+ * end *now*: while someone publishes, every count also holds messages stored after the request, so a plain
+ * binary search over pending counts starts too late and shows fewer than N. Each probe is therefore bracketed by
+ * two readings of an ArrivalCounter, which gives exact bounds on the count up to `lastSeq`; the search only moves
+ * on a bound that decides, and when the final answer is not decided (a busy subject), a headers-only pass counts
+ * the few candidates exactly. A whole stream without deleted messages needs no counting at all.
  */
 export async function startOfLast(
   ctx: ReplayContext,
@@ -357,18 +408,99 @@ export async function startOfLast(
   count: number,
   firstSeq: number,
   lastSeq: number,
-): Promise<{ seq: number; available: number }> {
+  interiorDeletes = true,
+): Promise<LastStart> {
   if (lastSeq < firstSeq || count <= 0) return { seq: lastSeq + 1, available: 0 };
-  const total = await pendingFrom(ctx, filter, firstSeq);
-  if (total <= count) return { seq: firstSeq, available: total };
-  let lo = firstSeq;
-  let hi = lastSeq;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if ((await pendingFrom(ctx, filter, mid)) >= count) lo = mid;
-    else hi = mid - 1;
+  if (filter.length === 0 && !interiorDeletes) {
+    // Every sequence from firstSeq to lastSeq holds a message.
+    const seq = Math.max(firstSeq, lastSeq - count + 1);
+    return { seq, available: lastSeq - seq + 1 };
   }
-  return { seq: lo, available: count };
+  const arrivals = await ArrivalCounter.open(ctx, filter, lastSeq);
+  try {
+    /** The number of matching messages from `seq` to `lastSeq`, as bounds (equal when nothing arrived meanwhile). */
+    const countFrom = async (seq: number): Promise<{ low: number; high: number }> => {
+      const before = arrivals.latest;
+      const pending = await pendingFrom(ctx, filter, seq);
+      const after = await arrivals.read();
+      return { low: pending - after, high: pending - before };
+    };
+    const total = await countFrom(firstSeq);
+    if (total.high <= count && total.low === total.high) return { seq: firstSeq, available: total.low };
+    let lo = firstSeq;
+    let loHigh = total.high;
+    if (total.low >= count) {
+      // Invariant: at least `count` from lo on (decided); fewer than `count` from hi + 1 on (decided when hiDecided).
+      let hi = lastSeq;
+      let hiDecided = true;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        const c = await countFrom(mid);
+        if (c.low >= count) {
+          lo = mid;
+          loHigh = c.high;
+        } else {
+          hi = mid - 1;
+          hiDecided = c.high < count;
+        }
+      }
+      // At least `count` from lo and fewer from lo + 1: exactly `count` from lo.
+      if (hiDecided) return { seq: lo, available: count };
+    }
+    return await countExactly(ctx, filter, lo, lastSeq, count, Math.max(0, loHigh - count));
+  } finally {
+    arrivals.close();
+  }
+}
+
+/**
+ * Reads the matching messages from `fromSeq` to `lastSeq` (headers only: no payloads) and returns where the last
+ * `count` of them begin. Only the first `maxExcess + 1` sequences are kept: the start is one of them.
+ */
+async function countExactly(
+  ctx: ReplayContext,
+  filter: string[],
+  fromSeq: number,
+  lastSeq: number,
+  count: number,
+  maxExcess: number,
+): Promise<LastStart> {
+  const cfg = await consumerBaseConfig(ctx, filter, {
+    deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"],
+    opt_start_seq: fromSeq,
+  });
+  const ci = await ctx.jsm.consumers.add(ctx.stream, { ...cfg, headers_only: true });
+  const seqs: number[] = [];
+  let matching = 0;
+  try {
+    const consumer = await ctx.jsm.jetstream().consumers.get(ctx.stream, ci.name);
+    let end = ci.num_pending === 0;
+    while (!end) {
+      const messages = await consumer.fetch({ max_messages: 10_000, expires: 2000 });
+      let got = 0;
+      for await (const m of messages) {
+        got++;
+        if (m.seq > lastSeq) {
+          end = true;
+          break;
+        }
+        matching++;
+        if (seqs.length <= maxExcess) seqs.push(m.seq);
+        if (m.info.pending === 0) {
+          end = true;
+          break;
+        }
+      }
+      if (got === 0) end = true;
+    }
+  } finally {
+    ctx.jsm.consumers.delete(ctx.stream, ci.name).catch(() => undefined);
+  }
+  if (matching <= count) return { seq: fromSeq, available: matching };
+  const excess = matching - count;
+  if (excess < seqs.length) return { seq: seqs[excess]!, available: count };
+  // More than the bounds allowed (messages were removed meanwhile): count again keeping enough.
+  return countExactly(ctx, filter, fromSeq, lastSeq, count, excess);
 }
 
 class OrderedReader {
@@ -376,6 +508,11 @@ class OrderedReader {
   lastSeq = 0;
   /** The stream holds nothing more for this consumer right now. */
   caughtUp = false;
+  /**
+   * While caught up: the stream sequence up to which this consumer is known to hold nothing undelivered. A merge
+   * may pass another reader's message only up to here: a message stored just after it caught up may still come.
+   */
+  emptyThrough = 0;
   /** With follow=false: passed the end sequence; nothing more will be taken from this reader. */
   finished = false;
   /** Matching messages stored from the start when the consumer was first created. */
@@ -389,6 +526,9 @@ class OrderedReader {
   private outstanding = 0;
   private lastActivity = Date.now();
   private resetting = false;
+  private confirming = false;
+  /** The stream sequence the consumer looks at next. */
+  private nextSeq = 1;
   private created = false;
   private stopped = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -448,6 +588,8 @@ class OrderedReader {
     if (!this.created) this.initialPending = ci.num_pending;
     this.created = true;
     this.caughtUp = ci.num_pending === 0;
+    this.nextSeq = ci.delivered.stream_seq + 1;
+    if (this.caughtUp) this.emptyThrough = Math.max(this.emptyThrough, this.owner.requestSeq);
     this.owner.readerChanged(this);
     this.pull();
   }
@@ -487,7 +629,10 @@ class OrderedReader {
       this.expectedDelivery++;
       if (this.outstanding > 0) this.outstanding--;
       this.lastSeq = info.streamSeq;
+      this.nextSeq = info.streamSeq + 1;
       this.caughtUp = info.pending === 0;
+      // Not "everything received so far": the pending count in the ack subject can trail the stream by a moment.
+      if (this.caughtUp) this.emptyThrough = Math.max(this.emptyThrough, info.streamSeq, this.owner.requestSeq);
       this.owner.deliver(this, { subject: msg.subject, data: msg.data, seq: info.streamSeq, time: info.timeMs });
       this.pull();
       return;
@@ -504,6 +649,34 @@ class OrderedReader {
       return;
     }
     this.pull();
+  }
+
+  /**
+   * Counts, from the store, what this caught-up consumer would deliver next: none means nothing stored before the
+   * question, which covers every message received so far, can come from it any more. (Not the consumer's own
+   * pending count: that follows new messages a moment late.)
+   */
+  confirmEmpty(): void {
+    if (this.confirming || this.stopped || this.resetting || this.name === "") return;
+    this.confirming = true;
+    const upTo = this.owner.maxReceivedSeq;
+    const from = this.nextSeq;
+    pendingFrom(this.ctx, this.filter, from).then(
+      (pending) => {
+        this.confirming = false;
+        // Something is stored or on its way: its arrival moves the merge on.
+        if (pending !== 0 || from !== this.nextSeq) return;
+        this.emptyThrough = Math.max(this.emptyThrough, upTo);
+        this.owner.readerChanged(this);
+      },
+      () => {
+        // The server may be busy or restarting (a reset follows): ask again shortly.
+        setTimeout(() => {
+          this.confirming = false;
+          this.owner.readerChanged(this);
+        }, 100).unref();
+      },
+    );
   }
 
   private checkHeartbeat(): void {
@@ -559,6 +732,8 @@ class ReplayRunner {
   received = 0;
   /** Messages at the front of the merged order to leave out (--last N over several consumers). */
   skip = 0;
+  /** The highest stream sequence any reader has received. */
+  maxReceivedSeq = 0;
   private stopped = false;
   private backlogTimer: NodeJS.Timeout | undefined;
   readonly done = deferredDone();
@@ -567,6 +742,8 @@ class ReplayRunner {
     private readonly options: EventSourceOptions,
     private readonly endSeq: number | undefined,
     private readonly batch: number,
+    /** The stream's last sequence at the request: a reader caught up after it holds nothing up to here. */
+    readonly requestSeq: number,
   ) {}
 
   mayPull(reader: OrderedReader): boolean {
@@ -586,8 +763,11 @@ class ReplayRunner {
 
   deliver(reader: OrderedReader, msg: SourceMessage): void {
     if (this.stopped) return;
+    if (msg.seq! > this.maxReceivedSeq) this.maxReceivedSeq = msg.seq!;
     if (this.endSeq !== undefined && msg.seq! > this.endSeq) {
       reader.finished = true;
+      // The merge may have been waiting for this reader: what the others hold can go out now.
+      if (this.readers.length > 1) this.pump();
       this.checkEnd();
       return;
     }
@@ -615,7 +795,7 @@ class ReplayRunner {
     this.options.onMessage(msg);
   }
 
-  /** Emits in stream order while every reader either has a message waiting or has nothing more stored. */
+  /** Emits in stream order while every reader either has a message waiting or holds nothing earlier. */
   private pump(): void {
     for (;;) {
       if (this.stopped) return;
@@ -628,6 +808,16 @@ class ReplayRunner {
         if (best === undefined || r.queue[r.queueHead]!.seq! < best.queue[best.queueHead]!.seq!) best = r;
       }
       if (best === undefined) return;
+      const seq = best.queue[best.queueHead]!.seq!;
+      let waiting = false;
+      for (const r of this.readers) {
+        if (r.queued() === 0 && !r.finished && r.emptyThrough < seq) {
+          // Caught up before this message was stored: something earlier may still come from it.
+          r.confirmEmpty();
+          waiting = true;
+        }
+      }
+      if (waiting) return;
       const msg = best.shift();
       this.emit(msg);
       if (best.queued() === this.batch) best.pull();
@@ -694,11 +884,11 @@ async function openReplaySource(
   const multiFilter = versionAtLeast(serverVersion(nc), "2.10.0");
   const filters: string[][] = covering ? [[]] : subjects.length === 1 || multiFilter ? [subjects] : subjects.map((s) => [s]);
 
-  const runner = new ReplayRunner(options, endSeq, batch);
+  const runner = new ReplayRunner(options, endSeq, batch, lastSeqAtStart);
   const plans: Array<{ filter: string[]; start: StartConfig; available?: number }> = [];
   for (const filter of filters) {
     if (start.kind === "last") {
-      const at = await startOfLast(ctx, filter, start.count, info.state.first_seq, lastSeqAtStart);
+      const at = await startOfLast(ctx, filter, start.count, info.state.first_seq, lastSeqAtStart, info.state.num_deleted > 0);
       plans.push({
         filter,
         start: { deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"], opt_start_seq: at.seq },
@@ -744,6 +934,7 @@ async function openReplaySource(
   return {
     mode: "replay",
     streamName: stream,
+    replayEndSeq: lastSeqAtStart,
     ...(endSeq !== undefined ? { endSeq } : {}),
     done: runner.done.promise,
     stop: () => runner.stop(),
