@@ -11,6 +11,7 @@ import {
   type JSONValue,
 } from "@jmespath-community/jmespath";
 import { ipInCidr, parseCidr, type ParsedCidr } from "./cidr.js";
+import { RE2JS } from "re2js";
 
 type Interpreter = typeof TreeInterpreter;
 type Runtime = Interpreter["runtime"];
@@ -22,7 +23,7 @@ const REGEX_FLAGS = /^[imsu]*$/;
 const CACHE_LIMIT = 256;
 
 const cidrCache = new Map<string, ParsedCidr | null>();
-const regexCache = new Map<string, RegExp>();
+const regexCache = new Map<string, CompiledRegex>();
 
 function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
   const hit = cache.get(key);
@@ -41,21 +42,30 @@ export function cidrFromArgument(cidr: string): ParsedCidr {
   return parsed;
 }
 
-// A group that repeats and contains a repeat, e.g. (a+)+ or (\w*)*: the classic exponential-backtracking shape.
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\d*\})/;
+/** What regex_match needs of a compiled pattern. */
+export interface CompiledRegex {
+  test(text: string): boolean;
+}
 
-/** Compiles a regex_match pattern once; throws with a message naming the bad pattern. */
-export function regexFromArgument(pattern: string, flags = ""): RegExp {
+const RE2_FLAGS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, u: 0 };
+
+/**
+ * Compiles a regex_match pattern once; throws with a message naming the bad pattern. RE2 semantics (re2js):
+ * matching takes time linear in the input whatever the pattern, so no event text can stall the filter, where a
+ * backtracking engine spent minutes on `(a|aa)+$` against 40 attacker-chosen characters. RE2 has no
+ * backreferences or lookaround; such patterns are refused when the expression is compiled.
+ */
+export function regexFromArgument(pattern: string, flags = ""): CompiledRegex {
   return cached(regexCache, `${flags}/${pattern}`, () => {
     if (!REGEX_FLAGS.test(flags)) throw new Error(`regex_match() flags may only contain i, m, s, u; got '${flags}'`);
-    if (NESTED_QUANTIFIER.test(pattern)) {
-      throw new Error(`regex_match() pattern '${pattern}' nests repetition (like (a+)+), which can take exponential time`);
-    }
+    let re: RE2JS;
     try {
-      return new RegExp(pattern, flags);
+      re = RE2JS.compile(pattern, [...flags].reduce((acc, f) => acc | RE2_FLAGS[f]!, 0));
     } catch (err) {
-      throw new Error(`regex_match() pattern '${pattern}' is invalid: ${(err as Error).message}`);
+      const reason = (err as Error).message.replace(/^error parsing regexp: /, "");
+      throw new Error(`regex_match() pattern '${pattern}' is invalid (RE2 syntax: no backreferences or lookaround): ${reason}`);
     }
+    return { test: (text: string) => re.matcher(text).find() };
   });
 }
 
