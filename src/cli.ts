@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { errorMessage, isUserFacingError } from "./errors.js";
 import { commandModules } from "./commands/index.js";
 import { VERSION } from "./version.js";
+import { exitOnOutputError } from "./render/output-error.js";
 
 function addConnectionOptions(program: Command): void {
   program
@@ -53,10 +54,8 @@ function exitCodeFor(err: unknown): number {
 
 export async function main(argv: string[]): Promise<void> {
   // `nsm4home tail | head -1`: a closed pipe is the reader saying "enough", not an error.
-  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw err;
-  });
+  // Any other write failure (a full disk) is one line and exit 1, never a stack trace or a silent exit 0.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => exitOnOutputError(err));
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -7,6 +7,7 @@
 // once; when the pipe is full (EAGAIN) the rest waits and is retried, and `backlog()` says how much is waiting so
 // the caller can pause (replay) or drop and count (live).
 import { writeSync, writevSync } from "node:fs";
+import { exitOnOutputError, isClosedReader } from "./output-error.js";
 
 /** A Writable to write to instead of a descriptor (tests, in-process consumers). */
 export interface LineSink {
@@ -21,6 +22,8 @@ export interface LineWriterOptions {
   sink?: LineSink;
   /** Called once when the reader went away (EPIPE); further lines are discarded. */
   onClose?: () => void;
+  /** Called for a write failure other than EPIPE (ENOSPC, EIO...); default: one line on stderr, exit 1. */
+  onWriteError?: (err: unknown) => void;
 }
 
 const BLOCK_BYTES = 64 * 1024;
@@ -31,6 +34,7 @@ export class LineWriter {
   private readonly fd: number;
   private readonly sink: LineSink | undefined;
   private readonly onClose: (() => void) | undefined;
+  private readonly onWriteError: ((err: unknown) => void) | undefined;
   /** Text of the current run (a rope: cheaper than joining an array of short lines). */
   private text = "";
   /** Payload bytes of the current run, copied into a reused block from `bytesStart` to `bytesEnd`. */
@@ -52,6 +56,7 @@ export class LineWriter {
     this.fd = options.fd ?? 1;
     this.sink = options.sink;
     this.onClose = options.onClose;
+    this.onWriteError = "onWriteError" in options ? options.onWriteError : exitOnOutputError;
     // Creating process.stdout makes libuv put a pipe into non-blocking mode, which the EAGAIN path relies on: a
     // blocking write to a slow reader would stall the whole process (and the server would cut the connection).
     if (!this.sink && this.fd === 1) void process.stdout.writableLength;
@@ -189,8 +194,9 @@ export class LineWriter {
         }
         return;
       }
-      // EPIPE and the like: nobody reads any more.
-      this.markClosed();
+      // EPIPE: nobody reads any more. Anything else (a full disk) is a failure to report, not a reader leaving.
+      if (isClosedReader(err) || this.onWriteError === undefined) this.markClosed();
+      else this.onWriteError(err);
     }
   }
 
