@@ -53,6 +53,40 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** How `edit` sets one field: the flag words for the new value; [] when another changed field's flag covers it. */
+export type EditFlag = (to: unknown, changed: ReadonlyMap<string, unknown>) => string[];
+
+/** `--name` for true, `--no-name` for false. */
+export const booleanEditFlag =
+  (name: string): EditFlag =>
+  (to) => [to ? `--${name}` : `--no-${name}`];
+
+export interface EditFlags {
+  flags: string[];
+  /** Changed fields no flag sets: only a --config file can. */
+  unsettable: string[];
+}
+
+/** The `edit` flags that would apply `changes`, in their order, from a table of the fields that have flags. */
+export function editFlagsFor(changes: ConfigChange[], table: Readonly<Record<string, EditFlag>>): EditFlags {
+  const flags: string[] = [];
+  const unsettable: string[] = [];
+  const changed = new Map(changes.map((c) => [c.field, c.to]));
+  for (const { field, to } of changes) {
+    const flagFor = Object.prototype.hasOwnProperty.call(table, field) ? table[field] : undefined;
+    if (flagFor === undefined) unsettable.push(field);
+    else flags.push(...flagFor(to, changed));
+  }
+  return { flags, unsettable };
+}
+
+/** `nsm4home <words...> [--config FILE] <flags...>`, shell-quoted; the file only when some change has no flag. */
+export function editCommandText(words: string[], edit: EditFlags, configFile?: string): string {
+  const parts = ["nsm4home", ...words.map(shellQuote)];
+  if (configFile !== undefined && edit.unsettable.length > 0) parts.push("--config", shellQuote(configFile));
+  return [...parts, ...edit.flags].join(" ");
+}
+
 /** `  field: from → to` lines, each value shown by `show` (units, "unlimited"). */
 export function renderChanges(changes: ConfigChange[], show: (field: string, value: unknown) => string): string {
   if (changes.length === 0) return "";

@@ -4,10 +4,10 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { ConsumerConfig, ConsumerInfo, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { RuntimeError, UsageError } from "../errors.js";
 import { formatCount, formatDuration, parseCount, parseDuration } from "../render/units.js";
-import { diffConfig, shellQuote, type ConfigChange } from "./config-diff.js";
-import { describeJetStreamError, requireServerVersion } from "./jetstream.js";
+import { booleanEditFlag, diffConfig, editCommandText, editFlagsFor, shellQuote, type ConfigChange, type EditFlag, type EditFlags } from "./config-diff.js";
+import { apiErrorCode, describeJetStreamError, requireServerVersion } from "./jetstream.js";
 import { parseStartTime } from "./replay-start.js";
-import { checkSubject, checkStreamName, parsePositiveDurationNs, streamInfo, durationFlagText } from "./streams.js";
+import { checkSubject, checkStreamName, countFlagText, parsePositiveDurationNs, streamInfo, durationFlagText } from "./streams.js";
 import type { PromptField } from "../prompt/fields.js";
 
 export interface ConsumerFlags {
@@ -193,77 +193,43 @@ export function showConsumerValue(field: string, value: unknown): string {
   return String(value);
 }
 
+/** deliver_policy as its --deliver value: by_start_* take the start from the change to opt_start_seq/_time. */
+function deliverFlagText(policy: unknown, changed: ReadonlyMap<string, unknown>): string {
+  if (policy === "by_start_sequence") return String(changed.get("opt_start_seq"));
+  if (policy === "by_start_time") return String(changed.get("opt_start_time"));
+  return policy === "last_per_subject" ? "last-per-subject" : String(policy);
+}
+
+/** A start sequence or time is the --deliver value, unless deliver_policy changed too and its flag says it. */
+const startEditFlag: EditFlag = (to, changed) => (changed.has("deliver_policy") ? [] : ["--deliver", shellQuote(String(to))]);
+
+const CONSUMER_EDIT_FLAGS: Record<string, EditFlag> = {
+  ack_wait: (to) => ["--wait", durationFlagText(to as number)],
+  idle_heartbeat: (to) => ["--heartbeat", durationFlagText(to as number)],
+  inactive_threshold: (to) => ["--inactive-threshold", durationFlagText(to as number)],
+  max_deliver: (to) => ["--max-deliver", countFlagText(to as number)],
+  max_ack_pending: (to) => ["--max-pending", countFlagText(to as number)],
+  max_waiting: (to) => ["--max-waiting", String(to)],
+  description: (to) => ["--description", shellQuote(String(to ?? ""))],
+  filter_subject: (to) => ["--filter", shellQuote(String(to))],
+  filter_subjects: (to) => (to as string[]).flatMap((subject) => ["--filter", shellQuote(subject)]),
+  ack_policy: (to) => ["--ack", String(to)],
+  replay_policy: (to) => ["--replay", String(to)],
+  deliver_subject: (to) => ["--target", shellQuote(String(to))],
+  deliver_group: (to) => ["--deliver-group", shellQuote(String(to))],
+  flow_control: booleanEditFlag("flow-control"),
+  deliver_policy: (to, changed) => ["--deliver", shellQuote(deliverFlagText(to, changed))],
+  opt_start_seq: startEditFlag,
+  opt_start_time: startEditFlag,
+};
+
 /** The `consumer edit` flags that would apply `changes`; fields without a flag are returned apart. */
-export function consumerEditFlags(changes: ConfigChange[]): { flags: string[]; unsettable: string[] } {
-  const flags: string[] = [];
-  const unsettable: string[] = [];
-  const byField = new Map(changes.map((c) => [c.field, c.to]));
-  for (const { field, to } of changes) {
-    switch (field) {
-      case "ack_wait":
-        flags.push("--wait", durationFlagText(to as number));
-        break;
-      case "idle_heartbeat":
-        flags.push("--heartbeat", durationFlagText(to as number));
-        break;
-      case "inactive_threshold":
-        flags.push("--inactive-threshold", durationFlagText(to as number));
-        break;
-      case "max_deliver":
-        flags.push("--max-deliver", (to as number) < 0 ? "unlimited" : String(to));
-        break;
-      case "max_ack_pending":
-        flags.push("--max-pending", (to as number) < 0 ? "unlimited" : String(to));
-        break;
-      case "max_waiting":
-        flags.push("--max-waiting", String(to));
-        break;
-      case "description":
-        flags.push("--description", shellQuote(String(to ?? "")));
-        break;
-      case "filter_subject":
-        flags.push("--filter", shellQuote(String(to)));
-        break;
-      case "filter_subjects":
-        for (const s of to as string[]) flags.push("--filter", shellQuote(s));
-        break;
-      case "ack_policy":
-        flags.push("--ack", String(to));
-        break;
-      case "replay_policy":
-        flags.push("--replay", String(to));
-        break;
-      case "deliver_subject":
-        flags.push("--target", shellQuote(String(to)));
-        break;
-      case "deliver_group":
-        flags.push("--deliver-group", shellQuote(String(to)));
-        break;
-      case "flow_control":
-        flags.push(to ? "--flow-control" : "--no-flow-control");
-        break;
-      case "deliver_policy": {
-        const text =
-          to === "by_start_sequence" ? String(byField.get("opt_start_seq")) : to === "by_start_time" ? String(byField.get("opt_start_time")) : to === "last_per_subject" ? "last-per-subject" : String(to);
-        flags.push("--deliver", shellQuote(text));
-        break;
-      }
-      case "opt_start_seq":
-      case "opt_start_time":
-        if (!byField.has("deliver_policy")) flags.push("--deliver", shellQuote(String(to)));
-        break;
-      default:
-        unsettable.push(field);
-    }
-  }
-  return { flags, unsettable };
+export function consumerEditFlags(changes: ConfigChange[]): EditFlags {
+  return editFlagsFor(changes, CONSUMER_EDIT_FLAGS);
 }
 
 export function consumerEditCommand(stream: string, name: string, changes: ConfigChange[], configFile?: string): string {
-  const { flags, unsettable } = consumerEditFlags(changes);
-  const parts = ["nsm4home", "consumer", "edit", shellQuote(stream), shellQuote(name)];
-  if (configFile !== undefined && unsettable.length > 0) parts.push("--config", shellQuote(configFile));
-  return [...parts, ...flags].join(" ");
+  return editCommandText(["consumer", "edit", stream, name], consumerEditFlags(changes), configFile);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -271,13 +237,8 @@ export function consumerEditCommand(stream: string, name: string, changes: Confi
 
 export const ERR_CONSUMER_NOT_FOUND = 10014;
 
-function apiErrCode(err: unknown): number | undefined {
-  const e = err as { apiError?: () => { err_code?: number } };
-  return typeof e?.apiError === "function" ? e.apiError().err_code : undefined;
-}
-
 export function isConsumerNotFound(err: unknown): boolean {
-  return (err as Error)?.name === "ConsumerNotFoundError" || apiErrCode(err) === ERR_CONSUMER_NOT_FOUND;
+  return (err as Error)?.name === "ConsumerNotFoundError" || apiErrorCode(err) === ERR_CONSUMER_NOT_FOUND;
 }
 
 async function findConsumer(jsm: JetStreamManager, stream: string, name: string): Promise<ConsumerInfo | undefined> {

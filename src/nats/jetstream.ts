@@ -55,6 +55,12 @@ export function requireServerVersion(nc: NatsConnection, minimum: string, featur
   }
 }
 
+/** The server's err_code of a JetStream API failure (10059 stream not found, ...), if it carries one. */
+export function apiErrorCode(err: unknown): number | undefined {
+  const e = err as { apiError?: () => { err_code?: number } };
+  return typeof e?.apiError === "function" ? e.apiError().err_code : undefined;
+}
+
 /** One line for a JetStream API failure, naming what failed and the server's err_code. */
 export function describeJetStreamError(err: unknown, what: string): RuntimeError {
   if (err instanceof RuntimeError) return err;

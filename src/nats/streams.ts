@@ -5,8 +5,8 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { JetStreamManager, PurgeOpts, PurgeResponse, StoredMsg, StreamConfig, StreamInfo } from "@nats-io/jetstream";
 import { RuntimeError, UsageError } from "../errors.js";
 import { parseCount, parseDuration, parseSize, formatBytes, formatCount, formatDuration } from "../render/units.js";
-import { diffConfig, shellQuote, type ConfigChange } from "./config-diff.js";
-import { describeJetStreamError, requireServerVersion } from "./jetstream.js";
+import { booleanEditFlag, diffConfig, editCommandText, editFlagsFor, shellQuote, type ConfigChange, type EditFlag, type EditFlags } from "./config-diff.js";
+import { apiErrorCode, describeJetStreamError, requireServerVersion } from "./jetstream.js";
 import { nsmStreamConfig } from "./stream-defaults.js";
 import type { PromptField } from "../prompt/fields.js";
 
@@ -212,67 +212,40 @@ export function showStreamValue(field: string, value: unknown): string {
   return String(value);
 }
 
-const BOOLEAN_FLAGS: Record<string, string> = { allow_direct: "allow-direct", deny_delete: "deny-delete", deny_purge: "deny-purge" };
+/** A message count as a flag value: -1 (the API's no limit) as unlimited. */
+export function countFlagText(n: number): string {
+  return n < 0 ? "unlimited" : String(n);
+}
 
-/** The `stream edit` flags that apply `changes`; fields no flag can set are returned apart. */
-export function streamEditFlags(changes: ConfigChange[]): { flags: string[]; unsettable: string[] } {
-  const flags: string[] = [];
-  const unsettable: string[] = [];
-  for (const { field, to } of changes) {
-    switch (field) {
-      case "subjects":
-        flags.push("--subjects", shellQuote((to as string[]).join(",")));
-        break;
-      case "retention":
-        flags.push("--retention", to === "workqueue" ? "work" : String(to));
-        break;
-      case "discard":
-        flags.push("--discard", String(to));
-        break;
-      case "max_age":
-        flags.push("--max-age", (to as number) <= 0 ? "unlimited" : durationFlagText(to as number));
-        break;
-      case "duplicate_window":
-        flags.push("--dupe-window", durationFlagText(to as number));
-        break;
-      case "max_bytes":
-        flags.push("--max-bytes", sizeFlagText(to as number));
-        break;
-      case "max_msg_size":
-        flags.push("--max-msg-size", sizeFlagText(to as number));
-        break;
-      case "max_msgs":
-        flags.push("--max-msgs", (to as number) < 0 ? "unlimited" : String(to));
-        break;
-      case "max_msgs_per_subject":
-        flags.push("--max-msgs-per-subject", (to as number) < 0 ? "unlimited" : String(to));
-        break;
-      case "num_replicas":
-        flags.push("--replicas", String(to));
-        break;
-      case "description":
-        flags.push("--description", shellQuote(String(to ?? "")));
-        break;
-      default:
-        if (field in BOOLEAN_FLAGS) flags.push(to ? `--${BOOLEAN_FLAGS[field]}` : `--no-${BOOLEAN_FLAGS[field]}`);
-        else unsettable.push(field);
-    }
-  }
-  return { flags, unsettable };
+const STREAM_EDIT_FLAGS: Record<string, EditFlag> = {
+  subjects: (to) => ["--subjects", shellQuote((to as string[]).join(","))],
+  retention: (to) => ["--retention", to === "workqueue" ? "work" : String(to)],
+  discard: (to) => ["--discard", String(to)],
+  max_age: (to) => ["--max-age", (to as number) <= 0 ? "unlimited" : durationFlagText(to as number)],
+  duplicate_window: (to) => ["--dupe-window", durationFlagText(to as number)],
+  max_bytes: (to) => ["--max-bytes", sizeFlagText(to as number)],
+  max_msg_size: (to) => ["--max-msg-size", sizeFlagText(to as number)],
+  max_msgs: (to) => ["--max-msgs", countFlagText(to as number)],
+  max_msgs_per_subject: (to) => ["--max-msgs-per-subject", countFlagText(to as number)],
+  num_replicas: (to) => ["--replicas", String(to)],
+  description: (to) => ["--description", shellQuote(String(to ?? ""))],
+  allow_direct: booleanEditFlag("allow-direct"),
+  deny_delete: booleanEditFlag("deny-delete"),
+  deny_purge: booleanEditFlag("deny-purge"),
+};
+
+/** The `stream edit` flags that would apply `changes`; fields without a flag are returned apart. */
+export function streamEditFlags(changes: ConfigChange[]): EditFlags {
+  return editFlagsFor(changes, STREAM_EDIT_FLAGS);
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Talking to JetStream.
 
-function apiErrCode(err: unknown): number | undefined {
-  const e = err as { apiError?: () => { err_code?: number } };
-  return typeof e?.apiError === "function" ? e.apiError().err_code : undefined;
-}
-
 export const ERR_STREAM_NOT_FOUND = 10059;
 
 export function isStreamNotFound(err: unknown): boolean {
-  return (err as Error)?.name === "StreamNotFoundError" || apiErrCode(err) === ERR_STREAM_NOT_FOUND;
+  return (err as Error)?.name === "StreamNotFoundError" || apiErrorCode(err) === ERR_STREAM_NOT_FOUND;
 }
 
 const streamNotFound = (name: string) =>
@@ -321,10 +294,7 @@ export async function addStream(jsm: JetStreamManager, wanted: WantedStreamConfi
 
 /** The command that would turn the existing stream into the wanted one. */
 export function streamEditCommand(name: string, changes: ConfigChange[], configFile?: string): string {
-  const { flags, unsettable } = streamEditFlags(changes.filter((c) => c.field !== "storage"));
-  const parts = ["nsm4home", "stream", "edit", shellQuote(name)];
-  if (configFile !== undefined && unsettable.length > 0) parts.push("--config", shellQuote(configFile));
-  return [...parts, ...flags].join(" ");
+  return editCommandText(["stream", "edit", name], streamEditFlags(changes.filter((c) => c.field !== "storage")), configFile);
 }
 
 export async function updateStream(jsm: JetStreamManager, name: string, config: Partial<StreamConfig>): Promise<StreamInfo> {

@@ -60,6 +60,19 @@ describe("applyConsumerFlags", () => {
     expect(consumerEditCommand("suricata", "alerts", changes)).toBe(
       "nsm4home consumer edit suricata alerts --filter suricata.dns --max-deliver 5 --wait 2m --description 'dns watcher'",
     );
+    // A start sequence rides on --deliver, alone or with the policy; a field without a flag needs --config.
+    const fromSeq = [
+      { field: "deliver_policy", from: "all", to: "by_start_sequence" },
+      { field: "opt_start_seq", from: undefined, to: 100 },
+      { field: "flow_control", from: true, to: false },
+      { field: "sample_freq", from: "", to: "50%" },
+    ];
+    expect(consumerEditCommand("suricata", "a b", fromSeq, "c.json")).toBe(
+      "nsm4home consumer edit suricata 'a b' --config c.json --deliver 100 --no-flow-control",
+    );
+    expect(consumerEditCommand("suricata", "alerts", [{ field: "opt_start_seq", from: 1, to: 7 }], "c.json")).toBe(
+      "nsm4home consumer edit suricata alerts --deliver 7",
+    );
     expect(showConsumerValue("ack_wait", 30_000 * NS)).toBe("30s");
     expect(showConsumerValue("max_deliver", -1)).toBe("unlimited");
   });
