@@ -2,7 +2,7 @@
 // ls, edit, rm, and reading through one with `next` (a fixed count) or `sub` (until interrupted), acking as it prints.
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
-import { collectList, connectionFlagsOf, flushStdout } from "./shared.js";
+import { collectList, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
 import type { ConsumerFlags } from "../nats/consumers.js";
 
 interface ConsumerConfigOpts extends ConsumerFlags {
@@ -57,16 +57,6 @@ function consumerFlagsOf(opts: ConsumerConfigOpts): ConsumerFlags {
     target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, filter, maxDeliver, maxPending, wait, maxWaiting,
     inactiveThreshold, description,
   };
-}
-
-async function printJson(value: object): Promise<void> {
-  const { apiJsonText } = await import("../nats/config-diff.js");
-  process.stdout.write(apiJsonText(value));
-}
-
-async function confirmDestructive(what: string, force: boolean | undefined, command: string): Promise<void> {
-  const { confirmOrRefuse } = await import("../prompt/fields.js");
-  await confirmOrRefuse(what, force, command);
 }
 
 async function addAction(stream: string, nameArg: string | undefined, opts: ConsumerConfigOpts, cmd: Command): Promise<void> {
@@ -130,7 +120,7 @@ async function addAction(stream: string, nameArg: string | undefined, opts: Cons
         ].join("\n"),
       );
     }
-    if (opts.json) return printJson(outcome.info);
+    if (opts.json) return printApiJson(outcome.info);
     if (outcome.kind === "same") {
       process.stdout.write(`Consumer ${stream} > ${outcome.info.name} already exists with the same configuration\n`);
       return;
@@ -142,7 +132,7 @@ async function addAction(stream: string, nameArg: string | undefined, opts: Cons
 async function editAction(stream: string, name: string, opts: ConsumerConfigOpts, cmd: Command): Promise<void> {
   const consumers = await import("../nats/consumers.js");
   const { readConfigFile } = await import("../nats/streams.js");
-  const { diffConfig, renderChanges } = await import("../nats/config-diff.js");
+  const { diffConfig } = await import("../nats/config-diff.js");
   const flags = consumerFlagsOf(opts);
   const given = Object.values(flags).some((v) => v !== undefined);
   if (!given && opts.config === undefined) {
@@ -156,23 +146,23 @@ async function editAction(stream: string, name: string, opts: ConsumerConfigOpts
     const built = consumers.applyConsumerFlags({ ...ci.config, ...(fileConfig ?? {}) }, flags);
     const changes = diffConfig(ci.config, built.config, ["name", "durable_name"]);
     if (changes.length === 0) {
-      if (opts.json) await printJson(ci);
+      if (opts.json) await printApiJson(ci);
       else process.stdout.write(`Consumer ${stream} > ${name} already has this configuration; nothing to change\n`);
       return;
     }
     consumers.requireConsumerFeatures(nc, built.config);
-    const preview = `Changes to consumer ${stream} > ${name}:\n` + renderChanges(changes, consumers.showConsumerValue);
-    if (opts.dryRun) {
-      if (opts.json) await printJson({ ...ci.config, ...Object.fromEntries(changes.map((c) => [c.field, c.to])) });
-      else process.stdout.write(preview + "(dry run: nothing was changed)\n");
-      return;
-    }
-    if (!opts.json) process.stdout.write(preview + "\n");
-    const { isInteractive } = await import("../prompt/prompter.js");
-    if (isInteractive() && !opts.force) await confirmDestructive(`apply these changes to consumer ${stream} > ${name}`, false, "consumer edit");
-    const updated = await consumers.updateConsumer(jsm, stream, name, Object.fromEntries(changes.map((c) => [c.field, c.to])));
-    if (opts.json) await printJson(updated);
-    else process.stdout.write(`Consumer ${stream} > ${name} was updated\n\n` + renderConsumerInfo(updated));
+    await previewAndApply(
+      {
+        what: `consumer ${stream} > ${name}`,
+        command: "consumer edit",
+        current: ci.config,
+        changes,
+        show: consumers.showConsumerValue,
+        update: (changed) => consumers.updateConsumer(jsm, stream, name, changed),
+        render: renderConsumerInfo,
+      },
+      opts,
+    );
   });
 }
 
@@ -253,7 +243,7 @@ export function register(program: Command): void {
       const { consumerInfo } = await import("../nats/consumers.js");
       const { renderConsumerInfo } = await import("../render/consumer.js");
       const ci = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => consumerInfo(jsm, stream, name));
-      if (opts.json) await printJson(ci);
+      if (opts.json) await printApiJson(ci);
       else process.stdout.write(renderConsumerInfo(ci));
     });
 
@@ -270,7 +260,7 @@ export function register(program: Command): void {
       const { renderConsumerTable } = await import("../render/consumer.js");
       const { terminalWidth } = await import("../render/table.js");
       const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listConsumers(jsm, stream));
-      if (opts.json) await printJson(list);
+      if (opts.json) await printApiJson(list);
       else if (opts.names) process.stdout.write(list.map((c) => c.name + "\n").join(""));
       else process.stdout.write(renderConsumerTable(list, terminalWidth()));
     });

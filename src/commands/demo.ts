@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { parseColorChoice, shouldUseColor } from "../render/color.js";
 import { parseCount, parseDuration } from "../render/units.js";
 import { UsageError } from "../errors.js";
+import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 
 interface DemoFlags {
   tui: boolean;
@@ -24,7 +25,7 @@ export function register(program: Command): void {
     .option("--rate <n>", "average sample events per second (bursts and quiet spells around it)", "25")
     .option("--port <n>", "port for the demo server (default: a free one)")
     .option("--seed <n>", "seed for the sample events (default: from the clock)")
-    .option("--prefix <prefix>", "subject prefix", "suricata")
+    .option("--prefix <prefix>", "subject prefix", DEFAULT_SUBJECT_PREFIX)
     .option("--color <when>", "auto, always or never", "auto")
     .addHelpText(
       "after",

@@ -1,9 +1,9 @@
 // `nsm4home ingest --from SOURCE`: Suricata EVE events from a Redis list or stream, an eve.json, or stdin into
 // JetStream, at-least-once from the source and exactly-once in the stream (Nats-Msg-Id from each event's content).
 import type { Command } from "commander";
-import { parseCount, parseDuration } from "../render/units.js";
+import { parseCount } from "../render/units.js";
 import { UsageError } from "../errors.js";
-import { connectionFlagsOf } from "./shared.js";
+import { addPublishTargetOptions, connectionFlagsOf, parseProgressFlag } from "./shared.js";
 
 interface IngestFlags {
   from?: string;
@@ -25,13 +25,12 @@ interface IngestFlags {
 }
 
 export function register(program: Command): void {
-  program
-    .command("ingest")
-    .description("move Suricata events from Redis, an eve.json or stdin into JetStream: nothing lost, nothing duplicated")
-    .requiredOption("--from <source>", "redis://HOST:6379/KEY (list), redis-stream://HOST:6379/KEY (Suricata 8 stream), a file to follow, or - for stdin")
-    .option("--prefix <prefix>", "subject prefix: events go to <prefix>.<event_type>", "suricata")
-    .option("--stream <name>", "stream to create with --create-stream", "suricata")
-    .option("--create-stream", "create the stream (as 'stream add --defaults') when none stores <prefix>.>")
+  addPublishTargetOptions(
+    program
+      .command("ingest")
+      .description("move Suricata events from Redis, an eve.json or stdin into JetStream: nothing lost, nothing duplicated")
+      .requiredOption("--from <source>", "redis://HOST:6379/KEY (list), redis-stream://HOST:6379/KEY (Suricata 8 stream), a file to follow, or - for stdin"),
+  )
     .option("--core", "publish with core NATS instead of JetStream: at-most-once, nothing stored or acknowledged")
     .option("--drop-invalid", "count and skip lines that are not a JSON object, instead of publishing them to <prefix>.invalid")
     .option("--window <n>", "most publishes awaiting their acknowledgement at once", "1000")
@@ -63,7 +62,7 @@ Examples:
       if (flags.startAt !== "beginning" && flags.startAt !== "end") {
         throw new UsageError(`invalid --start-at '${flags.startAt}': use beginning or end`);
       }
-      const progressMs = flags.progress.trim() === "0" ? 0 : parseDuration(flags.progress, "--progress");
+      const progressMs = parseProgressFlag(flags.progress);
       const { runIngest } = await import("../ingest/run.js");
       await runIngest(connectionFlagsOf(cmd), {
         from: flags.from!,

@@ -1,9 +1,9 @@
 // `nsm4home replay FILE`: publishes an eve.json to <prefix>.<event_type> at the pace of its timestamps, at N
 // events a second, or as fast as JetStream acknowledges, once or in a loop. For demos, tests and dashboards.
 import type { Command } from "commander";
-import { parseCount, parseDuration } from "../render/units.js";
+import { parseCount } from "../render/units.js";
 import { RuntimeError, UsageError } from "../errors.js";
-import { connectionFlagsOf } from "./shared.js";
+import { addPublishTargetOptions, connectionFlagsOf, parseProgressFlag } from "./shared.js";
 
 interface ReplayFlags {
   rate: string;
@@ -16,15 +16,14 @@ interface ReplayFlags {
 }
 
 export function register(program: Command): void {
-  program
-    .command("replay")
-    .description("publish an eve.json to JetStream: at its own pace, N events a second, or as fast as possible")
-    .argument("<file>", "eve.json (one event per line), or - for stdin")
-    .option("--rate <rate>", "realtime (the events' timestamps; gaps over 10s shortened), N events per second, or max", "realtime")
-    .option("--loop", "start again at the end of the file, until Ctrl-C")
-    .option("--prefix <prefix>", "subject prefix: events go to <prefix>.<event_type>", "suricata")
-    .option("--stream <name>", "stream to create with --create-stream", "suricata")
-    .option("--create-stream", "create the stream (as 'stream add --defaults') when none stores <prefix>.>")
+  addPublishTargetOptions(
+    program
+      .command("replay")
+      .description("publish an eve.json to JetStream: at its own pace, N events a second, or as fast as possible")
+      .argument("<file>", "eve.json (one event per line), or - for stdin")
+      .option("--rate <rate>", "realtime (the events' timestamps; gaps over 10s shortened), N events per second, or max", "realtime")
+      .option("--loop", "start again at the end of the file, until Ctrl-C"),
+  )
     .option("--window <n>", "most publishes awaiting their acknowledgement at once", "1000")
     .option("--progress <duration>", "progress line on stderr every DURATION (0: only the final summary)", "5s")
     .addHelpText(
@@ -43,7 +42,7 @@ Examples:
       const { parseReplayRate, ReplayFileSource } = await import("../ingest/sources/replay-file.js");
       const rate = parseReplayRate(flags.rate);
       if (flags.loop && file === "-") throw new UsageError("--loop needs a file: stdin cannot be read twice");
-      const progressMs = flags.progress.trim() === "0" ? 0 : parseDuration(flags.progress, "--progress");
+      const progressMs = parseProgressFlag(flags.progress);
       const window = parseCount(flags.window, "--window");
       if (file !== "-") {
         const { statSync } = await import("node:fs");

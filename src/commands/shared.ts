@@ -1,6 +1,12 @@
-// Small pieces every command file uses: the global connection flags, JSON output, and stdout writes.
+// Small pieces every command file uses: the global connection flags, JSON output, stdout writes, confirmations,
+// and the preview-confirm-apply half of `stream edit` and `consumer edit`.
 import type { Command } from "commander";
+import { UsageError } from "../errors.js";
+import type { TimestampMode } from "../eve/format.js";
+import type { ConfigChange } from "../nats/config-diff.js";
 import type { ConnectionFlags } from "../nats/connection.js";
+import { DEFAULT_STREAM_NAME, DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
+import { parseDuration } from "../render/units.js";
 
 /** The global connection flags, wherever on the command line they were given. */
 export function connectionFlagsOf(cmd: Command): ConnectionFlags {
@@ -24,6 +30,73 @@ export function connectionFlagsOf(cmd: Command): ConnectionFlags {
 /** Pretty JSON for API objects (`--json`), one document. */
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+}
+
+/** `--timestamps` of tail and tui. */
+export function parseTimestampsFlag(text: string): TimestampMode {
+  if (text === "local" || text === "utc" || text === "none") return text;
+  throw new UsageError(`invalid --timestamps '${text}': use local, utc or none`);
+}
+
+/** Where `ingest` and `replay` publish: the subject prefix, and the stream --create-stream makes. */
+export function addPublishTargetOptions(cmd: Command): Command {
+  return cmd
+    .option("--prefix <prefix>", "subject prefix: events go to <prefix>.<event_type>", DEFAULT_SUBJECT_PREFIX)
+    .option("--stream <name>", "stream to create with --create-stream", DEFAULT_STREAM_NAME)
+    .option("--create-stream", "create the stream (as 'stream add --defaults') when none stores <prefix>.>");
+}
+
+/** `--progress` of ingest and replay: a duration between progress lines; 0 for the final summary only. */
+export function parseProgressFlag(text: string): number {
+  return text.trim() === "0" ? 0 : parseDuration(text, "--progress");
+}
+
+/** `--json` for JetStream admin: the API object(s), without the response envelope. */
+export async function printApiJson(value: object): Promise<void> {
+  const { apiJsonText } = await import("../nats/config-diff.js");
+  process.stdout.write(apiJsonText(value));
+}
+
+/** Asks before destroying on a terminal; refuses without one unless forced (`command` names what to add -f to). */
+export async function confirmDestructive(what: string, force: boolean | undefined, command: string): Promise<void> {
+  const { confirmOrRefuse } = await import("../prompt/fields.js");
+  await confirmOrRefuse(what, force, command);
+}
+
+export interface ConfigEdit<T extends object> {
+  /** How messages name the thing: "stream suricata", "consumer suricata > alerts". */
+  what: string;
+  /** The command, for the refusal without a terminal: "stream edit". */
+  command: string;
+  /** The configuration the server holds now. */
+  current: object;
+  /** What differs; not empty. */
+  changes: ConfigChange[];
+  /** A value in human units, for the preview. */
+  show: (field: string, value: unknown) => string;
+  /** Sends the changed fields; resolves with the updated info. */
+  update: (changed: Record<string, unknown>) => Promise<T>;
+  /** The updated info as `info` shows it. */
+  render: (updated: T) => string;
+}
+
+/** Shows the changes; stops there with --dry-run; asks on a terminal (unless --force); applies them and shows the result. */
+export async function previewAndApply<T extends object>(edit: ConfigEdit<T>, opts: { json?: boolean; dryRun?: boolean; force?: boolean }): Promise<void> {
+  const { renderChanges } = await import("../nats/config-diff.js");
+  const changed = Object.fromEntries(edit.changes.map((c) => [c.field, c.to]));
+  const preview = `Changes to ${edit.what}:\n` + renderChanges(edit.changes, edit.show);
+  if (opts.dryRun) {
+    // The preview is the output of a dry run; --json shows the configuration that would be sent.
+    if (opts.json) await printApiJson({ ...edit.current, ...changed });
+    else process.stdout.write(preview + "(dry run: nothing was changed)\n");
+    return;
+  }
+  if (!opts.json) process.stdout.write(preview + "\n");
+  const { isInteractive } = await import("../prompt/prompter.js");
+  if (isInteractive() && !opts.force) await confirmDestructive(`apply these changes to ${edit.what}`, false, edit.command);
+  const updated = await edit.update(changed);
+  if (opts.json) await printApiJson(updated);
+  else process.stdout.write(`${edit.what[0]!.toUpperCase()}${edit.what.slice(1)} was updated\n\n` + edit.render(updated));
 }
 
 /** Collects a repeatable flag (`--subjects a --subjects b,c`) into a list. */

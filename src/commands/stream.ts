@@ -2,7 +2,7 @@
 // scriptable: every prompt has a flag, nothing needs a terminal, and `add` is idempotent).
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
-import { collectList, connectionFlagsOf, flushStdout } from "./shared.js";
+import { collectList, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
 import { parseStartTime } from "../nats/replay-start.js";
 import type { StreamFlags } from "../nats/streams.js";
 
@@ -57,12 +57,6 @@ function streamFlagsOf(opts: StreamConfigOpts): StreamFlags {
   };
 }
 
-/** `--json`: the API object, without the response envelope. */
-async function printJson(value: object): Promise<void> {
-  const { apiJsonText } = await import("../nats/config-diff.js");
-  process.stdout.write(apiJsonText(value));
-}
-
 async function outputOptions(opts: OutputOpts) {
   const { messageOutput } = await import("../render/message.js");
   return messageOutput(opts);
@@ -70,11 +64,6 @@ async function outputOptions(opts: OutputOpts) {
 
 function write(chunks: Array<string | Uint8Array>): void {
   for (const c of chunks) process.stdout.write(c);
-}
-
-async function confirmDestructive(what: string, force: boolean | undefined, command: string): Promise<void> {
-  const { confirmOrRefuse } = await import("../prompt/fields.js");
-  await confirmOrRefuse(what, force, command);
 }
 
 async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cmd: Command): Promise<void> {
@@ -133,7 +122,7 @@ async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cm
       throw new RuntimeError(lines.join("\n"));
     }
     if (opts.json) {
-      await printJson(outcome.info);
+      await printApiJson(outcome.info);
       return;
     }
     if (outcome.kind === "same") {
@@ -146,7 +135,7 @@ async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cm
 
 async function editAction(name: string, opts: StreamConfigOpts, cmd: Command): Promise<void> {
   const streams = await import("../nats/streams.js");
-  const { diffConfig, renderChanges } = await import("../nats/config-diff.js");
+  const { diffConfig } = await import("../nats/config-diff.js");
   const flags = streamFlagsOf(opts);
   streams.checkStreamName(name);
   const given = Object.values(flags).some((v) => v !== undefined);
@@ -163,7 +152,7 @@ async function editAction(name: string, opts: StreamConfigOpts, cmd: Command): P
     const wanted = streams.applyStreamFlags(base, flags);
     const changes = diffConfig(info.config, wanted, ["name"]);
     if (changes.length === 0) {
-      if (opts.json) await printJson(info);
+      if (opts.json) await printApiJson(info);
       else process.stdout.write(`Stream ${name} already has this configuration; nothing to change\n`);
       return;
     }
@@ -174,19 +163,18 @@ async function editAction(name: string, opts: StreamConfigOpts, cmd: Command): P
       );
     }
     streams.requireStreamFeatures(nc, Object.fromEntries(changes.map((c) => [c.field, c.to])));
-    const preview = `Changes to stream ${name}:\n` + renderChanges(changes, streams.showStreamValue);
-    if (opts.dryRun) {
-      // The preview is the output of a dry run; --json shows the configuration that would be sent.
-      if (opts.json) await printJson({ ...info.config, ...Object.fromEntries(changes.map((c) => [c.field, c.to])) });
-      else process.stdout.write(preview + "(dry run: nothing was changed)\n");
-      return;
-    }
-    if (!opts.json) process.stdout.write(preview + "\n");
-    const { isInteractive } = await import("../prompt/prompter.js");
-    if (isInteractive() && !opts.force) await confirmDestructive(`apply these changes to stream ${name}`, false, "stream edit");
-    const updated = await streams.updateStream(jsm, name, Object.fromEntries(changes.map((c) => [c.field, c.to])));
-    if (opts.json) await printJson(updated);
-    else process.stdout.write(`Stream ${name} was updated\n\n` + renderStreamInfo(updated));
+    await previewAndApply(
+      {
+        what: `stream ${name}`,
+        command: "stream edit",
+        current: info.config,
+        changes,
+        show: streams.showStreamValue,
+        update: (changed) => streams.updateStream(jsm, name, changed),
+        render: renderStreamInfo,
+      },
+      opts,
+    );
   });
 }
 
@@ -224,7 +212,7 @@ export function register(program: Command): void {
       const { streamInfo } = await import("../nats/streams.js");
       const { renderStreamInfo } = await import("../render/stream.js");
       const info = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => streamInfo(jsm, name));
-      if (opts.json) await printJson(info);
+      if (opts.json) await printApiJson(info);
       else process.stdout.write(renderStreamInfo(info));
     });
 
@@ -242,7 +230,7 @@ export function register(program: Command): void {
       const { terminalWidth } = await import("../render/table.js");
       if (opts.subject !== undefined) checkSubject(opts.subject, "--subject");
       const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listStreams(jsm, opts.subject));
-      if (opts.json) await printJson(list);
+      if (opts.json) await printApiJson(list);
       else if (opts.names) process.stdout.write(list.map((s) => s.config.name + "\n").join(""));
       else process.stdout.write(renderStreamTable(list, terminalWidth()));
     });
@@ -303,7 +291,7 @@ export function register(program: Command): void {
         const what = `purge ${scope.length ? "messages " + scope.join(" ") : `all ${formatCount(info.state.messages)} messages`} from stream ${name}`;
         await confirmDestructive(what, opts.force, "stream purge");
         const res = await purgeStream(jsm, name, request);
-        if (opts.json) await printJson(res);
+        if (opts.json) await printApiJson(res);
         else process.stdout.write(`Purged ${formatCount(res.purged)} messages from stream ${name}\n`);
       });
     });

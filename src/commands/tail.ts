@@ -8,7 +8,7 @@ import { formatCount, parseCount, parseDuration, parseSize } from "../render/uni
 import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { subjectsFor } from "../nats/subjects.js";
-import { connectionFlagsOf } from "./shared.js";
+import { connectionFlagsOf, parseTimestampsFlag } from "./shared.js";
 import type { ReplayStart, SourceMessage } from "../nats/event-source.js";
 
 export interface TailFlags {
@@ -46,11 +46,6 @@ function checkCombinations(flags: TailFlags, start: ReplayStart | undefined): Ou
   return "pretty";
 }
 
-function parseTimestamps(text: string): "local" | "utc" | "none" {
-  if (text === "local" || text === "utc" || text === "none") return text;
-  throw new UsageError(`invalid --timestamps '${text}': use local, utc or none`);
-}
-
 interface TailCounts {
   received: number;
   shown: number;
@@ -73,7 +68,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   const mode = checkCombinations(flags, start);
   const count = flags.count === undefined ? undefined : parseCount(flags.count, "--count");
   if (count === 0) throw new UsageError("invalid --count '0': give how many events to show, 1 or more");
-  const timestamps = parseTimestamps(flags.timestamps);
+  const timestamps = parseTimestampsFlag(flags.timestamps);
   const color = shouldUseColor(parseColorChoice(flags.color), process.stdout);
   const maxBacklog = parseSize(flags.buffer, "--buffer");
   const batch = flags.batch === undefined ? undefined : parseCount(flags.batch, "--batch");

@@ -8,7 +8,7 @@ import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { eventTypeOfSubject, subjectsFor } from "../nats/subjects.js";
 import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY, DEFAULT_TUI_TYPES, MAX_PANES } from "../tui/limits.js";
-import { connectionFlagsOf } from "./shared.js";
+import { connectionFlagsOf, parseTimestampsFlag } from "./shared.js";
 
 interface TuiFlags {
   prefix: string;
@@ -18,11 +18,6 @@ interface TuiFlags {
   timestamps: string;
   color: string;
   buffer: string;
-}
-
-function parseTimestampMode(text: string): "local" | "utc" | "none" {
-  if (text === "local" || text === "utc" || text === "none") return text;
-  throw new UsageError(`invalid --timestamps '${text}': use local, utc or none`);
 }
 
 export function register(program: Command): void {
@@ -48,7 +43,7 @@ export function register(program: Command): void {
       if (subjects.length > MAX_PANES) throw new UsageError(`too many panes (${subjects.length}): give at most ${MAX_PANES} subjects`);
       const start = replayStartOf({ since: flags.since, last: flags.last });
       if (flags.stream !== undefined && start === undefined) throw new UsageError("--stream names where to backfill from: give --since or --last too");
-      const timestamps = parseTimestampMode(flags.timestamps);
+      const timestamps = parseTimestampsFlag(flags.timestamps);
       const capacity = parseCount(flags.buffer, "--buffer");
       if (capacity < 100) throw new UsageError(`invalid --buffer '${flags.buffer}': keep at least 100 messages per pane`);
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
