@@ -41,6 +41,8 @@ export interface ResolvedConnection {
   credentialsFromUrl?: boolean;
   /** Where each setting came from, for `context info` and debugging precedence. */
   sources: Record<string, Source>;
+  /** Credentials given but not used because another method came from a higher-precedence source. */
+  unusedAuth: Array<{ key: "user" | "password" | "token" | "creds" | "nkey"; value: string; source: Source; winner: string }>;
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -101,6 +103,28 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
   let user = pick("user", flags.user, env.NATS_USER, context?.user);
   let password = pick("password", flags.password, env.NATS_PASSWORD, context?.password);
   let token = pick("token", flags.token, env.NATS_TOKEN, context?.token);
+  let credsFile = pick("creds", flags.creds, env.NATS_CREDS, context?.creds);
+  let nkeyFile = pick("nkey", flags.nkey, env.NATS_NKEY, context?.nkey);
+  // Precedence holds per authentication method, not per field: `--token` must beat a context's user and
+  // password, not sit unused beside them. Lower sources may still complete the winning method (`--user` with
+  // the context's password); other methods they name are dropped.
+  const rank = (key: string) => ({ flag: 0, env: 1, context: 2 })[sources[key] as "flag" | "env" | "context"] ?? 3;
+  const methods = { user: rank("user"), token: rank("token"), creds: rank("creds"), nkey: rank("nkey") };
+  const best = Math.min(...Object.values(methods));
+  const unusedAuth: ResolvedConnection["unusedAuth"] = [];
+  if (best < 3) {
+    const winnerKey = (["token", "user", "creds", "nkey"] as const).find((k) => methods[k] === best)!;
+    const winner = `${winnerKey === "user" ? "user/password" : winnerKey} from ${["a flag", "the environment", "the context"][best]}`;
+    const drop = (key: ResolvedConnection["unusedAuth"][number]["key"], value: string | undefined) => {
+      if (value !== undefined) unusedAuth.push({ key, value, source: sources[key]!, winner });
+      delete sources[key];
+    };
+    if (methods.user > best) drop("user", user), drop("password", password), (user = password = undefined);
+    if (methods.user === 3 && password !== undefined && rank("password") > best) drop("password", password), (password = undefined);
+    if (methods.token > best) drop("token", token), (token = undefined);
+    if (methods.creds > best) drop("creds", credsFile), (credsFile = undefined);
+    if (methods.nkey > best) drop("nkey", nkeyFile), (nkeyFile = undefined);
+  }
   // natscli accepts nats://user:pass@host and nats://token@host; nats.js would ignore them silently.
   const withCredentials = parsedUrls.find((p) => p.user !== undefined || p.token !== undefined);
   const credentialsFromUrl = withCredentials !== undefined && user === undefined && token === undefined;
@@ -121,8 +145,9 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
     password,
     token,
     credentialsFromUrl,
-    credsFile: pick("creds", flags.creds, env.NATS_CREDS, context?.creds),
-    nkeyFile: pick("nkey", flags.nkey, env.NATS_NKEY, context?.nkey),
+    credsFile,
+    nkeyFile,
+    unusedAuth,
     tls,
     timeoutMs,
     context,
@@ -234,6 +259,11 @@ export function effectiveSettings(resolved: ResolvedConnection): EffectiveSettin
   add("jetstream_domain", "jetstream_domain", resolved.jetstreamDomain);
   add("jetstream_api_prefix", "jetstream_api_prefix", resolved.jetstreamApiPrefix);
   add("inbox_prefix", "inbox_prefix", resolved.inboxPrefix);
+  for (const unused of resolved.unusedAuth) {
+    const shown = unused.key === "password" || unused.key === "token" ? MASK : unused.value;
+    const origin = settingOrigin({ ...resolved, credentialsFromUrl: false, sources: { [unused.key]: unused.source } }, unused.key);
+    rows.push({ setting: unused.key, value: `${shown} (not used: ${unused.winner} wins)`, source: unused.source, origin });
+  }
   return rows;
 }
 

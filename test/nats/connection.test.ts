@@ -82,8 +82,9 @@ describe("URLs, TLS and what may be shown", () => {
       server: "nats://pi:4222 <context 'pi'>",
       user: "u <--user>",
       password: "***** <--password>",
-      token: "***** (not used: user/password win) <context 'pi'>",
-      creds: "/etc/pi.creds <context 'pi'>",
+      // Credentials of another method from a lower source are shown, and said to be unused (they are not sent).
+      token: "***** (not used: user/password from a flag wins) <context 'pi'>",
+      creds: "/etc/pi.creds (not used: user/password from a flag wins) <context 'pi'>",
       timeout: "2s <NATS_TIMEOUT>",
     });
     expect(JSON.stringify(effectiveSettings(r))).not.toMatch(/flag-pw|ctx-token/);
@@ -153,5 +154,31 @@ describe("connecting to a real server", () => {
     expect(r.stderr).toContain(url);
     expect(r.stderr).toMatch(/connection refused \(is nats-server running there\?\)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("authentication precedence is per method", () => {
+  it("an explicit --token beats a context's user and password (QA F4)", () => {
+    const env = isolatedEnv();
+    writeContext(env, "sec", { url: "nats://ctx:4222", user: "alice", password: "ctxpass", token: "ctxtoken" }, true);
+    const r = resolveConnectionOptions({ token: "flagtoken" }, env);
+    expect(r.token).toBe("flagtoken");
+    expect(r.user).toBeUndefined();
+    expect(r.password).toBeUndefined();
+    expect(r.sources.token).toBe("flag");
+    expect(r.sources.user).toBeUndefined();
+  });
+
+  it("NATS_CREDS beats a context's token; a flag user still takes the context's password", () => {
+    const env = isolatedEnv({ NATS_CREDS: "/etc/nats/user.creds" });
+    writeContext(env, "mix", { user: "alice", password: "ctxpass", token: "ctxtoken" }, true);
+    const fromEnv = resolveConnectionOptions({}, env);
+    expect(fromEnv.credsFile).toBe("/etc/nats/user.creds");
+    expect(fromEnv.token).toBeUndefined();
+    expect(fromEnv.user).toBeUndefined();
+    const withUser = resolveConnectionOptions({ user: "bob" }, env);
+    expect(withUser.user).toBe("bob");
+    expect(withUser.password).toBe("ctxpass");
+    expect(withUser.credsFile).toBeUndefined();
   });
 });
