@@ -7,8 +7,8 @@ import { Redis } from "ioredis";
 import { isolatedEnv, runCli, startCli } from "../helpers/cli.js";
 import { freePort } from "../helpers/ports.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
-import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
-import { readStream, streamCount, testConnection, waitForCount } from "../ingest/stream-helpers.js";
+import type { RedisServer } from "../helpers/redis-server.js";
+import { readStream, startNatsAndRedis, streamCount, testConnection, waitForCount, type NatsAndRedis } from "../ingest/stream-helpers.js";
 
 // Each test's events differ (`tag`): identical content within the stream's duplicate window is one event to JetStream.
 let tag = 0;
@@ -25,20 +25,16 @@ describe("ingest", () => {
   let redisServer: RedisServer;
   let redis: Redis;
   let nc: NatsConnection;
+  let servers: NatsAndRedis | undefined;
   const env = isolatedEnv();
 
   beforeAll(async () => {
-    [nats, redisServer] = await Promise.all([startNatsServer(), startRedisServer()]);
-    redis = new Redis(redisServer.url);
-    nc = await testConnection(nats.url);
+    servers = await startNatsAndRedis();
+    ({ nats, redisServer, redis, nc } = servers);
     const created = await runCli(["-s", nats.url, "stream", "add", "--defaults"], { env });
     expect(created.code, created.stderr).toBe(0);
   });
-  afterAll(async () => {
-    await nc?.close();
-    redis?.disconnect();
-    await Promise.all([nats?.dispose(), redisServer?.dispose()]);
-  });
+  afterAll(() => servers?.stop());
 
   it("maps event_type to subjects; invalid, untyped and unsafe types; a 1 MB event is refused alone", async () => {
     await purge(nc);
@@ -194,7 +190,7 @@ describe("ingest", () => {
     expect(result.code, result.stderr).toBe(0);
     again.disconnect();
     redis.disconnect();
-    redis = new Redis(redisServer.url);
+    redis = servers!.redis = new Redis(redisServer.url);
   });
 
   it("waits for nats-server when it is not there at start", async () => {

@@ -7,9 +7,9 @@ import { Readable } from "node:stream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { ReplayFileSource, lineTimestamp, parseReplayRate } from "../../src/ingest/sources/replay-file.js";
 import { isolatedEnv, repoRoot, runCli, startCli } from "../helpers/cli.js";
-import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
+import type { NatsServer } from "../helpers/nats-server.js";
 import { trackDir } from "../helpers/processes.js";
-import { readStream, streamCount, testConnection, waitForCount } from "../ingest/stream-helpers.js";
+import { readStream, startNatsWithClient, streamCount, waitForCount, type NatsWithClient } from "../ingest/stream-helpers.js";
 
 const fixture = join(repoRoot, "test", "fixtures", "eve", "surevego-2017-multi.eve.json");
 const at = (ms: number) => new Date(Date.UTC(2026, 2, 1, 12, 0, 0) + ms).toISOString().replace("Z", "000+0000");
@@ -64,15 +64,13 @@ describe("replay pacing (source alone)", () => {
 describe("replay", () => {
   let nats: NatsServer;
   let nc: NatsConnection;
+  let server: NatsWithClient | undefined;
   const env = isolatedEnv();
   beforeAll(async () => {
-    nats = await startNatsServer();
-    nc = await testConnection(nats.url);
+    server = await startNatsWithClient();
+    ({ nats, nc } = server);
   });
-  afterAll(async () => {
-    await nc?.close();
-    await nats?.dispose();
-  });
+  afterAll(() => server?.stop());
 
   it("--rate max publishes a real eve.json to <prefix>.<event_type>, in order", async () => {
     const lines = readFileSync(fixture, "utf8").split("\n").filter((l) => l.trim() !== "");

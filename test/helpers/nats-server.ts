@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { natsServerBinary } from "./binaries.js";
 import { freePort } from "./ports.js";
-import { removeDir, stopChild, trackDir, trackPid } from "./processes.js";
+import { restartableProcess, trackDir, trackPid } from "./processes.js";
 
 export interface NatsServerOptions {
   jetstream?: boolean;
@@ -90,18 +90,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     storeDir,
     dir,
     name,
-    pid: () => child.pid!,
     log: () => logRef.text,
-    stop: () => stopChild(child, "SIGTERM"),
-    kill: () => stopChild(child, "SIGKILL"),
-    restart: async () => {
-      await stopChild(child, "SIGTERM");
-      await launch();
-    },
-    dispose: async () => {
-      await stopChild(child, "SIGKILL");
-      removeDir(dir);
-    },
+    ...restartableProcess(() => child, launch, dir),
   };
 }
 

@@ -45,6 +45,26 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** What the server helpers hand out for a process that `launch` (re)starts: `child()` is the current one. */
+export function restartableProcess(child: () => ChildProcess, launch: () => Promise<void>, dir: string) {
+  return {
+    pid: () => child().pid!,
+    /** SIGTERM and wait; the dir is kept until dispose(). */
+    stop: () => stopChild(child(), "SIGTERM"),
+    /** SIGKILL, as a crash. */
+    kill: () => stopChild(child(), "SIGKILL"),
+    restart: async () => {
+      await stopChild(child(), "SIGTERM");
+      await launch();
+    },
+    /** Kill and remove the dir. */
+    dispose: async () => {
+      await stopChild(child(), "SIGKILL");
+      removeDir(dir);
+    },
+  };
+}
+
 /** Sends a signal and waits (up to timeoutMs) for the child to exit; SIGKILL after that. */
 export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM", timeoutMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) {

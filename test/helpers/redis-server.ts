@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { redisServerBinary } from "./binaries.js";
 import { freePort } from "./ports.js";
-import { removeDir, stopChild, trackDir, trackPid } from "./processes.js";
+import { restartableProcess, trackDir, trackPid } from "./processes.js";
 
 export interface RedisServer {
   readonly url: string;
@@ -42,15 +42,6 @@ export async function startRedisServer(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    pid: () => child.pid!,
-    kill: () => stopChild(child, "SIGKILL"),
-    restart: async () => {
-      await stopChild(child, "SIGTERM");
-      await launch();
-    },
-    dispose: async () => {
-      await stopChild(child, "SIGKILL");
-      removeDir(dir);
-    },
+    ...restartableProcess(() => child, launch, dir),
   };
 }

@@ -9,9 +9,9 @@ import { FileFollowSource } from "../../src/ingest/sources/file-follow.js";
 import { loadCheckpoint } from "../../src/ingest/checkpoint.js";
 import type { IngestSource } from "../../src/ingest/types.js";
 import { isolatedEnv, runCli } from "../helpers/cli.js";
-import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
+import type { NatsServer } from "../helpers/nats-server.js";
 import { removeDir, trackDir } from "../helpers/processes.js";
-import { readStream, streamCount, testConnection } from "./stream-helpers.js";
+import { readStream, startNatsWithClient, streamCount, type NatsWithClient } from "./stream-helpers.js";
 
 const line = (n: number, type = "dns") => JSON.stringify({ timestamp: `2026-03-01T12:00:${String(n % 60).padStart(2, "0")}.000000+0000`, event_type: type, n });
 
@@ -133,14 +133,12 @@ describe("FileFollowSource", () => {
 describe("ingest --from FILE", () => {
   let nats: NatsServer;
   let nc: NatsConnection;
+  let server: NatsWithClient | undefined;
   beforeAll(async () => {
-    nats = await startNatsServer();
-    nc = await testConnection(nats.url);
+    server = await startNatsWithClient();
+    ({ nats, nc } = server);
   });
-  afterAll(async () => {
-    await nc?.close();
-    await nats?.dispose();
-  });
+  afterAll(() => server?.stop());
 
   it("resumes from its checkpoint without sending anything again", async () => {
     const dir = tempDir();

@@ -5,9 +5,9 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { Redis } from "ioredis";
 import { createEventGenerator, serializeEvent } from "../../src/eve/sample-generator.js";
 import { isolatedEnv, startCli, type CliProcess } from "../helpers/cli.js";
-import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
-import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
-import { readStream, streamCount, testConnection, waitForCount } from "./stream-helpers.js";
+import type { NatsServer } from "../helpers/nats-server.js";
+import type { RedisServer } from "../helpers/redis-server.js";
+import { readStream, startNatsAndRedis, streamCount, waitForCount, type NatsAndRedis } from "./stream-helpers.js";
 
 const TOTAL = 100_000;
 
@@ -24,18 +24,14 @@ describe("ingest from a Redis list through crashes", () => {
   let redisServer: RedisServer;
   let redis: Redis;
   let nc: NatsConnection;
+  let servers: NatsAndRedis | undefined;
   const env = isolatedEnv();
 
   beforeAll(async () => {
-    [nats, redisServer] = await Promise.all([startNatsServer(), startRedisServer()]);
-    redis = new Redis(redisServer.url);
-    nc = await testConnection(nats.url);
+    servers = await startNatsAndRedis();
+    ({ nats, redisServer, redis, nc } = servers);
   });
-  afterAll(async () => {
-    await nc?.close();
-    redis?.disconnect();
-    await Promise.all([nats?.dispose(), redisServer?.dispose()]);
-  });
+  afterAll(() => servers?.stop());
 
   const ingest = (extra: string[] = []): CliProcess =>
     startCli(["-s", nats.url, "--timeout", "2s", "ingest", "--from", `${redisServer.url}/suricata`, "--create-stream", "--progress", "1s", ...extra], {

@@ -1,5 +1,9 @@
-// Reading a test stream back: counts that tolerate a server being restarted, and every stored message.
+// The servers of the ingest tests, and reading a test stream back: counts that tolerate a server being restarted,
+// and every stored message.
 import type { NatsConnection } from "@nats-io/nats-core";
+import { Redis } from "ioredis";
+import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
+import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 
 export interface StoredMessage {
   seq: number;
@@ -12,6 +16,48 @@ export interface StoredMessage {
 export async function testConnection(url: string): Promise<NatsConnection> {
   const { connect } = await import("@nats-io/transport-node");
   return connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100, timeout: 5000 });
+}
+
+export interface NatsWithClient {
+  nats: NatsServer;
+  nc: NatsConnection;
+  /** Closes the client and disposes of the server. */
+  stop(): Promise<void>;
+}
+
+/** A nats-server with a client that reconnects quickly. */
+export async function startNatsWithClient(): Promise<NatsWithClient> {
+  const nats = await startNatsServer();
+  const nc = await testConnection(nats.url);
+  return {
+    nats,
+    nc,
+    stop: async () => {
+      await nc.close();
+      await nats.dispose();
+    },
+  };
+}
+
+export interface NatsAndRedis extends NatsWithClient {
+  redisServer: RedisServer;
+  /** Replaceable (after a Redis restart): stop() disconnects the one here at the end. */
+  redis: Redis;
+}
+
+/** A nats-server and a redis-server, with a client of each. */
+export async function startNatsAndRedis(): Promise<NatsAndRedis> {
+  const [withClient, redisServer] = await Promise.all([startNatsWithClient(), startRedisServer()]);
+  const servers: NatsAndRedis = {
+    ...withClient,
+    redisServer,
+    redis: new Redis(redisServer.url),
+    stop: async () => {
+      servers.redis.disconnect();
+      await Promise.all([withClient.stop(), redisServer.dispose()]);
+    },
+  };
+  return servers;
 }
 
 /** Messages in the stream, or -1 while the server or the stream does not answer. */
