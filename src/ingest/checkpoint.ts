@@ -1,5 +1,7 @@
-// Where a file follower stopped: the file's identity (device, inode) and the byte offset just after the last line
-// NATS acknowledged. Written atomically (temp file + rename) so a crash leaves the old or the new one, never half.
+// Where a file follower stopped: the file's identity (device, inode), the byte offset just after the last line
+// NATS acknowledged, and the bytes just before that offset (a copytruncate keeps the inode: only the content tells
+// that the file was truncated and written again while ingest was stopped, and which rotated copy holds the rest).
+// Written atomically (temp file + rename) so a crash leaves the old or the new one, never half.
 import { mkdirSync, readFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -10,6 +12,8 @@ export interface FileCheckpoint {
   dev: number;
   ino: number;
   offset: number;
+  /** Base64 of up to 256 bytes just before `offset`; missing in checkpoints written before it was kept. */
+  tail?: string;
 }
 
 /** `$XDG_STATE_HOME/nsm4home/checkpoints/<the followed path, escaped>.json` (~/.local/state by default). */
@@ -29,7 +33,9 @@ export function loadCheckpoint(file: string): FileCheckpoint | undefined {
   try {
     const v = JSON.parse(text) as Partial<FileCheckpoint>;
     if (typeof v.path === "string" && typeof v.dev === "number" && typeof v.ino === "number" && typeof v.offset === "number" && v.offset >= 0) {
-      return { path: v.path, dev: v.dev, ino: v.ino, offset: v.offset };
+      const cp: FileCheckpoint = { path: v.path, dev: v.dev, ino: v.ino, offset: v.offset };
+      if (typeof v.tail === "string" && v.tail.length > 0) cp.tail = v.tail;
+      return cp;
     }
   } catch {
     // fall through

@@ -1,15 +1,22 @@
 // Follows an eve.json like `tail -F`: reads whole lines, survives rotation (the name now points to a new file:
-// finish the old one, then read the new one from its start) and truncation (start again at 0), and keeps the
-// offset behind the last acknowledged line in a checkpoint file, so a restart resumes there, even when the file
-// was rotated meanwhile (the checkpointed inode is looked for next to it, e.g. eve.json.1).
-import { readdir, stat, open, type FileHandle } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+// finish the old one, then read the new one from its start) and truncation, and keeps the offset behind the last
+// acknowledged line in a checkpoint file, so a restart resumes there, even when the file was rotated meanwhile
+// (the checkpointed inode is looked for next to it, e.g. eve.json.1).
+//
+// Truncation is told by content, not by size: every read starts a few hundred bytes before the offset and checks
+// that those bytes are still the ones read last time, so a file emptied and written past the old offset between
+// two reads is caught too. logrotate's copytruncate empties the file after copying it: the rest of the old content
+// (written after the last read) is then read from the copy whose bytes before the offset match, before the file
+// is followed again from 0. Without such a copy the possible loss is reported, with an estimate of its size.
+import { watch, type FSWatcher } from "node:fs";
+import { stat, open, type FileHandle } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
 import type { Backlog, IngestSource, Notify, SourceBatch } from "../types.js";
 import { CheckpointWriter, loadCheckpoint, type FileCheckpoint } from "../checkpoint.js";
-import { LineSplitter } from "../lines.js";
-import { formatBytes } from "../../render/units.js";
+import { LineSplitter, type LineSink } from "../lines.js";
+import { formatBytes, formatCount } from "../../render/units.js";
 import { RuntimeError } from "../../errors.js";
-import { sleep } from "./redis-session.js";
+import { bytesBefore, findByInode, findCopyEndingWith, type CopySearch } from "./file-rotated.js";
 
 export interface FileFollowOptions {
   checkpointFile: string;
@@ -17,23 +24,75 @@ export interface FileFollowOptions {
   startAt: "beginning" | "end";
   /** End at the end of the file instead of waiting for more lines (--once). */
   once?: boolean;
+  /** How often to look at the file when fs.watch says nothing (or cannot watch there: NFS, some FUSE). */
   pollMs?: number;
   /** After the name points to a new file, how long the old one may still grow (the writer reopens on SIGHUP). */
   rotationGraceMs?: number;
+  /** Also wake up on fs.watch events of the file's directory (default true); polling stays the fallback. */
+  watch?: boolean;
   notify: Notify;
 }
 
 const EMPTY: SourceBatch = { items: [], commit: async () => undefined };
 const CHUNK_BYTES = 256 * 1024;
+/** Bytes before the offset that must be unchanged: a line's tail, with its ids, counters and times. */
+export const FINGERPRINT_BYTES = 256;
+/** After a watch event, wait this long for the writer's next lines so reads are not one line each. */
+const WATCH_SETTLE_MS = 5;
+/** Shortest span over which the writer's rate is measured (for the loss estimate). */
+const RATE_SPAN_MS = 1000;
 
 interface OpenFile {
   fh: FileHandle;
+  path: string;
   dev: number;
   ino: number;
   /** Next byte to read. */
   pos: number;
-  /** Set when this is a rotated file found at start: switch to the followed name as soon as it is read. */
+  /** The bytes just before `pos` (up to FINGERPRINT_BYTES): when they change, the file was truncated or rewritten. */
+  tail: Buffer;
+  /** The bytes of the last read, from file offset `windowStart`: every queued line ends inside them. */
+  window: Buffer;
+  windowStart: number;
+  /** Rotated away (found at start, or a copytruncate copy): switch to the followed name as soon as it is read. */
   rotatedAway: boolean;
+  /** A copytruncate copy: an unterminated last line in it was cut by the copy, its end is lost. */
+  isCopy: boolean;
+  /** Largest size seen (backlog, end of file), for the loss estimate. */
+  sizeSeen: number;
+  /** The last read that reached the end of the file: where and when. */
+  caughtUp: { at: number; pos: number } | undefined;
+  /** Start of the span the writer's rate is being measured over. */
+  rateFrom: { at: number; pos: number } | undefined;
+}
+
+export interface TruncationLossInput {
+  /** Offset the follower had read to. */
+  pos: number;
+  /** Bytes of an unterminated line before `pos`: its end is lost with the rest. */
+  pendingBytes: number;
+  /** Largest size the old content was seen to have. */
+  sizeSeen: number;
+  caughtUp: { at: number; pos: number } | undefined;
+  /** The writer's rate, measured while the file was followed. */
+  bytesPerMs: number | undefined;
+  /** Size of the file now (written since the truncation). */
+  newSize: number;
+  now: number;
+}
+
+/**
+ * Bytes of the old content that nobody read: what was seen but not read yet, or (with a measured write rate) what
+ * the writer wrote between the last caught-up read and the truncation, i.e. in the time since then minus what the
+ * new content holds. Undefined when there is nothing to go on.
+ */
+export function estimateLostBytes(i: TruncationLossInput): number | undefined {
+  let end = Math.max(i.pos, i.sizeSeen);
+  if (i.caughtUp && i.bytesPerMs !== undefined) {
+    end = Math.max(end, i.caughtUp.pos + i.bytesPerMs * Math.max(0, i.now - i.caughtUp.at) - i.newSize);
+  }
+  const lost = Math.round(end - i.pos) + i.pendingBytes;
+  return lost > 0 || i.bytesPerMs !== undefined ? lost : undefined;
 }
 
 async function statOrUndefined(path: string) {
@@ -44,18 +103,53 @@ async function statOrUndefined(path: string) {
   }
 }
 
+interface OpenedFile {
+  fh: FileHandle;
+  dev: number;
+  ino: number;
+}
+
+/** Opens `path` and checks it is still the file with that identity (it may be replaced between stat and open). */
+async function openIdentified(path: string, dev?: number, ino?: number): Promise<OpenedFile | undefined> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, "r");
+  } catch {
+    return undefined;
+  }
+  const st = await fh.stat();
+  if ((dev !== undefined && st.dev !== dev) || (ino !== undefined && st.ino !== ino)) {
+    await fh.close().catch(() => undefined);
+    return undefined;
+  }
+  return { fh, dev: st.dev, ino: st.ino };
+}
+
 export class FileFollowSource implements IngestSource {
   readonly description: string;
   private readonly path: string;
   private readonly checkpoints: CheckpointWriter;
   private file: OpenFile | undefined;
   private readonly splitter: LineSplitter;
+  private readonly queueLine: LineSink;
   private queue: Buffer[] = [];
   private queueEnds: number[] = [];
   private queueHead = 0;
   private rotationSeenAt: number | undefined;
   private announcedWaiting = false;
   private started = false;
+  private stopped = false;
+  /** Bytes and lines read, for the average line length in loss messages. */
+  private bytesSeen = 0;
+  private linesSeen = 0;
+  /** The writer's rate: a property of the writer, so it outlives the file it was measured on. */
+  private bytesPerMs: number | undefined;
+  private truncationsWithLoss = 0;
+  private lostBytesEstimate = 0;
+  private watcher: FSWatcher | undefined;
+  private watchTried = false;
+  private changed = false;
+  private wakeUp: (() => void) | undefined;
 
   constructor(
     path: string,
@@ -67,6 +161,11 @@ export class FileFollowSource implements IngestSource {
     this.splitter = new LineSplitter(0, undefined, (bytes) =>
       opts.notify(`skipping a line longer than ${formatBytes(bytes)} in ${this.description} (no newline)`),
     );
+    this.queueLine = (line, end) => {
+      this.queue.push(line);
+      this.queueEnds.push(end);
+      this.linesSeen++;
+    };
   }
 
   get checkpointFile(): string {
@@ -78,23 +177,45 @@ export class FileFollowSource implements IngestSource {
       const opened = await this.openAtStart();
       if (!opened) {
         if (this.opts.once) return null;
-        await sleep(this.opts.pollMs ?? 250);
+        await this.waitForChange();
         return EMPTY;
       }
+      this.startWatching();
     }
     if (this.queueHead < this.queue.length) return this.takeQueued(max);
     const file = this.file!;
-    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    const { bytesRead } = await file.fh.read(chunk, 0, CHUNK_BYTES, file.pos);
-    if (bytesRead > 0) {
-      file.pos += bytesRead;
-      this.splitter.push(chunk.subarray(0, bytesRead), (line, end) => {
-        this.queue.push(line);
-        this.queueEnds.push(end);
-      });
+    // Read from a little before the offset: those bytes must be the ones read last time, else the file was
+    // truncated (it may have grown past the offset again since).
+    const keep = file.tail.length;
+    const buf = Buffer.allocUnsafe(keep + CHUNK_BYTES);
+    this.changed = false;
+    const { bytesRead } = await file.fh.read(buf, 0, buf.length, file.pos - keep);
+    if (bytesRead < keep || !buf.subarray(0, keep).equals(file.tail)) return this.onTruncated();
+    const fresh = bytesRead - keep;
+    file.window = buf.subarray(0, bytesRead);
+    file.windowStart = file.pos - keep;
+    if (fresh > 0) {
+      file.pos += fresh;
+      this.bytesSeen += fresh;
+      file.tail = Buffer.from(buf.subarray(Math.max(0, bytesRead - FINGERPRINT_BYTES), bytesRead));
+      if (fresh < CHUNK_BYTES) this.caughtUp(file);
+      this.splitter.push(buf.subarray(keep, bytesRead), this.queueLine);
       return this.queueHead < this.queue.length ? this.takeQueued(max) : EMPTY;
     }
+    this.caughtUp(file);
     return this.atEndOfFile();
+  }
+
+  /** A read reached the end: the file's size is known for this moment, which measures the writer's rate. */
+  private caughtUp(file: OpenFile): void {
+    const now = Date.now();
+    file.caughtUp = { at: now, pos: file.pos };
+    file.sizeSeen = Math.max(file.sizeSeen, file.pos);
+    if (!file.rateFrom) file.rateFrom = { at: now, pos: file.pos };
+    else if (now - file.rateFrom.at >= RATE_SPAN_MS) {
+      this.bytesPerMs = (file.pos - file.rateFrom.pos) / (now - file.rateFrom.at);
+      file.rateFrom = { at: now, pos: file.pos };
+    }
   }
 
   private takeQueued(max: number): SourceBatch {
@@ -102,7 +223,10 @@ export class FileFollowSource implements IngestSource {
     const from = this.queueHead;
     const to = Math.min(this.queue.length, from + max);
     const items = this.queue.slice(from, to);
-    const checkpoint: FileCheckpoint = { path: this.path, dev: file.dev, ino: file.ino, offset: this.queueEnds[to - 1]! };
+    const offset = this.queueEnds[to - 1]!;
+    const checkpoint: FileCheckpoint = { path: this.path, dev: file.dev, ino: file.ino, offset };
+    const tail = this.fingerprintBefore(file, offset);
+    if (tail) checkpoint.tail = tail.toString("base64");
     this.queueHead = to;
     if (this.queueHead === this.queue.length) {
       this.queue = [];
@@ -112,6 +236,65 @@ export class FileFollowSource implements IngestSource {
     return { items, commit: async () => this.checkpoints.save(checkpoint) };
   }
 
+  /** The bytes before `offset` from the last read (queued lines end inside it), copied: the chunk is large. */
+  private fingerprintBefore(file: OpenFile, offset: number): Buffer | undefined {
+    const end = offset - file.windowStart;
+    if (end < 0 || end > file.window.length) return undefined;
+    return Buffer.from(file.window.subarray(Math.max(0, end - FINGERPRINT_BYTES), end));
+  }
+
+  /** The bytes before the offset changed: finish the old content from its rotated copy, or report what is lost. */
+  private async onTruncated(): Promise<SourceBatch> {
+    const file = this.file!;
+    const offset = file.pos;
+    const search = await findCopyEndingWith(this.path, offset, file.tail, file);
+    const copy = search.found ? await openIdentified(search.found.path, search.found.dev, search.found.ino) : undefined;
+    if (copy) {
+      this.opts.notify(
+        `${this.description} was truncated at offset ${formatCount(offset)} (copytruncate): reading the rest of the old content ` +
+          `from ${search.found!.path} (${formatBytes(search.found!.size - offset)}), then ${this.description} from its start`,
+      );
+      await file.fh.close().catch(() => undefined);
+      // The splitter goes on: a line cut at `offset` continues in the copy, at the same offsets.
+      this.file = this.openFile(copy, search.found!.path, offset, file.tail, { rotatedAway: true, isCopy: true });
+      return EMPTY;
+    }
+    const newSize = (await file.fh.stat()).size;
+    const lost = estimateLostBytes({
+      pos: offset,
+      pendingBytes: this.splitter.pendingBytes,
+      sizeSeen: file.sizeSeen,
+      caughtUp: file.caughtUp,
+      bytesPerMs: this.bytesPerMs,
+      newSize,
+      now: Date.now(),
+    });
+    this.truncationsWithLoss++;
+    this.lostBytesEstimate += lost ?? 0;
+    this.opts.notify(`${this.description} was truncated at offset ${formatCount(offset)}; ${this.describeLoss(lost)} written after the last read may be lost (${this.noCopyReason(search)})`);
+    file.pos = 0;
+    file.tail = Buffer.alloc(0);
+    file.window = file.tail;
+    file.windowStart = 0;
+    file.sizeSeen = 0;
+    file.caughtUp = undefined;
+    file.rateFrom = undefined;
+    this.splitter.reset(0);
+    return EMPTY;
+  }
+
+  private describeLoss(bytes: number | undefined): string {
+    if (bytes === undefined) return "an unknown number of bytes";
+    const lines = this.linesSeen > 0 && bytes > 0 ? Math.max(1, Math.round(bytes / (this.bytesSeen / this.linesSeen))) : 0;
+    return `about ${formatCount(bytes)} bytes (~${formatCount(lines)} line${lines === 1 ? "" : "s"})`;
+  }
+
+  private noCopyReason(search: CopySearch): string {
+    if (search.compressed.length === 0) return "no rotated copy found";
+    const shown = search.compressed.slice(0, 3).join(", ");
+    return `no rotated copy found; compressed files are not read: ${shown}${search.compressed.length > 3 ? ", …" : ""}`;
+  }
+
   private async atEndOfFile(): Promise<SourceBatch | null> {
     const file = this.file!;
     const named = await statOrUndefined(this.path);
@@ -119,11 +302,13 @@ export class FileFollowSource implements IngestSource {
       const now = Date.now();
       this.rotationSeenAt ??= now;
       if (file.rotatedAway || now - this.rotationSeenAt >= (this.opts.rotationGraceMs ?? 1000)) {
-        // The old file will not grow any more: an unterminated last line is all there is of it.
-        this.splitter.flush((line, end) => {
-          this.queue.push(line);
-          this.queueEnds.push(end);
-        });
+        if (file.isCopy && this.splitter.pendingBytes > 0) {
+          // The copy was taken in the middle of a line: its end went to the file before it was emptied.
+          this.opts.notify(`${file.path} ends in the middle of a line: skipped its last ${formatCount(this.splitter.pendingBytes)} bytes (the rest of that line was lost in the copytruncate)`);
+        } else {
+          // The old file will not grow any more: an unterminated last line is all there is of it.
+          this.splitter.flush(this.queueLine);
+        }
         const leftover = this.queueHead < this.queue.length ? this.takeQueued(Number.MAX_SAFE_INTEGER) : undefined;
         const switched = await this.switchToNamedFile();
         if (switched && !file.rotatedAway) this.opts.notify(`${this.description} was rotated: finished the old file, reading the new one from its start`);
@@ -132,38 +317,49 @@ export class FileFollowSource implements IngestSource {
       }
     } else {
       this.rotationSeenAt = undefined;
-      const size = (await file.fh.stat()).size;
-      if (size < file.pos) {
-        this.opts.notify(`${this.description} was truncated (${formatBytes(size)} < offset ${formatBytes(file.pos)}): reading it from the start`);
-        file.pos = 0;
-        this.splitter.reset(0);
-        return EMPTY;
-      }
       if (this.opts.once) return null;
     }
-    await sleep(this.opts.pollMs ?? 250);
+    await this.waitForChange();
     return EMPTY;
   }
 
+  private openFile(
+    opened: OpenedFile,
+    path: string,
+    pos: number,
+    tail: Buffer,
+    kind: { rotatedAway: boolean; isCopy: boolean },
+  ): OpenFile {
+    return {
+      fh: opened.fh,
+      path,
+      dev: opened.dev,
+      ino: opened.ino,
+      pos,
+      tail,
+      window: tail,
+      windowStart: pos - tail.length,
+      ...kind,
+      sizeSeen: pos,
+      caughtUp: undefined,
+      rateFrom: undefined,
+    };
+  }
+
   private async switchToNamedFile(): Promise<boolean> {
-    let fh: FileHandle;
-    try {
-      fh = await open(this.path, "r");
-    } catch {
-      return false; // renamed away and not created again yet: keep the old one and look again
-    }
-    const st = await fh.stat();
+    const opened = await openIdentified(this.path);
+    if (!opened) return false; // renamed away and not created again yet: keep the old one and look again
     await this.file?.fh.close().catch(() => undefined);
-    this.file = { fh, dev: st.dev, ino: st.ino, pos: 0, rotatedAway: false };
+    this.file = this.openFile(opened, this.path, 0, Buffer.alloc(0), { rotatedAway: false, isCopy: false });
     this.splitter.reset(0);
     this.rotationSeenAt = undefined;
     return true;
   }
 
-  /** Opens where the checkpoint says (possibly a rotated file next to the name), else at the chosen start. */
+  /** Opens where the checkpoint says (possibly a rotated file or copy next to the name), else at the chosen start. */
   private async openAtStart(): Promise<boolean> {
-    const named = await statOrUndefined(this.path);
-    if (!named) {
+    const namedStat = await statOrUndefined(this.path);
+    if (!namedStat) {
       if (this.opts.once) throw new RuntimeError(`${this.description} does not exist`);
       if (!this.announcedWaiting) this.opts.notify(`${this.description} does not exist yet; waiting for it`);
       this.announcedWaiting = true;
@@ -171,59 +367,134 @@ export class FileFollowSource implements IngestSource {
     }
     const cp = this.started ? undefined : loadCheckpoint(this.checkpoints.file);
     this.started = true;
-    let target = { path: this.path, dev: named.dev, ino: named.ino, offset: 0, rotatedAway: false };
-    if (cp && cp.path === this.path) {
-      if (cp.dev === named.dev && cp.ino === named.ino) {
-        if (named.size >= cp.offset) target.offset = cp.offset;
-        else this.opts.notify(`${this.description} is shorter than its checkpoint (truncated while stopped): reading it from the start`);
-      } else {
-        const rotated = await this.findByInode(cp.dev, cp.ino);
-        if (rotated && rotated.size > cp.offset) {
-          this.opts.notify(`${this.description} was rotated while stopped: finishing ${rotated.path} from its checkpoint first`);
-          target = { path: rotated.path, dev: cp.dev, ino: cp.ino, offset: cp.offset, rotatedAway: true };
-        } else if (!rotated) {
-          this.opts.notify(`the checkpointed file (inode ${cp.ino}) is gone: reading ${this.description} from the start`);
-        }
-      }
-    } else if (this.opts.startAt === "end") {
-      target.offset = named.size;
-    }
-    let fh: FileHandle;
-    try {
-      fh = await open(target.path, "r");
-    } catch (err) {
-      this.opts.notify(`cannot open ${target.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      return false;
-    }
-    const st = await fh.stat();
-    if (st.ino !== target.ino || st.dev !== target.dev) {
+    const named = await openIdentified(this.path, namedStat.dev, namedStat.ino);
+    if (!named) {
       // Replaced between stat and open: start over with what the name holds now.
-      await fh.close();
       this.started = false;
       return false;
     }
-    this.file = { fh, dev: st.dev, ino: st.ino, pos: target.offset, rotatedAway: target.rotatedAway };
-    this.splitter.reset(target.offset);
+    const resumed = await this.resumeFrom(cp, named);
+    if (this.file?.fh !== named.fh) await named.fh.close().catch(() => undefined);
+    if (!resumed) {
+      this.file = undefined;
+      this.started = false;
+      return false;
+    }
+    this.splitter.reset(this.file!.pos);
     this.announcedWaiting = false;
     return true;
   }
 
-  private async findByInode(dev: number, ino: number): Promise<{ path: string; size: number } | undefined> {
-    const dir = dirname(this.path);
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      return undefined;
+  /**
+   * Sets this.file from the checkpoint: the followed file at the offset when the bytes before it are unchanged,
+   * else the rotated file (by inode) or copytruncate copy (by those bytes) to finish first, else the start.
+   * False when a file vanished meanwhile (look again).
+   */
+  private async resumeFrom(cp: FileCheckpoint | undefined, named: OpenedFile): Promise<boolean> {
+    const fresh = { rotatedAway: false, isCopy: false };
+    if (!cp || cp.path !== this.path) {
+      const pos = this.opts.startAt === "end" ? (await named.fh.stat()).size : 0;
+      this.file = this.openFile(named, this.path, pos, await bytesBefore(named.fh, pos, FINGERPRINT_BYTES), fresh);
+      return true;
     }
-    // Rotated names usually start with the followed name (eve.json.1, eve.json-20260101): look at those first.
+    const cpTail = Buffer.from(cp.tail ?? "", "base64");
+    if (cp.dev === named.dev && cp.ino === named.ino) {
+      const before = await bytesBefore(named.fh, cp.offset, FINGERPRINT_BYTES);
+      const intact = before.length === Math.min(cp.offset, FINGERPRINT_BYTES) && before.subarray(before.length - cpTail.length).equals(cpTail);
+      if (intact) {
+        this.file = this.openFile(named, this.path, cp.offset, before, fresh);
+        return true;
+      }
+      if (await this.openCopy(cp.offset, cpTail, named)) {
+        this.opts.notify(`${this.description} was truncated while stopped: finishing its copy ${this.file!.path} from the checkpoint first`);
+        return true;
+      }
+      const what = cpTail.length > 0 && before.length >= cpTail.length ? "the bytes before the checkpoint changed" : "it is shorter than its checkpoint";
+      this.opts.notify(
+        `${this.description} was truncated while stopped (${what}, offset ${formatCount(cp.offset)}); ` +
+          `lines written after the checkpoint may be lost (no rotated copy found): reading it from the start`,
+      );
+      this.file = this.openFile(named, this.path, 0, Buffer.alloc(0), fresh);
+      return true;
+    }
+    const rotated = await findByInode(this.path, cp.dev, cp.ino);
+    if (rotated && rotated.size > cp.offset) {
+      const opened = await openIdentified(rotated.path, cp.dev, cp.ino);
+      if (!opened) return false;
+      this.opts.notify(`${this.description} was rotated while stopped: finishing ${rotated.path} from its checkpoint first`);
+      const tail = await bytesBefore(opened.fh, cp.offset, FINGERPRINT_BYTES);
+      this.file = this.openFile(opened, rotated.path, cp.offset, tail, { rotatedAway: true, isCopy: false });
+      return true;
+    }
+    if (!rotated) {
+      // The checkpointed inode is gone; a copy of it may still hold the rest.
+      if (await this.openCopy(cp.offset, cpTail, named)) {
+        this.opts.notify(`the checkpointed file (inode ${cp.ino}) is gone: finishing its copy ${this.file!.path} from the checkpoint first`);
+        return true;
+      }
+      this.opts.notify(`the checkpointed file (inode ${cp.ino}) is gone: reading ${this.description} from the start`);
+    }
+    this.file = this.openFile(named, this.path, 0, Buffer.alloc(0), fresh);
+    return true;
+  }
+
+  /** Opens the rotated copy holding `tail` before `offset` as this.file, at `offset`. */
+  private async openCopy(offset: number, tail: Buffer, named: OpenedFile): Promise<boolean> {
+    if (tail.length === 0) return false;
+    const { found } = await findCopyEndingWith(this.path, offset, tail, named);
+    const opened = found ? await openIdentified(found.path, found.dev, found.ino) : undefined;
+    if (!opened) return false;
+    this.file = this.openFile(opened, found!.path, offset, tail, { rotatedAway: true, isCopy: true });
+    return true;
+  }
+
+  /** fs.watch on the directory (it also sees renames and new files); where it cannot watch, polling does. */
+  private startWatching(): void {
+    if (this.watchTried || this.opts.watch === false || this.opts.once) return;
+    this.watchTried = true;
     const base = basename(this.path);
-    names.sort((a, b) => Number(!a.startsWith(base)) - Number(!b.startsWith(base)));
-    for (const name of names) {
-      const st = await statOrUndefined(join(dir, name));
-      if (st && st.isFile() && st.ino === ino && st.dev === dev) return { path: join(dir, name), size: st.size };
+    try {
+      this.watcher = watch(dirname(this.path), { persistent: false }, (_event, name) => {
+        if (name === null || String(name).startsWith(base)) this.poke();
+      });
+      this.watcher.on("error", () => {
+        this.watcher?.close();
+        this.watcher = undefined;
+      });
+    } catch {
+      this.watcher = undefined;
     }
-    return undefined;
+  }
+
+  private poke(): void {
+    this.changed = true;
+    const wake = this.wakeUp;
+    this.wakeUp = undefined;
+    wake?.();
+  }
+
+  /** Until the directory changes (then a moment for the writer to finish its lines) or the poll interval passes. */
+  private async waitForChange(): Promise<void> {
+    if (this.stopped) return;
+    if (!this.changed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.wakeUp = undefined;
+          resolve();
+        }, this.opts.pollMs ?? 250);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    if (this.changed && !this.stopped) await new Promise((r) => setTimeout(r, WATCH_SETTLE_MS));
+    this.changed = false;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.poke();
   }
 
   async backlog(): Promise<Backlog | undefined> {
@@ -231,6 +502,7 @@ export class FileFollowSource implements IngestSource {
     if (!file) return undefined;
     try {
       const size = (await file.fh.stat()).size;
+      file.sizeSeen = Math.max(file.sizeSeen, size);
       return { count: Math.max(0, size - file.pos), unit: "bytes" };
     } catch {
       return undefined;
@@ -238,8 +510,16 @@ export class FileFollowSource implements IngestSource {
   }
 
   async close(): Promise<void> {
+    this.watcher?.close();
+    this.watcher = undefined;
     await this.checkpoints.flush();
     await this.file?.fh.close().catch(() => undefined);
     this.file = undefined;
+    if (this.truncationsWithLoss > 0) {
+      const times = this.truncationsWithLoss === 1 ? "once" : `${this.truncationsWithLoss} times`;
+      this.opts.notify(
+        `${this.description} was truncated without a rotated copy ${times} while followed: about ${formatCount(this.lostBytesEstimate)} bytes may have been lost (see above)`,
+      );
+    }
   }
 }
