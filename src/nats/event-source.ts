@@ -4,6 +4,7 @@
 // Live mode cannot slow the publisher down, so when the caller's output is backed up past `maxBacklog` a message
 // is dropped and counted (onDrop), never lost silently. Replay mode simply stops pulling until the output drains.
 // Several subjects on a 2.9 server (no filter_subjects) get one consumer each, merged back into stream order.
+import { randomBytes } from "node:crypto";
 import type { Msg, NatsConnection, Subscription } from "@nats-io/nats-core";
 import type { ConsumerConfig, JetStreamManager } from "@nats-io/jetstream";
 import { RuntimeError } from "../errors.js";
@@ -131,10 +132,13 @@ function digits(s: string, start: number, end: number): number {
 
 const MAX_ACK_TOKENS = 16;
 const dots = new Int32Array(MAX_ACK_TOKENS);
+/** Filled by parseAckSubject on every call: one object for the whole replay instead of one per message. */
+const ackInfo: AckInfo = { streamSeq: 0, deliverySeq: 0, pending: 0, timeMs: 0 };
 
 /**
  * `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>`, or the v2 form with domain, account
- * hash and a trailing token. Scanned in place: split() would allocate a dozen strings per message.
+ * hash and a trailing token. Scanned in place: split() would allocate a dozen strings per message. The result is
+ * the same object every time: read it before the next call.
  */
 export function parseAckSubject(reply: string): AckInfo | undefined {
   let count = 0;
@@ -142,19 +146,93 @@ export function parseAckSubject(reply: string): AckInfo | undefined {
     if (count === MAX_ACK_TOKENS - 1) return undefined;
     dots[count++] = i;
   }
-  const tokens = count + 1;
-  let base: number;
-  if (tokens === 9) base = 4;
-  else if (tokens >= 11) base = 6;
-  else return undefined;
   // Token k spans (dots[k-1], dots[k]); the last token ends at the end of the string.
-  const token = (k: number): number => digits(reply, dots[k - 1]! + 1, k < count ? dots[k]! : reply.length);
-  const streamSeq = token(base + 1);
-  const deliverySeq = token(base + 2);
-  const pending = token(base + 4);
+  let base: number;
+  if (count === 8) base = 5;
+  else if (count >= 10) base = 7;
+  else return undefined;
+  const streamSeq = digits(reply, dots[base - 1]! + 1, dots[base]!);
+  const deliverySeq = digits(reply, dots[base]! + 1, dots[base + 1]!);
+  const pending = digits(reply, dots[base + 2]! + 1, base + 3 < count ? dots[base + 3]! : reply.length);
   if (Number.isNaN(streamSeq) || Number.isNaN(deliverySeq) || Number.isNaN(pending)) return undefined;
+  ackInfo.streamSeq = streamSeq;
+  ackInfo.deliverySeq = deliverySeq;
+  ackInfo.pending = pending;
   // Nanoseconds exceed 2^53: the digits fold into a double, precise to well under a millisecond.
-  return { streamSeq, deliverySeq, pending, timeMs: token(base + 3) / 1e6 };
+  ackInfo.timeMs = digits(reply, dots[base + 1]! + 1, dots[base + 2]!) / 1e6;
+  return ackInfo;
+}
+
+/**
+ * The numbers after `prefixLength` bytes of an ack subject held as bytes (`<delivered>.<sseq>.<dseq>.<ts>.<pending>`,
+ * the v1 form whose prefix, `$JS.ACK.<stream>.<consumer>.`, the caller knows). Into the shared result; undefined
+ * when the bytes are not exactly that (the caller then parses the string).
+ */
+export function parseAckBytes(bytes: Uint8Array, prefixLength: number): AckInfo | undefined {
+  const end = bytes.length;
+  if (prefixLength >= end || bytes[prefixLength - 1] !== 46 || bytes[0] !== 36) return undefined;
+  let i = prefixLength;
+  let token = 0;
+  let n = 0;
+  let digitsSeen = 0;
+  let streamSeq = 0;
+  let deliverySeq = 0;
+  let ts = 0;
+  for (; i <= end; i++) {
+    const c = i < end ? bytes[i]! : 46;
+    if (c === 46) {
+      if (digitsSeen === 0) return undefined;
+      if (token === 1) streamSeq = n;
+      else if (token === 2) deliverySeq = n;
+      else if (token === 3) ts = n;
+      else if (token === 4) {
+        if (i !== end) return undefined;
+        ackInfo.streamSeq = streamSeq;
+        ackInfo.deliverySeq = deliverySeq;
+        ackInfo.timeMs = ts / 1e6;
+        ackInfo.pending = n;
+        return ackInfo;
+      }
+      token++;
+      n = 0;
+      digitsSeen = 0;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+    digitsSeen++;
+  }
+  return undefined;
+}
+
+/** Subjects decoded once: a replay sees the same few subjects (one per event type) over and over. */
+class SubjectCache {
+  private readonly bytes: Uint8Array[] = [];
+  private readonly texts: string[] = [];
+  private readonly decoder = new TextDecoder();
+
+  text(b: Uint8Array): string {
+    const n = b.length;
+    outer: for (let k = 0; k < this.bytes.length; k++) {
+      const c = this.bytes[k]!;
+      if (c.length !== n) continue;
+      // From the end: subjects share their prefix and differ in the last token.
+      for (let i = n - 1; i >= 0; i--) if (c[i] !== b[i]) continue outer;
+      return this.texts[k]!;
+    }
+    const text = this.decoder.decode(b);
+    if (this.bytes.length < 32) {
+      this.bytes.push(b.slice());
+      this.texts.push(text);
+    }
+    return text;
+  }
+}
+
+/** nats.js 3.3 keeps a message's subject and reply as bytes until asked (MsgImpl._msg); read them there if so. */
+interface RawMsg {
+  _msg?: { subject?: unknown; reply?: unknown };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -327,10 +405,17 @@ interface ReplayContext {
   onStatus?: (line: string) => void;
 }
 
-async function consumerBaseConfig(ctx: ReplayContext, filter: string[], start: StartConfig): Promise<Partial<ConsumerConfig>> {
-  const { nuid } = await import("@nats-io/nats-core");
+/**
+ * A consumer name unique enough to never meet another (48 random bits), and short: it is in the ack subject of
+ * every message, which both the server and the client's parser handle byte by byte.
+ */
+function consumerName(): string {
+  return `nsm4home_${randomBytes(6).toString("base64url")}`;
+}
+
+function consumerBaseConfig(ctx: ReplayContext, filter: string[], start: StartConfig): Partial<ConsumerConfig> {
   return {
-    name: `nsm4home_${nuid.next()}`,
+    name: consumerName(),
     ack_policy: "none" as ConsumerConfig["ack_policy"],
     replay_policy: "instant" as ConsumerConfig["replay_policy"],
     mem_storage: true,
@@ -346,7 +431,7 @@ async function consumerBaseConfig(ctx: ReplayContext, filter: string[], start: S
  * the stream's end at that instant, so also what was published since the request.
  */
 async function pendingFrom(ctx: ReplayContext, filter: string[], seq: number): Promise<number> {
-  const cfg = await consumerBaseConfig(ctx, filter, {
+  const cfg = consumerBaseConfig(ctx, filter, {
     deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"],
     opt_start_seq: seq,
   });
@@ -368,7 +453,7 @@ class ArrivalCounter {
   ) {}
 
   static async open(ctx: ReplayContext, filter: string[], afterSeq: number): Promise<ArrivalCounter> {
-    const cfg = await consumerBaseConfig(ctx, filter, {
+    const cfg = consumerBaseConfig(ctx, filter, {
       deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"],
       opt_start_seq: afterSeq + 1,
     });
@@ -465,7 +550,7 @@ async function countExactly(
   count: number,
   maxExcess: number,
 ): Promise<LastStart> {
-  const cfg = await consumerBaseConfig(ctx, filter, {
+  const cfg = consumerBaseConfig(ctx, filter, {
     deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"],
     opt_start_seq: fromSeq,
   });
@@ -524,6 +609,9 @@ class OrderedReader {
   private sub: Subscription | undefined;
   private expectedDelivery = 1;
   private outstanding = 0;
+  /** Messages and statuses that arrived; the heartbeat check notes when this last changed (no clock per message). */
+  private activity = 0;
+  private activitySeen = 0;
   private lastActivity = Date.now();
   private resetting = false;
   private confirming = false;
@@ -531,6 +619,9 @@ class OrderedReader {
   private nextSeq = 1;
   private created = false;
   private stopped = false;
+  private readonly subjects = new SubjectCache();
+  /** Bytes of `$JS.ACK.<stream>.<consumer>.` in this consumer's ack subjects. */
+  private ackPrefixLength = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -565,7 +656,7 @@ class OrderedReader {
       this.lastSeq > 0
         ? { deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"], opt_start_seq: this.lastSeq + 1 }
         : this.start;
-    const cfg = await consumerBaseConfig(this.ctx, this.filter, start);
+    const cfg = consumerBaseConfig(this.ctx, this.filter, start);
     const inbox = this.ctx.createInbox(this.ctx.inboxPrefix);
     const sub = this.ctx.nc.subscribe(inbox, { callback: (err, msg) => this.onMsg(err, msg, sub) });
     let ci;
@@ -582,9 +673,11 @@ class OrderedReader {
     }
     this.sub = sub;
     this.name = ci.name;
+    this.ackPrefixLength = Buffer.byteLength(`$JS.ACK.${this.ctx.stream}.${ci.name}.`);
     this.expectedDelivery = 1;
     this.outstanding = 0;
     this.lastActivity = Date.now();
+    this.activitySeen = this.activity;
     if (!this.created) this.initialPending = ci.num_pending;
     this.created = true;
     this.caughtUp = ci.num_pending === 0;
@@ -594,10 +687,13 @@ class OrderedReader {
     this.pull();
   }
 
-  /** Asks for more when half of what was asked for has arrived, unless the owner says the output is full. */
+  /**
+   * Keeps two pulls in flight: the next is asked for as soon as one batch has arrived, so the server always has a
+   * request to serve while we work through the last one. Unless the owner says the output is full.
+   */
   pull(): void {
     if (this.stopped || this.resetting || this.sub === undefined || this.finished) return;
-    if (this.outstanding > this.ctx.batch / 2) return;
+    if (this.outstanding > this.ctx.batch) return;
     if (!this.owner.mayPull(this)) return;
     const request = {
       batch: this.ctx.batch,
@@ -616,11 +712,16 @@ class OrderedReader {
       this.owner.fail(new RuntimeError(`reading stream ${this.ctx.stream} failed: ${err.message}`));
       return;
     }
-    this.lastActivity = Date.now();
-    const reply = msg.reply;
-    if (reply !== undefined && reply.startsWith("$JS.ACK.")) {
-      const info = parseAckSubject(reply);
-      if (info === undefined) return;
+    this.activity++;
+    const raw = (msg as unknown as RawMsg)._msg;
+    const replyBytes = raw?.reply;
+    let info = replyBytes instanceof Uint8Array ? parseAckBytes(replyBytes, this.ackPrefixLength) : undefined;
+    if (info === undefined) {
+      // Another form (v2 ack subjects), another nats.js, or a status message without a reply.
+      const reply = msg.reply as string | undefined;
+      if (reply && reply.startsWith("$JS.ACK.")) info = parseAckSubject(reply);
+    }
+    if (info !== undefined) {
       if (info.deliverySeq !== this.expectedDelivery) {
         // A message went missing between server and us: start a new consumer after the last one we have.
         void this.reset("gap in delivery");
@@ -633,7 +734,9 @@ class OrderedReader {
       this.caughtUp = info.pending === 0;
       // Not "everything received so far": the pending count in the ack subject can trail the stream by a moment.
       if (this.caughtUp) this.emptyThrough = Math.max(this.emptyThrough, info.streamSeq, this.owner.requestSeq);
-      this.owner.deliver(this, { subject: msg.subject, data: msg.data, seq: info.streamSeq, time: info.timeMs });
+      const subjectBytes = raw?.subject;
+      const subject = subjectBytes instanceof Uint8Array ? this.subjects.text(subjectBytes) : msg.subject;
+      this.owner.deliver(this, { subject, data: msg.data, seq: info.streamSeq, time: info.timeMs });
       this.pull();
       return;
     }
@@ -681,6 +784,10 @@ class OrderedReader {
 
   private checkHeartbeat(): void {
     if (this.stopped || this.resetting) return;
+    if (this.activity !== this.activitySeen) {
+      this.activitySeen = this.activity;
+      this.lastActivity = Date.now();
+    }
     // With a pull waiting the server sends a heartbeat every IDLE_HEARTBEAT_MS; silence means the consumer is gone.
     if (this.outstanding > 0 && Date.now() - this.lastActivity > 2 * IDLE_HEARTBEAT_MS + 1000) {
       void this.reset("heartbeats missed");

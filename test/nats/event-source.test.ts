@@ -7,6 +7,7 @@ import type { JetStreamManager } from "@nats-io/jetstream";
 import {
   dedupeSubjects,
   openEventSource,
+  parseAckBytes,
   parseAckSubject,
   subjectMatches,
   type EventSourceOptions,
@@ -40,6 +41,24 @@ describe("subjects and ack subjects", () => {
     expect(parseAckSubject("$JS.ACK.dom.hash.S.C.1.100.7.1700000000123000000.0.rnd")).toMatchObject({ streamSeq: 100, pending: 0 });
     expect(parseAckSubject("$JS.ACK.S.C.1")).toBeUndefined();
     expect(parseAckSubject("$JS.ACK.S.C.1.x.7.1.3")).toBeUndefined();
+  });
+
+  it("reads the numbers of an ack subject held as bytes after a known prefix, and refuses anything else", () => {
+    const bytes = (s: string) => new TextEncoder().encode(s);
+    const prefix = "$JS.ACK.S.nsm4home_abcdefgh.".length;
+    expect({ ...parseAckBytes(bytes("$JS.ACK.S.nsm4home_abcdefgh.1.100.7.1700000000123000000.3"), prefix)! }).toEqual({
+      streamSeq: 100,
+      deliverySeq: 7,
+      pending: 3,
+      timeMs: 1700000000123,
+    });
+    // The v2 form, a token too many or too few, an empty or non-numeric token: left to the string parser.
+    expect(parseAckBytes(bytes("$JS.ACK.dom.hash.S.C.1.100.7.1700000000123000000.0.rnd"), prefix)).toBeUndefined();
+    expect(parseAckBytes(bytes("$JS.ACK.S.nsm4home_abcdefgh.1.100.7.17.3.4"), prefix)).toBeUndefined();
+    expect(parseAckBytes(bytes("$JS.ACK.S.nsm4home_abcdefgh.1.100.7.17"), prefix)).toBeUndefined();
+    expect(parseAckBytes(bytes("$JS.ACK.S.nsm4home_abcdefgh.1..7.17.3"), prefix)).toBeUndefined();
+    expect(parseAckBytes(bytes("$JS.ACK.S.nsm4home_abcdefgh.1.1x0.7.17.3"), prefix)).toBeUndefined();
+    expect(parseAckBytes(bytes("$JS.ACK.S.nsm4home_abcdefgh"), prefix)).toBeUndefined();
   });
 });
 
