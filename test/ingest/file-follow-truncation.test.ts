@@ -172,6 +172,30 @@ describe("FileFollowSource and truncation", () => {
     removeDir(dir);
   });
 
+  it("stopped while reading the copy: a restart finishes the copy from the checkpoint, then the file", async () => {
+    notices = [];
+    const dir = tempDir();
+    const eve = join(dir, "eve.json");
+    writeFileSync(eve, lines(1, 3));
+    const first = new FileFollowSource(eve, opts(dir));
+    expect(await collect(first, 3)).toEqual([1, 2, 3]);
+    appendFileSync(eve, lines(4, 50));
+    copyFileSync(eve, `${eve}.1`);
+    truncateSync(eve, 0);
+    appendFileSync(eve, lines(51, 60));
+    let batch = await first.read(5);
+    while (batch && batch.items.length === 0) batch = await first.read(5); // the first read finds the truncation
+    expect(batch!.items).toHaveLength(5);
+    await batch!.commit(); // 4..8 acknowledged, then the process stops
+    await first.close();
+
+    const second = new FileFollowSource(eve, opts(dir));
+    expect(await collect(second, 52)).toEqual(range(9, 60));
+    expect(notices.join("\n")).toMatch(/was rotated while stopped: finishing \S+eve\.json\.1 from its checkpoint first/);
+    await second.close();
+    removeDir(dir);
+  });
+
   it("estimates the lost bytes from what was seen, or from the writer's rate", () => {
     const base = { pos: 1000, pendingBytes: 0, sizeSeen: 1000, caughtUp: { at: 0, pos: 1000 }, bytesPerMs: undefined, newSize: 0, now: 500 };
     expect(estimateLostBytes(base)).toBeUndefined();
