@@ -1,5 +1,6 @@
 // A throwaway nats-server for `nsm4home demo`: JetStream in a fresh temp dir, loopback only, a free port chosen
-// by the server itself. Stopped, and its dir removed, on every way out (including process.exit from elsewhere).
+// by the server itself. Stopped, and its dir removed, on every way out (including process.exit from elsewhere,
+// and a SIGKILL of this process: see spawnWatched).
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,6 +50,35 @@ export interface LocalServerOptions {
   readyTimeoutMs?: number;
 }
 
+// The server must not outlive this process, even one killed with SIGKILL (no 'exit' hook runs then), and Node
+// cannot ask the kernel for a parent-death signal. So the server is started by a shell that first leaves a
+// watcher behind: it blocks reading a pipe only this process holds, and when the pipe closes (this process ended,
+// however, or stop() closed it) it stops the server and removes its dir. Then the shell execs nats-server, so
+// child.pid is the server's own pid. The watcher ignores the terminal's signals: a Ctrl-C or hangup is for us.
+const WATCHER_SCRIPT = [
+  'server=$$; dir="$1"',
+  "(",
+  'trap "" INT HUP TERM',
+  "read -r _ <&3",
+  'kill -TERM "$server" 2>/dev/null',
+  'i=0; while [ "$i" -lt 50 ] && kill -0 "$server" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done',
+  '[ "$i" -lt 50 ] || kill -KILL "$server" 2>/dev/null',
+  'rm -rf "$dir"',
+  ") </dev/null >/dev/null 2>&1 &",
+  'shift; exec "$@" 3<&-',
+].join("\n");
+
+function spawnWatched(binary: string, config: string, dir: string): ChildProcess {
+  const stdio: ("ignore" | "pipe")[] = ["ignore", "ignore", "pipe"];
+  if (process.platform === "win32") return spawn(binary, ["-c", config], { stdio });
+  return spawn("/bin/sh", ["-c", WATCHER_SCRIPT, "nsm4home-demo-watcher", dir, binary, "-c", config], { stdio: [...stdio, "pipe"] });
+}
+
+/** Closes the pipe the watcher waits on (see spawnWatched): from then on it stops the server by itself. */
+function releaseWatcher(child: ChildProcess): void {
+  (child.stdio[3] as NodeJS.ReadWriteStream & { destroy?: () => void } | null | undefined)?.destroy?.();
+}
+
 export async function startLocalNatsServer(opts: LocalServerOptions = {}): Promise<LocalNatsServer> {
   const binary = opts.binary ?? findNatsServer();
   if (!binary) throw new RuntimeError(NATS_SERVER_MISSING);
@@ -61,7 +91,7 @@ export async function startLocalNatsServer(opts: LocalServerOptions = {}): Promi
 
   let child: ChildProcess;
   try {
-    child = spawn(binary, ["-c", config], { stdio: ["ignore", "ignore", "pipe"] });
+    child = spawnWatched(binary, config, dir);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw new RuntimeError(`cannot start ${binary}: ${(err as Error).message}`);
@@ -95,6 +125,7 @@ export async function startLocalNatsServer(opts: LocalServerOptions = {}): Promi
     if (!m) throw new RuntimeError("nats-server did not say which port it listens on");
     port = Number(m[1]);
   } catch (err) {
+    releaseWatcher(child);
     cleanupOnExit();
     process.off("exit", cleanupOnExit);
     throw err;
@@ -109,6 +140,8 @@ export async function startLocalNatsServer(opts: LocalServerOptions = {}): Promi
     log: () => log,
     stop() {
       stopping ??= (async () => {
+        // The watcher first, while the server still runs: it never signals a pid that may be someone else's now.
+        releaseWatcher(child);
         if (child.exitCode === null && child.signalCode === null) {
           child.kill("SIGTERM");
           const timer = setTimeout(() => child.kill("SIGKILL"), 5000);

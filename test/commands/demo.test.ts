@@ -1,7 +1,7 @@
 // `nsm4home demo --no-tui` as a feed for other terminals: starts its own nats-server, publishes, and on
 // --duration or SIGTERM stops the server and removes its temp dir. (The dashboard part is checked in tmux.)
 import { describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { isolatedEnv, runCli, startCli } from "../helpers/cli.js";
 import { connect } from "node:net";
 import { readStream, testConnection, waitForCount } from "../ingest/stream-helpers.js";
@@ -14,6 +14,46 @@ function listening(url: string): Promise<boolean> {
     socket.once("connect", () => (socket.destroy(), resolve(true)));
     socket.once("error", () => resolve(false));
   });
+}
+
+function childrenOf(parent: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === parent) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** Running: it exists and is not a zombie waiting to be reaped by whoever inherited it. */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(test: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 function announced(stdout: string): { url: string; dir: string } {
@@ -54,6 +94,19 @@ describe("demo --no-tui", () => {
     expect(existsSync(dir)).toBe(false);
     expect(await listening(url)).toBe(false);
     expect(result.stderr).toMatch(/SIGTERM: stopping/);
+  });
+
+  it("leaves no server or dir behind when killed with SIGKILL (the server's watcher stops it)", async () => {
+    const proc = startCli(["demo", "--no-tui"], { env: isolatedEnv() });
+    await proc.waitFor(/tail dns/);
+    const { url, dir } = announced(proc.stdout());
+    // The demo's child is nats-server itself (its watcher is the server's child, not ours).
+    const server = childrenOf(proc.child.pid!).find((pid) => commandLine(pid).endsWith(`\0-c\0${dir}/nats-server.conf\0`));
+    expect(server, childrenOf(proc.child.pid!).map(commandLine).join("\n")).toBeDefined();
+    const result = await proc.stop("SIGKILL");
+    expect(result.signal).toBe("SIGKILL");
+    await waitUntil(() => !running(server!) && !existsSync(dir), 5000, `server ${server} stopped and ${dir} removed`);
+    expect(await listening(url)).toBe(false);
   });
 
   it("says in one line how to get nats-server when there is none", async () => {
