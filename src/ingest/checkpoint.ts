@@ -1,7 +1,8 @@
 // Where a file follower stopped: the file's identity (device, inode), the byte offset just after the last line
 // NATS acknowledged, and the bytes just before that offset (a copytruncate keeps the inode: only the content tells
 // that the file was truncated and written again while ingest was stopped, and which rotated copy holds the rest).
-// Written atomically (temp file + rename) so a crash leaves the old or the new one, never half.
+// After rename rotations, the rotated files already read to their end are listed too, so a restart in the middle
+// of a chain of them reads each once. Written atomically (temp file + rename) so a crash leaves the old or the new one, never half.
 import { mkdirSync, readFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -14,6 +15,13 @@ export interface FileCheckpoint {
   offset: number;
   /** Base64 of up to 256 bytes just before `offset`; missing in checkpoints written before it was kept. */
   tail?: string;
+  /**
+   * Rotated files read to their end since the followed name last pointed to the checkpointed file's predecessors
+   * (rename rotation): a restart must not read them again, even when their times tie with the next one's.
+   */
+  finished?: { dev: number; ino: number; mtimeMs: number }[];
+  /** When the checkpoint was written (from its `updated` field; set by loadCheckpoint only). */
+  savedAtMs?: number;
 }
 
 /** `$XDG_STATE_HOME/nsm4home/checkpoints/<the followed path, escaped>.json` (~/.local/state by default). */
@@ -35,6 +43,11 @@ export function loadCheckpoint(file: string): FileCheckpoint | undefined {
     if (typeof v.path === "string" && typeof v.dev === "number" && typeof v.ino === "number" && typeof v.offset === "number" && v.offset >= 0) {
       const cp: FileCheckpoint = { path: v.path, dev: v.dev, ino: v.ino, offset: v.offset };
       if (typeof v.tail === "string" && v.tail.length > 0) cp.tail = v.tail;
+      if (Array.isArray(v.finished)) {
+        cp.finished = v.finished.filter((f) => typeof f?.dev === "number" && typeof f.ino === "number" && typeof f.mtimeMs === "number");
+      }
+      const updated = Date.parse(String((v as { updated?: unknown }).updated));
+      if (!Number.isNaN(updated)) cp.savedAtMs = updated;
       return cp;
     }
   } catch {
@@ -73,7 +86,8 @@ export class CheckpointWriter {
       const cp = this.latest;
       const tmp = `${this.file}.${process.pid}.tmp`;
       try {
-        await writeFile(tmp, JSON.stringify({ ...cp, updated: new Date().toISOString() }) + "\n");
+        const { savedAtMs: _, ...stored } = cp;
+        await writeFile(tmp, JSON.stringify({ ...stored, updated: new Date().toISOString() }) + "\n");
         await rename(tmp, this.file);
         this.written = cp;
         this.lastError = undefined;

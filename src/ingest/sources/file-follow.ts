@@ -16,7 +16,7 @@ import { CheckpointWriter, loadCheckpoint, type FileCheckpoint } from "../checkp
 import { LineSplitter, type LineSink } from "../lines.js";
 import { formatBytes, formatCount } from "../../render/units.js";
 import { RuntimeError } from "../../errors.js";
-import { bytesBefore, findByInode, findCopyEndingWith, type CopySearch } from "./file-rotated.js";
+import { bytesBefore, findByInode, findCopyEndingWith, findNextGeneration, type CopySearch, type ReadGeneration, type SiblingFile } from "./file-rotated.js";
 
 export interface FileFollowOptions {
   checkpointFile: string;
@@ -39,6 +39,8 @@ const CHUNK_BYTES = 256 * 1024;
 export const FINGERPRINT_BYTES = 256;
 /** After a watch event, wait this long for the writer's next lines so reads are not one line each. */
 const WATCH_SETTLE_MS = 5;
+/** Rotated files remembered as read (in the checkpoint too): more than a chain of rotations between two looks. */
+const FINISHED_KEPT = 32;
 /** Shortest span over which the writer's rate is measured (for the loss estimate). */
 const RATE_SPAN_MS = 1000;
 
@@ -150,6 +152,10 @@ export class FileFollowSource implements IngestSource {
   private watchTried = false;
   private changed = false;
   private wakeUp: (() => void) | undefined;
+  /** Rotated files read to their end (rename rotation), newest last: never read again. */
+  private finished: ReadGeneration[] = [];
+  /** Generations already reported as unreadable (compressed, gone): said once. */
+  private reportedMissing = new Set<string>();
 
   constructor(
     path: string,
@@ -227,6 +233,7 @@ export class FileFollowSource implements IngestSource {
     const checkpoint: FileCheckpoint = { path: this.path, dev: file.dev, ino: file.ino, offset };
     const tail = this.fingerprintBefore(file, offset);
     if (tail) checkpoint.tail = tail.toString("base64");
+    if (this.finished.length > 0) checkpoint.finished = [...this.finished];
     this.queueHead = to;
     if (this.queueHead === this.queue.length) {
       this.queue = [];
@@ -301,7 +308,10 @@ export class FileFollowSource implements IngestSource {
     if (named && (named.ino !== file.ino || named.dev !== file.dev)) {
       const now = Date.now();
       this.rotationSeenAt ??= now;
-      if (file.rotatedAway || now - this.rotationSeenAt >= (this.opts.rotationGraceMs ?? 1000)) {
+      // Rotated more than once since the last look: the generations in between come before the named file. A newer
+      // generation also means the writer has left this file, so no grace period is needed.
+      const next = file.isCopy ? undefined : await this.nextGeneration(file, named);
+      if (next || file.rotatedAway || now - this.rotationSeenAt >= (this.opts.rotationGraceMs ?? 1000)) {
         if (file.isCopy && this.splitter.pendingBytes > 0) {
           // The copy was taken in the middle of a line: its end went to the file before it was emptied.
           this.opts.notify(`${file.path} ends in the middle of a line: skipped its last ${formatCount(this.splitter.pendingBytes)} bytes (the rest of that line was lost in the copytruncate)`);
@@ -310,8 +320,13 @@ export class FileFollowSource implements IngestSource {
           this.splitter.flush(this.queueLine);
         }
         const leftover = this.queueHead < this.queue.length ? this.takeQueued(Number.MAX_SAFE_INTEGER) : undefined;
-        const switched = await this.switchToNamedFile();
-        if (switched && !file.rotatedAway) this.opts.notify(`${this.description} was rotated: finished the old file, reading the new one from its start`);
+        if (!file.isCopy) this.rememberFinished(file.dev, file.ino, (await file.fh.stat()).mtimeMs);
+        const switched = next ? await this.switchToGeneration(next) : await this.switchToNamedFile();
+        if (switched && next) {
+          this.opts.notify(`${this.description} was rotated more than once: finished ${file.path === this.path ? "the old file" : file.path}, reading the next rotated file ${next.path} from its start`);
+        } else if (switched && !file.rotatedAway) {
+          this.opts.notify(`${this.description} was rotated: finished the old file, reading the new one from its start`);
+        }
         if (leftover) return leftover;
         return EMPTY;
       }
@@ -346,6 +361,53 @@ export class FileFollowSource implements IngestSource {
     };
   }
 
+  private rememberFinished(dev: number, ino: number, mtimeMs: number): void {
+    this.finished = this.finished.filter((f) => f.dev !== dev || f.ino !== ino);
+    this.finished.push({ dev, ino, mtimeMs });
+    if (this.finished.length > FINISHED_KEPT) this.finished.splice(0, this.finished.length - FINISHED_KEPT);
+  }
+
+  /**
+   * The oldest rotated generation last written after `after` (a finished file, or the checkpoint's time when its
+   * file is gone) and not read yet; compressed ones in between are reported, they cannot be read.
+   */
+  private async nextGeneration(after: { dev: number; ino: number; fh?: FileHandle; mtimeMs?: number }, named: { dev: number; ino: number }): Promise<SiblingFile | undefined> {
+    let mtimeMs = after.mtimeMs;
+    if (after.fh) mtimeMs = (await after.fh.stat()).mtimeMs;
+    const exclude = [...this.finished, { dev: after.dev, ino: after.ino, mtimeMs: Infinity }, { dev: named.dev, ino: named.ino, mtimeMs: Infinity }];
+    const checkpoint = this.checkpoints.file;
+    const search = await findNextGeneration(this.path, { mtimeMs: mtimeMs ?? 0 }, exclude, (p) => p === checkpoint || p.startsWith(`${checkpoint}.`));
+    for (const c of search.compressed) {
+      if (!this.markReported(c)) continue;
+      this.opts.notify(`${c.path} is a rotated file written after the last one read, but compressed: not read, its lines (${formatBytes(c.size)} compressed) may be missing`);
+    }
+    return search.next;
+  }
+
+  /** True the first time a generation is reported as unreadable. */
+  private markReported(f: SiblingFile): boolean {
+    const key = `${f.dev}:${f.ino}:${f.mtimeMs}`;
+    if (this.reportedMissing.has(key)) return false;
+    this.reportedMissing.add(key);
+    return true;
+  }
+
+  /** Reads a rotated generation from its start; when it vanished meanwhile, says so (the next look moves on). */
+  private async switchToGeneration(next: SiblingFile): Promise<boolean> {
+    const opened = await openIdentified(next.path, next.dev, next.ino);
+    if (!opened) {
+      if (this.markReported(next)) this.opts.notify(`${next.path} disappeared before it was read: its lines (${formatBytes(next.size)}) may be missing`);
+      this.rememberFinished(next.dev, next.ino, next.mtimeMs);
+      return false;
+    }
+    await this.file?.fh.close().catch(() => undefined);
+    // Not rotatedAway: the newest generation gets the grace period (the writer may not have reopened yet).
+    this.file = this.openFile(opened, next.path, 0, Buffer.alloc(0), { rotatedAway: false, isCopy: false });
+    this.splitter.reset(0);
+    this.rotationSeenAt = undefined;
+    return true;
+  }
+
   private async switchToNamedFile(): Promise<boolean> {
     const opened = await openIdentified(this.path);
     if (!opened) return false; // renamed away and not created again yet: keep the old one and look again
@@ -366,6 +428,7 @@ export class FileFollowSource implements IngestSource {
       return false;
     }
     const cp = this.started ? undefined : loadCheckpoint(this.checkpoints.file);
+    if (cp?.path === this.path && cp.finished) this.finished = cp.finished.slice(-FINISHED_KEPT);
     this.started = true;
     const named = await openIdentified(this.path, namedStat.dev, namedStat.ino);
     if (!named) {
@@ -418,10 +481,12 @@ export class FileFollowSource implements IngestSource {
       return true;
     }
     const rotated = await findByInode(this.path, cp.dev, cp.ino);
-    if (rotated && rotated.size > cp.offset) {
+    if (rotated && rotated.size >= cp.offset) {
+      // Finished from the checkpoint; at its end, the rotated files written after it follow (atEndOfFile).
       const opened = await openIdentified(rotated.path, cp.dev, cp.ino);
       if (!opened) return false;
-      this.opts.notify(`${this.description} was rotated while stopped: finishing ${rotated.path} from its checkpoint first`);
+      const what = rotated.size > cp.offset ? "finishing" : "looking for files rotated after";
+      this.opts.notify(`${this.description} was rotated while stopped: ${what} ${rotated.path} from its checkpoint first`);
       const tail = await bytesBefore(opened.fh, cp.offset, FINGERPRINT_BYTES);
       this.file = this.openFile(opened, rotated.path, cp.offset, tail, { rotatedAway: true, isCopy: false });
       return true;
@@ -432,7 +497,16 @@ export class FileFollowSource implements IngestSource {
         this.opts.notify(`the checkpointed file (inode ${cp.ino}) is gone: finishing its copy ${this.file!.path} from the checkpoint first`);
         return true;
       }
-      this.opts.notify(`the checkpointed file (inode ${cp.ino}) is gone: reading ${this.description} from the start`);
+      // Without its last write time, the checkpoint's time bounds which rotated files came after it.
+      const next = cp.savedAtMs === undefined ? undefined : await this.nextGeneration({ dev: cp.dev, ino: cp.ino, mtimeMs: cp.savedAtMs }, named);
+      if (next && (await this.switchToGeneration(next))) {
+        this.opts.notify(
+          `the checkpointed file (inode ${cp.ino}) is gone: lines written to it after the checkpoint may be missing; ` +
+            `reading the files rotated since, from ${next.path}, then ${this.description}`,
+        );
+        return true;
+      }
+      this.opts.notify(`the checkpointed file (inode ${cp.ino}) is gone: lines written to it after the checkpoint may be missing; reading ${this.description} from the start`);
     }
     this.file = this.openFile(named, this.path, 0, Buffer.alloc(0), fresh);
     return true;

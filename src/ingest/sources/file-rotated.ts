@@ -112,3 +112,43 @@ export async function findCopyEndingWith(path: string, offset: number, tail: Buf
   }
   return { found: undefined, compressed };
 }
+
+/** A file already read to its end: same identity and not written since (an inode can be reused by a new file). */
+export interface ReadGeneration {
+  dev: number;
+  ino: number;
+  mtimeMs: number;
+}
+
+export interface GenerationSearch {
+  /** The oldest rotated generation written after the finished file (by last write, which orders rename rotation). */
+  next: SiblingFile | undefined;
+  /** Compressed generations written after it: they cannot be read, their lines may be missing. */
+  compressed: SiblingFile[];
+}
+
+/**
+ * The rotated generation to read after a finished file: named like a rotation of `path`, not compressed, last
+ * written no earlier than the finished file (so older, unrelated rotations are left alone), and none of the files
+ * in `exclude` (the finished one, the followed name, generations already read) nor paths `ignore` says to skip.
+ */
+export async function findNextGeneration(
+  path: string,
+  after: { mtimeMs: number },
+  exclude: ReadGeneration[],
+  ignore: (path: string) => boolean = () => false,
+): Promise<GenerationSearch> {
+  const dir = dirname(path);
+  const base = basename(path);
+  const candidates: SiblingFile[] = [];
+  const compressed: SiblingFile[] = [];
+  for (const name of await namesNextTo(path)) {
+    if (name === base || !name.startsWith(base)) continue;
+    const file = await statFile(join(dir, name));
+    if (!file || ignore(file.path) || file.mtimeMs < after.mtimeMs) continue;
+    if (exclude.some((r) => r.dev === file.dev && r.ino === file.ino && file.mtimeMs <= r.mtimeMs)) continue;
+    (isCompressedName(name) ? compressed : candidates).push(file);
+  }
+  candidates.sort((a, b) => a.mtimeMs - b.mtimeMs || a.ino - b.ino);
+  return { next: candidates[0], compressed };
+}

@@ -1,0 +1,241 @@
+// Rename rotation more than once before the follower looks again (QA F9): the rotated generations in between are
+// read in order (by their last write), each from 0, before the followed name; older unrelated rotations are left
+// alone; a restart in the middle of the chain reads nothing twice. The source alone first, then the CLI against a
+// real nats-server while a writer appends thousands of events a second and rotates like Suricata with logrotate.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeSync, mkdtempSync, openSync, renameSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { FileFollowSource, type FileFollowOptions } from "../../src/ingest/sources/file-follow.js";
+import { loadCheckpoint } from "../../src/ingest/checkpoint.js";
+import type { IngestSource } from "../../src/ingest/types.js";
+import { isolatedEnv, startCli } from "../helpers/cli.js";
+import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
+import { removeDir, trackDir } from "../helpers/processes.js";
+import { readStream, testConnection, waitForCount } from "./stream-helpers.js";
+
+const line = (n: number) =>
+  JSON.stringify({ timestamp: `2026-03-01T12:00:${String(n % 60).padStart(2, "0")}.${String(n).padStart(6, "0")}+0000`, event_type: "dns", flow_id: 1e12 + n, n });
+const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i) + "\n").join("");
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "nsm4home-rot-"));
+  trackDir(dir);
+  return dir;
+}
+
+/** Sets a file's last write time, seconds from now (negative: in the past). */
+function writtenAt(path: string, secondsFromNow: number): void {
+  const t = new Date(Date.now() + secondsFromNow * 1000);
+  utimesSync(path, t, t);
+}
+
+/** Reads (committing each batch, as the pipeline does after PubAcks) until `count` items came or time is up. */
+async function collect(source: IngestSource, count: number, timeoutMs = 5000): Promise<number[]> {
+  const out: number[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (out.length < count && Date.now() < deadline) {
+    const batch = await source.read(100);
+    if (batch === null) break;
+    for (const item of batch.items) out.push((JSON.parse(Buffer.from(item).toString("utf8")) as { n: number }).n);
+    await batch.commit();
+  }
+  return out;
+}
+
+describe("FileFollowSource and several rename rotations between two looks", () => {
+  let notices: string[] = [];
+  const opts = (dir: string, extra: Partial<FileFollowOptions> = {}): FileFollowOptions => ({
+    checkpointFile: join(dir, "checkpoint.json"),
+    startAt: "beginning",
+    pollMs: 20,
+    rotationGraceMs: 150,
+    notify: (l: string) => notices.push(l),
+    ...extra,
+  });
+
+  it("reads every generation in between, oldest first, then the new file; older rotations are not read", async () => {
+    notices = [];
+    const dir = tempDir();
+    const eve = join(dir, "eve.json");
+    writeFileSync(`${eve}-20260201`, lines(900, 910)); // an unrelated rotation from long ago
+    writtenAt(`${eve}-20260201`, -86_400);
+    writeFileSync(eve, lines(1, 3));
+    const source = new FileFollowSource(eve, opts(dir));
+    expect(await collect(source, 3)).toEqual([1, 2, 3]);
+    // Three rotations before the next look; names do not tell the order (a date, then numbers), last writes do.
+    writtenAt(eve, -30);
+    renameSync(eve, `${eve}.b`);
+    writeFileSync(eve, lines(4, 6));
+    writtenAt(eve, -20);
+    renameSync(eve, `${eve}.a`);
+    writeFileSync(eve, lines(7, 9));
+    writtenAt(eve, -10);
+    renameSync(eve, `${eve}-20260301`);
+    writeFileSync(eve, lines(10, 12));
+    expect(await collect(source, 9)).toEqual(range(4, 12));
+    expect(await collect(source, 1, 300)).toEqual([]); // nothing else: not the old rotation, nothing twice
+    const said = notices.join("\n");
+    expect(said).toMatch(/eve\.json was rotated more than once: finished the old file, reading the next rotated file \S+eve\.json\.a from its start/);
+    expect(said).toMatch(/finished \S+eve\.json\.a, reading the next rotated file \S+eve\.json-20260301 from its start/);
+    await source.close();
+    removeDir(dir);
+  });
+
+  it("a restart in the middle of the chain goes on from the checkpoint and reads nothing twice, even with equal times", async () => {
+    notices = [];
+    const dir = tempDir();
+    const eve = join(dir, "eve.json");
+    writeFileSync(eve, lines(1, 3));
+    const first = new FileFollowSource(eve, opts(dir));
+    expect(await collect(first, 3)).toEqual([1, 2, 3]);
+    renameSync(eve, `${eve}.1`);
+    writeFileSync(eve, lines(4, 50));
+    renameSync(eve, `${eve}.2`);
+    writeFileSync(eve, lines(51, 60));
+    // Coarse file-system clocks: the finished file and the next generations were last written in the same second.
+    for (const name of [`${eve}.1`, `${eve}.2`]) writtenAt(name, -5);
+    let batch = await first.read(5);
+    while (batch && batch.items.length === 0) batch = await first.read(5);
+    expect(batch!.items.map((i) => (JSON.parse(Buffer.from(i).toString()) as { n: number }).n)).toEqual([4, 5, 6, 7, 8]);
+    await batch!.commit(); // 4..8 acknowledged, then the process stops
+    await first.close();
+    expect(loadCheckpoint(join(dir, "checkpoint.json"))!.finished).toHaveLength(1);
+
+    const second = new FileFollowSource(eve, opts(dir));
+    expect(await collect(second, 52)).toEqual(range(9, 60));
+    expect(await collect(second, 1, 300)).toEqual([]);
+    expect(notices.join("\n")).toMatch(/was rotated while stopped: finishing \S+eve\.json\.2 from its checkpoint first/);
+    await second.close();
+    removeDir(dir);
+  });
+
+  it("a compressed or vanished generation in the chain is said, with its size; the rest is read", async () => {
+    notices = [];
+    const dir = tempDir();
+    const eve = join(dir, "eve.json");
+    writeFileSync(eve, lines(1, 2));
+    const source = new FileFollowSource(eve, opts(dir));
+    expect(await collect(source, 2)).toEqual([1, 2]);
+    writtenAt(eve, -30);
+    renameSync(eve, `${eve}.3`);
+    writeFileSync(`${eve}.2.gz`, "\x1f\x8b compressed generation");
+    writtenAt(`${eve}.2.gz`, -20);
+    writeFileSync(`${eve}.1`, lines(5, 6));
+    writtenAt(`${eve}.1`, -10);
+    writeFileSync(eve, lines(7, 8));
+    expect(await collect(source, 4)).toEqual([5, 6, 7, 8]);
+    expect(notices.join("\n")).toMatch(/eve\.json\.2\.gz is a rotated file written after the last one read, but compressed: not read, its lines \(\d+ B compressed\) may be missing/);
+    await source.close();
+    removeDir(dir);
+  });
+});
+
+/**
+ * Appends numbered events at `perSecond` as Suricata does; at the numbers in `rotateAt` it renames the file to
+ * `<path>.<n>` and reopens the name (rename rotation with an immediate reopen). `at` runs other hooks.
+ */
+async function writeRotating(path: string, total: number, perSecond: number, rotateAt: number[], at = new Map<number, () => void>()): Promise<void> {
+  let fd = openSync(path, "a");
+  const started = Date.now();
+  let n = 0;
+  try {
+    while (n < total) {
+      const due = Math.min(total, Math.ceil(((Date.now() - started) * perSecond) / 1000) + 1);
+      let chunk = "";
+      for (; n < due; n++) {
+        if (rotateAt.includes(n) || at.has(n)) {
+          if (chunk) writeSync(fd, chunk);
+          chunk = "";
+          at.get(n)?.();
+          if (rotateAt.includes(n)) {
+            renameSync(path, `${path}.${n}`);
+            closeSync(fd);
+            fd = openSync(path, "a");
+          }
+        }
+        chunk += line(n) + "\n";
+      }
+      if (chunk) writeSync(fd, chunk);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe("ingest --from FILE across several rename rotations", () => {
+  let nats: NatsServer;
+  let nc: NatsConnection;
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    nc = await testConnection(nats.url);
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await nats?.dispose();
+  });
+
+  const total = 20_000;
+
+  async function expectEveryEventOnce(stream: string): Promise<void> {
+    const stored = await readStream(nc, stream);
+    const seen = stored.map((m) => (JSON.parse(m.data) as { n: number }).n);
+    expect(stored).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+    expect(seen.sort((a, b) => a - b)).toEqual(range(0, total - 1));
+  }
+
+  function ingestArgs(eve: string, dir: string, stream: string): string[] {
+    return ["-s", nats.url, "ingest", "--from", eve, "--checkpoint", join(dir, "ckpt"), "--create-stream", "--prefix", stream, "--stream", stream, "--progress", "1s"];
+  }
+
+  it("down across three rotations (kill -9, restart later): every event exactly once", async () => {
+    const dir = tempDir();
+    const eve = join(dir, "eve.json");
+    const stream = "rotrestart";
+    writeFileSync(`${eve}.old`, lines(100_000, 100_099)); // an older rotation: never read
+    writtenAt(`${eve}.old`, -3600);
+    writeFileSync(eve, "");
+    const env = isolatedEnv();
+    const first = startCli(ingestArgs(eve, dir, stream), { env });
+    await first.waitFor(/read 0/, { stream: "stderr" });
+    let second: ReturnType<typeof startCli> | undefined;
+    const hooks = new Map<number, () => void>([
+      [2500, () => void first.stop("SIGKILL")], // before the rotation at 5000
+      [16_000, () => (second = startCli(ingestArgs(eve, dir, stream), { env }))], // after the one at 15,000
+    ]);
+    await writeRotating(eve, total, 4000, [5000, 9000, 15_000], hooks);
+    await waitForCount(nc, (c) => c >= total, 20_000, stream);
+    const result = await second!.stop("SIGTERM");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/was rotated while stopped: finishing \S+eve\.json\.5000 from its checkpoint first/);
+    expect(result.stderr).toMatch(/reading the next rotated file \S+eve\.json\.9000/);
+    expect(result.stderr).toMatch(/reading the next rotated file \S+eve\.json\.15000/);
+    expect(result.stderr).not.toMatch(/may be (missing|lost)/);
+    await expectEveryEventOnce(stream);
+    removeDir(dir);
+  });
+
+  it("rotations faster than the follower looks (live): every event exactly once", async () => {
+    const dir = tempDir();
+    const eve = join(dir, "eve.json");
+    const stream = "rotlive";
+    writeFileSync(`${eve}.old`, lines(100_000, 100_099));
+    writtenAt(`${eve}.old`, -3600);
+    writeFileSync(eve, "");
+    const ingest = startCli(ingestArgs(eve, dir, stream), { env: isolatedEnv() });
+    await ingest.waitFor(/read 0/, { stream: "stderr" });
+    // 5000 → 9000 is one second (the rotation grace); 9000 → 9400 is a tenth of it.
+    await writeRotating(eve, total, 4000, [5000, 9000, 9400, 15_000]);
+    await waitForCount(nc, (c) => c >= total, 20_000, stream);
+    const result = await ingest.stop("SIGTERM");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/may be (missing|lost)/);
+    expect(result.stderr).toMatch(/done: read 20,000, published 20,000, acked 20,000, duplicates 0/);
+    await expectEveryEventOnce(stream);
+    removeDir(dir);
+  });
+});
