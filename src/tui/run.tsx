@@ -12,7 +12,7 @@ import type { PaneConfig } from "./state/pane-state.js";
 import { TuiStore } from "./state/store.js";
 import { findInkCaches, trimInkCaches } from "./ink-caches.js";
 import { startHeapTrimmer } from "./heap-trimmer.js";
-import { enterFullScreen, exitCodeForSignal, onEveryExitPath } from "./terminal.js";
+import { enterFullScreen, exitCodeForSignal, onEveryExitPath, onHangupWriteError, type ExitReason } from "./terminal.js";
 
 export interface RunTuiOptions {
   flags: ConnectionFlags;
@@ -22,6 +22,8 @@ export interface RunTuiOptions {
   streamName?: string;
   color: boolean;
   timestamps: TimestampMode;
+  /** Ends the dashboard as q does when this settles (the demo's --duration and its stop signals). */
+  until?: Promise<unknown>;
 }
 
 function Root({ store, color }: { store: TuiStore; color: boolean }) {
@@ -63,7 +65,18 @@ async function openSources(
   return sources;
 }
 
+/**
+ * Runs the dashboard until q or Ctrl-C, or a signal (SIGTERM, SIGHUP, SIGINT): then it returns with
+ * process.exitCode set to 128 + the signal's number. An uncaught error restores the terminal and exits 1.
+ */
 export async function runTui(options: RunTuiOptions): Promise<void> {
+  let instance: ReturnType<typeof render> | undefined;
+  let untilSettled = false;
+  const endByCaller = () => {
+    untilSettled = true;
+    instance?.unmount();
+  };
+  options.until?.then(endByCaller, endByCaller);
   const resolved = resolveConnectionOptions(options.flags);
   const store = new TuiStore({
     panes: options.panes,
@@ -83,31 +96,46 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     throw err;
   }
 
+  const closeAll = async () => {
+    await Promise.all(sources.map((s) => s.stop().catch(() => undefined)));
+    await nc.close().catch(() => undefined);
+  };
   const inkCaches = await findInkCaches();
+  // Asked to end while connecting: no screen to take.
+  if (untilSettled) return closeAll();
+
   const trimTimer = setInterval(() => trimInkCaches(inkCaches), 1000);
   trimTimer.unref();
   const stopHeapTrimmer = startHeapTrimmer();
 
   const screen = enterFullScreen(process.stdout, process.stdin);
-  let instance: ReturnType<typeof render> | undefined;
-  const closeAll = async () => {
-    await Promise.all(sources.map((s) => s.stop().catch(() => undefined)));
-    await nc.close().catch(() => undefined);
-  };
-  const uninstall = onEveryExitPath((reason) => {
-    // Terminal first, synchronously: whatever happens next, the user gets the shell back.
+  let stopping = false;
+  const stop = (reason: ExitReason) => {
+    // A hangup seen as a failed write first, then as SIGHUP: one stop.
+    if (stopping) return;
+    stopping = true;
+    // Terminal first, synchronously: whatever happens next, the user gets the shell back. A terminal that hung up
+    // is let go of before anything is written to it (unmount draws a last frame).
+    screen.hungUp();
     instance?.unmount();
     screen.restore();
     if (reason.kind === "error") {
       process.stderr.write(`nsm4home: tui stopped on an unexpected error: ${errorMessage(reason.error).split("\n")[0]}\n`);
       if (process.env.NSM4HOME_DEBUG) process.stderr.write(`${(reason.error as Error)?.stack ?? ""}\n`);
+      // Closing politely is worth a moment, not a hang.
+      setTimeout(() => process.exit(1), 1000).unref();
+      void closeAll().finally(() => process.exit(1));
+      return;
     }
-    const code = reason.kind === "signal" ? exitCodeForSignal(reason.signal) : 1;
-    // Closing politely is worth a moment, not a hang.
-    const forced = setTimeout(() => process.exit(code), 1000);
-    forced.unref();
-    void closeAll().finally(() => process.exit(code));
-  });
+    // A signal ends the dashboard as q does (the unmount above ends the wait below), with 128 + its number as the
+    // exit status: the caller gets to finish (the demo stops its server and says so). Should something keep the
+    // process alive after that, it ends anyway.
+    const code = exitCodeForSignal(reason.signal);
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), 5000).unref();
+  };
+  const uninstall = onEveryExitPath(stop);
+  const usualWriteErrors = onHangupWriteError([process.stdout, process.stderr], screen.hungUp, () => stop({ kind: "signal", signal: "SIGHUP" }));
   try {
     instance = render(<Root store={store} color={options.color} />, {
       exitOnCtrlC: false,
@@ -124,6 +152,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     instance?.unmount();
     screen.restore();
     uninstall();
+    usualWriteErrors();
     await closeAll();
   }
 }

@@ -2,7 +2,11 @@
 // and what a user sees read back with capture-pane. Also the ways out: q, SIGTERM, and no TTY at all.
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trackDir } from "../helpers/processes.js";
 import { cliPath, repoRoot, runCli, isolatedEnv } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { hasTmux, TmuxSession } from "./tmux.js";
@@ -155,6 +159,41 @@ describe.skipIf(!hasTmux())("nsm4home tui in a terminal", () => {
     process.kill(await waitForChildPid(t.shellPid()), "SIGHUP");
     await t.waitForText("TUI-EXIT=129");
     expect(t.alternateOn()).toBe(false);
+  });
+
+  it("writes no terminal sequences to a redirected stderr on the way out (q, SIGTERM)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nsm4home-tui-stderr-"));
+    trackDir(dir);
+    const t = startTui(`dns 2>${dir}/quit`);
+    await t.waitForText("waiting for suricata.dns");
+    t.send("q");
+    await t.waitForText("TUI-EXIT=0");
+    expect(readFileSync(`${dir}/quit`, "utf8")).toBe("");
+
+    t.run(`${process.execPath} ${cliPath} tui --server ${server.url} dns 2>${dir}/term; echo "TUI2-EXIT=$?"`);
+    await t.waitFor((s) => s.includes("waiting for suricata.dns") && t.alternateOn());
+    process.kill(await waitForChildPid(t.shellPid()), "SIGTERM");
+    await t.waitForText("TUI2-EXIT=143");
+    expect(readFileSync(`${dir}/term`, "utf8")).toBe("");
+    expect(t.alternateOn()).toBe(false);
+  });
+
+  it("exits 129 quietly when its terminal goes away (tmux kill-session)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nsm4home-tui-hangup-"));
+    trackDir(dir);
+    const t2 = new TmuxSession("tui");
+    sessions.push(t2);
+    const env = isolatedEnv();
+    t2.start(120, 40, { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME! });
+    // The shell that records the exit status outlives the terminal: it ignores the hangup (nsm4home does not:
+    // Node resets signal handling at start).
+    t2.run(`sh -c 'trap "" HUP; ${process.execPath} ${cliPath} tui --no-context --server ${server.url} dns 2>${dir}/err; echo $? >${dir}/status'`);
+    await t2.waitForText("waiting for suricata.dns");
+    t2.kill();
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(`${dir}/status`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(readFileSync(`${dir}/status`, "utf8")).toBe("129\n");
+    expect(readFileSync(`${dir}/err`, "utf8")).toBe("");
   });
 
   it("shows the connection state in the status bar through a server restart", async () => {
