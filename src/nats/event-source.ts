@@ -40,7 +40,10 @@ export interface EventSourceOptions {
   /** Replay only: messages asked for per pull (default 2000). */
   batch?: number;
   onMessage(msg: SourceMessage): void;
-  /** Live mode: messages dropped because the output was backed up; called at most once a second. */
+  /**
+   * Live mode: messages dropped because the output was backed up, or because the server held so much for us that
+   * it was about to cut the connection off as a slow consumer; called at most once a second.
+   */
   onDrop?(count: number): void;
   /** Progress lines worth a user's attention ("waiting for stream ..."); default: none. */
   onStatus?(line: string): void;
@@ -48,6 +51,11 @@ export interface EventSourceOptions {
   backlog?: () => number;
   /** Live mode drops above this backlog; default 64 MiB. Replay pauses above the smaller of this and 4 MiB. */
   maxBacklog?: number;
+  /**
+   * Live mode: how far behind the server we may fall (bytes it holds for this connection, measured with a ping)
+   * before messages are dropped and counted to catch up; default 32 MiB. Infinity never drops for this.
+   */
+  maxLagBytes?: number;
 }
 
 export interface EventSourceCounts {
@@ -75,6 +83,13 @@ export interface EventSource {
 }
 
 export const DEFAULT_MAX_BACKLOG = 64 * 1024 * 1024;
+/**
+ * Half the server's default max_pending (64 MiB), past which it closes a slow consumer's connection; short of that
+ * it holds the publishers back, which a viewer must not do to the sensors' pipeline. Bursts below this are
+ * absorbed without a loss.
+ */
+export const DEFAULT_MAX_LAG_BYTES = 32 * 1024 * 1024;
+const LAG_PROBE_MS = 200;
 /** Replay loses nothing by waiting, so it stops pulling early and keeps memory low. */
 const REPLAY_PAUSE_BACKLOG = 4 * 1024 * 1024;
 const DEFAULT_BATCH = 2000;
@@ -285,14 +300,73 @@ class DropReporter {
   }
 }
 
+/**
+ * How far the server is ahead of a core subscription, measured the only way the protocol allows: a PING queues
+ * behind every message the server still holds for this connection, so the payload bytes that arrive before its
+ * PONG are a lower bound of what was waiting. A server that holds more than its max_pending (64 MiB by default)
+ * for a client closes the connection as a slow consumer, and everything it held and everything published until
+ * the reconnect is lost, uncounted. Past `maxLagBytes`, messages are therefore dropped here, quickly and counted,
+ * until the PONG arrives: then we have caught up with the moment of the PING.
+ */
+class LagGuard {
+  /** Drop what arrives until the pending PONG. */
+  shedding = false;
+  private waiting = false;
+  private bytesAhead = 0;
+  private seen = 0;
+  private seenAtProbe = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly maxLagBytes: number,
+  ) {
+    this.timer = setInterval(() => this.probe(), LAG_PROBE_MS);
+    this.timer.unref();
+  }
+
+  /** Notes a message of `bytes`; true when it should be dropped. */
+  note(bytes: number): boolean {
+    this.seen++;
+    if (this.waiting) {
+      this.bytesAhead += bytes;
+      if (this.bytesAhead > this.maxLagBytes) this.shedding = true;
+    }
+    return this.shedding;
+  }
+
+  /** A ping when messages arrived since the last one (an idle subscription sends none). */
+  private probe(): void {
+    if (this.waiting || this.seen === this.seenAtProbe || this.nc.isClosed()) return;
+    this.seenAtProbe = this.seen;
+    this.waiting = true;
+    this.bytesAhead = 0;
+    const caughtUp = () => {
+      const wasShedding = this.shedding;
+      this.waiting = false;
+      this.shedding = false;
+      // Measure again at once: what was published while we caught up may be as much.
+      if (wasShedding) this.probe();
+    };
+    this.nc.flush().then(caughtUp, caughtUp);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
-// Live: core subscriptions with callbacks (no per-message promise), drops counted when the output is backed up.
+// Live: core subscriptions with callbacks (no per-message promise), drops counted when the output is backed up or
+// the server is about to cut us off as a slow consumer.
 
 function openLiveSource(nc: NatsConnection, subjects: string[], options: EventSourceOptions): EventSource {
   const done = deferredDone();
   const drops = new DropReporter(options.onDrop);
   const backlog = options.backlog;
   const maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
+  const maxLagBytes = options.maxLagBytes ?? DEFAULT_MAX_LAG_BYTES;
+  const lag = Number.isFinite(maxLagBytes) ? new LagGuard(nc, maxLagBytes) : undefined;
   const onMessage = options.onMessage;
   let received = 0;
   let stopped = false;
@@ -301,6 +375,7 @@ function openLiveSource(nc: NatsConnection, subjects: string[], options: EventSo
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    lag?.stop();
     for (const sub of subs) sub.unsubscribe();
     drops.flush();
     done.resolve();
@@ -320,11 +395,12 @@ function openLiveSource(nc: NatsConnection, subjects: string[], options: EventSo
         }
         if (stopped) return;
         received++;
-        if (backlog !== undefined && backlog() > maxBacklog) {
+        const data = msg.data;
+        if ((lag !== undefined && lag.note(data.length)) || (backlog !== undefined && backlog() > maxBacklog)) {
           drops.drop();
           return;
         }
-        onMessage({ subject: msg.subject, data: msg.data });
+        onMessage({ subject: msg.subject, data });
       },
     });
     subs.push(sub);
