@@ -3,7 +3,7 @@
 // alone; a restart in the middle of the chain reads nothing twice. The source alone first, then the CLI against a
 // real nats-server while a writer appends thousands of events a second and rotates like Suricata with logrotate.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeSync, mkdtempSync, openSync, renameSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, copyFileSync, mkdtempSync, openSync, renameSync, rmSync, truncateSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/nats-core";
@@ -108,6 +108,53 @@ describe("FileFollowSource and several rename rotations between two looks", () =
     expect(await collect(second, 52)).toEqual(range(9, 60));
     expect(await collect(second, 1, 300)).toEqual([]);
     expect(notices.join("\n")).toMatch(/was rotated while stopped: finishing \S+eve\.json\.2 from its checkpoint first/);
+    await second.close();
+    removeDir(dir);
+  });
+
+  it("two copytruncates while stopped: the first copy from the checkpoint, the second from 0, then the file", async () => {
+    notices = [];
+    const dir = tempDir();
+    const eve = join(dir, "eve.json");
+    writeFileSync(eve, lines(1, 3));
+    const first = new FileFollowSource(eve, opts(dir, { once: true }));
+    expect(await collect(first, 10)).toEqual([1, 2, 3]);
+    await first.close();
+    appendFileSync(eve, lines(4, 6));
+    copyFileSync(eve, `${eve}.2`);
+    writtenAt(`${eve}.2`, -20);
+    truncateSync(eve, 0);
+    appendFileSync(eve, lines(7, 9));
+    copyFileSync(eve, `${eve}.1`);
+    writtenAt(`${eve}.1`, -10);
+    truncateSync(eve, 0);
+    appendFileSync(eve, lines(10, 12));
+    const second = new FileFollowSource(eve, opts(dir));
+    expect(await collect(second, 9)).toEqual(range(4, 12));
+    expect(await collect(second, 1, 300)).toEqual([]);
+    await second.close();
+    removeDir(dir);
+  });
+
+  it("the checkpointed file is gone: said, then the generations rotated since the checkpoint, then the file", async () => {
+    notices = [];
+    const dir = tempDir();
+    const eve = join(dir, "eve.json");
+    writeFileSync(eve, lines(1, 3));
+    const first = new FileFollowSource(eve, opts(dir, { once: true }));
+    expect(await collect(first, 10)).toEqual([1, 2, 3]);
+    await first.close();
+    writeFileSync(`${eve}.9`, lines(900, 901)); // rotated before the checkpoint was written: not read
+    writtenAt(`${eve}.9`, -60);
+    renameSync(eve, `${eve}.2`);
+    rmSync(`${eve}.2`); // deleted (rotate N) while stopped; the next file created often gets its inode
+    writeFileSync(`${eve}.1`, lines(4, 6));
+    writtenAt(`${eve}.1`, 5); // last written after the checkpoint
+    writeFileSync(eve, lines(7, 8));
+    const second = new FileFollowSource(eve, opts(dir));
+    expect(await collect(second, 5)).toEqual(range(4, 8));
+    expect(await collect(second, 1, 300)).toEqual([]);
+    expect(notices.join("\n")).toMatch(/the checkpointed file \(inode \d+\) is gone: lines written to it after the checkpoint may be missing; reading the files rotated since, from \S+eve\.json\.1, then/);
     await second.close();
     removeDir(dir);
   });

@@ -1,7 +1,10 @@
 // Follows an eve.json like `tail -F`: reads whole lines, survives rotation (the name now points to a new file:
 // finish the old one, then read the new one from its start) and truncation, and keeps the offset behind the last
 // acknowledged line in a checkpoint file, so a restart resumes there, even when the file was rotated meanwhile
-// (the checkpointed inode is looked for next to it, e.g. eve.json.1).
+// (the checkpointed inode is looked for next to it, e.g. eve.json.1). When the name was rotated more than once
+// before the next look (a burst of rotations, or several while stopped), the rotated generations in between are
+// read in the order of their last write (which is the order of rename rotation), each from 0, before the name;
+// only those last written no earlier than the finished file, so older rotations lying around are not read again.
 //
 // Truncation is told by content, not by size: every read starts a few hundred bytes before the offset and checks
 // that those bytes are still the ones read last time, so a file emptied and written past the old offset between
@@ -41,6 +44,8 @@ export const FINGERPRINT_BYTES = 256;
 const WATCH_SETTLE_MS = 5;
 /** Rotated files remembered as read (in the checkpoint too): more than a chain of rotations between two looks. */
 const FINISHED_KEPT = 32;
+/** While the followed name points to another file, how often to list the directory for rotated generations. */
+const GENERATION_SEARCH_MS = 100;
 /** Shortest span over which the writer's rate is measured (for the loss estimate). */
 const RATE_SPAN_MS = 1000;
 
@@ -156,6 +161,7 @@ export class FileFollowSource implements IngestSource {
   private finished: ReadGeneration[] = [];
   /** Generations already reported as unreadable (compressed, gone): said once. */
   private reportedMissing = new Set<string>();
+  private lastGenerationSearch: { file: OpenFile; at: number } | undefined;
 
   constructor(
     path: string,
@@ -308,10 +314,11 @@ export class FileFollowSource implements IngestSource {
     if (named && (named.ino !== file.ino || named.dev !== file.dev)) {
       const now = Date.now();
       this.rotationSeenAt ??= now;
-      // Rotated more than once since the last look: the generations in between come before the named file. A newer
-      // generation also means the writer has left this file, so no grace period is needed.
-      const next = file.isCopy ? undefined : await this.nextGeneration(file, named);
-      if (next || file.rotatedAway || now - this.rotationSeenAt >= (this.opts.rotationGraceMs ?? 1000)) {
+      // Rotated more than once since the last look: the generations in between come before the named file (also
+      // copies of later copytruncates). A newer generation means the writer has left this file: no grace period.
+      const graceOver = file.rotatedAway || now - this.rotationSeenAt >= (this.opts.rotationGraceMs ?? 1000);
+      const next = await this.nextGenerationThrottled(file, named, now, graceOver);
+      if (next || graceOver) {
         if (file.isCopy && this.splitter.pendingBytes > 0) {
           // The copy was taken in the middle of a line: its end went to the file before it was emptied.
           this.opts.notify(`${file.path} ends in the middle of a line: skipped its last ${formatCount(this.splitter.pendingBytes)} bytes (the rest of that line was lost in the copytruncate)`);
@@ -320,8 +327,9 @@ export class FileFollowSource implements IngestSource {
           this.splitter.flush(this.queueLine);
         }
         const leftover = this.queueHead < this.queue.length ? this.takeQueued(Number.MAX_SAFE_INTEGER) : undefined;
-        if (!file.isCopy) this.rememberFinished(file.dev, file.ino, (await file.fh.stat()).mtimeMs);
-        const switched = next ? await this.switchToGeneration(next) : await this.switchToNamedFile();
+        this.rememberFinished(file.dev, file.ino, (await file.fh.stat()).mtimeMs);
+        // The named file as stat'ed before the search: if it was rotated since, the next look finds it as a generation.
+        const switched = next ? await this.switchToGeneration(next) : await this.switchToNamedFile(named);
         if (switched && next) {
           this.opts.notify(`${this.description} was rotated more than once: finished ${file.path === this.path ? "the old file" : file.path}, reading the next rotated file ${next.path} from its start`);
         } else if (switched && !file.rotatedAway) {
@@ -374,7 +382,8 @@ export class FileFollowSource implements IngestSource {
   private async nextGeneration(after: { dev: number; ino: number; fh?: FileHandle; mtimeMs?: number }, named: { dev: number; ino: number }): Promise<SiblingFile | undefined> {
     let mtimeMs = after.mtimeMs;
     if (after.fh) mtimeMs = (await after.fh.stat()).mtimeMs;
-    const exclude = [...this.finished, { dev: after.dev, ino: after.ino, mtimeMs: Infinity }, { dev: named.dev, ino: named.ino, mtimeMs: Infinity }];
+    // A gone file's inode may have been reused by a later generation: that one is excluded only by an open file.
+    const exclude = [...this.finished, { dev: after.dev, ino: after.ino, mtimeMs: after.fh ? Infinity : (mtimeMs ?? 0) }, { dev: named.dev, ino: named.ino, mtimeMs: Infinity }];
     const checkpoint = this.checkpoints.file;
     const search = await findNextGeneration(this.path, { mtimeMs: mtimeMs ?? 0 }, exclude, (p) => p === checkpoint || p.startsWith(`${checkpoint}.`));
     for (const c of search.compressed) {
@@ -382,6 +391,17 @@ export class FileFollowSource implements IngestSource {
       this.opts.notify(`${c.path} is a rotated file written after the last one read, but compressed: not read, its lines (${formatBytes(c.size)} compressed) may be missing`);
     }
     return search.next;
+  }
+
+  /**
+   * At the end of a file, once per file and then at most every GENERATION_SEARCH_MS (a directory listing each);
+   * always right before leaving the file, so a rotation during the grace period is not missed.
+   */
+  private async nextGenerationThrottled(file: OpenFile, named: { dev: number; ino: number }, now: number, force: boolean): Promise<SiblingFile | undefined> {
+    const last = this.lastGenerationSearch;
+    if (!force && last && last.file === file && now - last.at < GENERATION_SEARCH_MS) return undefined;
+    this.lastGenerationSearch = { file, at: now };
+    return this.nextGeneration(file, named);
   }
 
   /** True the first time a generation is reported as unreadable. */
@@ -408,8 +428,8 @@ export class FileFollowSource implements IngestSource {
     return true;
   }
 
-  private async switchToNamedFile(): Promise<boolean> {
-    const opened = await openIdentified(this.path);
+  private async switchToNamedFile(expected: { dev: number; ino: number }): Promise<boolean> {
+    const opened = await openIdentified(this.path, expected.dev, expected.ino);
     if (!opened) return false; // renamed away and not created again yet: keep the old one and look again
     await this.file?.fh.close().catch(() => undefined);
     this.file = this.openFile(opened, this.path, 0, Buffer.alloc(0), { rotatedAway: false, isCopy: false });
@@ -485,29 +505,31 @@ export class FileFollowSource implements IngestSource {
       // Finished from the checkpoint; at its end, the rotated files written after it follow (atEndOfFile).
       const opened = await openIdentified(rotated.path, cp.dev, cp.ino);
       if (!opened) return false;
-      const what = rotated.size > cp.offset ? "finishing" : "looking for files rotated after";
-      this.opts.notify(`${this.description} was rotated while stopped: ${what} ${rotated.path} from its checkpoint first`);
       const tail = await bytesBefore(opened.fh, cp.offset, FINGERPRINT_BYTES);
-      this.file = this.openFile(opened, rotated.path, cp.offset, tail, { rotatedAway: true, isCopy: false });
+      // A deleted file's inode is soon reused by a new one: only the bytes before the offset tell it is the same.
+      if (tail.subarray(tail.length - cpTail.length).equals(cpTail)) {
+        const what = rotated.size > cp.offset ? "finishing" : "looking for files rotated after";
+        this.opts.notify(`${this.description} was rotated while stopped: ${what} ${rotated.path} from its checkpoint first`);
+        this.file = this.openFile(opened, rotated.path, cp.offset, tail, { rotatedAway: true, isCopy: false });
+        return true;
+      }
+      await opened.fh.close().catch(() => undefined);
+    }
+    // The checkpointed inode is gone; a copy of it may still hold the rest.
+    if (await this.openCopy(cp.offset, cpTail, named)) {
+      this.opts.notify(`the checkpointed file (inode ${cp.ino}) is gone: finishing its copy ${this.file!.path} from the checkpoint first`);
       return true;
     }
-    if (!rotated) {
-      // The checkpointed inode is gone; a copy of it may still hold the rest.
-      if (await this.openCopy(cp.offset, cpTail, named)) {
-        this.opts.notify(`the checkpointed file (inode ${cp.ino}) is gone: finishing its copy ${this.file!.path} from the checkpoint first`);
-        return true;
-      }
-      // Without its last write time, the checkpoint's time bounds which rotated files came after it.
-      const next = cp.savedAtMs === undefined ? undefined : await this.nextGeneration({ dev: cp.dev, ino: cp.ino, mtimeMs: cp.savedAtMs }, named);
-      if (next && (await this.switchToGeneration(next))) {
-        this.opts.notify(
-          `the checkpointed file (inode ${cp.ino}) is gone: lines written to it after the checkpoint may be missing; ` +
-            `reading the files rotated since, from ${next.path}, then ${this.description}`,
-        );
-        return true;
-      }
-      this.opts.notify(`the checkpointed file (inode ${cp.ino}) is gone: lines written to it after the checkpoint may be missing; reading ${this.description} from the start`);
+    // Without its last write time, the checkpoint's time bounds which rotated files came after it.
+    const next = cp.savedAtMs === undefined ? undefined : await this.nextGeneration({ dev: cp.dev, ino: cp.ino, mtimeMs: cp.savedAtMs }, named);
+    if (next && (await this.switchToGeneration(next))) {
+      this.opts.notify(
+        `the checkpointed file (inode ${cp.ino}) is gone: lines written to it after the checkpoint may be missing; ` +
+          `reading the files rotated since, from ${next.path}, then ${this.description}`,
+      );
+      return true;
     }
+    this.opts.notify(`the checkpointed file (inode ${cp.ino}) is gone: lines written to it after the checkpoint may be missing; reading ${this.description} from the start`);
     this.file = this.openFile(named, this.path, 0, Buffer.alloc(0), fresh);
     return true;
   }
