@@ -61,7 +61,7 @@ function consumerFlagsOf(opts: ConsumerConfigOpts): ConsumerFlags {
 
 async function addAction(stream: string, nameArg: string | undefined, opts: ConsumerConfigOpts, cmd: Command): Promise<void> {
   const consumers = await import("../nats/consumers.js");
-  const { checkStreamName, readConfigFile } = await import("../nats/streams.js");
+  const { checkStreamName } = await import("../nats/streams.js");
   const { applyDefaults, askMissing } = await import("../prompt/fields.js");
   const { createPrompter, isInteractive } = await import("../prompt/prompter.js");
   checkStreamName(stream);
@@ -71,7 +71,7 @@ async function addAction(stream: string, nameArg: string | undefined, opts: Cons
   let name = nameArg;
   let base: Record<string, unknown>;
   if (opts.config !== undefined) {
-    base = readConfigFile(opts.config);
+    base = consumers.readConsumerConfigFile(opts.config);
     const fromFile = (base.durable_name ?? base.name) as string | undefined;
     name ??= typeof fromFile === "string" && fromFile !== "" ? fromFile : undefined;
     delete base.name;
@@ -131,14 +131,13 @@ async function addAction(stream: string, nameArg: string | undefined, opts: Cons
 
 async function editAction(stream: string, name: string, opts: ConsumerConfigOpts, cmd: Command): Promise<void> {
   const consumers = await import("../nats/consumers.js");
-  const { readConfigFile } = await import("../nats/streams.js");
   const { diffConfig } = await import("../nats/config-diff.js");
   const flags = consumerFlagsOf(opts);
   const given = Object.values(flags).some((v) => v !== undefined);
   if (!given && opts.config === undefined) {
     throw new UsageError("consumer edit: nothing to change; give flags such as --wait 1m or --max-deliver 5, or --config FILE");
   }
-  const fileConfig = opts.config !== undefined ? readConfigFile(opts.config) : undefined;
+  const fileConfig = opts.config !== undefined ? consumers.readConsumerConfigFile(opts.config) : undefined;
   const { withJetStreamManager } = await import("../nats/admin.js");
   const { renderConsumerInfo } = await import("../render/consumer.js");
   await withJetStreamManager(connectionFlagsOf(cmd), async ({ nc, jsm }) => {
@@ -257,11 +256,12 @@ export function register(program: Command): void {
     .action(async (stream: string, opts: { names?: boolean; json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { listConsumers } = await import("../nats/consumers.js");
+      const { sanitizeText } = await import("../eve/sanitize.js");
       const { renderConsumerTable } = await import("../render/consumer.js");
       const { terminalWidth } = await import("../render/table.js");
       const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listConsumers(jsm, stream));
       if (opts.json) await printApiJson(list);
-      else if (opts.names) process.stdout.write(list.map((c) => c.name + "\n").join(""));
+      else if (opts.names) process.stdout.write(list.map((c) => sanitizeText(c.name) + "\n").join(""));
       else process.stdout.write(renderConsumerTable(list, terminalWidth()));
     });
 

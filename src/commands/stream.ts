@@ -226,12 +226,13 @@ export function register(program: Command): void {
     .action(async (opts: { subject?: string; names?: boolean; json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { listStreams, checkSubject } = await import("../nats/streams.js");
+      const { sanitizeText } = await import("../eve/sanitize.js");
       const { renderStreamTable } = await import("../render/stream.js");
       const { terminalWidth } = await import("../render/table.js");
       if (opts.subject !== undefined) checkSubject(opts.subject, "--subject");
       const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listStreams(jsm, opts.subject));
       if (opts.json) await printApiJson(list);
-      else if (opts.names) process.stdout.write(list.map((s) => s.config.name + "\n").join(""));
+      else if (opts.names) process.stdout.write(list.map((s) => sanitizeText(s.config.name) + "\n").join(""));
       else process.stdout.write(renderStreamTable(list, terminalWidth()));
     });
 

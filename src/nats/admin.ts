@@ -2,6 +2,8 @@
 // run, close. One-shot commands stay quiet about reconnects; followers (`consumer sub`) report them on stderr.
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { JetStreamManager } from "@nats-io/jetstream";
+import { RuntimeError, UsageError } from "../errors.js";
+import { isSafeText, sanitizeText } from "../eve/sanitize.js";
 import { withConnection, type ConnectionFlags, type ResolvedConnection } from "./connection.js";
 import { openJetStreamManager } from "./jetstream.js";
 
@@ -18,7 +20,25 @@ export function withJetStreamManager<T>(
 ): Promise<T> {
   return withConnection(
     flags,
-    async (nc, resolved) => fn({ nc, resolved, jsm: await openJetStreamManager(nc, resolved) }),
+    async (nc, resolved) => {
+      try {
+        return await fn({ nc, resolved, jsm: await openJetStreamManager(nc, resolved) });
+      } catch (err) {
+        throw withSafeMessage(err);
+      }
+    },
     opts.reportReconnects ? {} : { onStatus: null },
   );
+}
+
+/**
+ * Error texts here quote the server (its error descriptions, names, subjects, config values in a diff): each
+ * line is sanitised before the CLI prints it; the line breaks of a multi-line message are kept.
+ */
+export function withSafeMessage(err: unknown): unknown {
+  if (!(err instanceof UsageError || err instanceof RuntimeError)) return err;
+  const lines = err.message.split("\n");
+  if (lines.every(isSafeText)) return err;
+  const message = lines.map(sanitizeText).join("\n");
+  return err instanceof UsageError ? new UsageError(message) : new RuntimeError(message, err.exitCode);
 }

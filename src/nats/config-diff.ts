@@ -1,5 +1,7 @@
 // Comparing a wanted JetStream configuration with the one the server holds, for idempotent `add` and for
 // `edit` previews; and quoting values so a suggested command can be pasted into a shell as printed.
+import { UsageError } from "../errors.js";
+import { isSafeText } from "../eve/sanitize.js";
 
 export interface ConfigChange {
   field: string;
@@ -103,5 +105,107 @@ export function apiObject<T extends object>(response: T): T {
 /** `--json` output: the API object(s) without envelopes, pretty-printed, one document. */
 export function apiJsonText(value: object): string {
   const body = Array.isArray(value) ? value.map((v: object) => apiObject(v)) : apiObject(value);
-  return JSON.stringify(body, null, 2) + "\n";
+  // JSON.stringify escapes C0 but leaves DEL, C1 (0x9B is a CSI) and bidi controls raw: \u-escape those too,
+  // which keeps the document equal when parsed.
+  return JSON.stringify(body, null, 2).replace(/[^\x00-\x7E]/gu, (ch) => (isSafeText(ch) ? ch : jsonEscape(ch))) + "\n";
+}
+
+function jsonEscape(ch: string): string {
+  let out = "";
+  for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, "0")}`;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Checking a --config file before it reaches the server, which answers a wrong type only with "invalid JSON".
+
+/** What a configuration field holds in the API's JSON. */
+export type ConfigFieldKind =
+  | "nanos" // int64 nanoseconds
+  | "int" // int64
+  | "string"
+  | "bool"
+  | "strings"
+  | "object"
+  | "objects"
+  | "nanosList"
+  | { oneOf: readonly string[] };
+
+export interface ConfigFieldSchema {
+  /** Every field the API knows (from the nats.js types), modelled by us or not: anything else is a typo. */
+  fields: Readonly<Record<string, ConfigFieldKind>>;
+  /** The flag that sets a field in human units, named in the error (`or use --max-age 1h`). */
+  flagHints: Readonly<Record<string, string>>;
+}
+
+/** Go's int64: a JSON number past it makes the server reject the whole request as invalid JSON. */
+const INT64_LIMIT = 2 ** 63;
+
+const isWhole = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && Math.abs(v) < INT64_LIMIT;
+const isPlainObject = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function kindText(kind: ConfigFieldKind): string {
+  if (typeof kind === "object") return `one of ${kind.oneOf.map((v) => JSON.stringify(v)).join(", ")}`;
+  switch (kind) {
+    case "nanos":
+      return "nanoseconds, a whole number";
+    case "int":
+      return "a whole number";
+    case "string":
+      return "a string";
+    case "bool":
+      return "true or false";
+    case "strings":
+      return "a list of strings";
+    case "object":
+      return "a JSON object";
+    case "objects":
+      return "a list of JSON objects";
+    case "nanosList":
+      return "a list of nanoseconds";
+  }
+}
+
+function fitsKind(value: unknown, kind: ConfigFieldKind): boolean {
+  if (typeof kind === "object") return typeof value === "string" && kind.oneOf.includes(value);
+  switch (kind) {
+    case "nanos":
+    case "int":
+      return isWhole(value);
+    case "string":
+      return typeof value === "string";
+    case "bool":
+      return typeof value === "boolean";
+    case "strings":
+      return Array.isArray(value) && value.every((v) => typeof v === "string");
+    case "object":
+      return isPlainObject(value);
+    case "objects":
+      return Array.isArray(value) && value.every(isPlainObject);
+    case "nanosList":
+      return Array.isArray(value) && value.every(isWhole);
+  }
+}
+
+/**
+ * Checks a configuration read from `source` (e.g. "--config cfg.json"): unknown fields and values of the wrong
+ * type are usage errors naming the field and what it takes. `null` is left to the server (it means "unset").
+ */
+export function checkConfigFields(config: Record<string, unknown>, schema: ConfigFieldSchema, source: string): void {
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(schema.fields, k);
+  const unknown = Object.keys(config).filter((k) => !has(k));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `${source}: unknown field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => JSON.stringify(k)).join(", ")} ` +
+        "(a typo? the API's field names are snake_case, e.g. max_bytes, max_age)",
+    );
+  }
+  for (const [field, value] of Object.entries(config)) {
+    if (value === null) continue;
+    const kind = schema.fields[field]!;
+    if (fitsKind(value, kind)) continue;
+    const hint = Object.prototype.hasOwnProperty.call(schema.flagHints, field) ? ` (or use ${schema.flagHints[field]})` : "";
+    const tooBig = (kind === "nanos" || kind === "int") && typeof value === "number" && Number.isInteger(value);
+    throw new UsageError(`${source}: ${field} must be ${kindText(kind)}${tooBig ? " below 2^63" : ""}${hint}`);
+  }
 }

@@ -4,10 +4,10 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { ConsumerConfig, ConsumerInfo, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { RuntimeError, UsageError } from "../errors.js";
 import { formatCount, formatDuration, parseCount, parseDuration } from "../render/units.js";
-import { booleanEditFlag, diffConfig, editCommandText, editFlagsFor, shellQuote, type ConfigChange, type EditFlag, type EditFlags } from "./config-diff.js";
+import { booleanEditFlag, diffConfig, type ConfigFieldSchema, editCommandText, editFlagsFor, shellQuote, type ConfigChange, type EditFlag, type EditFlags } from "./config-diff.js";
 import { apiErrorCode, describeJetStreamError, requireServerVersion } from "./jetstream.js";
 import { parseStartTime } from "./replay-start.js";
-import { checkSubject, checkStreamName, countFlagText, parsePositiveDurationNs, streamInfo, durationFlagText } from "./streams.js";
+import { checkApiName, checkSubject, checkStreamName, countFlagText, parsePositiveDurationNs, readConfigFile, streamInfo, durationFlagText } from "./streams.js";
 import type { PromptField } from "../prompt/fields.js";
 
 export interface ConsumerFlags {
@@ -30,10 +30,7 @@ export interface ConsumerFlags {
 const NS_PER_MS = 1_000_000;
 
 export function checkConsumerName(name: string): string {
-  if (name === "" || /[\s.*>/\\]/.test(name) || name.length > 255) {
-    throw new UsageError(`invalid consumer name '${name}': use letters, digits, - and _ (no spaces, dots, *, > or slashes)`);
-  }
-  return name;
+  return checkApiName(name, "consumer name");
 }
 
 export const parseAck = (text: string): ConsumerConfig["ack_policy"] => {
@@ -102,7 +99,7 @@ export function applyConsumerFlags(base: Partial<ConsumerConfig>, flags: Consume
     if (flags.target === "") delete cfg.deliver_subject;
     else cfg.deliver_subject = checkSubject(flags.target, "--target");
   }
-  if (flags.deliverGroup !== undefined) cfg.deliver_group = checkConsumerName(flags.deliverGroup);
+  if (flags.deliverGroup !== undefined) cfg.deliver_group = checkApiName(flags.deliverGroup, "--deliver-group");
   if (flags.heartbeat !== undefined) cfg.idle_heartbeat = parsePositiveDurationNs(flags.heartbeat, "--heartbeat");
   if (flags.flowControl !== undefined) cfg.flow_control = flags.flowControl;
   if (flags.deliver !== undefined) {
@@ -153,6 +150,32 @@ export function applyConsumerFlags(base: Partial<ConsumerConfig>, flags: Consume
 }
 
 /** The defaults: a pull consumer reading everything, explicit acks, instant replay. */
+/** ConsumerConfig as nats.js 3.3 types it (servers 2.9 to 2.12), with the kind of value each field holds. */
+export const CONSUMER_CONFIG_SCHEMA: ConfigFieldSchema = {
+  fields: {
+    name: "string", durable_name: "string", description: "string", deliver_subject: "string", deliver_group: "string",
+    deliver_policy: { oneOf: ["all", "last", "new", "by_start_sequence", "by_start_time", "last_per_subject"] },
+    opt_start_seq: "int", opt_start_time: "string", ack_policy: { oneOf: ["none", "all", "explicit"] },
+    ack_wait: "nanos", max_deliver: "int", backoff: "nanosList", filter_subject: "string", filter_subjects: "strings",
+    replay_policy: { oneOf: ["instant", "original"] }, rate_limit_bps: "int", sample_freq: "string",
+    max_waiting: "int", max_ack_pending: "int", idle_heartbeat: "nanos", flow_control: "bool", headers_only: "bool",
+    max_batch: "int", max_expires: "nanos", max_bytes: "int", inactive_threshold: "nanos", num_replicas: "int",
+    mem_storage: "bool", metadata: "object", pause_until: "string", priority_groups: "strings",
+    priority_policy: "string", priority_timeout: "nanos", pinned_ttl: "nanos",
+  },
+  flagHints: {
+    ack_wait: "--wait 30s", idle_heartbeat: "--heartbeat 5s", inactive_threshold: "--inactive-threshold 1h",
+    max_deliver: "--max-deliver 5", max_ack_pending: "--max-pending 1000", max_waiting: "--max-waiting 512",
+    deliver_policy: "--deliver all", ack_policy: "--ack explicit", replay_policy: "--replay instant",
+    filter_subject: "--filter SUBJECT", filter_subjects: "--filter SUBJECT (repeated)",
+  },
+};
+
+/** A consumer --config file: the API's ConsumerConfig, or a `consumer info --json` document. */
+export function readConsumerConfigFile(path: string, flag = "--config"): Record<string, unknown> {
+  return readConfigFile(path, flag, CONSUMER_CONFIG_SCHEMA);
+}
+
 export function defaultConsumerConfig(): Partial<ConsumerConfig> {
   return { ack_policy: "explicit", deliver_policy: "all", replay_policy: "instant" };
 }

@@ -40,7 +40,14 @@ export async function fetchVarz(monitorUrl: string, timeoutMs: number): Promise<
   } catch (err) {
     if (err instanceof RuntimeError) throw err;
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    const why = e.name === "TimeoutError" ? `no answer in ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+    const code = e.cause?.code ?? "";
+    // llhttp's parse errors (HPE_INVALID_CONSTANT and kin): something answered, but not in HTTP.
+    const why =
+      e.name === "TimeoutError"
+        ? `no answer in ${timeoutMs} ms`
+        : code.startsWith("HPE_")
+          ? "that port does not speak HTTP (a NATS client port?)"
+          : (e.cause?.code ?? e.cause?.message ?? e.message);
     throw new RuntimeError(`cannot read ${url}: ${why} (is nats-server started with -m/--http_port, and is that its address?)`);
   }
 }

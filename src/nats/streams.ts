@@ -4,8 +4,9 @@ import { readFileSync } from "node:fs";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { JetStreamManager, PurgeOpts, PurgeResponse, StoredMsg, StreamConfig, StreamInfo } from "@nats-io/jetstream";
 import { RuntimeError, UsageError } from "../errors.js";
+import { isSafeText, sanitizeText } from "../eve/sanitize.js";
 import { parseCount, parseDuration, parseSize, formatBytes, formatCount, formatDuration } from "../render/units.js";
-import { booleanEditFlag, diffConfig, editCommandText, editFlagsFor, shellQuote, type ConfigChange, type EditFlag, type EditFlags } from "./config-diff.js";
+import { booleanEditFlag, checkConfigFields, diffConfig, editCommandText, editFlagsFor, shellQuote, type ConfigChange, type ConfigFieldSchema, type EditFlag, type EditFlags } from "./config-diff.js";
 import { apiErrorCode, describeJetStreamError, requireServerVersion } from "./jetstream.js";
 import { nsmStreamConfig } from "./stream-defaults.js";
 import type { PromptField } from "../prompt/fields.js";
@@ -71,7 +72,8 @@ export function parsePositiveDurationNs(text: string, flag: string): number {
 }
 
 export function parseReplicas(text: string): number {
-  const n = parseCount(text, "--replicas");
+  // "-1" is a whole number, just not a replica count: say the range rather than "use a whole number".
+  const n = /^\s*-\d+\s*$/.test(text) ? -1 : parseCount(text, "--replicas");
   if (n < 1 || n > 5) throw new UsageError(`invalid --replicas '${text}': use 1 to 5 (and no more than the servers in the cluster)`);
   return n;
 }
@@ -81,17 +83,30 @@ export function checkSubject(subject: string, flag: string): string {
   const tokens = subject.split(".");
   const bad =
     subject === "" ||
-    /\s/.test(subject) ||
+    /\s/u.test(subject) ||
+    !isSafeText(subject) ||
     tokens.some((t, i) => t === "" || (t.includes(">") && (t !== ">" || i !== tokens.length - 1)) || (t.includes("*") && t !== "*"));
-  if (bad) throw new UsageError(`invalid ${flag} '${subject}': use a NATS subject such as suricata.> or suricata.dns`);
+  if (bad) throw new UsageError(`invalid ${flag} '${sanitizeText(subject)}': use a NATS subject such as suricata.> or suricata.dns`);
   return subject;
 }
 
-export function checkStreamName(name: string): string {
-  if (name === "" || /[\s.*>/\\]/.test(name) || name.length > 255) {
-    throw new UsageError(`invalid stream name '${name}': use letters, digits, - and _ (no spaces, dots, *, > or slashes)`);
+/**
+ * Stream and consumer names as nats-server and natscli allow them: no whitespace, `.`, `*`, `>`, path separators,
+ * and (stricter than the server, which takes them) no control, bidi or invisible characters, which would make the
+ * name rewrite the terminal of whoever lists it. The rejected name is shown escaped.
+ */
+export function checkApiName(name: string, what: string): string {
+  if (name === "" || /[\s.*>/\\]/u.test(name) || !isSafeText(name) || name.length > 255) {
+    throw new UsageError(
+      `invalid ${what} '${sanitizeText(name)}': use letters, digits, - and _, at most 255 characters ` +
+        "(no whitespace, dots, *, >, slashes, control or invisible characters)",
+    );
   }
   return name;
+}
+
+export function checkStreamName(name: string): string {
+  return checkApiName(name, "stream name");
 }
 
 /** Overlays the flags that were given on `base`; fields not given keep the base's value. */
@@ -137,8 +152,34 @@ export function streamPromptFields(): PromptField[] {
   ];
 }
 
-/** Reads a JSON stream configuration as the API takes it, or a `stream info --json` document (its `config`). */
-export function readConfigFile(path: string, flag = "--config"): Record<string, unknown> {
+/** StreamConfig as nats.js 3.3 types it (servers 2.9 to 2.12), with the kind of value each field holds. */
+export const STREAM_CONFIG_SCHEMA: ConfigFieldSchema = {
+  fields: {
+    name: "string", description: "string", subjects: "strings",
+    retention: { oneOf: ["limits", "interest", "workqueue"] }, storage: { oneOf: ["file", "memory"] },
+    discard: { oneOf: ["old", "new"] }, discard_new_per_subject: "bool",
+    max_consumers: "int", max_msgs: "int", max_msgs_per_subject: "int", max_bytes: "int", max_msg_size: "int",
+    max_age: "nanos", duplicate_window: "nanos", subject_delete_marker_ttl: "nanos",
+    num_replicas: "int", no_ack: "bool", template_owner: "string", first_seq: "int",
+    placement: "object", mirror: "object", sources: "objects", republish: "object", subject_transform: "object",
+    consumer_limits: "object", metadata: "object", compression: { oneOf: ["none", "s2"] },
+    sealed: "bool", deny_delete: "bool", deny_purge: "bool", allow_rollup_hdrs: "bool", allow_direct: "bool",
+    mirror_direct: "bool", allow_msg_ttl: "bool", allow_msg_counter: "bool", allow_atomic: "bool",
+    allow_msg_schedules: "bool", persist_mode: { oneOf: ["default", "async"] },
+  },
+  flagHints: {
+    max_age: "--max-age 1h", duplicate_window: "--dupe-window 2m", max_bytes: "--max-bytes 10GiB",
+    max_msg_size: "--max-msg-size 1MiB", max_msgs: "--max-msgs 1000000", max_msgs_per_subject: "--max-msgs-per-subject 100",
+    num_replicas: "--replicas 3", subjects: "--subjects 'suricata.>'", retention: "--retention limits",
+    storage: "--storage file", discard: "--discard old",
+  },
+};
+
+/**
+ * Reads a JSON configuration as the API takes it, or an `info --json` document (its `config`), and checks its
+ * fields against `schema` (a stream's by default) so a typo or a "1h" where nanoseconds go stops here, by name.
+ */
+export function readConfigFile(path: string, flag = "--config", schema: ConfigFieldSchema = STREAM_CONFIG_SCHEMA): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -156,7 +197,9 @@ export function readConfigFile(path: string, flag = "--config"): Record<string, 
   }
   const obj = value as Record<string, unknown>;
   const inner = obj.config;
-  return typeof inner === "object" && inner !== null && !Array.isArray(inner) ? { ...(inner as Record<string, unknown>) } : { ...obj };
+  const config = typeof inner === "object" && inner !== null && !Array.isArray(inner) ? { ...(inner as Record<string, unknown>) } : { ...obj };
+  checkConfigFields(config, schema, `${flag} ${path}`);
+  return config;
 }
 
 /** Stream settings that nats-server 2.9 does not have: refuse them by name rather than create something else. */

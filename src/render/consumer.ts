@@ -90,7 +90,7 @@ export function renderConsumerInfo(ci: ConsumerInfo, now = Date.now()): string {
   }
   const created = isZeroTime(ci.created) ? "" : ` created ${formatLocalTime(ci.created)}`;
   return (
-    `Information for Consumer ${ci.stream_name} > ${ci.name}${created}\n\n` +
+    `Information for Consumer ${sanitizeText(ci.stream_name)} > ${sanitizeText(ci.name)}${created}\n\n` +
     renderSections([
       { title: "Configuration", rows: configuration },
       { title: "Cluster Information", rows: clusterRows(ci.cluster, now) },

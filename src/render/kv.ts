@@ -1,4 +1,6 @@
 // natscli-style key/value sections: a heading, then labels right-aligned to the widest label in the section.
+import { sanitizeText } from "../eve/sanitize.js";
+
 export type KvRow = [label: string, value: string | number | undefined | null];
 
 export interface KvSection {
@@ -6,7 +8,10 @@ export interface KvSection {
   rows: KvRow[];
 }
 
-/** Rows with an undefined/null value are skipped, so callers can list optional fields without conditionals. */
+/**
+ * Rows with an undefined/null value are skipped, so callers can list optional fields without conditionals.
+ * Values are sanitised here (server-supplied names, subjects, peers, tags), so no caller can forget to.
+ */
 export function renderSections(sections: KvSection[]): string {
   const out: string[] = [];
   for (const section of sections) {
@@ -15,7 +20,7 @@ export function renderSections(sections: KvSection[]): string {
     if (out.length > 0) out.push("");
     if (section.title) out.push(`${section.title}:`, "");
     const width = Math.max(...rows.map(([label]) => label.length));
-    for (const [label, value] of rows) out.push(`${label.padStart(width + 2)}: ${value}`);
+    for (const [label, value] of rows) out.push(`${label.padStart(width + 2)}: ${sanitizeText(String(value))}`);
   }
   return out.join("\n") + "\n";
 }

@@ -10,6 +10,28 @@ export function formatRtt(ms: number): string {
   return ms < 1 ? `${Math.round(ms * 1000)}µs` : `${ms.toFixed(ms < 10 ? 2 : 0)}ms`;
 }
 
+/**
+ * How many servers advertise these client URLs. A server lists one URL per address it listens on (IPv4 and IPv6
+ * alike), so URLs are not servers: on one host the servers differ by port, across hosts by address within a
+ * family. The larger of those counts, never more than the servers there are.
+ */
+export function serverCountOf(clientUrls: string[]): number {
+  const ports = new Set<string>();
+  let v4 = 0;
+  let v6 = 0;
+  for (const url of clientUrls) {
+    const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(url.replace(/^[a-z]+:\/\//i, ""));
+    if (!m) {
+      v4++;
+      continue;
+    }
+    ports.add(m[3]!);
+    if (m[1] !== undefined) v6++;
+    else v4++;
+  }
+  return Math.max(ports.size, v4, v6, clientUrls.length > 0 ? 1 : 0);
+}
+
 export function renderServerReport(r: ServerReport): string {
   const s = r.server;
   const js = r.jetstream;
@@ -29,7 +51,8 @@ export function renderServerReport(r: ServerReport): string {
   const clusterRows: KvRow[] = c
     ? [
         ["Name", c.name],
-        ["Servers", c.clientUrls.length > 0 ? `${c.clientUrls.length}: ${c.clientUrls.join(", ")}` : undefined],
+        ["Servers", c.metaSize !== undefined ? String(c.metaSize) : c.clientUrls.length > 0 ? String(serverCountOf(c.clientUrls)) : undefined],
+        ["Client URLs", c.clientUrls.length > 0 ? c.clientUrls.join(", ") : undefined],
         ["Routes", c.routes !== undefined ? `${c.routes} connected${c.routeUrls ? ` (configured: ${c.routeUrls.join(", ")})` : ""}` : undefined],
         ["Meta leader", c.metaLeader !== undefined ? `${c.metaLeader}${c.metaSize !== undefined ? ` (meta group of ${c.metaSize})` : ""}` : undefined],
         [

@@ -86,7 +86,7 @@ export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
     { title: "State", rows: state },
   ];
   const created = isZeroTime(info.created) ? "" : ` created ${formatLocalTime(info.created)}`;
-  return `Information for Stream ${c.name}${created}\n\n` + renderSections(sections);
+  return `Information for Stream ${sanitizeText(c.name)}${created}\n\n` + renderSections(sections);
 }
 
 /** name, subjects, messages, bytes, last message, consumers: one row per stream. */

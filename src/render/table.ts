@@ -1,5 +1,6 @@
 // Plain-text tables for `stream ls`, `consumer ls`, `stream subjects`: a header row, a rule, right-aligned
 // numbers, and a total width that fits the terminal by shrinking the columns marked `shrink` first.
+import { sanitizeText } from "../eve/sanitize.js";
 import { truncateToWidth, visibleWidth } from "../eve/width.js";
 
 export interface TableColumn {
@@ -52,9 +53,14 @@ function pad(text: string, width: number, align: "left" | "right"): string {
   return align === "right" ? fill + cell : cell + fill;
 }
 
-/** The table as lines joined with "\n" (and a final newline); trailing spaces trimmed. */
-export function renderTable(columns: TableColumn[], rows: string[][], opts: TableOptions = {}): string {
+/**
+ * The table as lines joined with "\n" (and a final newline); trailing spaces trimmed. Every cell is sanitised here
+ * (names, subjects and the like come from the server, where anyone with API rights chose them), before widths are
+ * measured, so an escape shows as its visible `\x1B` and takes the room it prints in.
+ */
+export function renderTable(columns: TableColumn[], rawRows: string[][], opts: TableOptions = {}): string {
   const gap = " ".repeat(opts.gap ?? DEFAULT_GAP);
+  const rows = rawRows.map((r) => r.map(sanitizeText));
   const widths = columnWidths(columns, rows, opts);
   const line = (cells: string[]) =>
     columns

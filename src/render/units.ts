@@ -32,7 +32,19 @@ export function parseDuration(text: string, what = "duration"): number {
   if (trimmed === "" || matched !== trimmed.length) {
     throw new UsageError(`invalid ${what} '${text}': use a number with a unit, e.g. 500ms, 30s, 10m, 1h30m, 7d`);
   }
-  return total;
+  return checkDurationBound(total, text, what);
+}
+
+/** Go's int64: JetStream carries durations as int64 nanoseconds and sizes/counts as int64, past which it refuses the request. */
+export const INT64_LIMIT = 2 ** 63;
+/** The longest duration int64 nanoseconds hold: about 292 years. */
+export const MAX_DURATION_MS = Math.floor((INT64_LIMIT - 1024) / 1e6);
+
+function checkDurationBound(ms: number, text: string, what: string): number {
+  if (!(ms <= MAX_DURATION_MS)) {
+    throw new UsageError(`invalid ${what} '${text}': at most ${formatDuration(MAX_DURATION_MS)} (durations are 64-bit nanoseconds), or unlimited where the flag allows it`);
+  }
+  return ms;
 }
 
 const SIZE_UNITS: Record<string, number> = {
@@ -50,6 +62,12 @@ const SIZE_UNITS: Record<string, number> = {
   t: 1024 ** 4,
   tb: 1000 ** 4,
   tib: 1024 ** 4,
+  p: 1024 ** 5,
+  pb: 1000 ** 5,
+  pib: 1024 ** 5,
+  e: 1024 ** 6,
+  eb: 1000 ** 6,
+  eib: 1024 ** 6,
 };
 
 /** Parses "10GiB", "500MB", "1k", "1048576" into bytes; "-1" and "unlimited" mean -1. */
@@ -59,9 +77,16 @@ export function parseSize(text: string, what = "size"): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/.exec(trimmed);
   const unit = m ? SIZE_UNITS[m[2]!] : undefined;
   if (!m || unit === undefined) {
-    throw new UsageError(`invalid ${what} '${text}': use a number with an optional unit, e.g. 1048576, 500MB, 10GiB, or -1 for unlimited`);
+    throw new UsageError(
+      `invalid ${what} '${text}': use a number with an optional unit (B, KB/KiB, MB/MiB, GB/GiB, TB/TiB, PB/PiB, EB/EiB), ` +
+        "e.g. 1048576, 500MB, 10GiB, or -1 for unlimited",
+    );
   }
-  return Math.round(Number(m[1]) * unit);
+  const bytes = Math.round(Number(m[1]) * unit);
+  if (!(bytes < INT64_LIMIT)) {
+    throw new UsageError(`invalid ${what} '${text}': at most 9223372036854775807 bytes (8EiB less one byte, a 64-bit count)`);
+  }
+  return bytes;
 }
 
 /** Parses a whole number flag; -1 is allowed where `allowUnlimited` (natscli's "unlimited"). */
@@ -71,7 +96,9 @@ export function parseCount(text: string, what = "count", allowUnlimited = false)
   if (!/^\d+$/.test(trimmed)) {
     throw new UsageError(`invalid ${what} '${text}': use a whole number${allowUnlimited ? " (or -1 for unlimited)" : ""}`);
   }
-  return Number(trimmed);
+  const n = Number(trimmed);
+  if (!(n < INT64_LIMIT)) throw new UsageError(`invalid ${what} '${text}': at most 9223372036854775807 (a 64-bit count)`);
+  return n;
 }
 
 /** 1d2h3m4s; sub-second values as 250ms; 0 as 0s. */
@@ -102,9 +129,12 @@ export function formatNanos(ns: number): string {
   return formatDuration(ns / 1e6);
 }
 
-/** 1.5 KiB, 12 MiB; bytes below 1 KiB as "512 B". */
+/**
+ * 1.5 KiB, 12 MiB; bytes below 1 KiB as "512 B". A negative amount is shown as one ("-5 B"): only limit fields
+ * mean "unlimited" by -1, and their callers say so themselves.
+ */
 export function formatBytes(bytes: number): string {
-  if (bytes < 0) return "unlimited";
+  if (bytes < 0) return "-" + formatBytes(-bytes);
   const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
   let value = bytes;
   let i = 0;
