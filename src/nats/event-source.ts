@@ -90,6 +90,8 @@ export const DEFAULT_MAX_BACKLOG = 64 * 1024 * 1024;
  */
 export const DEFAULT_MAX_LAG_BYTES = 32 * 1024 * 1024;
 const LAG_PROBE_MS = 200;
+/** A live merge asks a caught-up consumer whether it is still empty at most this often. */
+const CONFIRM_INTERVAL_MS = 25;
 /** Replay loses nothing by waiting, so it stops pulling early and keeps memory low. */
 const REPLAY_PAUSE_BACKLOG = 4 * 1024 * 1024;
 const DEFAULT_BATCH = 2000;
@@ -691,6 +693,7 @@ class OrderedReader {
   private lastActivity = Date.now();
   private resetting = false;
   private confirming = false;
+  private lastConfirmAt = 0;
   /** The stream sequence the consumer looks at next. */
   private nextSeq = 1;
   private created = false;
@@ -831,29 +834,38 @@ class OrderedReader {
   }
 
   /**
-   * Counts, from the store, what this caught-up consumer would deliver next: none means nothing stored before the
-   * question, which covers every message received so far, can come from it any more. (Not the consumer's own
-   * pending count: that follows new messages a moment late.)
+   * Asks the server whether this caught-up consumer still has nothing pending and nothing on its way to us: then
+   * nothing stored before the question, which covers every message received so far, can come from it any more.
+   * At most one question per CONFIRM_INTERVAL_MS: a busy merge waits that long rather than flood the server.
    */
   confirmEmpty(): void {
     if (this.confirming || this.stopped || this.resetting || this.name === "") return;
     this.confirming = true;
-    const upTo = this.owner.maxReceivedSeq;
-    const from = this.nextSeq;
-    pendingFrom(this.ctx, this.filter, from).then(
-      (pending) => {
+    const wait = this.lastConfirmAt + CONFIRM_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      setTimeout(() => {
         this.confirming = false;
-        // Something is stored or on its way: its arrival moves the merge on.
-        if (pending !== 0 || from !== this.nextSeq) return;
+        this.confirmEmpty();
+      }, wait).unref();
+      return;
+    }
+    this.lastConfirmAt = Date.now();
+    const upTo = this.owner.maxReceivedSeq;
+    const name = this.name;
+    const delivered = this.expectedDelivery - 1;
+    this.ctx.jsm.consumers.info(this.ctx.stream, name).then(
+      (ci) => {
+        this.confirming = false;
+        // Something pending or on its way (or already here): its arrival moves the merge on.
+        if (name !== this.name || this.expectedDelivery - 1 !== delivered) return;
+        if (ci.num_pending !== 0 || ci.delivered.consumer_seq !== delivered) return;
         this.emptyThrough = Math.max(this.emptyThrough, upTo);
         this.owner.readerChanged(this);
       },
       () => {
-        // The server may be busy or restarting (a reset follows): ask again shortly.
-        setTimeout(() => {
-          this.confirming = false;
-          this.owner.readerChanged(this);
-        }, 100).unref();
+        // The consumer may be gone (a reset follows) or the server busy: the next try waits the interval.
+        this.confirming = false;
+        this.owner.readerChanged(this);
       },
     );
   }
