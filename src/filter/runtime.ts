@@ -102,7 +102,25 @@ function makeFunctionsNullTolerant(runtime: Runtime): void {
 
 // `let` expressions evaluate in a child interpreter that shares the function table but has a runtime of its own:
 // give it the same null tolerance.
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * The library looks fields up with `value[name]`, which reaches Object.prototype: `--filter toString` matched
+ * every event and `--select __proto__` printed `{}`. Events are JSON: only their own keys are fields.
+ */
+function ownFieldsOnly(interpreter: Interpreter): void {
+  const visit = interpreter.visit.bind(interpreter);
+  interpreter.visit = (node, value) => {
+    if (node.type === "Field") {
+      if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
+      return hasOwn.call(value, node.name) ? ((value as Record<string, JSONValue>)[node.name] ?? null) : null;
+    }
+    return visit(node, value);
+  };
+}
+
 function makeNullTolerant(interpreter: Interpreter): Interpreter {
+  ownFieldsOnly(interpreter);
   makeFunctionsNullTolerant(interpreter.runtime);
   const withScope = interpreter.withScope.bind(interpreter);
   interpreter.withScope = (scope) => makeNullTolerant(withScope(scope));

@@ -314,3 +314,17 @@ describe("hot path", () => {
     expect(perSecond).toBeGreaterThan(100_000);
   });
 });
+
+describe("field lookups see only the event's own keys", () => {
+  it("does not reach Object.prototype (toString, constructor, __proto__)", () => {
+    const event = JSON.parse('{"event_type":"dns","dns":{"rrname":"a.example"}}') as unknown;
+    expect(compileFilter("toString").matches(event)).toBe(false);
+    expect(compileFilter("dns.constructor").matches(event)).toBe(false);
+    expect(compileProjection("__proto__").project(event)).toBeNull();
+    expect(compileProjection("{t: toString, n: dns.rrname}").project(event)).toEqual({ t: null, n: "a.example" });
+    // A key that really is in the event still works, whatever its name.
+    const own = JSON.parse('{"toString":"yes","__proto__":{"x":1}}') as unknown;
+    expect(compileFilter("toString == 'yes'").matches(own)).toBe(true);
+    expect(compileProjection("__proto__.x").project(own)).toBe(1);
+  });
+});
