@@ -28,7 +28,8 @@ describe("App", () => {
     const lines = frame.split("\n");
     expect(lines).toHaveLength(29);
     expect(lines[0]).toMatch(/^╔═+╗╭─+╮$/);
-    expect(frame).toContain("1 suricata.dns 0/s total 3");
+    // The rate is the last complete second's count, so it depends on when the frame lands; the total does not.
+    expect(frame).toMatch(/1 suricata\.dns \d+\/s total 3 /);
     expect(frame).toContain("secure\\x1B[31m.example");
     expect(lines[28]).toMatch(/^nats:\/\/127\.0\.0\.1:4222 ● connecting │ drops 0 │ live │/);
   });
@@ -119,6 +120,6 @@ describe("App with keys that arrive together", () => {
     await sendInputAndWaitForChange(app, "\x1b");
     app.stdin.write("/bravo\r");
     const filtered = await waitForContent(app, "filter: bravo");
-    expect(filtered).toContain("suricata.flow 0/s total 1 filter: bravo");
+    expect(filtered).toMatch(/suricata\.flow \d+\/s total 1 filter: bravo/);
   });
 });
