@@ -136,30 +136,34 @@ describe("FileFollowSource and several rename rotations between two looks", () =
     removeDir(dir);
   });
 
-  it("the checkpointed file is gone: said, then the generations rotated since the checkpoint, then the file", async () => {
-    notices = [];
-    const dir = tempDir();
-    const eve = join(dir, "eve.json");
-    writeFileSync(eve, lines(1, 3));
-    const first = new FileFollowSource(eve, opts(dir, { once: true }));
-    expect(await collect(first, 10)).toEqual([1, 2, 3]);
-    await first.close();
-    writeFileSync(`${eve}.9`, lines(900, 901)); // rotated before the checkpoint was written: not read
-    writtenAt(`${eve}.9`, -60);
-    renameSync(eve, `${eve}.2`);
-    rmSync(`${eve}.2`); // deleted (rotate N) while stopped; the next file created often gets its inode
-    writeFileSync(`${eve}.1`, lines(4, 6));
-    writtenAt(`${eve}.1`, 5); // last written after the checkpoint
-    writeFileSync(eve, lines(7, 8));
-    const second = new FileFollowSource(eve, opts(dir));
-    expect(await collect(second, 5)).toEqual(range(4, 8));
-    expect(await collect(second, 1, 300)).toEqual([]);
-    expect(notices.join("\n")).toMatch(/the checkpointed file \(inode \d+\) is gone: lines written to it after the checkpoint may be missing; reading the files rotated since, from \S+eve\.json\.1, then/);
-    await second.close();
-    removeDir(dir);
-  });
+  // The next file created often gets the deleted file's inode: the rotated one or the name, by creation order.
+  for (const nameFirst of [false, true]) {
+    it(`the checkpointed file is gone (${nameFirst ? "name" : "rotated file"} created first): said, then the generations rotated since the checkpoint, then the file`, async () => {
+      notices = [];
+      const dir = tempDir();
+      const eve = join(dir, "eve.json");
+      writeFileSync(eve, lines(1, 3));
+      const first = new FileFollowSource(eve, opts(dir, { once: true }));
+      expect(await collect(first, 10)).toEqual([1, 2, 3]);
+      await first.close();
+      writeFileSync(`${eve}.9`, lines(900, 901)); // rotated before the checkpoint was written: not read
+      writtenAt(`${eve}.9`, -60);
+      renameSync(eve, `${eve}.2`);
+      rmSync(`${eve}.2`); // deleted (rotate N) while stopped
+      if (nameFirst) writeFileSync(eve, lines(7, 8));
+      writeFileSync(`${eve}.1`, lines(4, 6));
+      writtenAt(`${eve}.1`, 5); // last written after the checkpoint
+      if (!nameFirst) writeFileSync(eve, lines(7, 8));
+      const second = new FileFollowSource(eve, opts(dir));
+      expect(await collect(second, 5)).toEqual(range(4, 8));
+      expect(await collect(second, 1, 300)).toEqual([]);
+      expect(notices.join("\n")).toMatch(/(is gone: lines written to it after the checkpoint may be missing|was truncated while stopped .* may be lost \(no rotated copy found\))[:;] reading the files rotated since, from \S+eve\.json\.1, then/);
+      await second.close();
+      removeDir(dir);
+    });
+  }
 
-  it("a compressed or vanished generation in the chain is said, with its size; the rest is read", async () => {
+  it("a compressed generation in the chain is said, with its size, also after the summary; the rest is read", async () => {
     notices = [];
     const dir = tempDir();
     const eve = join(dir, "eve.json");
@@ -176,6 +180,7 @@ describe("FileFollowSource and several rename rotations between two looks", () =
     expect(await collect(source, 4)).toEqual([5, 6, 7, 8]);
     expect(notices.join("\n")).toMatch(/eve\.json\.2\.gz is a rotated file written after the last one read, but compressed: not read, its lines \(\d+ B compressed\) may be missing/);
     await source.close();
+    expect(notices.at(-1)).toMatch(/^1 rotated file of \S+eve\.json could not be read \(compressed or deleted\): \d+ B of lines may be missing \(see above\)$/);
     removeDir(dir);
   });
 });

@@ -162,6 +162,8 @@ export class FileFollowSource implements IngestSource {
   /** Generations already reported as unreadable (compressed, gone): said once. */
   private reportedMissing = new Set<string>();
   private lastGenerationSearch: { file: OpenFile; at: number } | undefined;
+  private missingGenerations = 0;
+  private missingGenerationBytes = 0;
 
   constructor(
     path: string,
@@ -404,11 +406,13 @@ export class FileFollowSource implements IngestSource {
     return this.nextGeneration(file, named);
   }
 
-  /** True the first time a generation is reported as unreadable. */
+  /** True the first time a generation is reported as unreadable (counted for the summary at the end). */
   private markReported(f: SiblingFile): boolean {
     const key = `${f.dev}:${f.ino}:${f.mtimeMs}`;
     if (this.reportedMissing.has(key)) return false;
     this.reportedMissing.add(key);
+    this.missingGenerations++;
+    this.missingGenerationBytes += f.size;
     return true;
   }
 
@@ -493,11 +497,14 @@ export class FileFollowSource implements IngestSource {
         return true;
       }
       const what = cpTail.length > 0 && before.length >= cpTail.length ? "the bytes before the checkpoint changed" : "it is shorter than its checkpoint";
+      // Or deleted and the name created again on its inode: files rotated since the checkpoint come first then.
+      const next = await this.generationSinceCheckpoint(cp, named);
       this.opts.notify(
         `${this.description} was truncated while stopped (${what}, offset ${formatCount(cp.offset)}); ` +
-          `lines written after the checkpoint may be lost (no rotated copy found): reading it from the start`,
+          `lines written after the checkpoint may be lost (no rotated copy found): ` +
+          (next ? `reading the files rotated since, from ${next.path}, then it from the start` : "reading it from the start"),
       );
-      this.file = this.openFile(named, this.path, 0, Buffer.alloc(0), fresh);
+      if (!next) this.file = this.openFile(named, this.path, 0, Buffer.alloc(0), fresh);
       return true;
     }
     const rotated = await findByInode(this.path, cp.dev, cp.ino);
@@ -520,9 +527,8 @@ export class FileFollowSource implements IngestSource {
       this.opts.notify(`the checkpointed file (inode ${cp.ino}) is gone: finishing its copy ${this.file!.path} from the checkpoint first`);
       return true;
     }
-    // Without its last write time, the checkpoint's time bounds which rotated files came after it.
-    const next = cp.savedAtMs === undefined ? undefined : await this.nextGeneration({ dev: cp.dev, ino: cp.ino, mtimeMs: cp.savedAtMs }, named);
-    if (next && (await this.switchToGeneration(next))) {
+    const next = await this.generationSinceCheckpoint(cp, named);
+    if (next) {
       this.opts.notify(
         `the checkpointed file (inode ${cp.ino}) is gone: lines written to it after the checkpoint may be missing; ` +
           `reading the files rotated since, from ${next.path}, then ${this.description}`,
@@ -532,6 +538,16 @@ export class FileFollowSource implements IngestSource {
     this.opts.notify(`the checkpointed file (inode ${cp.ino}) is gone: lines written to it after the checkpoint may be missing; reading ${this.description} from the start`);
     this.file = this.openFile(named, this.path, 0, Buffer.alloc(0), fresh);
     return true;
+  }
+
+  /**
+   * When the checkpointed file is gone, opens the oldest file rotated since the checkpoint was written (its time
+   * bounds them, without the file's last write time) as this.file, from 0.
+   */
+  private async generationSinceCheckpoint(cp: FileCheckpoint, named: OpenedFile): Promise<SiblingFile | undefined> {
+    if (cp.savedAtMs === undefined) return undefined;
+    const next = await this.nextGeneration({ dev: cp.dev, ino: cp.ino, mtimeMs: cp.savedAtMs }, named);
+    return next && (await this.switchToGeneration(next)) ? next : undefined;
   }
 
   /** Opens the rotated copy holding `tail` before `offset` as this.file, at `offset`. */
@@ -616,6 +632,10 @@ export class FileFollowSource implements IngestSource {
       this.opts.notify(
         `${this.description} was truncated without a rotated copy ${times} while followed: about ${formatCount(this.lostBytesEstimate)} bytes may have been lost (see above)`,
       );
+    }
+    if (this.missingGenerations > 0) {
+      const files = this.missingGenerations === 1 ? "1 rotated file" : `${formatCount(this.missingGenerations)} rotated files`;
+      this.opts.notify(`${files} of ${this.description} could not be read (compressed or deleted): ${formatBytes(this.missingGenerationBytes)} of lines may be missing (see above)`);
     }
   }
 }
