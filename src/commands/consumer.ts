@@ -336,16 +336,37 @@ export function register(program: Command): void {
     const onSignal = () => interrupt.abort();
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
+    let replays = 0;
+    let replayNote: NodeJS.Timeout | undefined;
+    // Said once per burst: after a server crash the replays come together.
+    const reportReplay = () => {
+      replays++;
+      replayNote ??= setTimeout(() => {
+        process.stderr.write(`nsm4home: skipped ${replays} message(s) already shown (the server delivered them again as new, e.g. after a crash)\n`);
+        replays = 0;
+        replayNote = undefined;
+      }, 500);
+    };
     try {
       await withJetStreamManager(
         connectionFlagsOf(cmd),
         ({ jsm }) =>
-          followConsumer(jsm, stream, name, { count, action: settings.action, signal: interrupt.signal }, (m) => writeMessage(m, stream, name, settings)),
+          followConsumer(
+            jsm,
+            stream,
+            name,
+            { count, action: settings.action, signal: interrupt.signal, onReplay: reportReplay },
+            (m) => writeMessage(m, stream, name, settings),
+          ),
         { reportReconnects: true },
       );
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      if (replayNote !== undefined) {
+        clearTimeout(replayNote);
+        process.stderr.write(`nsm4home: skipped ${replays} message(s) already shown (the server delivered them again as new, e.g. after a crash)\n`);
+      }
     }
     await flushStdout();
   });

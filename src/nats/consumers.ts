@@ -401,6 +401,28 @@ export interface FollowOptions {
   count?: number;
   action: AckAction;
   signal: AbortSignal;
+  /** A first delivery of a stream sequence already shown (a server that lost its consumer state on a crash). */
+  onReplay?: (streamSequence: number) => void;
+}
+
+/**
+ * Remembers the stream sequences shown in this session. A server killed before it stored the consumer's acks
+ * delivers those messages again as first deliveries (delivery count 1, same stream sequence): scripts counting
+ * `consumer sub` output would count them twice. A real redelivery (count > 1) is still shown: it says so itself.
+ */
+export class ReplayGuard {
+  private readonly seen = new Set<number>();
+  private readonly order: number[] = [];
+
+  constructor(private readonly limit = 100_000) {}
+
+  isReplay(streamSequence: number, deliveryCount: number): boolean {
+    if (this.seen.has(streamSequence)) return deliveryCount <= 1;
+    this.seen.add(streamSequence);
+    this.order.push(streamSequence);
+    if (this.order.length > this.limit) this.seen.delete(this.order.shift()!);
+    return false;
+  }
 }
 
 /** Follows a pull or push consumer until `signal` aborts (or `count` messages), settling each after it is shown. */
@@ -428,8 +450,15 @@ export async function followConsumer(
   if (opts.signal.aborted) stop();
   opts.signal.addEventListener("abort", stop, { once: true });
   let received = 0;
+  const replays = new ReplayGuard();
   try {
     for await (const m of messages) {
+      if (replays.isReplay(m.info.streamSequence, m.info.deliveryCount)) {
+        // Already shown and settled in this session: settle again so the server moves on, print nothing.
+        await settle(m, opts.action, ci.config.ack_policy);
+        opts.onReplay?.(m.info.streamSequence);
+        continue;
+      }
       await onMessage(m, ci);
       await settle(m, opts.action, ci.config.ack_policy);
       received++;
