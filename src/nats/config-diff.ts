@@ -1,7 +1,7 @@
 // Comparing a wanted JetStream configuration with the one the server holds, for idempotent `add` and for
 // `edit` previews; and quoting values so a suggested command can be pasted into a shell as printed.
 import { UsageError } from "../errors.js";
-import { isSafeText } from "../eve/sanitize.js";
+import { isSafeText, sanitizeText } from "../eve/sanitize.js";
 
 export interface ConfigChange {
   field: string;
@@ -89,11 +89,18 @@ export function editCommandText(words: string[], edit: EditFlags, configFile?: s
   return [...parts, ...edit.flags].join(" ");
 }
 
-/** `  field: from → to` lines, each value shown by `show` (units, "unlimited"). */
+/**
+ * `  field: from → to` lines, each value shown by `show` (units, "unlimited") and sanitised: the current values
+ * come from the server (subjects, descriptions, field names of a newer server).
+ */
 export function renderChanges(changes: ConfigChange[], show: (field: string, value: unknown) => string): string {
   if (changes.length === 0) return "";
   const width = Math.max(...changes.map((c) => c.field.length));
-  return changes.map((c) => `  ${c.field.padEnd(width)}  ${show(c.field, c.from)} → ${show(c.field, c.to)}`).join("\n") + "\n";
+  return (
+    changes
+      .map((c) => sanitizeText(`  ${c.field.padEnd(width)}  ${show(c.field, c.from)} → ${show(c.field, c.to)}`))
+      .join("\n") + "\n"
+  );
 }
 
 /** An API response without its envelope (`type`, and the paging fields of info responses): the object itself. */

@@ -89,3 +89,12 @@ describe("output of server text", () => {
     expect(withSafeMessage(safe)).toBe(safe);
   });
 });
+
+describe("edit previews", () => {
+  it("show the server's current values escaped", async () => {
+    const { renderChanges } = await import("../../src/nats/config-diff.js");
+    const { showStreamValue } = await import("../../src/nats/streams.js");
+    const text = renderChanges([{ field: "subjects", from: ["h\u001b[31m.>"], to: ["p.>"] }], showStreamValue);
+    expect(text).toBe("  subjects  h\\x1B[31m.> → p.>\n");
+  });
+});
