@@ -362,6 +362,29 @@ class LagGuard {
 // Live: core subscriptions with callbacks (no per-message promise), drops counted when the output is backed up or
 // the server is about to cut us off as a slow consumer.
 
+/**
+ * Calls the consumer's onMessage so that one event it cannot handle (a bug, an input nobody foresaw) costs that
+ * event, said on stderr, and not the subscription: an exception thrown into nats.js closes the subscription
+ * silently and every later event is lost.
+ */
+function guardOnMessage(onMessage: (msg: SourceMessage) => void): (msg: SourceMessage) => void {
+  let failures = 0;
+  let lastReport = 0;
+  return (msg) => {
+    try {
+      onMessage(msg);
+    } catch (err) {
+      failures++;
+      const now = Date.now();
+      if (now - lastReport >= 1000) {
+        lastReport = now;
+        const where = msg.seq !== undefined ? `${msg.subject} #${msg.seq}` : msg.subject;
+        process.stderr.write(`nsm4home: could not show an event (${where}): ${(err as Error)?.message ?? String(err)}; ${failures} so far, going on\n`);
+      }
+    }
+  };
+}
+
 function openLiveSource(nc: NatsConnection, subjects: string[], options: EventSourceOptions): EventSource {
   const done = deferredDone();
   const drops = new DropReporter(options.onDrop);
@@ -369,7 +392,7 @@ function openLiveSource(nc: NatsConnection, subjects: string[], options: EventSo
   const maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
   const maxLagBytes = options.maxLagBytes ?? DEFAULT_MAX_LAG_BYTES;
   const lag = Number.isFinite(maxLagBytes) ? new LagGuard(nc, maxLagBytes) : undefined;
-  const onMessage = options.onMessage;
+  const onMessage = guardOnMessage(options.onMessage);
   let received = 0;
   let stopped = false;
   const subs: Subscription[] = [];
@@ -932,6 +955,7 @@ class ReplayRunner {
   private stopped = false;
   private backlogTimer: NodeJS.Timeout | undefined;
   readonly done = deferredDone();
+  private readonly toConsumer: (msg: SourceMessage) => void;
 
   constructor(
     private readonly options: EventSourceOptions,
@@ -939,7 +963,9 @@ class ReplayRunner {
     private readonly batch: number,
     /** The stream's last sequence at the request: a reader caught up after it holds nothing up to here. */
     readonly requestSeq: number,
-  ) {}
+  ) {
+    this.toConsumer = guardOnMessage(options.onMessage);
+  }
 
   mayPull(reader: OrderedReader): boolean {
     if (this.stopped) return false;
@@ -987,7 +1013,7 @@ class ReplayRunner {
       return;
     }
     this.received++;
-    this.options.onMessage(msg);
+    this.toConsumer(msg);
   }
 
   /** Emits in stream order while every reader either has a message waiting or holds nothing earlier. */
