@@ -10,6 +10,14 @@ export interface LineSink {
   (line: Buffer, endOffset: number): void;
 }
 
+/**
+ * Windows-made files start with a UTF-8 byte order mark, and `cat a.json b.json` puts one mid-stream: as part of
+ * the line it makes valid JSON "not JSON" for every reader downstream. Offsets still count it.
+ */
+function withoutBom(line: Buffer): Buffer {
+  return line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf ? line.subarray(3) : line;
+}
+
 function isBlank(line: Buffer): boolean {
   for (let i = 0; i < line.length; i++) {
     const b = line[i]!;
@@ -72,7 +80,7 @@ export class LineSplitter {
         continue;
       }
       const end = line.length > 0 && line[line.length - 1] === CR ? line.length - 1 : line.length;
-      const text = end === line.length ? line : line.subarray(0, end);
+      const text = withoutBom(end === line.length ? line : line.subarray(0, end));
       if (!isBlank(text)) sink(text, this.base);
     }
     if (start < chunk.length) {
@@ -101,7 +109,8 @@ export class LineSplitter {
     this.pending = [];
     this.pendingLength = 0;
     this.base += line.length;
-    if (!this.skipping && !isBlank(line)) sink(line, this.base);
+    const text = withoutBom(line);
+    if (!this.skipping && !isBlank(text)) sink(text, this.base);
     this.skipping = false;
   }
 }

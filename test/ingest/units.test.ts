@@ -95,3 +95,20 @@ describe("progress text", () => {
     expect(defaultCheckpointPath("/var/log/suricata/eve.json", { XDG_STATE_HOME: "/s" })).toBe("/s/nsm4home/checkpoints/%2Fvar%2Flog%2Fsuricata%2Feve.json.json");
   });
 });
+
+describe("LineSplitter and byte order marks", () => {
+  it("drops a UTF-8 BOM at the start of a line (first or mid-stream) and keeps offsets byte-exact", () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const input = Buffer.concat([bom, Buffer.from('{"a":1}\n'), bom, Buffer.from('{"b":2}\n'), bom, Buffer.from('{"c":3}')]);
+    const lines: Array<[string, number]> = [];
+    const splitter = new LineSplitter();
+    splitter.push(input, (line, end) => lines.push([line.toString("utf8"), end]));
+    splitter.flush((line, end) => lines.push([line.toString("utf8"), end]));
+    expect(lines).toEqual([
+      ['{"a":1}', 11],
+      ['{"b":2}', 22],
+      ['{"c":3}', 32],
+    ]);
+    for (const [text] of lines) expect(() => JSON.parse(text)).not.toThrow();
+  });
+});
