@@ -59,9 +59,17 @@ function pad(text: string, width: number, align: "left" | "right"): string {
  * measured, so an escape shows as its visible `\x1B` and takes the room it prints in.
  */
 export function renderTable(columns: TableColumn[], rawRows: string[][], opts: TableOptions = {}): string {
-  const gap = " ".repeat(opts.gap ?? DEFAULT_GAP);
   const rows = rawRows.map((r) => r.map(sanitizeText));
-  const widths = columnWidths(columns, rows, opts);
+  let gapWidth = opts.gap ?? DEFAULT_GAP;
+  let widths = columnWidths(columns, rows, { ...opts, gap: gapWidth });
+  const total = (ws: number[], g: number) => ws.reduce((a, b) => a + b, 0) + g * Math.max(0, ws.length - 1);
+  // Still wider than the terminal with every column at its floor: one space between columns before the
+  // terminal wraps the last column onto a line of its own (a lone "─" under the header).
+  if (opts.width !== undefined && gapWidth > 1 && total(widths, gapWidth) > opts.width) {
+    gapWidth = 1;
+    widths = columnWidths(columns, rows, { ...opts, gap: gapWidth });
+  }
+  const gap = " ".repeat(gapWidth);
   const line = (cells: string[]) =>
     columns
       .map((c, i) => pad(cells[i] ?? "", widths[i]!, c.align ?? "left"))
