@@ -130,6 +130,7 @@ function jsonEscape(ch: string): string {
 export type ConfigFieldKind =
   | "nanos" // int64 nanoseconds
   | "int" // int64
+  | "int32" // a Go int32 (max_msg_size)
   | "string"
   | "bool"
   | "strings"
@@ -158,6 +159,8 @@ function kindText(kind: ConfigFieldKind): string {
       return "nanoseconds, a whole number";
     case "int":
       return "a whole number";
+    case "int32":
+      return "a whole number below 2^31";
     case "string":
       return "a string";
     case "bool":
@@ -179,6 +182,8 @@ function fitsKind(value: unknown, kind: ConfigFieldKind): boolean {
     case "nanos":
     case "int":
       return isWhole(value);
+    case "int32":
+      return isWhole(value) && Math.abs(value) < 2 ** 31;
     case "string":
       return typeof value === "string";
     case "bool":

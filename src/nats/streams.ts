@@ -71,6 +71,17 @@ export function parsePositiveDurationNs(text: string, flag: string): number {
   return Math.round(ms * NS_PER_MS);
 }
 
+/** The server keeps max_msg_size in a Go int32: anything larger is refused as "invalid JSON". */
+export const MAX_MSG_SIZE_LIMIT = 2 ** 31 - 1;
+
+export function parseMaxMsgSize(text: string): number {
+  const bytes = parseSize(text, "--max-msg-size");
+  if (bytes > MAX_MSG_SIZE_LIMIT) {
+    throw new UsageError(`invalid --max-msg-size '${text}': at most ${MAX_MSG_SIZE_LIMIT} bytes (2GiB less one byte, a 32-bit field), or unlimited`);
+  }
+  return bytes;
+}
+
 export function parseReplicas(text: string): number {
   // "-1" is a whole number, just not a replica count: say the range rather than "use a whole number".
   const n = /^\s*-\d+\s*$/.test(text) ? -1 : parseCount(text, "--replicas");
@@ -123,7 +134,7 @@ export function applyStreamFlags<T extends Partial<StreamConfig>>(base: T, flags
   if (flags.maxBytes !== undefined) cfg.max_bytes = parseSize(flags.maxBytes, "--max-bytes");
   if (flags.maxMsgs !== undefined) cfg.max_msgs = parseCount(flags.maxMsgs, "--max-msgs", true);
   if (flags.maxMsgsPerSubject !== undefined) cfg.max_msgs_per_subject = parseCount(flags.maxMsgsPerSubject, "--max-msgs-per-subject", true);
-  if (flags.maxMsgSize !== undefined) cfg.max_msg_size = parseSize(flags.maxMsgSize, "--max-msg-size");
+  if (flags.maxMsgSize !== undefined) cfg.max_msg_size = parseMaxMsgSize(flags.maxMsgSize);
   if (flags.dupeWindow !== undefined) cfg.duplicate_window = parsePositiveDurationNs(flags.dupeWindow, "--dupe-window");
   if (flags.replicas !== undefined) cfg.num_replicas = parseReplicas(flags.replicas);
   if (flags.description !== undefined) cfg.description = flags.description;
@@ -146,7 +157,7 @@ export function streamPromptFields(): PromptField[] {
     { key: "maxBytes", flag: "--max-bytes", label: "Maximum bytes", hint: "e.g. 10GiB, unlimited", defaultText: unlimited(d.max_bytes), check: (t) => parseSize(t, "--max-bytes") },
     { key: "maxMsgs", flag: "--max-msgs", label: "Maximum messages", hint: "e.g. 1000000, unlimited", defaultText: unlimited(d.max_msgs), check: (t) => parseCount(t, "--max-msgs", true) },
     { key: "maxMsgsPerSubject", flag: "--max-msgs-per-subject", label: "Maximum messages per subject", defaultText: unlimited(d.max_msgs_per_subject), check: (t) => parseCount(t, "--max-msgs-per-subject", true) },
-    { key: "maxMsgSize", flag: "--max-msg-size", label: "Maximum message size", hint: "e.g. 1MiB, unlimited", defaultText: unlimited(d.max_msg_size), check: (t) => parseSize(t, "--max-msg-size") },
+    { key: "maxMsgSize", flag: "--max-msg-size", label: "Maximum message size", hint: "e.g. 1MiB, unlimited", defaultText: unlimited(d.max_msg_size), check: parseMaxMsgSize },
     { key: "dupeWindow", flag: "--dupe-window", label: "Duplicate window", hint: "e.g. 2m", defaultText: durationFlagText(d.duplicate_window), check: (t) => parsePositiveDurationNs(t, "--dupe-window") },
     { key: "replicas", flag: "--replicas", label: "Replicas", hint: "1-5", defaultText: String(d.num_replicas), check: parseReplicas },
   ];
@@ -158,7 +169,7 @@ export const STREAM_CONFIG_SCHEMA: ConfigFieldSchema = {
     name: "string", description: "string", subjects: "strings",
     retention: { oneOf: ["limits", "interest", "workqueue"] }, storage: { oneOf: ["file", "memory"] },
     discard: { oneOf: ["old", "new"] }, discard_new_per_subject: "bool",
-    max_consumers: "int", max_msgs: "int", max_msgs_per_subject: "int", max_bytes: "int", max_msg_size: "int",
+    max_consumers: "int", max_msgs: "int", max_msgs_per_subject: "int", max_bytes: "int", max_msg_size: "int32",
     max_age: "nanos", duplicate_window: "nanos", subject_delete_marker_ttl: "nanos",
     num_replicas: "int", no_ack: "bool", template_owner: "string", first_seq: "int",
     placement: "object", mirror: "object", sources: "objects", republish: "object", subject_transform: "object",

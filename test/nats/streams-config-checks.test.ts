@@ -98,3 +98,15 @@ describe("edit previews", () => {
     expect(text).toBe("  subjects  h\\x1B[31m.> → p.>\n");
   });
 });
+
+describe("--max-msg-size", () => {
+  it("stops at the server's 32-bit field, flag and --config alike", () => {
+    expect(applyStreamFlags({}, { maxMsgSize: "1GiB" })).toEqual({ max_msg_size: 1024 ** 3 });
+    expect(applyStreamFlags({}, { maxMsgSize: "unlimited" })).toEqual({ max_msg_size: -1 });
+    expect(usageMessage(() => applyStreamFlags({}, { maxMsgSize: "3GiB" }))).toBe(
+      "invalid --max-msg-size '3GiB': at most 2147483647 bytes (2GiB less one byte, a 32-bit field), or unlimited",
+    );
+    const p = file("msgsize.json", { max_msg_size: 3 * 1024 ** 3 });
+    expect(usageMessage(() => readConfigFile(p))).toBe(`--config ${p}: max_msg_size must be a whole number below 2^31 (or use --max-msg-size 1MiB)`);
+  });
+});
