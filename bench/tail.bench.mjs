@@ -11,7 +11,7 @@
 // N defaults to 200000 (TAIL_BENCH_N to change); TAIL_BENCH_PARTS=live or =replay runs one half only.
 import { join } from "node:path";
 import { generateEvents, importDist, repoRoot } from "./lib/events.mjs";
-import { epochNow, nodeStage, runPipeline, sinkReport, sinkStage } from "./lib/measure.mjs";
+import { cpuMsOf, epochNow, nodeStage, runPipeline, sinkReport, sinkStage } from "./lib/measure.mjs";
 import { startThrowawayServer, subscriptionCount, waitForSubscriptions } from "./lib/nats-server.mjs";
 import { publishEvents, withStream } from "./lib/publish.mjs";
 import { fmtRate, fmtRatio, printTable } from "./lib/report.mjs";
@@ -199,7 +199,9 @@ try {
     }
     async function measureReplay(run) {
       const s = run.startup ? await runPipeline(run.startup, { cwd: repoRoot }).exited : { wallMs: 0 };
+      const serverCpuBefore = cpuMsOf(server.pid);
       const r = await runPipeline(run.run, { cwd: repoRoot }).exited;
+      const serverCpuMs = cpuMsOf(server.pid) - serverCpuBefore;
       // Count-only clients time themselves from opening the consumer; tail is timed from outside, less its start-up.
       const own = /\{"elapsedMs":([\d.]+)\}/.exec(r.stages[0].stderr);
       const ms = own ? Number(own[1]) : r.wallMs - s.wallMs;
@@ -211,6 +213,7 @@ try {
         expect: run.expect,
         rss: r.stages[0].maxRssMb.toFixed(0),
         cpu: (r.stages[0].cpuMs / 1000).toFixed(1),
+        serverCpu: (serverCpuMs / 1000).toFixed(1),
         startup: own ? undefined : s.wallMs,
         code: r.stages[0].code,
       };
@@ -237,6 +240,7 @@ try {
         received: `${r.received.toLocaleString("en-US")}/${r.expect.toLocaleString("en-US")}`,
         rss: r.rss,
         cpu: r.cpu,
+        serverCpu: r.serverCpu,
         startup: r.startup === undefined ? "self-timed" : `${r.startup.toFixed(0)} ms`,
       })),
       [
@@ -246,6 +250,8 @@ try {
         { key: "received", title: "received" },
         { key: "rss", title: "RSS MB" },
         { key: "cpu", title: "CPU s" },
+        // On a loaded machine wall-clock ratios wander; the CPU both sides spent per replay does not.
+        { key: "serverCpu", title: "server CPU s" },
         { key: "startup", title: "start-up (taken off)" },
       ],
     );

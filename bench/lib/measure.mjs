@@ -17,6 +17,11 @@ function readProc(pid) {
   }
 }
 
+/** CPU time (user + system) a running process has used so far, in ms (e.g. the nats-server a benchmark talks to). */
+export function cpuMsOf(pid) {
+  return readProc(pid)?.cpuMs ?? 0;
+}
+
 /**
  * Starts `stages` ([{ cmd, args, env? }, ...]) connected stdout→stdin like a shell pipeline; the last stage's
  * stdout is counted (lines, bytes) and discarded unless keepOutput. Resolves when every stage has exited:
