@@ -113,7 +113,8 @@ describe("server info on a 3-node cluster", () => {
     expect(r.stdout).toMatch(new RegExp(`^Cluster:\\n\\n\\s+Name: ${clusterName}$`, "m"));
     const urls = nodes.map((n) => `127.0.0.1:${n.port}`).sort();
     // peers gossip their client URLs shortly after the routes come up
-    expect(r.stdout).toMatch(new RegExp(`^\\s+Servers: 3: ${urls.map((u) => u.replace(/\./g, "\\.")).join(", ")}$`, "m"));
+    expect(r.stdout).toMatch(/^\s+Servers: 3$/m);
+    expect(r.stdout).toMatch(new RegExp(`^\\s+Client URLs: ${urls.map((u) => u.replace(/\./g, "\\.")).join(", ")}$`, "m"));
   });
 
   it("adds routes and the JetStream meta group from /varz", async () => {
