@@ -5,6 +5,7 @@ import { errorMessage, isUserFacingError } from "./errors.js";
 import { commandModules } from "./commands/index.js";
 import { VERSION } from "./version.js";
 import { exitOnOutputError } from "./render/output-error.js";
+import { sanitizeText } from "./eve/sanitize.js";
 
 function addConnectionOptions(program: Command): void {
   program
@@ -63,11 +64,12 @@ export async function main(argv: string[]): Promise<void> {
     const code = exitCodeFor(err);
     if (!(err instanceof CommanderError)) {
       if (isUserFacingError(err)) {
-        process.stderr.write(`nsm4home: ${errorMessage(err)}\n`);
+        // Messages can quote what a server or an event said: every line goes through the sanitiser.
+        process.stderr.write(`nsm4home: ${errorMessage(err).split("\n").map(sanitizeText).join("\n")}\n`);
       } else if (process.env.NSM4HOME_DEBUG) {
         process.stderr.write(`nsm4home: ${(err as Error)?.stack ?? String(err)}\n`);
       } else {
-        process.stderr.write(`nsm4home: ${errorMessage(err).split("\n")[0]} (set NSM4HOME_DEBUG=1 for details)\n`);
+        process.stderr.write(`nsm4home: ${sanitizeText(errorMessage(err).split("\n")[0]!)} (set NSM4HOME_DEBUG=1 for details)\n`);
       }
     }
     process.exitCode = code;
