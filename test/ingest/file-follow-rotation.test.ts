@@ -3,62 +3,24 @@
 // alone; a restart in the middle of the chain reads nothing twice. The source alone first, then the CLI against a
 // real nats-server while a writer appends thousands of events a second and rotates like Suricata with logrotate.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendFileSync, closeSync, copyFileSync, mkdtempSync, openSync, renameSync, rmSync, truncateSync, utimesSync, writeFileSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, closeSync, copyFileSync, openSync, renameSync, rmSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { FileFollowSource, type FileFollowOptions } from "../../src/ingest/sources/file-follow.js";
 import { loadCheckpoint } from "../../src/ingest/checkpoint.js";
-import type { IngestSource } from "../../src/ingest/types.js";
 import { isolatedEnv, startCli } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
-import { removeDir, trackDir } from "../helpers/processes.js";
+import { removeDir } from "../helpers/processes.js";
 import { readStream, testConnection, waitForCount } from "./stream-helpers.js";
-
-const line = (n: number) =>
-  JSON.stringify({ timestamp: `2026-03-01T12:00:${String(n % 60).padStart(2, "0")}.${String(n).padStart(6, "0")}+0000`, event_type: "dns", flow_id: 1e12 + n, n });
-const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i) + "\n").join("");
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "nsm4home-rot-"));
-  trackDir(dir);
-  return dir;
-}
-
-/** Sets a file's last write time, seconds from now (negative: in the past). */
-function writtenAt(path: string, secondsFromNow: number): void {
-  const t = new Date(Date.now() + secondsFromNow * 1000);
-  utimesSync(path, t, t);
-}
-
-/** Reads (committing each batch, as the pipeline does after PubAcks) until `count` items came or time is up. */
-async function collect(source: IngestSource, count: number, timeoutMs = 5000): Promise<number[]> {
-  const out: number[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (out.length < count && Date.now() < deadline) {
-    const batch = await source.read(100);
-    if (batch === null) break;
-    for (const item of batch.items) out.push((JSON.parse(Buffer.from(item).toString("utf8")) as { n: number }).n);
-    await batch.commit();
-  }
-  return out;
-}
+import { collect, followOptions, line, lines, range, tempDir, writtenAt } from "./file-follow-helpers.js";
 
 describe("FileFollowSource and several rename rotations between two looks", () => {
   let notices: string[] = [];
-  const opts = (dir: string, extra: Partial<FileFollowOptions> = {}): FileFollowOptions => ({
-    checkpointFile: join(dir, "checkpoint.json"),
-    startAt: "beginning",
-    pollMs: 20,
-    rotationGraceMs: 150,
-    notify: (l: string) => notices.push(l),
-    ...extra,
-  });
+  const opts = (dir: string, extra: Partial<FileFollowOptions> = {}): FileFollowOptions => followOptions(dir, notices, extra);
 
   it("reads every generation in between, oldest first, then the new file; older rotations are not read", async () => {
     notices = [];
-    const dir = tempDir();
+    const dir = tempDir("rot");
     const eve = join(dir, "eve.json");
     writeFileSync(`${eve}-20260201`, lines(900, 910)); // an unrelated rotation from long ago
     writtenAt(`${eve}-20260201`, -86_400);
@@ -86,7 +48,7 @@ describe("FileFollowSource and several rename rotations between two looks", () =
 
   it("a restart in the middle of the chain goes on from the checkpoint and reads nothing twice, even with equal times", async () => {
     notices = [];
-    const dir = tempDir();
+    const dir = tempDir("rot");
     const eve = join(dir, "eve.json");
     writeFileSync(eve, lines(1, 3));
     const first = new FileFollowSource(eve, opts(dir));
@@ -114,7 +76,7 @@ describe("FileFollowSource and several rename rotations between two looks", () =
 
   it("two copytruncates while stopped: the first copy from the checkpoint, the second from 0, then the file", async () => {
     notices = [];
-    const dir = tempDir();
+    const dir = tempDir("rot");
     const eve = join(dir, "eve.json");
     writeFileSync(eve, lines(1, 3));
     const first = new FileFollowSource(eve, opts(dir, { once: true }));
@@ -140,7 +102,7 @@ describe("FileFollowSource and several rename rotations between two looks", () =
   for (const nameFirst of [false, true]) {
     it(`the checkpointed file is gone (${nameFirst ? "name" : "rotated file"} created first): said, then the generations rotated since the checkpoint, then the file`, async () => {
       notices = [];
-      const dir = tempDir();
+      const dir = tempDir("rot");
       const eve = join(dir, "eve.json");
       writeFileSync(eve, lines(1, 3));
       const first = new FileFollowSource(eve, opts(dir, { once: true }));
@@ -165,7 +127,7 @@ describe("FileFollowSource and several rename rotations between two looks", () =
 
   it("a compressed generation in the chain is said, with its size, also after the summary; the rest is read", async () => {
     notices = [];
-    const dir = tempDir();
+    const dir = tempDir("rot");
     const eve = join(dir, "eve.json");
     writeFileSync(eve, lines(1, 2));
     const source = new FileFollowSource(eve, opts(dir));
@@ -245,7 +207,7 @@ describe("ingest --from FILE across several rename rotations", () => {
   }
 
   it("down across three rotations (kill -9, restart later): every event exactly once", async () => {
-    const dir = tempDir();
+    const dir = tempDir("rot");
     const eve = join(dir, "eve.json");
     const stream = "rotrestart";
     writeFileSync(`${eve}.old`, lines(100_000, 100_099)); // an older rotation: never read
@@ -272,7 +234,7 @@ describe("ingest --from FILE across several rename rotations", () => {
   });
 
   it("rotations faster than the follower looks (live): every event exactly once", async () => {
-    const dir = tempDir();
+    const dir = tempDir("rot");
     const eve = join(dir, "eve.json");
     const stream = "rotlive";
     writeFileSync(`${eve}.old`, lines(100_000, 100_099));

@@ -4,56 +4,24 @@
 // possible loss is said on stderr. The source alone first, then the CLI against a real nats-server while a writer
 // appends thousands of events a second.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendFileSync, closeSync, copyFileSync, mkdtempSync, openSync, truncateSync, writeFileSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, closeSync, copyFileSync, openSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { estimateLostBytes, FileFollowSource, type FileFollowOptions } from "../../src/ingest/sources/file-follow.js";
 import { loadCheckpoint } from "../../src/ingest/checkpoint.js";
-import type { IngestSource } from "../../src/ingest/types.js";
 import { isolatedEnv, startCli } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
-import { removeDir, trackDir } from "../helpers/processes.js";
+import { removeDir } from "../helpers/processes.js";
 import { readStream, testConnection, waitForCount } from "./stream-helpers.js";
-
-const line = (n: number) =>
-  JSON.stringify({ timestamp: `2026-03-01T12:00:${String(n % 60).padStart(2, "0")}.${String(n).padStart(6, "0")}+0000`, event_type: "dns", flow_id: 1e12 + n, n });
-const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i) + "\n").join("");
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "nsm4home-trunc-"));
-  trackDir(dir);
-  return dir;
-}
-
-/** Reads (committing each batch, as the pipeline does after PubAcks) until `count` items came or time is up. */
-async function collect(source: IngestSource, count: number, timeoutMs = 5000): Promise<number[]> {
-  const out: number[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (out.length < count && Date.now() < deadline) {
-    const batch = await source.read(100);
-    if (batch === null) break;
-    for (const item of batch.items) out.push((JSON.parse(Buffer.from(item).toString("utf8")) as { n: number }).n);
-    await batch.commit();
-  }
-  return out;
-}
+import { collect, followOptions, line, lines, range, tempDir } from "./file-follow-helpers.js";
 
 describe("FileFollowSource and truncation", () => {
   let notices: string[] = [];
-  const opts = (dir: string, extra: Partial<FileFollowOptions> = {}): FileFollowOptions => ({
-    checkpointFile: join(dir, "checkpoint.json"),
-    startAt: "beginning",
-    pollMs: 20,
-    rotationGraceMs: 150,
-    notify: (l: string) => notices.push(l),
-    ...extra,
-  });
+  const opts = (dir: string, extra: Partial<FileFollowOptions> = {}): FileFollowOptions => followOptions(dir, notices, extra);
 
   it("copytruncate between two reads: the unread rest comes from the copy, then the emptied file from 0", async () => {
     notices = [];
-    const dir = tempDir();
+    const dir = tempDir("trunc");
     const eve = join(dir, "eve.json");
     writeFileSync(eve, lines(1, 3));
     writeFileSync(`${eve}-20260301`, lines(100, 120)); // an older rotation: not the copy
@@ -76,7 +44,7 @@ describe("FileFollowSource and truncation", () => {
   for (const watch of [true, false]) {
     it(`a file emptied and written past the old offset between two reads is noticed (fs.watch ${watch ? "on" : "off: polling"}); without a copy the loss is said`, async () => {
       notices = [];
-      const dir = tempDir();
+      const dir = tempDir("trunc");
       const eve = join(dir, "eve.json");
       writeFileSync(eve, lines(1, 3));
       writeFileSync(`${eve}.1.gz`, "\x1f\x8b not read");
@@ -100,7 +68,7 @@ describe("FileFollowSource and truncation", () => {
 
   it("a copy taken in the middle of a line: whole lines from it, the cut line reported", async () => {
     notices = [];
-    const dir = tempDir();
+    const dir = tempDir("trunc");
     const eve = join(dir, "eve.json");
     writeFileSync(eve, lines(1, 2) + `{"event_type":"dns","n":`);
     const source = new FileFollowSource(eve, opts(dir));
@@ -125,7 +93,7 @@ describe("FileFollowSource and truncation", () => {
 
   it("wakes up on fs.watch events long before the poll interval", async () => {
     notices = [];
-    const dir = tempDir();
+    const dir = tempDir("trunc");
     const eve = join(dir, "eve.json");
     writeFileSync(eve, lines(1, 1));
     const source = new FileFollowSource(eve, opts(dir, { pollMs: 10_000 }));
@@ -143,7 +111,7 @@ describe("FileFollowSource and truncation", () => {
 
   it("resumes after a copytruncate while stopped: finishes the copy from the checkpoint, then the file from 0", async () => {
     notices = [];
-    const dir = tempDir();
+    const dir = tempDir("trunc");
     const eve = join(dir, "eve.json");
     writeFileSync(eve, lines(1, 3));
     const first = new FileFollowSource(eve, opts(dir, { once: true }));
@@ -174,7 +142,7 @@ describe("FileFollowSource and truncation", () => {
 
   it("stopped while reading the copy: a restart finishes the copy from the checkpoint, then the file", async () => {
     notices = [];
-    const dir = tempDir();
+    const dir = tempDir("trunc");
     const eve = join(dir, "eve.json");
     writeFileSync(eve, lines(1, 3));
     const first = new FileFollowSource(eve, opts(dir));
@@ -245,7 +213,7 @@ describe("ingest --from FILE while the file is copytruncated", () => {
   });
 
   it("two copytruncates during continuous writing: the stream holds every event exactly once", async () => {
-    const dir = tempDir();
+    const dir = tempDir("trunc");
     const eve = join(dir, "eve.json");
     writeFileSync(eve, "");
     const ingest = startCli(["-s", nats.url, "ingest", "--from", eve, "--checkpoint", join(dir, "ckpt"), "--create-stream", "--progress", "1s"], { env: isolatedEnv() });
@@ -272,7 +240,7 @@ describe("ingest --from FILE while the file is copytruncated", () => {
   });
 
   it("a truncation without a copy during continuous writing: the possible loss is said, everything after it arrives", async () => {
-    const dir = tempDir();
+    const dir = tempDir("trunc");
     const eve = join(dir, "eve.json");
     writeFileSync(eve, "");
     const stream = "trunc";
