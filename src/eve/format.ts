@@ -39,6 +39,8 @@ const FORMATTERS = new Map<string, EventFormatter>([
   ["fileinfo", formatFileinfoEvent],
   ["flow", formatFlowEvent],
   ["http", formatHttpEvent],
+  // Suricata logs HTTP/2 transactions with the same `http` object (plus `http.http2`): host, URL and status.
+  ["http2", (event, ctx) => (asObject(event.http) ? formatHttpEvent(event, ctx) : formatGenericEvent(event, ctx))],
   ["netflow", formatNetflowEvent],
   ["smb", formatSmbEvent],
   ["ssh", formatSshEvent],
@@ -116,7 +118,8 @@ export function formatTimestamp(timestamp: unknown, mode: TimestampMode): string
 
 function finishLine(prefixTime: string, tag: string, body: string, ctx: FormatContext): string {
   const time = prefixTime === "" ? "" : ctx.p.muted(prefixTime) + " ";
-  const line = body === "" ? `${time}${tag}` : `${time}${tag} ${body}`;
+  // An event with none of its type's fields still says so, rather than ending in the tag's padding.
+  const line = `${time}${tag} ${body === "" ? ctx.p.muted("(no fields)") : body}`;
   return ctx.opts.width === undefined ? line : truncateToWidth(line, ctx.opts.width);
 }
 

@@ -160,3 +160,18 @@ describe("anomaly, netflow, smb, ssh", () => {
     );
   });
 });
+
+describe("gaps found by QA (F13)", () => {
+  const plainOpts = { color: false, timestamps: "none" } as const;
+  it("shows an HTTP/2 transaction with its embedded http object like HTTP", () => {
+    const line = formatEvent(
+      { event_type: "http2", src_ip: "10.0.0.1", src_port: 50000, dest_ip: "1.2.3.4", dest_port: 443, http: { hostname: "example.com", url: "/x", http_method: "GET", status: 200, http2: { stream_id: 1 } } },
+      plainOpts,
+    );
+    expect(line).toBe("HTTP2 GET example.com/x 200 10.0.0.1:50000 → 1.2.3.4:443");
+  });
+
+  it("says '(no fields)' for an event with none of its type's fields, never ending in padding", () => {
+    expect(formatEvent({ event_type: "flow", flow: {} }, plainOpts)).toBe("FLOW  (no fields)");
+  });
+});
