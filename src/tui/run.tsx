@@ -12,7 +12,7 @@ import type { PaneConfig } from "./state/pane-state.js";
 import { TuiStore } from "./state/store.js";
 import { findInkCaches, trimInkCaches } from "./ink-caches.js";
 import { startHeapTrimmer } from "./heap-trimmer.js";
-import { enterFullScreen, exitCodeForSignal, onEveryExitPath, onHangupWriteError, type ExitReason } from "./terminal.js";
+import { enterFullScreen, exitCodeForSignal, onEveryExitPath, onTerminalHangupError, type ExitReason } from "./terminal.js";
 
 export interface RunTuiOptions {
   flags: ConnectionFlags;
@@ -135,7 +135,9 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     setTimeout(() => process.exit(code), 5000).unref();
   };
   const uninstall = onEveryExitPath(stop);
-  const usualWriteErrors = onHangupWriteError([process.stdout, process.stderr], screen.hungUp, () => stop({ kind: "signal", signal: "SIGHUP" }));
+  const usualErrors = onTerminalHangupError([process.stdout, process.stderr, process.stdin], screen.hungUp, () =>
+    stop({ kind: "signal", signal: "SIGHUP" }),
+  );
   try {
     instance = render(<Root store={store} color={options.color} />, {
       exitOnCtrlC: false,
@@ -152,7 +154,10 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     instance?.unmount();
     screen.restore();
     uninstall();
-    usualWriteErrors();
+    usualErrors();
+    // A terminal that hung up may send SIGHUP again (the shell passes it on, the kernel when the shell exits), also
+    // after the dashboard has ended: no reason to die before the caller has finished.
+    if (stopping) process.on("SIGHUP", () => undefined);
     await closeAll();
   }
 }

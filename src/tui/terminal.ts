@@ -1,6 +1,7 @@
 // The terminal while the dashboard owns it: the alternate screen with the cursor hidden, given back on every way
 // out (q, Ctrl-C, SIGTERM, SIGHUP, SIGINT from kill, an uncaught error, process.exit anywhere). Registered once.
-// A terminal that hung up (ssh closed, tmux kill-session) is let go of quietly instead: nothing left to restore.
+// A terminal that hung up (ssh closed, tmux kill-session) is let go of quietly instead: nothing left to restore,
+// and nothing written to it may fail loudly or abort the exit.
 import type { EventEmitter } from "node:events";
 import { closeSync, openSync } from "node:fs";
 import { isatty } from "node:tty";
@@ -17,15 +18,25 @@ export function terminalFds(): number[] {
 }
 
 const letGo = new Set<number>();
+const deadStreams = new WeakSet<NodeJS.WriteStream>();
+
+/** A stdout or stderr stream open on a terminal that hung up: its write errors (EIO) are not news any more. */
+function ignoreWriteErrors(stream: NodeJS.WriteStream): void {
+  if (!stream.isTTY || deadStreams.has(stream)) return;
+  deadStreams.add(stream);
+  stream.removeAllListeners("error");
+  stream.on("error", () => undefined);
+}
 
 /**
- * After a hangup (the fds in `fds` were a terminal and are not any more), points each of them at /dev/null and
- * returns true; false while the terminal is there. Writes then vanish instead of failing with EIO, and Node's
- * stdio reset at exit, which aborts on a dead terminal (tcsetattr fails: nodejs/node#42433), skips an fd that is
- * not the file it was at start. `stdin`, if something reads it, is destroyed first so no reader watches fd 0.
+ * After a hangup (the fds in `fds` were a terminal and are not any more, or `gone`: an EIO from it said so before
+ * isatty does), lets go of the terminal and returns true; false while it is there. Its standard fds are pointed at
+ * /dev/null, which Node's stdio reset at exit then skips (it aborts when it cannot reset a dead terminal:
+ * nodejs/node#42433); stdout and stderr streams already open on it (libuv writes through an fd of its own) ignore
+ * their write errors from now on; `stdin`, if something reads it, is destroyed.
  */
-export function letGoOfHungUpTerminal(fds: readonly number[], stdin?: NodeJS.ReadStream): boolean {
-  const hungUp = fds.filter((fd) => !letGo.has(fd) && !isatty(fd));
+export function letGoOfHungUpTerminal(fds: readonly number[], stdin?: NodeJS.ReadStream, gone = false): boolean {
+  const hungUp = fds.filter((fd) => !letGo.has(fd) && (gone || !isatty(fd)));
   if (hungUp.length === 0) return fds.some((fd) => letGo.has(fd));
   if (hungUp.includes(0)) stdin?.destroy();
   // In ascending order, so the lowest free fd that open() returns is the one just closed.
@@ -39,8 +50,16 @@ export function letGoOfHungUpTerminal(fds: readonly number[], stdin?: NodeJS.Rea
     } catch {
       // Closed already: nothing to reset either.
     }
+    // After the swap: a stream not made yet is made on /dev/null, not on the dead terminal.
+    if (fd === 1) ignoreWriteErrors(process.stdout);
+    if (fd === 2) ignoreWriteErrors(process.stderr);
   }
   return true;
+}
+
+/** However the process ends, lets go of the terminal at exit if it hung up meanwhile (see letGoOfHungUpTerminal). */
+export function letGoOfHungUpTerminalAtExit(fds: readonly number[]): void {
+  if (fds.length > 0) process.on("exit", () => letGoOfHungUpTerminal(fds));
 }
 
 /**
@@ -58,15 +77,16 @@ function disarmStderrCursorRestore(): void {
 export interface FullScreen {
   /** Leaves the alternate screen, shows the cursor, ends raw mode. Safe to call any number of times. */
   restore(): void;
-  /** Lets go of the terminal if it hung up (letGoOfHungUpTerminal); true then. Call before writing to it. */
-  hungUp(): boolean;
+  /** Lets go of the terminal if it hung up, or at once if `gone` (letGoOfHungUpTerminal); true then. */
+  hungUp(gone?: boolean): boolean;
   readonly restored: boolean;
 }
 
 export function enterFullScreen(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): FullScreen {
   let restored = false;
   const fds = terminalFds();
-  const hungUp = () => letGoOfHungUpTerminal(fds, stdin);
+  const hungUp = (gone = false) => letGoOfHungUpTerminal(fds, stdin, gone);
+  letGoOfHungUpTerminalAtExit(fds);
   // A TTY write is synchronous on POSIX, so this reaches the terminal even from an 'exit' handler.
   stdout.write(ENTER_ALT_SCREEN + HIDE_CURSOR + CLEAR_AND_HOME);
   const restore = () => {
@@ -94,16 +114,22 @@ export function enterFullScreen(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadSt
 }
 
 /**
- * While the dashboard owns the terminal: a write that fails because the terminal hung up (EIO, often before the
- * SIGHUP is handled) calls `onHangup` instead of the stream's usual error handling ("cannot write output", exit
- * 1); other write errors go where they went before. Returns a function that puts the usual handling back.
+ * While the dashboard owns the terminal: an error from it because it hung up (EIO from a write, a read or
+ * setRawMode, often before the SIGHUP is handled) lets go of it and calls `onHangup`, instead of the stream's
+ * usual error handling ("cannot write output" and exit 1; for stdin, an uncaught error). Other errors go where
+ * they went before. Returns a function that puts the usual handling back.
  */
-export function onHangupWriteError(streams: NodeJS.WriteStream[], hungUp: () => boolean, onHangup: () => void): () => void {
+export function onTerminalHangupError(
+  streams: (NodeJS.WriteStream | NodeJS.ReadStream)[],
+  hungUp: (gone: boolean) => boolean,
+  onHangup: () => void,
+): () => void {
   const putBack = streams.map((stream) => {
     const usual = stream.rawListeners("error") as ((err: Error) => void)[];
     stream.removeAllListeners("error");
-    const onError = (err: Error) => {
-      if (hungUp()) return onHangup();
+    const onError = (err: NodeJS.ErrnoException) => {
+      // EIO from a terminal means it is gone, even while isatty still says otherwise (the other side just closed).
+      if (hungUp(err.code === "EIO" && stream.isTTY === true)) return onHangup();
       // No handler before: what an unhandled 'error' event does.
       if (usual.length === 0) throw err;
       for (const listener of usual) listener.call(stream, err);
@@ -111,6 +137,8 @@ export function onHangupWriteError(streams: NodeJS.WriteStream[], hungUp: () => 
     stream.on("error", onError);
     return () => {
       stream.off("error", onError);
+      // A stream on a terminal that hung up keeps ignoring its errors.
+      if (deadStreams.has(stream as NodeJS.WriteStream)) return;
       for (const listener of usual) stream.on("error", listener);
     };
   });

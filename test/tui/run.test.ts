@@ -192,7 +192,7 @@ describe.skipIf(!hasTmux())("nsm4home tui in a terminal", () => {
     t2.kill();
     const deadline = Date.now() + 10_000;
     while (!existsSync(`${dir}/status`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(readFileSync(`${dir}/status`, "utf8")).toBe("129\n");
+    expect(readFileSync(`${dir}/status`, "utf8"), readFileSync(`${dir}/err`, "utf8")).toBe("129\n");
     expect(readFileSync(`${dir}/err`, "utf8")).toBe("");
   });
 

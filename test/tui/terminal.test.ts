@@ -84,7 +84,7 @@ describe.skipIf(!hasTmux())("a terminal that hung up", () => {
     session.start(80, 24, { PATH: process.env.PATH ?? "/usr/bin:/bin" });
     const paneTty = execFileSync("tmux", ["-L", session.socket, "display-message", "-p", "-t", session.name, "#{pane_tty}"], { encoding: "utf8" }).trim();
     const program = `
-      import { enterFullScreen, onEveryExitPath, onHangupWriteError, exitCodeForSignal } from ${JSON.stringify(terminalModule)};
+      import { enterFullScreen, onEveryExitPath, onTerminalHangupError, exitCodeForSignal } from ${JSON.stringify(terminalModule)};
       ${usual}
       const screen = enterFullScreen(process.stdout, process.stdin);
       process.stdin.setRawMode(true);
@@ -100,7 +100,7 @@ describe.skipIf(!hasTmux())("a terminal that hung up", () => {
         setTimeout(() => process.exit(reason.kind === "signal" ? exitCodeForSignal(reason.signal) : 1), 50);
       };
       onEveryExitPath(stop);
-      onHangupWriteError([process.stdout, process.stderr], screen.hungUp, () => stop({ kind: "signal", signal: "SIGHUP" }));
+      onTerminalHangupError([process.stdout, process.stderr, process.stdin], screen.hungUp, () => stop({ kind: "signal", signal: "SIGHUP" }));
       process.stderr.write("ready\\n");
       ${body}
     `;
