@@ -1,13 +1,15 @@
 // `nsm4home demo`: a throwaway nats-server with JetStream, the `suricata` stream, a live feed of sample events,
 // and the dashboard on top (or, with --no-tui, instructions for other terminals). Everything is stopped and the
-// temp dir removed on the way out: quit, Ctrl-C, SIGTERM, --duration.
+// temp dir removed on the way out: quit, Ctrl-C, SIGTERM, SIGHUP, --duration (and, after a SIGKILL, by the
+// server's watcher: see local-server.ts).
 import { connectNats, resolveConnectionOptions, type ConnectionFlags } from "../nats/connection.js";
 import { describeJetStreamError, openJetStreamManager } from "../nats/jetstream.js";
-import { startLocalNatsServer } from "../nats/local-server.js";
+import { startLocalNatsServer, type LocalNatsServer } from "../nats/local-server.js";
 import { DEFAULT_STREAM_NAME, nsmStreamConfig } from "../nats/stream-defaults.js";
 import { eventTypeOfSubject, subjectsFor } from "../nats/subjects.js";
 import { formatCount } from "../render/units.js";
 import { DEFAULT_TUI_TYPES } from "../tui/limits.js";
+import { exitCodeForSignal, letGoOfHungUpTerminal, letGoOfHungUpTerminalAtExit, terminalFds } from "../tui/terminal.js";
 import { startDemoFeed } from "./feed.js";
 
 export interface DemoSettings {
@@ -37,26 +39,54 @@ export function demoInstructions(url: string, dir: string, version: string, pref
   ].join("\n");
 }
 
-function untilStopped(durationMs: number | undefined): Promise<NodeJS.Signals | "duration"> {
-  return new Promise((resolve) => {
-    const done = (why: NodeJS.Signals | "duration") => {
-      process.off("SIGINT", onInt);
-      process.off("SIGTERM", onTerm);
+const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+interface StopRequests {
+  /** Resolves at the first SIGINT, SIGTERM or SIGHUP (its terminal was closed), or when the duration is over. */
+  first: Promise<NodeJS.Signals | "duration">;
+  dispose(): void;
+}
+
+/**
+ * Listens for the demo's whole life. The first signal asks it to stop; a second one, while stopping takes long,
+ * exits at once ('exit' hooks stop the server and remove its dir), but not SIGHUP, which a closing terminal sends
+ * twice (the shell passes it on, the kernel sends it when the shell exits). A terminal (`terminal`: its fds) that
+ * hung up is let go of first, and at exit, so the status lines and the exit do not fail on it.
+ */
+function stopRequests(durationMs: number | undefined, terminal: readonly number[]): StopRequests {
+  let seen: NodeJS.Signals | undefined;
+  let resolveFirst!: (why: NodeJS.Signals | "duration") => void;
+  const first = new Promise<NodeJS.Signals | "duration">((resolve) => (resolveFirst = resolve));
+  letGoOfHungUpTerminalAtExit(terminal);
+  const onSignal = (signal: NodeJS.Signals) => {
+    letGoOfHungUpTerminal(terminal);
+    if (seen !== undefined && signal !== "SIGHUP") process.exit(exitCodeForSignal(signal));
+    seen = signal;
+    resolveFirst(signal);
+  };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  const timer = durationMs === undefined ? undefined : setTimeout(() => resolveFirst("duration"), durationMs);
+  return {
+    first,
+    dispose() {
+      for (const s of STOP_SIGNALS) process.off(s, onSignal);
       clearTimeout(timer);
-      resolve(why);
-    };
-    const onInt = () => done("SIGINT");
-    const onTerm = () => done("SIGTERM");
-    process.on("SIGINT", onInt);
-    process.on("SIGTERM", onTerm);
-    const timer = durationMs === undefined ? undefined : setTimeout(() => done("duration"), durationMs);
-  });
+    },
+  };
 }
 
 export async function runDemo(s: DemoSettings): Promise<void> {
   const out = s.out ?? process.stdout;
   const say = (line: string) => process.stderr.write(`nsm4home: demo: ${line}\n`);
-  const server = await startLocalNatsServer({ port: s.port });
+  // With the dashboard, the terminal is the dashboard's to let go of.
+  const stop = stopRequests(s.durationMs, s.tui ? [] : terminalFds());
+  let server: LocalNatsServer;
+  try {
+    server = await startLocalNatsServer({ port: s.port });
+  } catch (err) {
+    stop.dispose();
+    throw err;
+  }
   // The demo server has no auth or TLS: the user's NATS_* settings are for their real servers, not this one.
   for (const key of Object.keys(process.env)) if (key.startsWith("NATS_")) delete process.env[key];
   const flags: ConnectionFlags = { server: server.url, context: false };
@@ -84,10 +114,11 @@ export async function runDemo(s: DemoSettings): Promise<void> {
         start: { kind: "all" },
         color: s.color,
         timestamps: "local",
+        until: stop.first,
       });
     } else {
       out.write(demoInstructions(server.url, server.dir, nc.info?.version ?? "?", s.prefix, s.eventsPerSecond));
-      const why = await untilStopped(s.durationMs);
+      const why = await stop.first;
       if (why !== "duration") say(`${why}: stopping`);
     }
   } finally {
@@ -95,5 +126,6 @@ export async function runDemo(s: DemoSettings): Promise<void> {
     await nc?.close().catch(() => undefined);
     await server.stop();
     say(`published ${formatCount(feed?.published() ?? 0)} events; stopped nats-server and removed ${server.dir}`);
+    stop.dispose();
   }
 }

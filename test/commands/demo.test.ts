@@ -1,5 +1,6 @@
 // `nsm4home demo --no-tui` as a feed for other terminals: starts its own nats-server, publishes, and on
-// --duration or SIGTERM stops the server and removes its temp dir. (The dashboard part is checked in tmux.)
+// --duration, SIGTERM or SIGHUP stops the server and removes its temp dir, and a SIGKILL leaves nothing running.
+// (The dashboard part is checked in tmux: demo-tui.test.ts.)
 import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { isolatedEnv, runCli, startCli } from "../helpers/cli.js";
@@ -94,6 +95,17 @@ describe("demo --no-tui", () => {
     expect(existsSync(dir)).toBe(false);
     expect(await listening(url)).toBe(false);
     expect(result.stderr).toMatch(/SIGTERM: stopping/);
+  });
+
+  it("stops the server and removes its dir on SIGHUP (the terminal feeding others was closed)", async () => {
+    const proc = startCli(["demo", "--no-tui"], { env: isolatedEnv() });
+    await proc.waitFor(/tail dns/);
+    const { url, dir } = announced(proc.stdout());
+    const result = await proc.stop("SIGHUP");
+    expect({ code: result.code, signal: result.signal }, result.stderr).toEqual({ code: 0, signal: null });
+    expect(result.stderr).toMatch(/SIGHUP: stopping\n.*published [\d,]+ events; stopped nats-server and removed/);
+    expect(existsSync(dir)).toBe(false);
+    expect(await listening(url)).toBe(false);
   });
 
   it("leaves no server or dir behind when killed with SIGKILL (the server's watcher stops it)", async () => {
