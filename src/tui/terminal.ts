@@ -94,7 +94,7 @@ export function enterFullScreen(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadSt
     restored = true;
     process.off("exit", restore);
     disarmStderrCursorRestore();
-    // A dead terminal: its fds now lead to /dev/null, so what follows is harmless and quiet.
+    // A dead terminal is let go of first: what follows then fails quietly.
     hungUp();
     try {
       if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
