@@ -31,7 +31,7 @@ export function register(program: Command): void {
       "after",
       `
 Needs nats-server (PATH, /usr/sbin, or NSM4HOME_NATS_SERVER). It runs on 127.0.0.1 with JetStream in a temp dir,
-which is removed when the demo ends (q in the dashboard, Ctrl-C, SIGTERM, or --duration).
+which is removed when the demo ends (q in the dashboard, Ctrl-C, SIGTERM, SIGHUP, or --duration; a killed demo takes its server with it).
 
 Examples:
   nsm4home demo
