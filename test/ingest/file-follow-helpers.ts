@@ -1,6 +1,6 @@
 // What the file-follow suites share: numbered eve.json lines, temp dirs, reading a source as the pipeline does,
 // and the follower options they all start from.
-import { mkdtempSync, utimesSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, renameSync, utimesSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FileFollowOptions } from "../../src/ingest/sources/file-follow.js";
@@ -48,4 +48,43 @@ export function followOptions(dir: string, notices: string[], extra: Partial<Fil
     notify: (l: string) => notices.push(l),
     ...extra,
   };
+}
+
+/**
+ * Appends numbered events at `perSecond` as Suricata does. Before event n, `at.get(n)` runs (a copytruncate, a
+ * restart), and for n in `rotateAt` the file is renamed to `<path>.<n>` and the name reopened (rename rotation).
+ */
+export async function writeNumberedEvents(
+  path: string,
+  total: number,
+  perSecond: number,
+  at = new Map<number, () => void>(),
+  rotateAt: number[] = [],
+): Promise<void> {
+  let fd = openSync(path, "a");
+  const started = Date.now();
+  let n = 0;
+  try {
+    while (n < total) {
+      const due = Math.min(total, Math.ceil(((Date.now() - started) * perSecond) / 1000) + 1);
+      let chunk = "";
+      for (; n < due; n++) {
+        if (rotateAt.includes(n) || at.has(n)) {
+          if (chunk) writeSync(fd, chunk);
+          chunk = "";
+          at.get(n)?.();
+          if (rotateAt.includes(n)) {
+            renameSync(path, `${path}.${n}`);
+            closeSync(fd);
+            fd = openSync(path, "a");
+          }
+        }
+        chunk += line(n) + "\n";
+      }
+      if (chunk) writeSync(fd, chunk);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -3,7 +3,7 @@
 // alone; a restart in the middle of the chain reads nothing twice. The source alone first, then the CLI against a
 // real nats-server while a writer appends thousands of events a second and rotates like Suricata with logrotate.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendFileSync, closeSync, copyFileSync, openSync, renameSync, rmSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, copyFileSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { FileFollowSource, type FileFollowOptions } from "../../src/ingest/sources/file-follow.js";
@@ -12,7 +12,7 @@ import { isolatedEnv, startCli } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { removeDir } from "../helpers/processes.js";
 import { readStream, testConnection, waitForCount } from "./stream-helpers.js";
-import { collect, followOptions, line, lines, range, tempDir, writtenAt } from "./file-follow-helpers.js";
+import { collect, followOptions, line, lines, range, tempDir, writeNumberedEvents, writtenAt } from "./file-follow-helpers.js";
 
 describe("FileFollowSource and several rename rotations between two looks", () => {
   let notices: string[] = [];
@@ -147,39 +147,6 @@ describe("FileFollowSource and several rename rotations between two looks", () =
   });
 });
 
-/**
- * Appends numbered events at `perSecond` as Suricata does; at the numbers in `rotateAt` it renames the file to
- * `<path>.<n>` and reopens the name (rename rotation with an immediate reopen). `at` runs other hooks.
- */
-async function writeRotating(path: string, total: number, perSecond: number, rotateAt: number[], at = new Map<number, () => void>()): Promise<void> {
-  let fd = openSync(path, "a");
-  const started = Date.now();
-  let n = 0;
-  try {
-    while (n < total) {
-      const due = Math.min(total, Math.ceil(((Date.now() - started) * perSecond) / 1000) + 1);
-      let chunk = "";
-      for (; n < due; n++) {
-        if (rotateAt.includes(n) || at.has(n)) {
-          if (chunk) writeSync(fd, chunk);
-          chunk = "";
-          at.get(n)?.();
-          if (rotateAt.includes(n)) {
-            renameSync(path, `${path}.${n}`);
-            closeSync(fd);
-            fd = openSync(path, "a");
-          }
-        }
-        chunk += line(n) + "\n";
-      }
-      if (chunk) writeSync(fd, chunk);
-      await new Promise((r) => setTimeout(r, 2));
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 describe("ingest --from FILE across several rename rotations", () => {
   let nats: NatsServer;
   let nc: NatsConnection;
@@ -221,7 +188,7 @@ describe("ingest --from FILE across several rename rotations", () => {
       [2500, () => void first.stop("SIGKILL")], // before the rotation at 5000
       [16_000, () => (second = startCli(ingestArgs(eve, dir, stream), { env }))], // after the one at 15,000
     ]);
-    await writeRotating(eve, total, 4000, [5000, 9000, 15_000], hooks);
+    await writeNumberedEvents(eve, total, 4000, hooks, [5000, 9000, 15_000]);
     await waitForCount(nc, (c) => c >= total, 20_000, stream);
     const result = await second!.stop("SIGTERM");
     expect(result.code, result.stderr).toBe(0);
@@ -243,7 +210,7 @@ describe("ingest --from FILE across several rename rotations", () => {
     const ingest = startCli(ingestArgs(eve, dir, stream), { env: isolatedEnv() });
     await ingest.waitFor(/read 0/, { stream: "stderr" });
     // 5000 → 9000 is one second (the rotation grace); 9000 → 9400 is a tenth of it.
-    await writeRotating(eve, total, 4000, [5000, 9000, 9400, 15_000]);
+    await writeNumberedEvents(eve, total, 4000, undefined, [5000, 9000, 9400, 15_000]);
     await waitForCount(nc, (c) => c >= total, 20_000, stream);
     const result = await ingest.stop("SIGTERM");
     expect(result.code, result.stderr).toBe(0);

@@ -4,7 +4,7 @@
 // possible loss is said on stderr. The source alone first, then the CLI against a real nats-server while a writer
 // appends thousands of events a second.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendFileSync, closeSync, copyFileSync, openSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, copyFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { estimateLostBytes, FileFollowSource, type FileFollowOptions } from "../../src/ingest/sources/file-follow.js";
@@ -13,7 +13,7 @@ import { isolatedEnv, startCli } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { removeDir } from "../helpers/processes.js";
 import { readStream, testConnection, waitForCount } from "./stream-helpers.js";
-import { collect, followOptions, line, lines, range, tempDir } from "./file-follow-helpers.js";
+import { collect, followOptions, line, lines, range, tempDir, writeNumberedEvents } from "./file-follow-helpers.js";
 
 describe("FileFollowSource and truncation", () => {
   let notices: string[] = [];
@@ -174,32 +174,6 @@ describe("FileFollowSource and truncation", () => {
   });
 });
 
-/** Appends numbered events at `perSecond` through an O_APPEND descriptor, as Suricata does; `at` runs hooks. */
-async function writeEvents(path: string, total: number, perSecond: number, at: Map<number, () => void>): Promise<void> {
-  const fd = openSync(path, "a");
-  const started = Date.now();
-  let n = 0;
-  try {
-    while (n < total) {
-      const due = Math.min(total, Math.ceil(((Date.now() - started) * perSecond) / 1000) + 1);
-      let chunk = "";
-      for (; n < due; n++) {
-        const hook = at.get(n);
-        if (hook) {
-          if (chunk) writeSync(fd, chunk);
-          chunk = "";
-          hook();
-        }
-        chunk += line(n) + "\n";
-      }
-      if (chunk) writeSync(fd, chunk);
-      await new Promise((r) => setTimeout(r, 2));
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 describe("ingest --from FILE while the file is copytruncated", () => {
   let nats: NatsServer;
   let nc: NatsConnection;
@@ -223,7 +197,7 @@ describe("ingest --from FILE while the file is copytruncated", () => {
       truncateSync(eve, 0);
     };
     const total = 20_000;
-    await writeEvents(eve, total, 4000, new Map([[6000, copytruncate(6000)], [13_000, copytruncate(13_000)]]));
+    await writeNumberedEvents(eve, total, 4000, new Map([[6000, copytruncate(6000)], [13_000, copytruncate(13_000)]]));
     await waitForCount(nc, (c) => c >= total, 20_000);
     const result = await ingest.stop("SIGTERM");
     expect(result.code, result.stderr).toBe(0);
@@ -250,7 +224,7 @@ describe("ingest --from FILE while the file is copytruncated", () => {
     );
     await ingest.waitFor(/read 0/, { stream: "stderr" });
     const total = 8000;
-    await writeEvents(eve, total, 4000, new Map([[5000, () => truncateSync(eve, 0)]]));
+    await writeNumberedEvents(eve, total, 4000, new Map([[5000, () => truncateSync(eve, 0)]]));
     // Everything written after the truncation arrives; before it, all but what the truncation took.
     const stored = async () => new Set((await readStream(nc, stream)).map((m) => (JSON.parse(m.data) as { n: number }).n));
     let seen = new Set<number>();
