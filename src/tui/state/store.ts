@@ -32,6 +32,9 @@ interface DetailState {
   title: string;
   lines: string[];
   offset: number;
+  /** `lines` wrapped to `wrapWidth`: redone when the width changes, not on every frame. */
+  wrapped?: string[];
+  wrapWidth?: number;
 }
 
 /** A filter's problem worth showing: text that looked like JMESPath but did not parse, or failed evaluations. */
@@ -340,7 +343,12 @@ export class TuiStore {
     const detail = this.detail!;
     // The app draws rows-1 rows; minus the status bar, the border (2) and the title row.
     const visible = Math.max(1, this.rows - 5);
-    const lines = wrapLines(detail.lines, Math.max(10, this.columns - 2));
+    const width = Math.max(10, this.columns - 2);
+    if (detail.wrapped === undefined || detail.wrapWidth !== width) {
+      detail.wrapped = wrapLines(detail.lines, width);
+      detail.wrapWidth = width;
+    }
+    const lines = detail.wrapped;
     detail.offset = Math.min(detail.offset, Math.max(0, lines.length - visible));
     return { title: detail.title, lines: lines.slice(detail.offset, detail.offset + visible), offset: detail.offset, totalLines: lines.length };
   }
