@@ -1,6 +1,7 @@
 // When the demo publishes: a home network's pace, not a firehose. Events arrive at random (Poisson) around a
 // base rate that drifts between quiet spells and short bursts (a page load, an update check); stats every 8 s
 // as Suricata writes them. Deterministic for a seed, and driven by the caller's clock, so it is easy to test.
+import { mulberry32 } from "../eve/sample-generator.js";
 
 export interface DemoPaceOptions {
   /** Average events per second over a long run. */
@@ -8,18 +9,6 @@ export interface DemoPaceOptions {
   seed?: number;
   /** Suricata's default stats interval. */
   statsIntervalMs?: number;
-}
-
-/** mulberry32: small, fast, seeded. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A Poisson-distributed count with mean `mean` (Knuth for small means, a rounded normal above 30). */
@@ -58,7 +47,7 @@ export class DemoPacer {
   private levelUntilMs = 0;
 
   constructor(private readonly opts: DemoPaceOptions) {
-    this.random = seededRandom(opts.seed ?? 1);
+    this.random = mulberry32(opts.seed ?? 1);
     this.statsIntervalMs = opts.statsIntervalMs ?? 8000;
   }
 

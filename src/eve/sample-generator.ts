@@ -68,7 +68,7 @@ let cachedSecondText = "";
 // Randomness
 
 /** mulberry32: tiny, fast, good enough for test data; returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
