@@ -6,7 +6,7 @@ import { renderSections, type KvRow } from "./kv.js";
 import { clusterRows } from "./stream.js";
 import { renderTable } from "./table.js";
 import { formatLocalTime, isZeroTime } from "./time.js";
-import { formatCount, formatDuration } from "./units.js";
+import { formatCount, formatDuration, formatNanos } from "./units.js";
 
 const POLICY_NAMES: Record<string, string> = {
   all: "All",
@@ -19,7 +19,7 @@ const POLICY_NAMES: Record<string, string> = {
   original: "Original",
 };
 const named = (v: string | undefined) => (v === undefined ? undefined : POLICY_NAMES[v] ?? v);
-const nanos = (ns: number | undefined) => (ns === undefined || ns <= 0 ? undefined : formatDuration(ns / 1e6));
+const nanos = (ns: number | undefined) => (ns === undefined || ns <= 0 ? undefined : formatNanos(ns));
 
 export function describeDeliverPolicy(c: ConsumerInfo["config"]): string | undefined {
   if (c.deliver_policy === "by_start_sequence") return `From Sequence ${formatCount(c.opt_start_seq ?? 0)}`;

@@ -5,11 +5,11 @@ import { sanitizeText } from "../eve/sanitize.js";
 import { renderSections, type KvRow, type KvSection } from "./kv.js";
 import { renderTable } from "./table.js";
 import { formatAgo, formatLocalTime, formatTimeAndAgo, isZeroTime } from "./time.js";
-import { formatBytes, formatCount, formatDuration } from "./units.js";
+import { formatBytes, formatCount, formatDuration, formatNanos } from "./units.js";
 
 const capital = (s: string | undefined) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 const yesNo = (b: boolean | undefined) => (b ? "yes" : "no");
-const nanosText = (ns: number | undefined) => (ns === undefined ? undefined : formatDuration(ns / 1e6));
+const nanosText = (ns: number | undefined) => (ns === undefined ? undefined : formatNanos(ns));
 const unlimitedCount = (n: number | undefined) => (n === undefined ? undefined : n < 0 ? "unlimited" : formatCount(n));
 const unlimitedBytes = (n: number | undefined) => (n === undefined ? undefined : n < 0 ? "unlimited" : formatBytes(n));
 
