@@ -67,7 +67,8 @@ export class TuiStore {
   timestampsOn: boolean;
   helpOpen = false;
   private detail: DetailState | null = null;
-  private filterInput: { text: string } | null = null;
+  /** The filter being typed, and the problem its text had when last checked (checked once per edit, not per frame). */
+  private filterInput: { text: string; checkedText?: string; problem?: string | undefined } | null = null;
   private readonly topOpen = new Set<number>();
   columns = 80;
   rows = 24;
@@ -332,8 +333,13 @@ export class TuiStore {
     if (this.notice !== undefined) snap.status.notice = this.notice;
     if (this.detail !== null) snap.detail = this.detailSnapshot();
     if (this.filterInput !== null) {
-      const problem = filterProblem(compilePaneFilterSafe(this.filterInput.text));
-      snap.filterInput = { paneSubject: this.focusedPane?.subject ?? "", text: this.filterInput.text };
+      const input = this.filterInput;
+      if (input.checkedText !== input.text) {
+        input.problem = filterProblem(compilePaneFilterSafe(input.text));
+        input.checkedText = input.text;
+      }
+      const problem = input.problem;
+      snap.filterInput = { paneSubject: this.focusedPane?.subject ?? "", text: input.text };
       if (problem !== undefined) snap.filterInput.problem = problem;
     }
     return snap;
