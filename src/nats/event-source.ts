@@ -445,12 +445,6 @@ function openLiveSource(nc: NatsConnection, subjects: string[], options: EventSo
 // ---------------------------------------------------------------------------------------------------------------
 // Replay: ordered pull consumers we drive ourselves, so that pulling stops while the output is backed up.
 
-function apiPrefix(resolved: ResolvedConnection): string {
-  if (resolved.jetstreamApiPrefix) return resolved.jetstreamApiPrefix.replace(/\.$/, "");
-  if (resolved.jetstreamDomain) return `$JS.${resolved.jetstreamDomain}.API`;
-  return "$JS.API";
-}
-
 /** The stream whose subjects capture every one of `subjects`, or a RuntimeError saying what to do. */
 export async function findStreamFor(jsm: JetStreamManager, subjects: string[]): Promise<string> {
   const names = new Set<string>();
@@ -1089,7 +1083,8 @@ async function openReplaySource(
     nc,
     jsm,
     stream,
-    prefix: apiPrefix(resolved),
+    // The manager's own prefix: pulls must go where it created the consumers (a domain wins over an API prefix).
+    prefix: jsm.getOptions().apiPrefix!,
     inboxPrefix: resolved.inboxPrefix ?? "_INBOX",
     batch,
     nanos: core.nanos,
