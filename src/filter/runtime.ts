@@ -100,8 +100,6 @@ function makeFunctionsNullTolerant(runtime: Runtime): void {
   };
 }
 
-// `let` expressions evaluate in a child interpreter that shares the function table but has a runtime of its own:
-// give it the same null tolerance.
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
@@ -122,6 +120,8 @@ function ownFieldsOnly(interpreter: Interpreter): void {
 function makeNullTolerant(interpreter: Interpreter): Interpreter {
   ownFieldsOnly(interpreter);
   makeFunctionsNullTolerant(interpreter.runtime);
+  // `let` expressions evaluate in a child interpreter that shares the function table but has a runtime of its
+  // own: give it the same tolerance.
   const withScope = interpreter.withScope.bind(interpreter);
   interpreter.withScope = (scope) => makeNullTolerant(withScope(scope));
   return interpreter;

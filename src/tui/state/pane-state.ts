@@ -10,11 +10,10 @@ import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY } from "../limits.js";
 import { PayloadRing } from "./payload-ring.js";
 import { digestEvent } from "../../eve/digest.js";
 import { toSafeJson } from "../../eve/sanitize.js";
-
-const digestEncoder = new TextEncoder();
 import { StatsDashboard } from "./stats-dashboard.js";
 import { TopCounter } from "./top-counter.js";
 
+const digestEncoder = new TextEncoder();
 
 export interface PaneConfig {
   /** The NATS subject shown in the title (may be a wildcard). */
