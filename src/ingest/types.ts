@@ -8,6 +8,9 @@ export interface SourceBatch {
   commit(): Promise<void>;
 }
 
+/** What a source hands back when nothing is there yet: the pipeline looks at its stop flag and reads again. */
+export const EMPTY_BATCH: SourceBatch = { items: [], commit: async () => undefined };
+
 /** How much is still waiting at the source, for the progress line. */
 export interface Backlog {
   count: number;

@@ -14,7 +14,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import { stat, open, type FileHandle } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import type { Backlog, IngestSource, Notify, SourceBatch } from "../types.js";
+import { type Backlog, EMPTY_BATCH, type IngestSource, type Notify, type SourceBatch } from "../types.js";
 import { CheckpointWriter, loadCheckpoint, type FileCheckpoint } from "../checkpoint.js";
 import { LineSplitter, type LineSink } from "../lines.js";
 import { formatBytes, formatCount } from "../../render/units.js";
@@ -36,7 +36,6 @@ export interface FileFollowOptions {
   notify: Notify;
 }
 
-const EMPTY: SourceBatch = { items: [], commit: async () => undefined };
 const CHUNK_BYTES = 256 * 1024;
 /** Bytes before the offset that must be unchanged: a line's tail, with its ids, counters and times. */
 export const FINGERPRINT_BYTES = 256;
@@ -192,7 +191,7 @@ export class FileFollowSource implements IngestSource {
       if (!opened) {
         if (this.opts.once) return null;
         await this.waitForChange();
-        return EMPTY;
+        return EMPTY_BATCH;
       }
       this.startWatching();
     }
@@ -214,7 +213,7 @@ export class FileFollowSource implements IngestSource {
       file.tail = Buffer.from(buf.subarray(Math.max(0, bytesRead - FINGERPRINT_BYTES), bytesRead));
       if (fresh < CHUNK_BYTES) this.caughtUp(file);
       this.splitter.push(buf.subarray(keep, bytesRead), this.queueLine);
-      return this.queueHead < this.queue.length ? this.takeQueued(max) : EMPTY;
+      return this.queueHead < this.queue.length ? this.takeQueued(max) : EMPTY_BATCH;
     }
     this.caughtUp(file);
     return this.atEndOfFile();
@@ -272,7 +271,7 @@ export class FileFollowSource implements IngestSource {
       await file.fh.close().catch(() => undefined);
       // The splitter goes on: a line cut at `offset` continues in the copy, at the same offsets.
       this.file = this.openFile(copy, search.found!.path, offset, file.tail, { rotatedAway: true, isCopy: true });
-      return EMPTY;
+      return EMPTY_BATCH;
     }
     const newSize = (await file.fh.stat()).size;
     const lost = estimateLostBytes({
@@ -295,7 +294,7 @@ export class FileFollowSource implements IngestSource {
     file.caughtUp = undefined;
     file.rateFrom = undefined;
     this.splitter.reset(0);
-    return EMPTY;
+    return EMPTY_BATCH;
   }
 
   private describeLoss(bytes: number | undefined): string {
@@ -338,14 +337,14 @@ export class FileFollowSource implements IngestSource {
           this.opts.notify(`${this.description} was rotated: finished the old file, reading the new one from its start`);
         }
         if (leftover) return leftover;
-        return EMPTY;
+        return EMPTY_BATCH;
       }
     } else {
       this.rotationSeenAt = undefined;
       if (this.opts.once) return null;
     }
     await this.waitForChange();
-    return EMPTY;
+    return EMPTY_BATCH;
   }
 
   private openFile(

@@ -4,7 +4,7 @@
 // many items from the right. On start, and after any Redis failure, the whole processing list is re-published
 // first, oldest first: its Nats-Msg-Ids make those re-sends duplicates that JetStream drops. While a batch is
 // published the next one is already being moved; a graceful stop puts such a batch back at the list's end.
-import type { Backlog, IngestSource, Notify, SourceBatch } from "../types.js";
+import { type Backlog, EMPTY_BATCH, type IngestSource, type Notify, type SourceBatch } from "../types.js";
 import type { RedisLocation } from "../redis-location.js";
 import { fatalRedisError, RedisConnector, type RedisSession } from "./redis-session.js";
 
@@ -38,7 +38,6 @@ interface ScriptedClient {
   nsm4homeMoveBuffer(key: string, processingKey: string, max: number): Promise<Buffer[] | null>;
 }
 
-const EMPTY: SourceBatch = { items: [], commit: async () => undefined };
 const RECOVERY_CHUNK = 1000;
 
 export function defaultProcessingKey(key: string): string {
@@ -70,7 +69,7 @@ export class RedisListSource implements IngestSource {
 
   async read(max: number): Promise<SourceBatch | null> {
     const session = await this.connector.current();
-    if (!session) return EMPTY;
+    if (!session) return EMPTY_BATCH;
     if (this.scriptDefinedOn !== session) {
       // EVALSHA, falling back to EVAL once per connection when Redis does not know the script yet.
       session.reader.defineCommand("nsm4homeMove", { numberOfKeys: 2, lua: MOVE_SCRIPT });
@@ -93,7 +92,7 @@ export class RedisListSource implements IngestSource {
       const fatal = fatalRedisError(err, this.location.key);
       if (fatal) throw fatal;
       this.connector.fail(session, err);
-      return EMPTY;
+      return EMPTY_BATCH;
     }
   }
 
@@ -120,7 +119,7 @@ export class RedisListSource implements IngestSource {
     if (items.length > 0) return this.batchOf(session, items);
     if (this.opts.once) return null;
     const one = await session.reader.blmoveBuffer(key, this.processingKey, "RIGHT", "LEFT", this.opts.blockSeconds ?? 1);
-    return one ? this.batchOf(session, [one]) : EMPTY;
+    return one ? this.batchOf(session, [one]) : EMPTY_BATCH;
   }
 
   /** Moves up to `max` items, oldest first: one script running LMOVE in a loop, else a pipeline of LMOVEs. */

@@ -1,7 +1,7 @@
 // Suricata 8's Redis output in stream mode (`XADD suricata * eve <json>`): entries are read in a consumer group
 // (XREADGROUP) and XACKed only after their PubAck. On start, and after any Redis failure, this consumer's pending
 // entries (delivered, never acknowledged) are read again from id 0 and re-published first.
-import type { Backlog, IngestSource, Notify, SourceBatch } from "../types.js";
+import { type Backlog, EMPTY_BATCH, type IngestSource, type Notify, type SourceBatch } from "../types.js";
 import type { RedisLocation } from "../redis-location.js";
 import { fatalRedisError, RedisConnector, type RedisSession } from "./redis-session.js";
 
@@ -15,7 +15,6 @@ export interface RedisStreamOptions {
   notify: Notify;
 }
 
-const EMPTY: SourceBatch = { items: [], commit: async () => undefined };
 
 type StreamEntry = [Buffer, Buffer[] | null];
 type XReadReply = Array<[Buffer, StreamEntry[]]> | null;
@@ -50,7 +49,7 @@ export class RedisStreamSource implements IngestSource {
 
   async read(max: number): Promise<SourceBatch | null> {
     const session = await this.connector.current();
-    if (!session) return EMPTY;
+    if (!session) return EMPTY_BATCH;
     try {
       if (this.groupReadyEpoch !== session.epoch) {
         await this.ensureGroup(session);
@@ -74,13 +73,13 @@ export class RedisStreamSource implements IngestSource {
         this.pendingCursor = undefined;
       }
       const batch = await this.readGroup(session, max, ">", !this.opts.once);
-      if (batch.ids.length === 0) return this.opts.once ? null : EMPTY;
+      if (batch.ids.length === 0) return this.opts.once ? null : EMPTY_BATCH;
       return this.batchOf(session, batch.items, batch.ids);
     } catch (err) {
       const fatal = fatalRedisError(err, this.location.key);
       if (fatal) throw fatal;
       this.connector.fail(session, err);
-      return EMPTY;
+      return EMPTY_BATCH;
     }
   }
 

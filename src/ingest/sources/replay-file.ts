@@ -3,7 +3,7 @@
 // once or in a loop.
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
-import type { Backlog, IngestSource, Notify, SourceBatch } from "../types.js";
+import { type Backlog, EMPTY_BATCH, type IngestSource, type Notify, type SourceBatch } from "../types.js";
 import { LineStreamSource } from "./stdin.js";
 import { sleep } from "./redis-session.js";
 import { UsageError } from "../../errors.js";
@@ -12,7 +12,6 @@ import { parseEveTimestamp } from "../../eve/types.js";
 export type ReplayRate = { kind: "realtime" } | { kind: "perSecond"; perSecond: number } | { kind: "max" };
 
 export const MAX_GAP_MS = 10_000;
-const EMPTY: SourceBatch = { items: [], commit: async () => undefined };
 
 export function parseReplayRate(text: string): ReplayRate {
   const t = text.trim().toLowerCase();
@@ -78,11 +77,11 @@ export class ReplayFileSource implements IngestSource {
         await this.inner.close();
         this.inner = this.openInner();
         this.passes++;
-        return EMPTY;
+        return EMPTY_BATCH;
       }
       this.pending = batch.items;
       this.pendingHead = 0;
-      if (this.pending.length === 0) return EMPTY;
+      if (this.pending.length === 0) return EMPTY_BATCH;
     }
     const now = Date.now();
     this.startedAt ??= now;
@@ -91,7 +90,7 @@ export class ReplayFileSource implements IngestSource {
       const allowed = Math.floor(((now - this.startedAt) * this.opts.rate.perSecond) / 1000) + 1 - this.released;
       if (allowed <= 0) {
         await sleep(Math.min(1000, Math.ceil(1000 / this.opts.rate.perSecond)));
-        return EMPTY;
+        return EMPTY_BATCH;
       }
       count = Math.min(count, allowed);
     } else if (this.opts.rate.kind === "realtime") {
@@ -101,7 +100,7 @@ export class ReplayFileSource implements IngestSource {
         if (due > now) {
           if (count === 0) {
             await sleep(Math.min(1000, due - now));
-            return EMPTY;
+            return EMPTY_BATCH;
           }
           break;
         }

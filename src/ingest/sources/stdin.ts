@@ -1,11 +1,10 @@
 // NDJSON from a stream (`--from -`: stdin; replay of a file): one event per line, ends at EOF. Nothing to confirm
 // back: what was read before a crash is gone, so this source is at-most-once across restarts by nature.
 import type { Readable } from "node:stream";
-import type { Backlog, IngestSource, Notify, SourceBatch } from "../types.js";
+import { type Backlog, EMPTY_BATCH, type IngestSource, type Notify, type SourceBatch } from "../types.js";
 import { LineSplitter } from "../lines.js";
 import { formatBytes } from "../../render/units.js";
 
-const EMPTY: SourceBatch = { items: [], commit: async () => undefined };
 const WAIT_MS = 1000;
 
 export class LineStreamSource implements IngestSource {
@@ -38,7 +37,7 @@ export class LineStreamSource implements IngestSource {
       ]);
       clearTimeout(timer);
       // Nothing yet: hand back an empty batch so the pipeline can look at its stop flag; keep the pending read.
-      if (next === "wait") return EMPTY;
+      if (next === "wait") return EMPTY_BATCH;
       this.pendingNext = undefined;
       const push = (line: Buffer) => this.queue.push(line);
       if (next.done) {
