@@ -9,6 +9,7 @@ import { nsmStreamConfig } from "../nats/stream-defaults.js";
 import { isValidPrefix } from "./classify.js";
 import { IngestPipeline, type IngestCounters } from "./pipeline.js";
 import { formatProgress, formatSummary } from "./progress.js";
+import { formatNanos } from "../render/units.js";
 import { createCorePublisher, createJetStreamPublisher, type Publisher } from "./publisher.js";
 import { isRedisUrl, parseRedisLocation } from "./redis-location.js";
 import { defaultCheckpointPath } from "./checkpoint.js";
@@ -112,12 +113,13 @@ export async function ensureStream(nc: NatsConnection, resolved: ResolvedConnect
   if (!s.createStream) {
     throw new RuntimeError(`no JetStream stream stores ${subjects}: add --create-stream, or run 'nsm4home stream add --defaults'`);
   }
+  const config = nsmStreamConfig(s.stream, s.prefix);
   try {
-    await jsm.streams.add(nsmStreamConfig(s.stream, s.prefix));
+    await jsm.streams.add(config);
   } catch (err) {
     throw describeJetStreamError(err, `creating stream ${s.stream}`);
   }
-  notify(`created stream ${s.stream} for ${subjects} (file storage, duplicate window 2m)`);
+  notify(`created stream ${s.stream} for ${subjects} (${config.storage} storage, duplicate window ${formatNanos(config.duplicate_window)})`);
   return s.stream;
 }
 
