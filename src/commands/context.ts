@@ -7,15 +7,15 @@ import { renderSections, type KvRow } from "../render/kv.js";
 import { renderTable, terminalWidth } from "../render/table.js";
 import { sanitizeText } from "../eve/sanitize.js";
 
-/** The `ls` table: the selected context marked with `*` after its name, as natscli does. */
+/** The `ls` table: the selected context marked with `*` after its name, as natscli does (renderTable sanitises the cells). */
 export function renderContextTable(contexts: ContextSummary[], directory: string, width?: number): string {
   if (contexts.length === 0) {
     return `No contexts in ${directory}/context (natscli: nats context add NAME --server URL)\n`;
   }
   const rows = contexts.map((c) => [
-    sanitizeText(c.selected ? `${c.name}*` : c.name),
-    sanitizeText(c.url ?? ""),
-    sanitizeText(c.error ? `(broken: ${c.error})` : (c.description ?? "")),
+    c.selected ? `${c.name}*` : c.name,
+    c.url ?? "",
+    c.error ? `(broken: ${c.error})` : (c.description ?? ""),
   ]);
   return renderTable(
     [{ header: "NAME" }, { header: "URL", shrink: true }, { header: "DESCRIPTION", shrink: true }],
@@ -33,9 +33,9 @@ export interface ContextInfoView {
 
 export function renderContextInfo(view: ContextInfoView): string {
   const ctxRows: KvRow[] = view.context
-    ? Object.entries(view.context).map(([k, v]) => [k, sanitizeText(v === true ? "yes" : String(v))])
+    ? Object.entries(view.context).map(([k, v]) => [k, v === true ? "yes" : String(v)])
     : [["name", "none (no --context, NATS_CONTEXT or selected context)"]];
-  const effRows: KvRow[] = view.effective.map((s) => [s.setting, `${sanitizeText(s.value)}  (${s.origin})`]);
+  const effRows: KvRow[] = view.effective.map((s) => [s.setting, `${s.value}  (${s.origin})`]);
   return renderSections([
     { title: "Context", rows: ctxRows },
     { title: "Effective settings (flag > env > context > default)", rows: effRows },

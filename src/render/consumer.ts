@@ -51,7 +51,7 @@ export function renderConsumerInfo(ci: ConsumerInfo, now = Date.now()): string {
   const configuration: KvRow[] = [
     ["Name", ci.name],
     ["Durable Name", c.durable_name && c.durable_name !== ci.name ? c.durable_name : undefined],
-    ["Description", c.description ? sanitizeText(c.description) : undefined],
+    ["Description", c.description || undefined],
     push ? ["Delivery Subject", c.deliver_subject] : ["Pull Mode", "true"],
     ["Filter Subject" + (c.filter_subjects && c.filter_subjects.length > 1 ? "s" : ""), filterText(c)],
     ["Deliver Policy", describeDeliverPolicy(c)],

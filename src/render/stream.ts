@@ -45,7 +45,7 @@ export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
   const c = info.config;
   const s = info.state;
   const configuration: KvRow[] = [
-    ["Description", c.description ? sanitizeText(c.description) : undefined],
+    ["Description", c.description || undefined],
     ["Subjects", c.subjects?.length ? c.subjects.join(", ") : undefined],
     ["Replicas", c.num_replicas],
     ["Storage", capital(c.storage)],
@@ -119,8 +119,7 @@ export function renderSubjectCounts(counts: Array<{ subject: string; messages: n
   if (counts.length === 0) return "No messages on matching subjects\n";
   const total = counts.reduce((a, c) => a + c.messages, 0);
   const rows = counts.map((c) => [
-    // Subjects are chosen by whoever publishes: shown escaped like event text.
-    sanitizeText(c.subject),
+    c.subject,
     formatCount(c.messages),
     total > 0 ? `${((c.messages / total) * 100).toFixed(1)}%` : "",
   ]);
