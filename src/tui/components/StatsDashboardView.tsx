@@ -3,7 +3,7 @@
 import { Box, Text } from "ink";
 import { formatPercent } from "../../eve/formatters/stats.js";
 import { sanitizeText } from "../../eve/sanitize.js";
-import { truncateToWidth } from "../../eve/width.js";
+import { truncateToWidth, visibleWidth } from "../../eve/width.js";
 import { formatBytes, formatCompact, formatCount, formatDuration } from "../../render/units.js";
 import { sparkline } from "../state/sparkline.js";
 import { topAppProtocols, type HostFigures } from "../state/stats-dashboard.js";
@@ -93,7 +93,10 @@ const COLUMNS = [
 ] as const;
 
 function cell(text: string, width: number, last = false): string {
-  return last ? text : truncateToWidth(text, width - 1).padEnd(width);
+  if (last) return text;
+  // Padded by columns, not string length: a sensor name in CJK or with emoji keeps the columns aligned.
+  const cut = truncateToWidth(text, width - 1);
+  return cut + " ".repeat(Math.max(0, width - visibleWidth(cut)));
 }
 
 function ManySensors({ figures, width, rows }: { figures: HostFigures[]; width: number; rows: number }) {

@@ -58,6 +58,16 @@ describe("StatsDashboardView", () => {
     expect(lines[2]).toMatch(/^b-sensor/);
     expect(lines[3]).toBe("app-layer dns_udp 20/s  tls 10/s  http 2/s");
   });
+  it("keeps the columns aligned when a sensor name is wide (CJK)", () => {
+    const dash = new StatsDashboard();
+    for (const host of ["a-sensor", "東京"]) {
+      dash.update(statsEvent(host, 0, 1), NOW);
+      dash.update(statsEvent(host, 8, 2), NOW);
+    }
+    const { lastFrame } = render(<StatsDashboardView figures={dash.figures()} nowMs={NOW} width={80} rows={10} />);
+    const lines = plain(lastFrame()).split("\n").map((l) => l.trimEnd());
+    expect(lines[2]).toBe("東京          1m48s     1.3k    610 KiB/s  0.10%  321      0.5");
+  });
 });
 
 describe("StatsDashboardView in a short pane", () => {
