@@ -3,11 +3,11 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { ConsumerConfig, ConsumerInfo, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { RuntimeError, UsageError } from "../errors.js";
-import { formatCount, formatDuration, parseCount, parseDuration } from "../render/units.js";
+import { formatCount, formatDuration, parseCount } from "../render/units.js";
 import { booleanEditFlag, diffConfig, type ConfigFieldSchema, editCommandText, editFlagsFor, shellQuote, type ConfigChange, type EditFlag, type EditFlags } from "./config-diff.js";
 import { apiErrorCode, describeJetStreamError, requireServerVersion } from "./jetstream.js";
 import { parseStartTime } from "./replay-start.js";
-import { checkApiName, checkSubject, checkStreamName, countFlagText, parsePositiveDurationNs, readConfigFile, streamInfo, durationFlagText } from "./streams.js";
+import { checkApiName, checkSubject, checkStreamName, countFlagText, NS_PER_MS, oneOf, parseDurationNs, parsePositiveDurationNs, readConfigFile, streamInfo, durationFlagText } from "./streams.js";
 import type { PromptField } from "../prompt/fields.js";
 
 export interface ConsumerFlags {
@@ -27,23 +27,15 @@ export interface ConsumerFlags {
   description?: string;
 }
 
-const NS_PER_MS = 1_000_000;
-
 export function checkConsumerName(name: string): string {
   return checkApiName(name, "consumer name");
 }
 
-export const parseAck = (text: string): ConsumerConfig["ack_policy"] => {
-  const v = text.trim().toLowerCase();
-  if (v === "explicit" || v === "none" || v === "all") return v;
-  throw new UsageError(`invalid --ack '${text}': use explicit, none or all`);
-};
+export const parseAck = (text: string): ConsumerConfig["ack_policy"] =>
+  oneOf(text, "--ack", { explicit: "explicit", none: "none", all: "all" } as const, "explicit, none or all");
 
-export const parseReplay = (text: string): ConsumerConfig["replay_policy"] => {
-  const v = text.trim().toLowerCase();
-  if (v === "instant" || v === "original") return v;
-  throw new UsageError(`invalid --replay '${text}': use instant or original`);
-};
+export const parseReplay = (text: string): ConsumerConfig["replay_policy"] =>
+  oneOf(text, "--replay", { instant: "instant", original: "original" } as const, "instant or original");
 
 export interface DeliverChoice {
   deliver_policy: ConsumerConfig["deliver_policy"];
@@ -79,10 +71,6 @@ export function parseDeliver(text: string, now = Date.now()): DeliverChoice {
   } catch {
     throw new UsageError(`invalid --deliver '${text}': use ${DELIVER_ACCEPTED}`);
   }
-}
-
-function durationNs(text: string, flag: string): number {
-  return Math.round(parseDuration(text, flag) * NS_PER_MS);
 }
 
 export interface BuiltConsumerConfig {
@@ -128,7 +116,7 @@ export function applyConsumerFlags(base: Partial<ConsumerConfig>, flags: Consume
   if (flags.maxPending !== undefined) cfg.max_ack_pending = parseCount(flags.maxPending, "--max-pending", true);
   if (flags.wait !== undefined) cfg.ack_wait = parsePositiveDurationNs(flags.wait, "--wait");
   if (flags.maxWaiting !== undefined) cfg.max_waiting = parseCount(flags.maxWaiting, "--max-waiting");
-  if (flags.inactiveThreshold !== undefined) cfg.inactive_threshold = durationNs(flags.inactiveThreshold, "--inactive-threshold");
+  if (flags.inactiveThreshold !== undefined) cfg.inactive_threshold = parseDurationNs(flags.inactiveThreshold, "--inactive-threshold");
   if (flags.description !== undefined) cfg.description = flags.description;
 
   const push = typeof cfg.deliver_subject === "string" && cfg.deliver_subject !== "";

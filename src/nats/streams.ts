@@ -32,9 +32,10 @@ export interface StreamFlags {
 
 export type WantedStreamConfig = Partial<StreamConfig> & { name: string };
 
-const NS_PER_MS = 1_000_000;
+export const NS_PER_MS = 1_000_000;
 
-function oneOf<T extends string>(text: string, flag: string, table: Record<string, T>, accepted: string): T {
+/** One of a fixed set of words (case-insensitive), or a UsageError naming the flag and what it takes. */
+export function oneOf<T extends string>(text: string, flag: string, table: Record<string, T>, accepted: string): T {
   const value = table[text.trim().toLowerCase()];
   if (value === undefined) throw new UsageError(`invalid ${flag} '${text}': use ${accepted}`);
   return value;
@@ -61,6 +62,11 @@ function isUnlimited(text: string): boolean {
 /** Limits where 0 means "no limit" in the API (max_age): "unlimited", -1 or 0, else a duration. */
 export function parseLimitDurationNs(text: string, flag: string): number {
   if (isUnlimited(text)) return 0;
+  return parseDurationNs(text, flag);
+}
+
+/** A duration flag in nanoseconds, as the JetStream API takes it. */
+export function parseDurationNs(text: string, flag: string): number {
   return Math.round(parseDuration(text, flag) * NS_PER_MS);
 }
 
