@@ -1,6 +1,7 @@
 // Wires one ingest run together: the source from --from, a NATS connection (waiting for the server if it is
 // down), the stream check (or --create-stream), the publisher, the pipeline, progress lines, signals, the summary.
 import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { RuntimeError, UsageError } from "../errors.js";
 import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags, type ResolvedConnection } from "../nats/connection.js";
@@ -14,7 +15,6 @@ import { createCorePublisher, createJetStreamPublisher, type Publisher } from ".
 import { isRedisUrl, parseRedisLocation } from "./redis-location.js";
 import { defaultCheckpointPath } from "./checkpoint.js";
 import type { IngestSource, Notify } from "./types.js";
-import { sleep } from "./sources/redis-session.js";
 
 export interface IngestSettings {
   from: string;

@@ -2,6 +2,7 @@
 // own: a lost connection rejects every command in flight, and the source then starts a new session and re-reads
 // what it had taken (processing list, pending entries). ioredis's own reconnect would re-send or silently drop
 // unanswered commands, and an LMOVE or LTRIM sent twice moves or removes the wrong items.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { RedisLocation } from "../redis-location.js";
 import type { Notify } from "../types.js";
@@ -18,10 +19,6 @@ export interface RedisSession {
 
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 5_000;
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 export function describeRedisError(err: unknown): string {
   const e = err as { code?: string; message?: string };

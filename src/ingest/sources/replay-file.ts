@@ -3,9 +3,9 @@
 // once or in a loop.
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Backlog, EMPTY_BATCH, type IngestSource, type Notify, type SourceBatch } from "../types.js";
 import { LineStreamSource } from "./stdin.js";
-import { sleep } from "./redis-session.js";
 import { UsageError } from "../../errors.js";
 import { parseEveTimestamp } from "../../eve/types.js";
 
