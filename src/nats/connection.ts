@@ -119,11 +119,28 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
       if (value !== undefined) unusedAuth.push({ key, value, source: sources[key]!, winner });
       delete sources[key];
     };
-    if (methods.user > best) drop("user", user), drop("password", password), (user = password = undefined);
-    if (methods.user === 3 && password !== undefined && rank("password") > best) drop("password", password), (password = undefined);
-    if (methods.token > best) drop("token", token), (token = undefined);
-    if (methods.creds > best) drop("creds", credsFile), (credsFile = undefined);
-    if (methods.nkey > best) drop("nkey", nkeyFile), (nkeyFile = undefined);
+    if (methods.user > best) {
+      drop("user", user);
+      drop("password", password);
+      user = password = undefined;
+    }
+    // A password with no user (say, from the context) belongs to no method once another one won.
+    if (methods.user === 3 && password !== undefined && rank("password") > best) {
+      drop("password", password);
+      password = undefined;
+    }
+    if (methods.token > best) {
+      drop("token", token);
+      token = undefined;
+    }
+    if (methods.creds > best) {
+      drop("creds", credsFile);
+      credsFile = undefined;
+    }
+    if (methods.nkey > best) {
+      drop("nkey", nkeyFile);
+      nkeyFile = undefined;
+    }
   }
   // natscli accepts nats://user:pass@host and nats://token@host; nats.js would ignore them silently.
   const withCredentials = parsedUrls.find((p) => p.user !== undefined || p.token !== undefined);
