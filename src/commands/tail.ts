@@ -73,7 +73,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   const maxBacklog = parseSize(flags.buffer, "--buffer");
   const batch = flags.batch === undefined ? undefined : parseCount(flags.batch, "--batch");
   const explicitWidth = flags.width === undefined ? undefined : parseCount(flags.width, "--width");
-  const globalTimeout = (cmd.optsWithGlobals() as { timeout?: string }).timeout;
+  const globalTimeout = connectionFlagsOf(cmd).timeout;
   const idleTimeoutMs = globalTimeout === undefined ? undefined : parseDuration(globalTimeout, "--timeout");
 
   const [{ compileFilter, compileProjection, describeEvaluationErrors, literalPrefilterFor }, { decodeEvent }, { formatMessage }, { sanitizeText, toSafeJson }, { StatsRateTracker }] =
