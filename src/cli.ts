@@ -5,7 +5,7 @@ import { errorMessage, isUserFacingError } from "./errors.js";
 import { commandModules } from "./commands/index.js";
 import { VERSION } from "./version.js";
 import { exitOnOutputError } from "./render/output-error.js";
-import { sanitizeText } from "./eve/sanitize.js";
+import { sanitizeText } from "./text/sanitize.js";
 
 function addConnectionOptions(program: Command): void {
   program

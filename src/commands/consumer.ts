@@ -256,7 +256,7 @@ export function register(program: Command): void {
     .action(async (stream: string, opts: { names?: boolean; json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { listConsumers } = await import("../nats/consumers.js");
-      const { sanitizeText } = await import("../eve/sanitize.js");
+      const { sanitizeText } = await import("../text/sanitize.js");
       const { renderConsumerTable } = await import("../render/consumer.js");
       const { terminalWidth } = await import("../render/table.js");
       const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listConsumers(jsm, stream));
@@ -306,7 +306,7 @@ export function register(program: Command): void {
   )
     .addHelpText("after", "\nEach message: a header `[time] subj / tries / cons seq / str seq / pending`, then the event.\nExits 0 when --count messages came, 1 when one did not come within --wait.\n")
     .action(async (stream: string, name: string, opts: ReadOpts, cmd: Command) => {
-      const { parseCount, parseDuration } = await import("../render/units.js");
+      const { parseCount, parseDuration } = await import("../text/units.js");
       const count = parseCount(opts.count ?? "1", "--count");
       if (count < 1) throw new UsageError(`invalid --count '${opts.count}': use 1 or more`);
       const waitMs = parseDuration(opts.wait ?? "5s", "--wait");
@@ -327,7 +327,7 @@ export function register(program: Command): void {
       .description("follow a consumer until interrupted, acknowledging each message after it is written")
       .option("--count <n>", "stop after N messages"),
   ).action(async (stream: string, name: string, opts: ReadOpts, cmd: Command) => {
-    const { parseCount } = await import("../render/units.js");
+    const { parseCount } = await import("../text/units.js");
     const count = opts.count !== undefined ? parseCount(opts.count, "--count") : undefined;
     const settings = await readSettings(opts);
     const { withJetStreamManager } = await import("../nats/admin.js");

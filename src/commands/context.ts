@@ -5,7 +5,7 @@ import type { ContextSummary } from "../nats/context.js";
 import type { EffectiveSetting } from "../nats/connection.js";
 import { renderSections, type KvRow } from "../render/kv.js";
 import { renderTable, terminalWidth } from "../render/table.js";
-import { sanitizeText } from "../eve/sanitize.js";
+import { sanitizeText } from "../text/sanitize.js";
 
 /** The `ls` table: the selected context marked with `*` after its name, as natscli does (renderTable sanitises the cells). */
 export function renderContextTable(contexts: ContextSummary[], directory: string, width?: number): string {

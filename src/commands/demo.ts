@@ -2,7 +2,7 @@
 // suricata stream, sample events at a home network's pace, and the dashboard (or a feed for other terminals).
 import type { Command } from "commander";
 import { parseColorChoice, shouldUseColor } from "../render/color.js";
-import { parseCount, parseDuration } from "../render/units.js";
+import { parseCount, parseDuration } from "../text/units.js";
 import { UsageError } from "../errors.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 

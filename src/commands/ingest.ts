@@ -1,7 +1,7 @@
 // `nsm4home ingest --from SOURCE`: Suricata EVE events from a Redis list or stream, an eve.json, or stdin into
 // JetStream, at-least-once from the source and exactly-once in the stream (Nats-Msg-Id from each event's content).
 import type { Command } from "commander";
-import { parseCount } from "../render/units.js";
+import { parseCount } from "../text/units.js";
 import { UsageError } from "../errors.js";
 import { addPublishTargetOptions, connectionFlagsOf, parseProgressFlag } from "./shared.js";
 

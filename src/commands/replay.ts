@@ -1,7 +1,7 @@
 // `nsm4home replay FILE`: publishes an eve.json to <prefix>.<event_type> at the pace of its timestamps, at N
 // events a second, or as fast as JetStream acknowledges, once or in a loop. For demos, tests and dashboards.
 import type { Command } from "commander";
-import { parseCount } from "../render/units.js";
+import { parseCount } from "../text/units.js";
 import { RuntimeError, UsageError } from "../errors.js";
 import { addPublishTargetOptions, connectionFlagsOf, parseProgressFlag } from "./shared.js";
 

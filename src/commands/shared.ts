@@ -6,7 +6,7 @@ import type { TimestampMode } from "../eve/format.js";
 import type { ConfigChange } from "../nats/config-diff.js";
 import type { ConnectionFlags } from "../nats/connection.js";
 import { DEFAULT_STREAM_NAME, DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
-import { parseDuration } from "../render/units.js";
+import { parseDuration } from "../text/units.js";
 
 /** The global connection flags, wherever on the command line they were given. */
 export function connectionFlagsOf(cmd: Command): ConnectionFlags {

@@ -226,7 +226,7 @@ export function register(program: Command): void {
     .action(async (opts: { subject?: string; names?: boolean; json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { listStreams, checkSubject } = await import("../nats/streams.js");
-      const { sanitizeText } = await import("../eve/sanitize.js");
+      const { sanitizeText } = await import("../text/sanitize.js");
       const { renderStreamTable } = await import("../render/stream.js");
       const { terminalWidth } = await import("../render/table.js");
       if (opts.subject !== undefined) checkSubject(opts.subject, "--subject");
@@ -257,7 +257,7 @@ export function register(program: Command): void {
     .action(async (name: string, opts: { force?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { deleteStream, streamInfo, checkStreamName } = await import("../nats/streams.js");
-      const { formatCount } = await import("../render/units.js");
+      const { formatCount } = await import("../text/units.js");
       checkStreamName(name);
       await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
         const info = await streamInfo(jsm, name);
@@ -279,7 +279,7 @@ export function register(program: Command): void {
     .action(async (name: string, opts: { subject?: string; seq?: string; keep?: string; force?: boolean; json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { purgeOptions, purgeStream, streamInfo, checkStreamName } = await import("../nats/streams.js");
-      const { formatCount } = await import("../render/units.js");
+      const { formatCount } = await import("../text/units.js");
       checkStreamName(name);
       const request = purgeOptions(opts);
       await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
@@ -310,7 +310,7 @@ export function register(program: Command): void {
       const { terminalWidth } = await import("../render/table.js");
       const counts = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => subjectCounts(jsm, name, filter));
       if (opts.json) {
-        const { toSafeJson } = await import("../eve/sanitize.js");
+        const { toSafeJson } = await import("../text/sanitize.js");
         process.stdout.write(toSafeJson(counts) + "\n");
       } else process.stdout.write(renderSubjectCounts(counts, terminalWidth()));
     });
@@ -328,7 +328,7 @@ export function register(program: Command): void {
     .action(async (name: string, seqText: string | undefined, opts: OutputOpts & { lastFor?: string }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { getStreamMessage, checkSubject } = await import("../nats/streams.js");
-      const { parseCount } = await import("../render/units.js");
+      const { parseCount } = await import("../text/units.js");
       const { renderMessage } = await import("../render/message.js");
       if ((seqText === undefined) === (opts.lastFor === undefined)) {
         throw new UsageError("stream get: give a sequence (stream get NAME 42) or --last-for SUBJECT, one of the two");
@@ -369,7 +369,7 @@ interface ViewOpts extends OutputOpts {
 /** `stream view`: a bounded replay through the shared event source (ordered consumers, 2.9 multi-subject merge). */
 async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<void> {
   const streams = await import("../nats/streams.js");
-  const { parseCount } = await import("../render/units.js");
+  const { parseCount } = await import("../text/units.js");
   streams.checkStreamName(name);
   const starts = [opts.since, opts.seq, opts.last].filter((v) => v !== undefined);
   if (starts.length > 1) throw new UsageError("--since, --seq and --last do not go together: choose where to start once");
@@ -390,7 +390,7 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
   const { openEventSource } = await import("../nats/event-source.js");
   const { LineWriter } = await import("../render/line-writer.js");
   const { eventLine, messageJsonLine } = await import("../render/message.js");
-  const { sanitizeText } = await import("../eve/sanitize.js");
+  const { sanitizeText } = await import("../text/sanitize.js");
   const resolved = resolveConnectionOptions(connectionFlagsOf(cmd));
   const nc = await connectNats(resolved, { name: "nsm4home stream view", onStatus: null });
   try {

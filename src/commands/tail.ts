@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
 import { parseColorChoice, shouldUseColor } from "../render/color.js";
-import { formatCount, parseCount, parseDuration, parseSize } from "../render/units.js";
+import { formatCount, parseCount, parseDuration, parseSize } from "../text/units.js";
 import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { subjectsFor } from "../nats/subjects.js";
@@ -81,7 +81,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
       import("../filter/index.js"),
       import("../eve/event.js"),
       import("../eve/format.js"),
-      import("../eve/sanitize.js"),
+      import("../text/sanitize.js"),
       import("../eve/stats.js"),
     ]);
   const filter = flags.filter === undefined ? undefined : compileFilter(flags.filter, "--filter");

@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { parseColorChoice, shouldUseColor } from "../render/color.js";
-import { parseCount } from "../render/units.js";
+import { parseCount } from "../text/units.js";
 import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { eventTypeOfSubject, subjectsFor } from "../nats/subjects.js";

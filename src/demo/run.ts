@@ -7,7 +7,7 @@ import { describeJetStreamError, openJetStreamManager } from "../nats/jetstream.
 import { startLocalNatsServer, type LocalNatsServer } from "../nats/local-server.js";
 import { DEFAULT_STREAM_NAME, nsmStreamConfig } from "../nats/stream-defaults.js";
 import { eventTypeOfSubject, subjectsFor } from "../nats/subjects.js";
-import { formatCount } from "../render/units.js";
+import { formatCount } from "../text/units.js";
 import { DEFAULT_TUI_TYPES } from "../tui/limits.js";
 import { exitCodeForSignal, letGoOfHungUpTerminal, letGoOfHungUpTerminalAtExit, terminalFds } from "../tui/terminal.js";
 import { startDemoFeed } from "./feed.js";

@@ -2,10 +2,10 @@
 // so every way of looking at events reads the same. Every string from the event is sanitised before it is shown.
 import type { DecodedMessage, EveEvent } from "./event.js";
 import { paletteFor } from "./palette.js";
-import { sanitizeText } from "./sanitize.js";
+import { sanitizeText } from "../text/sanitize.js";
 import type { StatsRateTracker } from "./stats.js";
 import { asObject, parseEveTimestamp } from "./types.js";
-import { truncateToWidth } from "./width.js";
+import { truncateToWidth } from "../text/width.js";
 import type { EventFormatter, FormatContext } from "./formatters/common.js";
 import { formatAlertEvent } from "./formatters/alert.js";
 import { formatAnomalyEvent } from "./formatters/anomaly.js";

@@ -1,7 +1,7 @@
 // Rates from Suricata `stats` events. Counters in a stats event are cumulative since Suricata started, so a rate
 // is the difference from the previous stats event of the same sensor divided by the time between them.
 import type { EveEvent } from "./event.js";
-import { sanitizeText } from "./sanitize.js";
+import { sanitizeText } from "../text/sanitize.js";
 import { asNumber, asObject, clip, counter, parseEveTimestamp, path, type Fields } from "./types.js";
 
 export interface StatsTotals {

@@ -1,7 +1,7 @@
 // Reading EVE fields defensively. Events come from the network: any field may be missing, null, a string where a
 // number was expected, or an array where an object was expected. These helpers never throw and never return a
 // value of the wrong type, so formatters can stay short.
-import { sanitizeText } from "./sanitize.js";
+import { sanitizeText } from "../text/sanitize.js";
 
 export type Fields = Record<string, unknown>;
 

@@ -4,8 +4,8 @@
 import { classifyItem, messageIdFor } from "./classify.js";
 import { wireSize, type PublishOutcome, type Publisher } from "./publisher.js";
 import type { IngestSource, Notify, SourceBatch } from "./types.js";
-import { sanitizeText } from "../eve/sanitize.js";
-import { formatBytes } from "../render/units.js";
+import { sanitizeText } from "../text/sanitize.js";
+import { formatBytes } from "../text/units.js";
 
 export interface IngestCounters {
   /** Items taken from the source. */

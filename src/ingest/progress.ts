@@ -1,7 +1,7 @@
 // The progress line (every few seconds on stderr) and the final summary of an ingest run. Pure formatting.
 import type { IngestCounters } from "./pipeline.js";
 import type { Backlog } from "./types.js";
-import { formatBytes, formatCompact, formatCount, formatDuration } from "../render/units.js";
+import { formatBytes, formatCompact, formatCount, formatDuration } from "../text/units.js";
 
 export function formatBacklog(backlog: Backlog | undefined): string | undefined {
   if (!backlog) return undefined;

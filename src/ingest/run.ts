@@ -10,7 +10,7 @@ import { nsmStreamConfig } from "../nats/stream-defaults.js";
 import { isValidPrefix } from "./classify.js";
 import { IngestPipeline, type IngestCounters } from "./pipeline.js";
 import { formatProgress, formatSummary } from "./progress.js";
-import { formatNanos } from "../render/units.js";
+import { formatNanos } from "../text/units.js";
 import { createCorePublisher, createJetStreamPublisher, type Publisher } from "./publisher.js";
 import { isRedisUrl, parseRedisLocation } from "./redis-location.js";
 import { defaultCheckpointPath } from "./checkpoint.js";

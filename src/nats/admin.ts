@@ -3,7 +3,7 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import { RuntimeError, UsageError } from "../errors.js";
-import { isSafeText, sanitizeText } from "../eve/sanitize.js";
+import { isSafeText, sanitizeText } from "../text/sanitize.js";
 import { withConnection, type ConnectionFlags, type ResolvedConnection } from "./connection.js";
 import { openJetStreamManager } from "./jetstream.js";
 

@@ -1,7 +1,7 @@
 // Comparing a wanted JetStream configuration with the one the server holds, for idempotent `add` and for
 // `edit` previews; and quoting values so a suggested command can be pasted into a shell as printed.
 import { UsageError } from "../errors.js";
-import { isSafeText, sanitizeText } from "../eve/sanitize.js";
+import { isSafeText, sanitizeText } from "../text/sanitize.js";
 
 export interface ConfigChange {
   field: string;

@@ -1,7 +1,7 @@
 // The one connection resolver every command uses: flags > environment > natscli context > defaults.
 import { readFileSync } from "node:fs";
 import { RuntimeError, UsageError } from "../errors.js";
-import { formatDuration, parseDuration } from "../render/units.js";
+import { formatDuration, parseDuration } from "../text/units.js";
 import { loadContext, MASK, selectedContextName, type NatsContext } from "./context.js";
 
 export const DEFAULT_SERVER = "nats://127.0.0.1:4222";

@@ -3,7 +3,7 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { ConsumerConfig, ConsumerInfo, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { RuntimeError, UsageError } from "../errors.js";
-import { formatCount, formatDuration, parseCount } from "../render/units.js";
+import { formatCount, formatDuration, parseCount } from "../text/units.js";
 import { booleanEditFlag, diffConfig, type ConfigFieldSchema, editCommandText, editFlagsFor, shellQuote, type ConfigChange, type EditFlag, type EditFlags } from "./config-diff.js";
 import { apiErrorCode, describeJetStreamError, requireServerVersion } from "./jetstream.js";
 import { parseStartTime } from "./replay-start.js";

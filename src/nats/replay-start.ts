@@ -1,7 +1,7 @@
 // Where a replay starts: the flags tail and tui share (--since, --last, --seq, --all), and the start times of
 // `stream view --since` and `consumer add --deliver`; checked and parsed before connecting.
 import { UsageError } from "../errors.js";
-import { parseCount, parseDuration } from "../render/units.js";
+import { parseCount, parseDuration } from "../text/units.js";
 import type { ReplayStart } from "./event-source.js";
 
 export interface ReplayFlags {

@@ -1,12 +1,12 @@
 // Human output for consumers, after natscli's `consumer info` / `consumer ls`: Configuration, Cluster and State
 // sections (last delivered, ack floor, outstanding acks of the maximum, redelivered, unprocessed, waiting pulls).
 import type { ConsumerInfo, SequenceInfo } from "@nats-io/jetstream";
-import { sanitizeText } from "../eve/sanitize.js";
+import { sanitizeText } from "../text/sanitize.js";
 import { renderSections, type KvRow } from "./kv.js";
 import { clusterRows } from "./stream.js";
 import { renderTable } from "./table.js";
-import { formatLocalTime, isZeroTime } from "./time.js";
-import { formatCount, formatDuration, formatNanos } from "./units.js";
+import { formatLocalTime, isZeroTime } from "../text/time.js";
+import { formatCount, formatDuration, formatNanos } from "../text/units.js";
 
 const POLICY_NAMES: Record<string, string> = {
   all: "All",

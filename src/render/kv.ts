@@ -1,5 +1,5 @@
 // natscli-style key/value sections: a heading, then labels right-aligned to the widest label in the section.
-import { sanitizeText } from "../eve/sanitize.js";
+import { sanitizeText } from "../text/sanitize.js";
 
 export type KvRow = [label: string, value: string | number | undefined | null];
 

@@ -4,12 +4,12 @@ import type { MsgHdrs } from "@nats-io/nats-core";
 import { decodeEvent } from "../eve/event.js";
 import { formatMessage, type TimestampMode } from "../eve/format.js";
 import { paletteFor } from "../eve/palette.js";
-import { sanitizeText, toSafeJson } from "../eve/sanitize.js";
+import { sanitizeText, toSafeJson } from "../text/sanitize.js";
 import { UsageError } from "../errors.js";
 import { parseColorChoice, shouldUseColor } from "./color.js";
 import { terminalWidth } from "./table.js";
-import { formatLocalTime } from "./time.js";
-import { formatCount } from "./units.js";
+import { formatLocalTime } from "../text/time.js";
+import { formatCount } from "../text/units.js";
 
 export type PayloadMode = "event" | "raw" | "json";
 

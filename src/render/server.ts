@@ -1,6 +1,6 @@
 import type { ServerReport } from "../nats/server-info.js";
 import { renderSections, type KvRow } from "./kv.js";
-import { formatBytes, formatCount } from "./units.js";
+import { formatBytes, formatCount } from "../text/units.js";
 
 const limit = (n: number | undefined, fmt: (n: number) => string): string | undefined =>
   n === undefined ? undefined : n < 0 ? "unlimited" : fmt(n);

@@ -1,11 +1,11 @@
 // Human output for streams, after natscli's `stream info` / `stream ls`: sections of right-aligned labels,
 // bytes in KiB/MiB/GiB, counts with thousands separators, durations as 1d2h3m, -1 (or 0 for ages) as unlimited.
 import type { ClusterInfo, StreamInfo } from "@nats-io/jetstream";
-import { sanitizeText } from "../eve/sanitize.js";
+import { sanitizeText } from "../text/sanitize.js";
 import { renderSections, type KvRow, type KvSection } from "./kv.js";
 import { renderTable } from "./table.js";
-import { formatAgo, formatLocalTime, formatTimeAndAgo, isZeroTime } from "./time.js";
-import { formatBytes, formatCount, formatDuration, formatNanos } from "./units.js";
+import { formatAgo, formatLocalTime, formatTimeAndAgo, isZeroTime } from "../text/time.js";
+import { formatBytes, formatCount, formatDuration, formatNanos } from "../text/units.js";
 
 const capital = (s: string | undefined) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 const yesNo = (b: boolean | undefined) => (b ? "yes" : "no");

@@ -1,7 +1,7 @@
 // Plain-text tables for `stream ls`, `consumer ls`, `stream subjects`: a header row, a rule, right-aligned
 // numbers, and a total width that fits the terminal by shrinking the columns marked `shrink` first.
-import { sanitizeText } from "../eve/sanitize.js";
-import { truncateToWidth, visibleWidth } from "../eve/width.js";
+import { sanitizeText } from "../text/sanitize.js";
+import { truncateToWidth, visibleWidth } from "../text/width.js";
 
 export interface TableColumn {
   header: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DIGEST_MARKER, digestEvent } from "../../src/eve/digest.js";
 import { formatEvent } from "../../src/eve/format.js";
-import { toSafeJson } from "../../src/eve/sanitize.js";
+import { toSafeJson } from "../../src/text/sanitize.js";
 
 describe("digestEvent", () => {
   it("keeps an oversized DNS answer recognisable and small", () => {

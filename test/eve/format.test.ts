@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { formatEvent, formatMessage, formatTimestamp, typeTag } from "../../src/eve/format.js";
 import { decodeEvent } from "../../src/eve/event.js";
-import { visibleWidth } from "../../src/eve/width.js";
+import { visibleWidth } from "../../src/text/width.js";
 import { FIXTURES, PLAIN, readEvents, stripColour } from "./fixtures.js";
 
 const flow = readEvents(`${FIXTURES}surevego-2017-multi.eve.json`).find((e) => e["event_type"] === "flow")!;

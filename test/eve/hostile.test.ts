@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { formatEvent, formatInvalid, formatMessage, type FormatOptions } from "../../src/eve/format.js";
 import { decodeEvent, type EveEvent } from "../../src/eve/event.js";
 import { StatsRateTracker } from "../../src/eve/stats.js";
-import { visibleWidth } from "../../src/eve/width.js";
+import { visibleWidth } from "../../src/text/width.js";
 import { assertTerminalSafe, DACHOA, FIXTURES, hasDachoa, PLAIN, readEvents } from "./fixtures.js";
 
 const HOSTILE_STRINGS = [

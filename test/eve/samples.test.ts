@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { formatEvent, type FormatOptions } from "../../src/eve/format.js";
 import { StatsRateTracker } from "../../src/eve/stats.js";
-import { visibleWidth } from "../../src/eve/width.js";
+import { visibleWidth } from "../../src/text/width.js";
 import { assertTerminalSafe, DACHOA, FIXTURES, hasDachoa, PLAIN, readEvents, stripColour } from "./fixtures.js";
 
 const SAMPLE_FILES = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { columnWidths, renderTable, type TableColumn } from "../../src/render/table.js";
-import { visibleWidth } from "../../src/eve/width.js";
+import { visibleWidth } from "../../src/text/width.js";
 
 const columns: TableColumn[] = [
   { header: "Name", shrink: true, minWidth: 6 },

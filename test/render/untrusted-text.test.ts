@@ -7,8 +7,8 @@ import { renderSections } from "../../src/render/kv.js";
 import { renderStreamInfo, renderStreamTable } from "../../src/render/stream.js";
 import { renderConsumerInfo, renderConsumerTable } from "../../src/render/consumer.js";
 import { renderServerReport, serverCountOf } from "../../src/render/server.js";
-import { formatBytes, parseCount, parseDuration, parseSize } from "../../src/render/units.js";
-import { visibleWidth } from "../../src/eve/width.js";
+import { formatBytes, parseCount, parseDuration, parseSize } from "../../src/text/units.js";
+import { visibleWidth } from "../../src/text/width.js";
 import { usageMessage } from "../nats/usage.js";
 
 /** What a terminal would act on or hide: C0 but newline, DEL, C1, bidi controls and isolates. */

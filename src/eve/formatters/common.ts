@@ -2,7 +2,7 @@
 import type { FormatOptions } from "../format.js";
 import type { Palette } from "../palette.js";
 import type { EveEvent } from "../event.js";
-import { formatBytes } from "../../render/units.js";
+import { formatBytes } from "../../text/units.js";
 import { asText, formatEndpoint } from "../types.js";
 
 export interface FormatContext {

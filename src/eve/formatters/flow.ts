@@ -1,6 +1,6 @@
 // Flow records: one per finished (or timed-out) flow with packet and byte counts in each direction.
 import type { EveEvent } from "../event.js";
-import { formatCount, formatDuration } from "../../render/units.js";
+import { formatCount, formatDuration } from "../../text/units.js";
 import { asBoolean, asNumber, asText, section } from "../types.js";
 import { bytesText, endpoints, joinParts, labelled, protocols, type FormatContext } from "./common.js";
 

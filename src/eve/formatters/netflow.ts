@@ -1,6 +1,6 @@
 // Netflow records: one direction of a flow each (unlike `flow`, which has both).
 import type { EveEvent } from "../event.js";
-import { formatCount, formatDuration } from "../../render/units.js";
+import { formatCount, formatDuration } from "../../text/units.js";
 import { asNumber, section } from "../types.js";
 import { bytesText, endpoints, joinParts, labelled, protocols, type FormatContext } from "./common.js";
 

@@ -1,7 +1,7 @@
 // Suricata's periodic counters. With a StatsRateTracker in the options the line shows rates since the previous
 // stats event of the same sensor; without one it shows the cumulative counters.
 import type { EveEvent } from "../event.js";
-import { formatBytes, formatCompact, formatCount, formatDuration } from "../../render/units.js";
+import { formatBytes, formatCompact, formatCount, formatDuration } from "../../text/units.js";
 import { StatsRateTracker, type StatsSnapshot } from "../stats.js";
 import { joinParts, labelled, type FormatContext } from "./common.js";
 

@@ -17,7 +17,7 @@ import { basename, dirname, resolve } from "node:path";
 import { type Backlog, EMPTY_BATCH, type IngestSource, type Notify, type SourceBatch } from "../types.js";
 import { CheckpointWriter, loadCheckpoint, type FileCheckpoint } from "../checkpoint.js";
 import { LineSplitter, type LineSink } from "../lines.js";
-import { formatBytes, formatCount } from "../../render/units.js";
+import { formatBytes, formatCount } from "../../text/units.js";
 import { RuntimeError } from "../../errors.js";
 import { bytesBefore, findByInode, findCopyEndingWith, findNextGeneration, type CopySearch, type ReadGeneration, type SiblingFile } from "./file-rotated.js";
 

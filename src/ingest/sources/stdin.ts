@@ -3,7 +3,7 @@
 import type { Readable } from "node:stream";
 import { type Backlog, EMPTY_BATCH, type IngestSource, type Notify, type SourceBatch } from "../types.js";
 import { LineSplitter } from "../lines.js";
-import { formatBytes } from "../../render/units.js";
+import { formatBytes } from "../../text/units.js";
 
 const WAIT_MS = 1000;
 

@@ -1,6 +1,6 @@
 // A pane's title row: subject, msgs/s, total, what holds the display, the filter, a sparkline of the last minute.
 import { Text } from "ink";
-import { formatCompact, formatCount } from "../../render/units.js";
+import { formatCompact, formatCount } from "../../text/units.js";
 import { sparkline } from "../state/sparkline.js";
 import type { PaneSnapshot } from "../state/snapshot.js";
 import { useTheme } from "./ThemeContext.js";

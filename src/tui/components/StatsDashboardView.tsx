@@ -2,9 +2,9 @@
 // each. Rates need two consecutive stats events of a sensor, so the first one shows "…" until the second comes.
 import { Box, Text } from "ink";
 import { formatPercent } from "../../eve/formatters/stats.js";
-import { sanitizeText } from "../../eve/sanitize.js";
-import { truncateToWidth, visibleWidth } from "../../eve/width.js";
-import { formatBytes, formatCompact, formatCount, formatDuration } from "../../render/units.js";
+import { sanitizeText } from "../../text/sanitize.js";
+import { truncateToWidth, visibleWidth } from "../../text/width.js";
+import { formatBytes, formatCompact, formatCount, formatDuration } from "../../text/units.js";
 import { sparkline } from "../state/sparkline.js";
 import { topAppProtocols, type HostFigures } from "../state/stats-dashboard.js";
 import type { Theme } from "../theme.js";

@@ -1,6 +1,6 @@
 // The bottom row: server, connection state, drops, paused, clock and key hints; or the filter being typed.
 import { Text } from "ink";
-import { formatCount } from "../../render/units.js";
+import { formatCount } from "../../text/units.js";
 import { STATUS_HINTS } from "../keymap.js";
 import type { ConnectionState, TuiSnapshot } from "../state/snapshot.js";
 import type { Theme } from "../theme.js";

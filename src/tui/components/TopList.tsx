@@ -1,7 +1,7 @@
 // A pane's top-N: the keys of src/eve/top.ts ranked by weight (events, or bytes for talkers).
 import { Box, Text } from "ink";
-import { truncateToWidth } from "../../eve/width.js";
-import { formatBytes, formatCount } from "../../render/units.js";
+import { truncateToWidth } from "../../text/width.js";
+import { formatBytes, formatCount } from "../../text/units.js";
 import type { PaneSnapshot } from "../state/snapshot.js";
 import { useTheme } from "./ThemeContext.js";
 

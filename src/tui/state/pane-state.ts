@@ -9,7 +9,7 @@ import { RateCounter } from "./rate-counter.js";
 import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY } from "../limits.js";
 import { PayloadRing } from "./payload-ring.js";
 import { digestEvent } from "../../eve/digest.js";
-import { toSafeJson } from "../../eve/sanitize.js";
+import { toSafeJson } from "../../text/sanitize.js";
 import { StatsDashboard } from "./stats-dashboard.js";
 import { TopCounter } from "./top-counter.js";
 

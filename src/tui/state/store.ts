@@ -3,7 +3,7 @@
 // and sends key commands to dispatch().
 import { decodeEvent } from "../../eve/event.js";
 import { formatMessage, type TimestampMode } from "../../eve/format.js";
-import { sanitizeText, toSafePrettyJsonLines } from "../../eve/sanitize.js";
+import { sanitizeText, toSafePrettyJsonLines } from "../../text/sanitize.js";
 import { topKindOf } from "../../eve/top.js";
 import { compilePaneFilter, type PaneFilter } from "../../filter/index.js";
 import { errorMessage } from "../../errors.js";

@@ -1,5 +1,5 @@
 // Cutting sanitised text into screen rows for the event view.
-import { codePointWidth } from "../../eve/width.js";
+import { codePointWidth } from "../../text/width.js";
 
 /** Splits one line (no colour codes) into rows of at most `width` columns. */
 export function wrapLine(line: string, width: number): string[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isSafeText, sanitizeText, toSafeJson } from "../../src/eve/sanitize.js";
-import { hasLoneSurrogate } from "./fixtures.js";
+import { isSafeText, sanitizeText, toSafeJson } from "../../src/text/sanitize.js";
+import { hasLoneSurrogate } from "../eve/fixtures.js";
 
 describe("sanitizeText", () => {
   it("returns the very same string when nothing needs escaping", () => {

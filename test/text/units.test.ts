@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount } from "../../src/render/units.js";
+import { formatCount } from "../../src/text/units.js";
 
 describe("formatCount", () => {
   it("groups thousands with commas, rounds, and says unlimited for negatives where asked", () => {

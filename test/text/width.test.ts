@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codePointWidth, truncateToWidth, visibleWidth } from "../../src/eve/width.js";
+import { codePointWidth, truncateToWidth, visibleWidth } from "../../src/text/width.js";
 
 describe("visibleWidth", () => {
   it("counts ASCII, skips SGR sequences, counts wide characters twice and combining marks not at all", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { stringifyJson, writeJsonIteratively } from "../../src/eve/json-writer.js";
-import { toSafeJson, toSafePrettyJsonLines } from "../../src/eve/sanitize.js";
+import { stringifyJson, writeJsonIteratively } from "../../src/text/json-writer.js";
+import { toSafeJson, toSafePrettyJsonLines } from "../../src/text/sanitize.js";
 
 const sampleEvents = readFileSync(new URL("../fixtures/eve/surevego-2017-multi.eve.json", import.meta.url), "utf8")
   .split("\n")
