@@ -20,6 +20,9 @@ function addConnectionOptions(program: Command): void {
     .option("--tlsca <file>", "CA certificate to verify the server (env NATS_CA)")
     .option("--tlsfirst", "TLS handshake before the NATS INFO (server option handshake_first)")
     .option("--timeout <duration>", "time to wait for connections and responses, e.g. 5s (env NATS_TIMEOUT)")
+    .option("--js-domain <domain>", "JetStream domain to reach, e.g. a hub's or a sensor's (env NATS_JS_DOMAIN)")
+    .option("--js-api-prefix <prefix>", "subject prefix of the JetStream API, e.g. $JS.hub.API (env NATS_JS_API_PREFIX)")
+    .option("--inbox-prefix <prefix>", "prefix of reply subjects, for accounts that allow only some (env NATS_INBOX_PREFIX)")
     .option("--context <name>", "natscli context to use (env NATS_CONTEXT; default: the selected one)")
     .option("--no-context", "ignore natscli contexts");
 }

@@ -23,6 +23,9 @@ export function connectionFlagsOf(cmd: Command): ConnectionFlags {
     tlsca: all.tlsca as string | undefined,
     tlsfirst: all.tlsfirst as boolean | undefined,
     timeout: all.timeout as string | undefined,
+    jsDomain: all.jsDomain as string | undefined,
+    jsApiPrefix: all.jsApiPrefix as string | undefined,
+    inboxPrefix: all.inboxPrefix as string | undefined,
     context: all.context as string | boolean | undefined,
   };
 }

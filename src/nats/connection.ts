@@ -19,6 +19,9 @@ export interface ConnectionFlags {
   tlsca?: string;
   tlsfirst?: boolean;
   timeout?: string;
+  jsDomain?: string;
+  jsApiPrefix?: string;
+  inboxPrefix?: string;
   context?: string | boolean;
 }
 
@@ -96,9 +99,7 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
   // nats.js treats tls:// like nats://; natscli (and the user who typed it) means "TLS or nothing".
   const tlsScheme = servers.some((s) => /^tls:\/\//i.test(s));
   const tls = certFile || keyFile || caFile || handshakeFirst || tlsScheme ? { certFile, keyFile, caFile, handshakeFirst } : undefined;
-  for (const key of ["jetstream_domain", "jetstream_api_prefix", "inbox_prefix"] as const) {
-    if (context?.[key] !== undefined) sources[key] = "context";
-  }
+  const { jetstreamDomain, jetstreamApiPrefix, inboxPrefix } = resolveJetStreamAccess(flags, env, context, pick, sources);
 
   let user = pick("user", flags.user, env.NATS_USER, context?.user);
   let password = pick("password", flags.password, env.NATS_PASSWORD, context?.password);
@@ -168,11 +169,55 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
     tls,
     timeoutMs,
     context,
-    jetstreamDomain: context?.jetstream_domain,
-    jetstreamApiPrefix: context?.jetstream_api_prefix,
-    inboxPrefix: context?.inbox_prefix,
+    jetstreamDomain,
+    jetstreamApiPrefix,
+    inboxPrefix,
     sources,
   };
+}
+
+/**
+ * --js-domain, --js-api-prefix and --inbox-prefix, each flag > env > context. A domain and an API prefix are two
+ * ways to say the same thing: the one from the higher source wins; both from the same source is a usage error.
+ */
+function resolveJetStreamAccess(
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv,
+  context: NatsContext | undefined,
+  pick: (key: string, flag: string | undefined, envVar: string | undefined, ctx: string | undefined) => string | undefined,
+  sources: Record<string, Source>,
+): { jetstreamDomain?: string; jetstreamApiPrefix?: string; inboxPrefix?: string } {
+  let jetstreamDomain = pick("jetstream_domain", flags.jsDomain, env.NATS_JS_DOMAIN, context?.jetstream_domain);
+  let jetstreamApiPrefix = pick("jetstream_api_prefix", flags.jsApiPrefix, env.NATS_JS_API_PREFIX, context?.jetstream_api_prefix);
+  const inboxPrefix = pick("inbox_prefix", flags.inboxPrefix, env.NATS_INBOX_PREFIX, context?.inbox_prefix);
+  const from = (key: string) => {
+    const source = sources[key];
+    return source === "flag" ? FLAG_OF[key] : source === "env" ? ENV_OF[key] : `context '${context?.name ?? "?"}'`;
+  };
+  if (jetstreamDomain !== undefined && !/^[A-Za-z0-9_-]+$/.test(jetstreamDomain)) {
+    throw new UsageError(`invalid JetStream domain '${jetstreamDomain}' (from ${from("jetstream_domain")}): use letters, digits, - and _, such as hub or garage`);
+  }
+  for (const [key, value] of [["jetstream_api_prefix", jetstreamApiPrefix], ["inbox_prefix", inboxPrefix]] as const) {
+    if (value !== undefined && (/[\s*>]/.test(value) || value.startsWith(".") || value.endsWith(".") || value.includes(".."))) {
+      throw new UsageError(`invalid ${key === "inbox_prefix" ? "inbox" : "JetStream API"} prefix '${value}' (from ${from(key)}): use a subject prefix without spaces or wildcards, such as $JS.hub.API`);
+    }
+  }
+  if (jetstreamDomain !== undefined && jetstreamApiPrefix !== undefined) {
+    const order: Source[] = ["flag", "env", "context"];
+    const d = order.indexOf(sources.jetstream_domain!);
+    const p = order.indexOf(sources.jetstream_api_prefix!);
+    if (d === p) {
+      throw new UsageError(`a JetStream domain (${from("jetstream_domain")}) and an API prefix (${from("jetstream_api_prefix")}) both given: give one; domain D means API prefix $JS.D.API`);
+    }
+    if (d < p) {
+      jetstreamApiPrefix = undefined;
+      delete sources.jetstream_api_prefix;
+    } else {
+      jetstreamDomain = undefined;
+      delete sources.jetstream_domain;
+    }
+  }
+  return { jetstreamDomain, jetstreamApiPrefix, inboxPrefix };
 }
 
 /** Splits `nats://user:pass@host` / `nats://token@host` into the URL without credentials and the credentials. */
@@ -214,6 +259,9 @@ const FLAG_OF: Record<string, string> = {
   tlsca: "--tlsca",
   tlsfirst: "--tlsfirst",
   timeout: "--timeout",
+  jetstream_domain: "--js-domain",
+  jetstream_api_prefix: "--js-api-prefix",
+  inbox_prefix: "--inbox-prefix",
 };
 const ENV_OF: Record<string, string> = {
   server: "NATS_URL",
@@ -226,6 +274,9 @@ const ENV_OF: Record<string, string> = {
   tlskey: "NATS_KEY",
   tlsca: "NATS_CA",
   timeout: "NATS_TIMEOUT",
+  jetstream_domain: "NATS_JS_DOMAIN",
+  jetstream_api_prefix: "NATS_JS_API_PREFIX",
+  inbox_prefix: "NATS_INBOX_PREFIX",
 };
 
 /** Where a setting came from, as the user would find it: `--creds`, `NATS_CREDS`, `context 'pi'`, `default`. */

@@ -18,7 +18,17 @@ export async function openJetStreamManager(nc: NatsConnection, resolved: Resolve
   try {
     return await jetstreamManager(nc, jetStreamOptions(resolved));
   } catch (err) {
-    throw describeJetStreamError(err, "JetStream");
+    const described = describeJetStreamError(err, "JetStream");
+    // "not enabled" is misleading when the user asked for another domain: the domain is what nobody answers.
+    const target = resolved.jetstreamDomain !== undefined ? `domain '${resolved.jetstreamDomain}'` : resolved.jetstreamApiPrefix !== undefined ? `API prefix '${resolved.jetstreamApiPrefix}'` : undefined;
+    if (target !== undefined && /not enabled|no answer/.test(described.message)) {
+      const key = resolved.jetstreamDomain !== undefined ? "jetstream_domain" : "jetstream_api_prefix";
+      const { settingOrigin } = await import("./connection.js");
+      throw new RuntimeError(
+        `JetStream: nothing answers for ${target} (from ${settingOrigin(resolved, key)}): check the name; 'nsm4home server info' shows the domain of the server you reach`,
+      );
+    }
+    throw described;
   }
 }
 
