@@ -24,6 +24,7 @@ export interface TailFlags {
   color: string;
   width?: string;
   filter?: string;
+  filterUnsafe?: boolean;
   select?: string;
   bare?: boolean;
   json?: boolean;
@@ -84,7 +85,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
       import("../text/sanitize.js"),
       import("../eve/stats.js"),
     ]);
-  const filter = flags.filter === undefined ? undefined : compileFilter(flags.filter, "--filter");
+  const filter = flags.filter === undefined ? undefined : compileFilter(flags.filter, "--filter", flags.filterUnsafe === true);
   // Most events a filter rejects lack its string literals: finding that out costs a fraction of JSON.parse.
   const mayMatch = flags.filter === undefined ? undefined : literalPrefilterFor(flags.filter);
   const projection = flags.select === undefined ? undefined : compileProjection(flags.select, "--select");
@@ -294,6 +295,7 @@ export function register(program: Command): void {
     .option("--color <when>", "auto, always or never", "auto")
     .option("--width <columns>", "cut lines to this width; 0 = never (default: the terminal's; no cut on a pipe)")
     .option("--filter <expr>", "JMESPath condition; only matching events are shown, e.g. \"dns.type == 'query'\"")
+    .option("--filter-unsafe", "run --filter as written, without refusing '=', bare words and non-conditions")
     .option("--select <expr>", "JMESPath projection; prints its JSON result per event, e.g. dns.rrname")
     .option("--bare", "with --select: print string results without JSON quotes (escaped)")
     .option("--json", "print each event as one line of compact JSON")

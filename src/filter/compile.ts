@@ -5,6 +5,7 @@
 import { compile, tokenize, type JSONValue } from "@jmespath-community/jmespath";
 import { UsageError } from "../errors.js";
 import { cidrFromArgument, functionSignature, regexFromArgument } from "./runtime.js";
+import { findBareWordTypos, findNonBooleanFilter, findOperatorTypos } from "./typos.js";
 
 /** A parsed expression tree as the library returns it. */
 export type ExpressionNode = ReturnType<typeof compile>;
@@ -25,9 +26,18 @@ const DISPLAY_LIMIT = 80;
 // Past this length the quadratic prefix search is not worth it; report the library's message at the end.
 const LOCATE_LIMIT = 2000;
 
-/** Compiles `expression` for the command-line flag `flag`, or throws a UsageError naming flag, reason and column. */
-export function compileExpression(expression: string, flag: string): ExpressionNode {
+/** How strictly a filter is checked: "condition" also refuses what parses but cannot mean what was typed. */
+export type ExpressionCheck = "expression" | "condition";
+
+/**
+ * Compiles `expression` for the command-line flag `flag`, or throws a UsageError naming flag, reason and column.
+ * With check "condition" (filters), `=` for `==`, bare words compared as text and results that are no condition
+ * are refused too, with a hint to `--filter-unsafe`.
+ */
+export function compileExpression(expression: string, flag: string, check: ExpressionCheck = "expression"): ExpressionNode {
   if (expression.trim() === "") throw new UsageError(`empty ${flag} expression: give a JMESPath expression such as "event_type == 'dns'"`);
+  const operatorTypo = check === "condition" ? findOperatorTypos(expression) : null;
+  if (operatorTypo !== null) throw typoError(flag, expression, operatorTypo);
   let ast: ExpressionNode;
   try {
     ast = compile(expression);
@@ -36,7 +46,18 @@ export function compileExpression(expression: string, flag: string): ExpressionN
   }
   const problem = checkFunctions(ast, expression);
   if (problem !== null) throw usageError(flag, expression, problem);
+  const typo = check === "condition" ? (findBareWordTypos(expression) ?? findNonBooleanFilter(ast)) : null;
+  if (typo !== null) throw typoError(flag, expression, typo);
   return ast;
+}
+
+/** A filter that parses but cannot mean what was typed (`=` for `==`, a bare word for text, a value). */
+export class FilterTypoError extends UsageError {}
+
+function typoError(flag: string, expression: string, { reason, offset }: Located): FilterTypoError {
+  // Only the command line has an escape hatch; the dashboard's filter box shows the problem as it is typed.
+  const escape = flag.startsWith("--") ? " (--filter-unsafe runs it as written)" : "";
+  return new FilterTypoError(`invalid ${flag} '${displayExpression(expression)}': at column ${offset + 1}, ${reason}${escape}`);
 }
 
 function usageError(flag: string, expression: string, { reason, offset }: Located): UsageError {

@@ -68,9 +68,12 @@ class CompiledProjection extends Evaluation implements EventProjection {
   }
 }
 
-/** Compiles a --filter expression; throws UsageError (with the column) when it does not parse. */
-export function compileFilter(expression: string, flag = "--filter"): EventFilter {
-  return new CompiledFilter(expression, compileExpression(expression, flag));
+/**
+ * Compiles a --filter expression; throws UsageError (with the column) when it does not parse or, unless `unsafe`,
+ * when it cannot mean what was typed (`=` for `==`, a bare word for text, a value instead of a condition).
+ */
+export function compileFilter(expression: string, flag = "--filter", unsafe = false): EventFilter {
+  return new CompiledFilter(expression, compileExpression(expression, flag, unsafe ? "expression" : "condition"));
 }
 
 /** Compiles a --select expression; throws UsageError (with the column) when it does not parse. */

@@ -2,6 +2,7 @@
 // JMESPath expression is one; anything else is a case-insensitive search of the line as displayed.
 
 import { errorMessage } from "../errors.js";
+import { FilterTypoError } from "./compile.js";
 import { compileFilter, type EventFilter } from "./filter.js";
 
 /**
@@ -89,13 +90,15 @@ export function compilePaneFilter(text: string): PaneFilter {
   const trimmed = text.trim();
   if (trimmed === "") return new AllPaneFilter(text);
   if (!looksLikeExpression(trimmed)) return new TextPaneFilter(trimmed, undefined);
+  const pathOrText = DOTTED_NAME.test(trimmed);
   let filter: EventFilter;
   try {
-    filter = compileFilter(trimmed, "filter");
+    // A bare dotted name is meant as "has this field, or shows this text"; anything else must be a condition.
+    filter = compileFilter(trimmed, "filter", pathOrText);
   } catch (err) {
     // Only worth mentioning when the text had expression syntax beyond a dot (a URL or a sentence is just text).
-    const meantAsExpression = EXPRESSION_MARKERS.some((marker) => trimmed.includes(marker));
+    const meantAsExpression = err instanceof FilterTypoError || EXPRESSION_MARKERS.some((marker) => trimmed.includes(marker));
     return new TextPaneFilter(trimmed, meantAsExpression ? errorMessage(err) : undefined);
   }
-  return new ExpressionPaneFilter(DOTTED_NAME.test(trimmed) ? "path-or-text" : "jmespath", trimmed, filter);
+  return new ExpressionPaneFilter(pathOrText ? "path-or-text" : "jmespath", trimmed, filter);
 }

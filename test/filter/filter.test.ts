@@ -72,7 +72,7 @@ describe("compileFilter on real events", () => {
     expect(matched.length).toBeGreaterThan(0);
     expect(filter.errorCount).toBe(0);
     expect(filter.lastError).toBeUndefined();
-    expect(compileFilter("no.such.field").matches(ALL[0])).toBe(false);
+    expect(compileFilter("no.such.field", "--filter", true).matches(ALL[0])).toBe(false);
     expect(compileFilter("no.such.field == null").matches(ALL[0])).toBe(true);
   });
 
@@ -89,7 +89,7 @@ describe("JMESPath truthiness", () => {
   it("treats false, null, empty string, empty array and empty object as false, and 0 as true", () => {
     for (const value of [false, null, undefined, "", [], {}]) expect(isTruthy(value)).toBe(false);
     for (const value of [true, 0, "x", [0], { a: null }]) expect(isTruthy(value)).toBe(true);
-    const tags = compileFilter("tags");
+    const tags = compileFilter("tags", "--filter", true);
     expect(tags.matches({ tags: [] })).toBe(false);
     expect(tags.matches({ tags: {} })).toBe(false);
     expect(tags.matches({ tags: "" })).toBe(false);
@@ -318,13 +318,13 @@ describe("hot path", () => {
 describe("field lookups see only the event's own keys", () => {
   it("does not reach Object.prototype (toString, constructor, __proto__)", () => {
     const event = JSON.parse('{"event_type":"dns","dns":{"rrname":"a.example"}}') as unknown;
-    expect(compileFilter("toString").matches(event)).toBe(false);
-    expect(compileFilter("dns.constructor").matches(event)).toBe(false);
+    expect(compileFilter("toString", "--filter", true).matches(event)).toBe(false);
+    expect(compileFilter("dns.constructor", "--filter", true).matches(event)).toBe(false);
     expect(compileProjection("__proto__").project(event)).toBeNull();
     expect(compileProjection("{t: toString, n: dns.rrname}").project(event)).toEqual({ t: null, n: "a.example" });
     // A key that really is in the event still works, whatever its name.
     const own = JSON.parse('{"toString":"yes","__proto__":{"x":1}}') as unknown;
-    expect(compileFilter("toString == 'yes'").matches(own)).toBe(true);
+    expect(compileFilter("toString == 'yes'", "--filter", true).matches(own)).toBe(true);
     expect(compileProjection("__proto__.x").project(own)).toBe(1);
   });
 });
