@@ -22,6 +22,7 @@ interface IngestFlags {
   startAt: string;
   once?: boolean;
   progress: string;
+  metrics?: string;
 }
 
 export function register(program: Command): void {
@@ -43,6 +44,7 @@ export function register(program: Command): void {
     .option("--start-at <where>", "without a checkpoint, start a followed file at its beginning or end", "beginning")
     .option("--once", "exit when the source is drained (Redis list/stream empty, end of file) instead of waiting for more")
     .option("--progress <duration>", "progress line on stderr every DURATION (0: only the final summary)", "5s")
+    .option("--metrics <host:port>", "serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464)")
     .addHelpText(
       "after",
       `
@@ -54,7 +56,7 @@ When nats-server or Redis is down, ingest waits and retries with backoff, saying
 Examples:
   nsm4home ingest --from redis://127.0.0.1:6379/suricata --create-stream
   nsm4home ingest --from redis-stream://sensor:6379/suricata --group nsm4home
-  nsm4home ingest --from /var/log/suricata/eve.json
+  nsm4home ingest --from /var/log/suricata/eve.json --metrics 127.0.0.1:9464
   zcat eve.json.gz | nsm4home ingest --from - --once
 `,
     )
@@ -63,6 +65,7 @@ Examples:
         throw new UsageError(`invalid --start-at '${flags.startAt}': use beginning or end`);
       }
       const progressMs = parseProgressFlag(flags.progress);
+      const metrics = flags.metrics === undefined ? undefined : (await import("../metrics/http.js")).parseListenAddress(flags.metrics, "--metrics");
       const { runIngest } = await import("../ingest/run.js");
       await runIngest(connectionFlagsOf(cmd), {
         from: flags.from!,
@@ -81,6 +84,7 @@ Examples:
         startAt: flags.startAt,
         once: flags.once === true,
         progressMs,
+        metrics,
       });
     });
 }

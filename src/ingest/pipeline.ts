@@ -38,6 +38,18 @@ export interface PipelineOptions {
   /** Nats-Msg-Id headers (JetStream mode); without them re-sends become duplicates in the stream. */
   msgIds: boolean;
   notify: Notify;
+  /** Per-event-type counts and publish latencies (ingest --metrics); absent, nothing is measured. */
+  observer?: PipelineObserver;
+}
+
+/** What `--metrics` counts by subject; called only when an observer is given, so an ingest without it pays nothing. */
+export interface PipelineObserver {
+  /** First send of an item (retries are not counted again). */
+  published(subject: string): void;
+  /** NATS acknowledged an item, `seconds` after its last send. */
+  acknowledged(subject: string, duplicate: boolean, seconds: number): void;
+  /** NATS refused an item for good, or it was too large to send. */
+  refused(subject: string): void;
 }
 
 interface BatchState {
@@ -53,6 +65,8 @@ interface Entry {
   payload: Uint8Array;
   msgId: string | undefined;
   state: BatchState;
+  /** performance.now() of the last send; kept only with an observer. */
+  sentAt: number;
 }
 
 const RETRY_MIN_MS = 250;
@@ -193,16 +207,19 @@ export class IngestPipeline {
             `raise max_payload in nats-server.conf to carry such events (${preview(payload, 40)})`,
         );
         state.remaining--;
+        this.opts.observer?.refused(item.subject);
         continue;
       }
       this.counters.published++;
       this.unresolved++;
-      this.send({ seq: this.nextSeq++, subject: item.subject, payload, msgId, state });
+      this.opts.observer?.published(item.subject);
+      this.send({ seq: this.nextSeq++, subject: item.subject, payload, msgId, state, sentAt: 0 });
     }
     this.commitFinished();
   }
 
   private send(entry: Entry): void {
+    if (this.opts.observer) entry.sentAt = performance.now();
     this.opts.publisher.publish(entry.subject, entry.payload, entry.msgId, (outcome) => this.onOutcome(entry, outcome));
   }
 
@@ -211,6 +228,7 @@ export class IngestPipeline {
       this.unresolved--;
       this.counters.acked++;
       if (outcome.duplicate) this.counters.duplicates++;
+      this.opts.observer?.acknowledged(entry.subject, outcome.duplicate, (performance.now() - entry.sentAt) / 1000);
       if (this.failing) {
         this.failing = false;
         this.opts.notify("publishing again: NATS acknowledges");
@@ -224,6 +242,7 @@ export class IngestPipeline {
     if (outcome.permanent) {
       this.unresolved--;
       this.counters.rejected++;
+      this.opts.observer?.refused(entry.subject);
       this.rejectNotice.say(`not published (${outcome.reason}): ${entry.subject}, ${formatBytes(entry.payload.length)}: ${preview(entry.payload, 40)}`);
       entry.state.remaining--;
       if (entry.state.remaining === 0) this.commitFinished();

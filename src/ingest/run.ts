@@ -15,6 +15,8 @@ import { createCorePublisher, createJetStreamPublisher, type Publisher } from ".
 import { isRedisUrl, parseRedisLocation } from "./redis-location.js";
 import { defaultCheckpointPath } from "./checkpoint.js";
 import type { IngestSource, Notify } from "./types.js";
+import type { ListenAddress, MetricsServer } from "../metrics/http.js";
+import type { IngestMetrics } from "./metrics.js";
 
 export interface IngestSettings {
   from: string;
@@ -34,6 +36,8 @@ export interface IngestSettings {
   once: boolean;
   /** 0: no progress lines (the summary is still printed). */
   progressMs: number;
+  /** --metrics: where to serve /metrics; absent, nothing is measured. */
+  metrics?: ListenAddress;
 }
 
 export function checkSettings(s: IngestSettings): void {
@@ -140,9 +144,34 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
   const label = opts.label ?? "ingest";
   const notify: Notify = opts.notify ?? ((line) => process.stderr.write(`nsm4home: ${label}: ${line}\n`));
   const resolved = resolveConnectionOptions(flags);
-  const source = opts.source ?? (await openSource(s, notify));
-
+  // Before the source is touched: a port that is taken stops the run with nothing read.
+  let metrics: IngestMetrics | undefined;
+  let metricsServer: MetricsServer | undefined;
   let pipeline: IngestPipeline | undefined;
+  let publisher: Publisher | undefined;
+  let opened: IngestSource | undefined;
+  if (s.metrics) {
+    const { IngestMetrics } = await import("./metrics.js");
+    const { serveMetrics } = await import("../metrics/http.js");
+    const m = (metrics = new IngestMetrics(s.prefix));
+    metricsServer = await serveMetrics(s.metrics, async () =>
+      m.render({
+        counters: pipeline?.counters ?? emptyCounters(),
+        inFlight: pipeline?.inFlight ?? 0,
+        backlog: await opened?.backlog().catch(() => undefined),
+        natsConnected: publisher?.connected() ?? false,
+      }),
+    );
+    notify(`serving metrics on ${metricsServer.url}`);
+  }
+  let source: IngestSource;
+  try {
+    source = opened = opts.source ?? (await openSource(s, notify));
+  } catch (err) {
+    await metricsServer?.close();
+    throw err;
+  }
+
   let stopRequests = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     stopRequests++;
@@ -162,7 +191,6 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
   }
 
   let nc: NatsConnection | undefined;
-  let publisher: Publisher | undefined;
   let progressTimer: NodeJS.Timeout | undefined;
   const started = Date.now();
   try {
@@ -185,6 +213,7 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
       dropInvalid: s.dropInvalid,
       msgIds: opts.msgIds ?? !s.core,
       notify,
+      observer: metrics,
     });
     if (stopRequests > 0) pipeline.stop();
     if (s.progressMs > 0) {
@@ -222,6 +251,7 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
       clearTimeout(timer);
       await nc.close().catch(() => undefined);
     }
+    await metricsServer?.close();
   }
 }
 
