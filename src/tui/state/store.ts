@@ -1,17 +1,15 @@
-// The dashboard's state and actions, outside React: the panes, focus, zoom, pause, overlays, the filter being
-// typed, the connection state. Messages go in through receive() at any rate; the UI takes snapshot() on a timer
-// and sends key commands to dispatch().
-import { decodeEvent } from "../../eve/event.js";
-import { formatMessage, type TimestampMode } from "../../eve/format.js";
-import { sanitizeText, toSafePrettyJsonLines } from "../../text/sanitize.js";
-import { topKindOf } from "../../eve/top.js";
-import { compilePaneFilter, type PaneFilter } from "../../filter/index.js";
-import { errorMessage } from "../../errors.js";
+// The dashboard's state and actions, outside React: the panes, focus, zoom, pause, overlays, the connection state.
+// Messages go in through receive() at any rate; the UI takes snapshot() on a timer and sends key commands to
+// dispatch(). The filter box, the event view, the connection state and each pane's view live in files of their own.
+import type { TimestampMode } from "../../eve/format.js";
 import type { ResolvedKey } from "../keymap.js";
+import { connectionAfter } from "./connection-status.js";
+import { DetailView } from "./detail-view.js";
+import { FilterInput } from "./filter-input.js";
 import { layoutPanes } from "./layout.js";
 import { PaneState, type PaneConfig } from "./pane-state.js";
-import type { ConnectionState, DetailSnapshot, PaneSnapshot, TuiSnapshot } from "./snapshot.js";
-import { wrapLines } from "./text.js";
+import { PANE_CHROME_ROWS, PaneView } from "./pane-view.js";
+import type { ConnectionState, TuiSnapshot } from "./snapshot.js";
 
 export interface TuiStoreOptions {
   panes: PaneConfig[];
@@ -23,41 +21,9 @@ export interface TuiStoreOptions {
   now?: () => number;
 }
 
-/** Rows of the top-N list (the pane may show fewer). */
-const TOP_ROWS = 50;
-/** Border (2) and title (1). */
-const PANE_CHROME_ROWS = 3;
-
-interface DetailState {
-  title: string;
-  lines: string[];
-  offset: number;
-  /** `lines` wrapped to `wrapWidth`: redone when the width changes, not on every frame. */
-  wrapped?: string[];
-  wrapWidth?: number;
-}
-
-/** A filter's problem worth showing: text that looked like JMESPath but did not parse, or failed evaluations. */
-function filterProblem(filter: PaneFilter): string | undefined {
-  if (filter.parseError !== undefined) {
-    // The expression is on screen already (title or input line): keep what is wrong and where.
-    const prefix = `invalid filter '${filter.text.trim()}': `;
-    const why = filter.parseError.startsWith(prefix) ? filter.parseError.slice(prefix.length) : filter.parseError;
-    return `not JMESPath: ${why} (matching as text)`;
-  }
-  if (filter.errorCount > 0) return `${filter.errorCount} events failed: ${filter.lastError ?? ""}`;
-  return undefined;
-}
-
-/** Pretty JSON of a payload, each line sanitised; a payload that is not an event is shown escaped as it came. */
-export function eventDetailLines(raw: string): string[] {
-  const decoded = decodeEvent(raw);
-  if (!decoded.ok) return [`(not an event: ${decoded.reason})`, ...raw.split("\n").map(sanitizeText)];
-  return toSafePrettyJsonLines(decoded.event);
-}
-
 export class TuiStore {
   readonly panes: PaneState[];
+  private readonly views: PaneView[];
   private readonly now: () => number;
   private readonly color: boolean;
   private readonly timestampStyle: TimestampMode;
@@ -66,9 +32,8 @@ export class TuiStore {
   paused = false;
   timestampsOn: boolean;
   helpOpen = false;
-  private detail: DetailState | null = null;
-  /** The filter being typed, and the problem its text had when last checked (checked once per edit, not per frame). */
-  private filterInput: { text: string; checkedText?: string; problem?: string | undefined } | null = null;
+  private detail: DetailView | null = null;
+  private filterInput: FilterInput | null = null;
   private readonly topOpen = new Set<number>();
   columns = 80;
   rows = 24;
@@ -81,6 +46,7 @@ export class TuiStore {
 
   constructor(options: TuiStoreOptions) {
     this.panes = options.panes.map((p) => new PaneState(p));
+    this.views = this.panes.map((p) => new PaneView(p));
     this.server = options.server;
     this.color = options.color;
     this.now = options.now ?? Date.now;
@@ -104,14 +70,9 @@ export class TuiStore {
     });
   }
 
-  /** Rows for panes: the drawn rows minus the status bar. */
-  private paneArea(): { columns: number; rows: number } {
-    return { columns: this.columns, rows: this.rows - 1 - 1 };
-  }
-
   private paneRects() {
-    const area = this.paneArea();
-    return layoutPanes(this.panes.length, area.columns, area.rows, this.zoomed ? this.focus : undefined);
+    // The drawn rows (rows-1) minus the status bar.
+    return layoutPanes(this.panes.length, this.columns, this.rows - 2, this.zoomed ? this.focus : undefined);
   }
 
   setConnection(state: ConnectionState): void {
@@ -120,22 +81,7 @@ export class TuiStore {
 
   /** A nats.js status event (connectNats' onStatusEvent): drives the status bar's connection state. */
   onNatsStatus(status: { type: string }): void {
-    switch (status.type) {
-      case "disconnect":
-        this.connection = { kind: "disconnected" };
-        break;
-      case "reconnecting":
-        this.connection = { kind: "reconnecting", attempts: this.connection.kind === "reconnecting" ? this.connection.attempts + 1 : 1 };
-        break;
-      case "reconnect":
-        this.connection = { kind: "connected" };
-        break;
-      case "close":
-        this.connection = { kind: "closed" };
-        break;
-      default:
-        break;
-    }
+    this.connection = connectionAfter(this.connection, status.type);
   }
 
   addDrops(n: number): void {
@@ -155,44 +101,30 @@ export class TuiStore {
 
   /** Text typed into the open filter box. */
   typeInFilter(text: string): void {
-    if (this.filterInput !== null) this.filterInput.text += text;
+    this.filterInput?.type(text);
   }
 
-  private dispatchFilter(resolved: ResolvedKey): void {
-    const input = this.filterInput!;
-    switch (resolved.command) {
-      case "filterApply":
-        this.focusedPane?.setFilter(input.text);
-        this.filterInput = null;
-        break;
-      case "filterCancel":
-        this.filterInput = null;
-        break;
-      case "filterBackspace":
-        input.text = [...input.text].slice(0, -1).join("");
-        break;
-      case "filterErase":
-        input.text = "";
-        break;
-      case "quit":
-        this.quitRequested = true;
-        break;
-      default:
-        break;
-    }
-  }
-
+  /** A key command, for whichever has the keys: the filter box, the event view, or the panes. */
   dispatch(resolved: ResolvedKey): void {
-    const pane = this.focusedPane;
-    const page = Math.max(1, (pane?.rows ?? 2) - 1);
     if (this.filterInput !== null) {
-      this.dispatchFilter(resolved);
+      const outcome = this.filterInput.command(resolved);
+      if (outcome === "apply") this.focusedPane?.setFilter(this.filterInput.text);
+      if (outcome === "apply" || outcome === "cancel") this.filterInput = null;
+      if (outcome === "quit") this.quitRequested = true;
       return;
     }
     if (this.detail !== null) {
-      this.dispatchDetail(resolved);
+      const outcome = this.detail.command(resolved, this.rows);
+      if (outcome === "close") this.detail = null;
+      if (outcome === "quit") this.quitRequested = true;
       return;
     }
+    this.dispatchPanes(resolved);
+  }
+
+  private dispatchPanes(resolved: ResolvedKey): void {
+    const pane = this.focusedPane;
+    const page = Math.max(1, (pane?.rows ?? 2) - 1);
     switch (resolved.command) {
       case "quit":
         this.quitRequested = true;
@@ -242,7 +174,7 @@ export class TuiStore {
         pane?.scrollToNewest();
         break;
       case "filter":
-        this.filterInput = { text: pane?.filter?.text ?? "" };
+        this.filterInput = new FilterInput(pane?.filter?.text ?? "");
         break;
       case "clearFilter":
         pane?.setFilter("");
@@ -263,41 +195,6 @@ export class TuiStore {
     }
   }
 
-  private dispatchDetail(resolved: ResolvedKey): void {
-    const detail = this.detail!;
-    const page = Math.max(1, this.rows - 4);
-    switch (resolved.command) {
-      case "quit":
-        this.quitRequested = true;
-        break;
-      case "close":
-      case "detail":
-      case "clearFilter":
-        this.detail = null;
-        break;
-      case "scrollUp":
-        detail.offset = Math.max(0, detail.offset - 1);
-        break;
-      case "scrollDown":
-        detail.offset++;
-        break;
-      case "pageUp":
-        detail.offset = Math.max(0, detail.offset - page);
-        break;
-      case "pageDown":
-        detail.offset += page;
-        break;
-      case "scrollOldest":
-        detail.offset = 0;
-        break;
-      case "scrollNewest":
-        detail.offset = Number.MAX_SAFE_INTEGER;
-        break;
-      default:
-        break;
-    }
-  }
-
   private setFocus(index: number): void {
     if (index === this.focus) return;
     this.focus = index;
@@ -310,15 +207,16 @@ export class TuiStore {
     const index = pane.currentIndex();
     const bytes = index === undefined ? undefined : pane.lines.get(index);
     if (bytes === undefined) return;
-    const raw = decodeEvent(bytes).raw;
-    this.detail = { title: `${pane.subject} · event #${index! + 1}`, lines: eventDetailLines(raw), offset: 0 };
+    this.detail = new DetailView(`${pane.subject} · event #${index! + 1}`, new TextDecoder().decode(bytes));
   }
 
   snapshot(): TuiSnapshot {
     const nowMs = this.now();
     const rects = this.paneRects();
     const timestamps: TimestampMode = this.timestampsOn ? this.timestampStyle : "none";
-    const panes = this.panes.map((pane, i) => this.paneSnapshot(pane, i, rects[i]!, nowMs, timestamps));
+    const panes = this.views.map((view, i) =>
+      view.snapshot({ index: i, rect: rects[i]!, focused: i === this.focus, topOpen: this.topOpen.has(i), paused: this.paused, nowMs, color: this.color, timestamps }),
+    );
     const snap: TuiSnapshot = {
       columns: this.columns,
       rows: this.rows - 1,
@@ -331,100 +229,8 @@ export class TuiStore {
       status: { server: this.server, connection: this.connection, drops: this.drops },
     };
     if (this.notice !== undefined) snap.status.notice = this.notice;
-    if (this.detail !== null) snap.detail = this.detailSnapshot();
-    if (this.filterInput !== null) {
-      const input = this.filterInput;
-      if (input.checkedText !== input.text) {
-        input.problem = filterProblem(compilePaneFilterSafe(input.text));
-        input.checkedText = input.text;
-      }
-      const problem = input.problem;
-      snap.filterInput = { paneSubject: this.focusedPane?.subject ?? "", text: input.text };
-      if (problem !== undefined) snap.filterInput.problem = problem;
-    }
+    if (this.detail !== null) snap.detail = this.detail.snapshot(this.columns, this.rows);
+    if (this.filterInput !== null) snap.filterInput = this.filterInput.snapshot(this.focusedPane?.subject ?? "");
     return snap;
-  }
-
-  private detailSnapshot(): DetailSnapshot {
-    const detail = this.detail!;
-    // The app draws rows-1 rows; minus the status bar, the border (2) and the title row.
-    const visible = Math.max(1, this.rows - 5);
-    const width = Math.max(10, this.columns - 2);
-    if (detail.wrapped === undefined || detail.wrapWidth !== width) {
-      detail.wrapped = wrapLines(detail.lines, width);
-      detail.wrapWidth = width;
-    }
-    const lines = detail.wrapped;
-    detail.offset = Math.min(detail.offset, Math.max(0, lines.length - visible));
-    return { title: detail.title, lines: lines.slice(detail.offset, detail.offset + visible), offset: detail.offset, totalLines: lines.length };
-  }
-
-  private paneSnapshot(pane: PaneState, i: number, rect: PaneSnapshot["rect"], nowMs: number, timestamps: TimestampMode): PaneSnapshot {
-    const contentWidth = Math.max(1, rect.width - 2);
-    const visibleOnScreen = rect.width > 0 && rect.height > 0;
-    const filter = pane.filter;
-    const problem = filter === undefined ? undefined : filterProblem(filter);
-    // One content row goes to the filter's problem when there is one.
-    const contentRows = Math.max(0, rect.height - PANE_CHROME_ROWS - (problem === undefined ? 0 : 1));
-    pane.rows = Math.max(1, contentRows);
-    const view: PaneSnapshot["view"] = this.topOpen.has(i) ? "top" : pane.isStats ? "stats" : "lines";
-    const snap: PaneSnapshot = {
-      index: i,
-      subject: pane.subject,
-      eventType: pane.eventType,
-      focused: i === this.focus,
-      rect,
-      contentRows,
-      contentWidth,
-      total: pane.total,
-      invalid: pane.invalid,
-      perSecond: pane.rate.perSecond(nowMs),
-      history: pane.rate.history(nowMs),
-      newWhileHeld: pane.newWhileHeld,
-      heldDropped: pane.heldDropped,
-      scrolled: pane.selected !== null,
-      view,
-      lines: [],
-    };
-    if (filter !== undefined) {
-      snap.filter = { text: filter.text, kind: filter.kind };
-      if (problem !== undefined) snap.filter.problem = problem;
-    }
-    if (!visibleOnScreen) return snap;
-    if (view === "top") {
-      snap.top = {
-        kind: topKindOf(pane.eventType),
-        rows: pane.top.top(TOP_ROWS).map((r) => ({ key: sanitizeText(r.key), weight: r.weight, count: r.count })),
-        approximate: pane.top.approximate,
-      };
-    } else if (view === "stats") {
-      // While paused the dashboard stays as it was, like the other panes.
-      snap.stats = this.paused ? (this.frozenStats.get(i) ?? this.captureStats(pane, i)) : this.captureStats(pane, i);
-    } else {
-      const format = { color: this.color, timestamps, width: contentWidth };
-      for (const index of pane.visibleIndices(contentRows)) {
-        snap.lines.push({ text: formatMessage(decodeEvent(pane.lines.get(index)!), format), selected: index === pane.selected });
-      }
-    }
-    return snap;
-  }
-
-  private readonly frozenStats = new Map<number, NonNullable<PaneSnapshot["stats"]>>();
-
-  private captureStats(pane: PaneState, i: number): NonNullable<PaneSnapshot["stats"]> {
-    const filter = pane.filter;
-    const figures = (pane.stats?.figures() ?? []).filter((f) => filter === undefined || filter.matchesLine(f.event, f.host));
-    if (this.paused) this.frozenStats.set(i, figures);
-    else this.frozenStats.clear();
-    return figures;
-  }
-}
-
-/** The filter the box's text would give, for showing its problem while typing. */
-function compilePaneFilterSafe(text: string): PaneFilter {
-  try {
-    return compilePaneFilter(text);
-  } catch (err) {
-    return { kind: "text", text, parseError: errorMessage(err), errorCount: 0, lastError: undefined, matchesLine: () => false };
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Command } from "../../../src/tui/keymap.js";
-import { eventDetailLines, type TuiStore } from "../../../src/tui/state/store.js";
+import { eventDetailLines } from "../../../src/tui/state/detail-view.js";
+import type { TuiStore } from "../../../src/tui/state/store.js";
 import { fourPaneStore, payload } from "../helpers.js";
 
 const NOW = Date.UTC(2024, 0, 1, 12, 0, 0);
