@@ -1,6 +1,6 @@
 // The Prometheus text exposition format (0.0.4): metric families with HELP and TYPE lines, samples with escaped
 // label values, and cumulative histograms. Pure: collectors fill an Exposition, the HTTP server sends its text.
-import { sanitizeText } from "../eve/sanitize.js";
+import { sanitizeText } from "../text/sanitize.js";
 
 export type MetricType = "counter" | "gauge" | "histogram";
 
