@@ -9,6 +9,8 @@ import { register as registerReplay } from "./replay.js";
 import { register as registerDemo } from "./demo.js";
 import { register as registerServer } from "./server.js";
 import { register as registerContext } from "./context.js";
+import { register as registerSensor } from "./sensor.js";
+import { register as registerHub } from "./hub.js";
 
 export const commandModules: Array<(program: Command) => void> = [
   registerStream,
@@ -20,4 +22,6 @@ export const commandModules: Array<(program: Command) => void> = [
   registerDemo,
   registerServer,
   registerContext,
+  registerSensor,
+  registerHub,
 ];

@@ -19,6 +19,9 @@ export interface NatsServerOptions {
   storeDir?: string;
   port?: number;
   cluster?: { name: string; port: number; routes: number[] };
+  /** Start from this config file as it is (one `sensor init` wrote); `port` and `monitorPort` must match it. */
+  configFile?: string;
+  monitorPort?: number;
 }
 
 export interface NatsServer {
@@ -55,7 +58,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   trackDir(dir);
   const storeDir = options.storeDir ?? join(dir, "store");
   const port = options.port ?? (await freePort());
-  const monitorPort = await freePort();
+  const monitorPort = options.monitorPort ?? (await freePort());
   const name = options.name ?? `t${port}`;
   const lines = [`listen: 127.0.0.1:${port}`, `http: 127.0.0.1:${monitorPort}`, `server_name: ${name}`];
   if (options.jetstream !== false) lines.push(`jetstream { store_dir: "${storeDir}" }`);
@@ -64,8 +67,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     lines.push(`cluster { name: ${options.cluster.name}, listen: 127.0.0.1:${options.cluster.port}, routes: [${routes}] }`);
   }
   if (options.config) lines.push(options.config);
-  const configFile = join(dir, "server.conf");
-  writeFileSync(configFile, lines.join("\n") + "\n");
+  const configFile = options.configFile ?? join(dir, "server.conf");
+  if (options.configFile === undefined) writeFileSync(configFile, lines.join("\n") + "\n");
 
   let child!: ChildProcess;
   const logRef = { text: "" };
