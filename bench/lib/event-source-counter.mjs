@@ -1,11 +1,11 @@
-// Counts what the project's event source (dist/nats/event-source.js) delivers: replay from the start of the
+// Counts what the project's event source (dist/nats/event-source/index.js) delivers: replay from the start of the
 // stream without follow, or live; prints {"elapsedMs"} from opening the source to its end.
 // usage: node event-source-counter.mjs <url> <subject,...> <all|live> [batch]
 import { importDist } from "./events.mjs";
 
 const [url, subjects, mode, batch] = process.argv.slice(2);
 const { resolveConnectionOptions, connectNats } = await importDist("nats/connection.js");
-const { openEventSource } = await importDist("nats/event-source.js");
+const { openEventSource } = await importDist("nats/event-source/index.js");
 const resolved = resolveConnectionOptions({ server: url, context: false }, {});
 const nc = await connectNats(resolved, { onStatus: null });
 let received = 0;

@@ -373,7 +373,7 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
   streams.checkStreamName(name);
   const starts = [opts.since, opts.seq, opts.last].filter((v) => v !== undefined);
   if (starts.length > 1) throw new UsageError("--since, --seq and --last do not go together: choose where to start once");
-  const start: import("../nats/event-source.js").ReplayStart =
+  const start: import("../nats/event-source/index.js").ReplayStart =
     opts.since !== undefined
       ? { kind: "time", time: parseStartTime(opts.since, "--since") }
       : opts.seq !== undefined
@@ -387,7 +387,7 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
 
   const { resolveConnectionOptions, connectNats } = await import("../nats/connection.js");
   const { openJetStreamManager } = await import("../nats/jetstream.js");
-  const { openEventSource } = await import("../nats/event-source.js");
+  const { openEventSource } = await import("../nats/event-source/index.js");
   const { LineWriter } = await import("../render/line-writer.js");
   const { eventLine, messageJsonLine } = await import("../render/message.js");
   const { sanitizeText } = await import("../text/sanitize.js");
@@ -405,7 +405,7 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
     let shown = 0;
     let reachedCount: () => void = () => undefined;
     const countReached = new Promise<void>((resolve) => (reachedCount = resolve));
-    const onMessage = (m: import("../nats/event-source.js").SourceMessage): void => {
+    const onMessage = (m: import("../nats/event-source/index.js").SourceMessage): void => {
       if (count !== undefined && shown >= count) return;
       const view = { seq: m.seq ?? 0, subject: m.subject, time: new Date(m.time ?? 0), data: m.data };
       if (out.mode === "json") writer.writeLine(messageJsonLine(view, { stream: name }));

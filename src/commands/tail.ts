@@ -9,7 +9,7 @@ import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { subjectsFor } from "../nats/subjects.js";
 import { connectionFlagsOf, parseTimestampsFlag } from "./shared.js";
-import type { ReplayStart, SourceMessage } from "../nats/event-source.js";
+import type { ReplayStart, SourceMessage } from "../nats/event-source/index.js";
 
 export interface TailFlags {
   prefix: string;
@@ -91,7 +91,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   const projection = flags.select === undefined ? undefined : compileProjection(flags.select, "--select");
 
   const { resolveConnectionOptions, connectNats } = await import("../nats/connection.js");
-  const { openEventSource } = await import("../nats/event-source.js");
+  const { openEventSource } = await import("../nats/event-source/index.js");
   const { LineWriter } = await import("../render/line-writer.js");
 
   const stdout = process.stdout;
@@ -199,7 +199,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
       }
     },
   });
-  let source: import("../nats/event-source.js").EventSource;
+  let source: import("../nats/event-source/index.js").EventSource;
   try {
     source = await openEventSource(nc, resolved, {
       subjects,

@@ -2,7 +2,7 @@
 // `stream view --since` and `consumer add --deliver`; checked and parsed before connecting.
 import { UsageError } from "../errors.js";
 import { parseCount, parseDuration } from "../text/units.js";
-import type { ReplayStart } from "./event-source.js";
+import type { ReplayStart } from "./event-source/index.js";
 
 export interface ReplayFlags {
   since?: string;

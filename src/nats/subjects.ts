@@ -26,3 +26,23 @@ export function eventTypeOfSubject(subject: string): string {
   const last = subject.split(".").pop() ?? "";
   return last === "*" || last === ">" || last === "" ? "events" : last;
 }
+
+/** NATS subject matching: `*` is one token, `>` one or more trailing tokens. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  if (pattern === subject) return true;
+  const p = pattern.split(".");
+  const s = subject.split(".");
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === ">") return s.length > i;
+    if (i >= s.length) return false;
+    if (p[i] !== "*" && p[i] !== s[i]) return false;
+  }
+  return p.length === s.length;
+}
+
+/** Drops subjects another one in the list already covers (`suricata.>` covers `suricata.dns`), and repeats. */
+export function dedupeSubjects(subjects: string[]): string[] {
+  const unique = [...new Set(subjects)];
+  return unique.filter((s) => !unique.some((other) => other !== s && subjectMatches(other, s)));
+}
+

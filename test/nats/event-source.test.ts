@@ -12,7 +12,7 @@ import {
   subjectMatches,
   type EventSourceOptions,
   type SourceMessage,
-} from "../../src/nats/event-source.js";
+} from "../../src/nats/event-source/index.js";
 import { resolveConnectionOptions, type ResolvedConnection } from "../../src/nats/connection.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 

@@ -1,0 +1,35 @@
+// The one way commands receive events: live from core NATS subscriptions, or replayed from the stream through
+// ordered pull consumers and then followed live on the same consumers (no gap, no duplicate between the two).
+//
+// Live mode cannot slow the publisher down, so when the caller's output is backed up past `maxBacklog` a message
+// is dropped and counted (onDrop), never lost silently. Replay mode simply stops pulling until the output drains.
+// Several subjects on a 2.9 server (no filter_subjects) get one consumer each, merged back into stream order.
+//
+// A file per job: types.ts (what callers see), live.ts (core subscriptions, drop and lag control), replay.ts (the
+// stream's consumers, planned per subject), ordered-reader.ts (one pull consumer), merge.ts (several consumers in
+// stream order), last-n.ts (where `--last N` begins), ack-subject.ts (per-message metadata), delivery.ts.
+import type { NatsConnection } from "@nats-io/nats-core";
+import { RuntimeError } from "../../errors.js";
+import type { ResolvedConnection } from "../connection.js";
+import { dedupeSubjects } from "../subjects.js";
+import { openLiveSource } from "./live.js";
+import { openReplaySource } from "./replay.js";
+import type { EventSource, EventSourceOptions } from "./types.js";
+
+export type { EventSource, EventSourceCounts, EventSourceOptions, ReplayStart, SourceMessage } from "./types.js";
+export { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_LAG_BYTES } from "./types.js";
+export { dedupeSubjects, subjectMatches } from "../subjects.js";
+export { parseAckBytes, parseAckSubject, type AckInfo } from "./ack-subject.js";
+export { findStreamFor } from "./plan.js";
+export { startOfLast, type LastStart } from "./last-n.js";
+
+export async function openEventSource(
+  nc: NatsConnection,
+  resolved: ResolvedConnection,
+  options: EventSourceOptions,
+): Promise<EventSource> {
+  const subjects = dedupeSubjects(options.subjects);
+  if (subjects.length === 0) throw new RuntimeError("no subject to read: give an event type or a subject");
+  if (options.start === undefined) return openLiveSource(nc, subjects, options);
+  return openReplaySource(nc, resolved, subjects, options.start, options);
+}
