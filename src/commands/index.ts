@@ -4,6 +4,7 @@ import { register as registerStream } from "./stream.js";
 import { register as registerConsumer } from "./consumer.js";
 import { register as registerTail } from "./tail.js";
 import { register as registerTui } from "./tui.js";
+import { register as registerFlow } from "./flow.js";
 import { register as registerIngest } from "./ingest.js";
 import { register as registerReplay } from "./replay.js";
 import { register as registerDemo } from "./demo.js";
@@ -17,6 +18,7 @@ export const commandModules: Array<(program: Command) => void> = [
   registerConsumer,
   registerTail,
   registerTui,
+  registerFlow,
   registerIngest,
   registerReplay,
   registerDemo,

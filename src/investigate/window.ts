@@ -1,0 +1,40 @@
+// The time window an investigation reads: --since/--until, or --around an anchor (an event's time; now when there
+// is none). Checked before connecting; errors are UsageErrors naming the flag.
+import { UsageError } from "../errors.js";
+import { decodeEvent, type EveEvent } from "../eve/event.js";
+import { parseEveTimestamp } from "../eve/types.js";
+import { parseStartTime } from "../nats/replay-start.js";
+import { parseDuration } from "../text/units.js";
+import { flowKeyOf, type FlowKey } from "./flow-timeline.js";
+import type { TimeWindow } from "./scan.js";
+
+export interface WindowFlags {
+  around: string;
+  since?: string;
+  until?: string;
+}
+
+/**
+ * [anchor - around, anchor + around], each end replaced by --since/--until when given. Without an anchor the
+ * window ends now (what is stored later is not waited for).
+ */
+export function parseWindowFlags(flags: WindowFlags, anchorMs?: number, now = Date.now()): TimeWindow {
+  const around = parseDuration(flags.around, "--around");
+  const sinceMs = flags.since !== undefined ? parseStartTime(flags.since, "--since", now).getTime() : (anchorMs ?? now) - around;
+  const untilMs = flags.until !== undefined ? parseStartTime(flags.until, "--until", now).getTime() : anchorMs === undefined ? now : anchorMs + around;
+  if (untilMs < sinceMs) throw new UsageError("the window ends before it starts: --until must be later than --since");
+  return { sinceMs, untilMs };
+}
+
+/** The flow and time of an event given as JSON text (one object, or the first line of NDJSON). */
+export function anchorFromEventText(text: string, flag: string): { key: FlowKey; timeMs: number | undefined; event: EveEvent } {
+  let decoded = decodeEvent(text);
+  if (!decoded.ok) {
+    const firstLine = text.split("\n").find((line) => line.trim() !== "") ?? "";
+    decoded = decodeEvent(firstLine);
+  }
+  if (!decoded.ok) throw new UsageError(`${flag}: not a JSON event (${decoded.reason})`);
+  const key = flowKeyOf(decoded.event);
+  if (key === undefined) throw new UsageError(`${flag}: the event has no flow_id or community_id`);
+  return { key, timeMs: parseEveTimestamp(decoded.event.timestamp), event: decoded.event };
+}
