@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** A module of the built project, e.g. importDist("eve/sample-generator.js"). */
+/** A module of the built project, e.g. importDist("demo/sample-generator.js"). */
 export function importDist(path) {
   return import(pathToFileURL(join(repoRoot, "dist", path)).href);
 }
@@ -17,7 +17,7 @@ export const TAIL_MIX = { dns: 0.4, flow: 0.4, tls: 0.18, stats: 0.02, http: 0, 
  * Serialised once up front so publishing measures the wire, not the generator.
  */
 export async function generateEvents(count, { seed = 42, mix = TAIL_MIX, prefix = "suricata" } = {}) {
-  const { createEventGenerator, serializeEvent } = await importDist("eve/sample-generator.js");
+  const { createEventGenerator, serializeEvent } = await importDist("demo/sample-generator.js");
   const gen = createEventGenerator({ seed, mix, startTime: new Date("2026-01-15T10:00:00Z") });
   const out = new Array(count);
   let bytes = 0;

@@ -1,7 +1,7 @@
 // The demo's live feed: sample Suricata events, stamped with the current time, published to <prefix>.<type> at
 // the DemoPacer's pace until stopped.
 import type { NatsConnection } from "@nats-io/nats-core";
-import { createEventGenerator, serializeEvent, type SampleEvent } from "../eve/sample-generator.js";
+import { createEventGenerator, serializeEvent, type SampleEvent } from "./sample-generator.js";
 import { DemoPacer } from "./pacing.js";
 
 export interface DemoFeedOptions {

@@ -1,7 +1,7 @@
 // When the demo publishes: a home network's pace, not a firehose. Events arrive at random (Poisson) around a
 // base rate that drifts between quiet spells and short bursts (a page load, an update check); stats every 8 s
 // as Suricata writes them. Deterministic for a seed, and driven by the caller's clock, so it is easy to test.
-import { mulberry32 } from "../eve/sample-generator.js";
+import { mulberry32 } from "./sample-generator.js";
 
 export interface DemoPaceOptions {
   /** Average events per second over a long run. */

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Redis } from "ioredis";
-import { createEventGenerator, serializeEvent } from "../../src/eve/sample-generator.js";
+import { createEventGenerator, serializeEvent } from "../../src/demo/sample-generator.js";
 import { isolatedEnv, startCli, type CliProcess } from "../helpers/cli.js";
 import type { NatsServer } from "../helpers/nats-server.js";
 import type { RedisServer } from "../helpers/redis-server.js";

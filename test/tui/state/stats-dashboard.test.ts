@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEventGenerator } from "../../../src/eve/sample-generator.js";
+import { createEventGenerator } from "../../../src/demo/sample-generator.js";
 import { StatsDashboard, topAppProtocols } from "../../../src/tui/state/stats-dashboard.js";
 
 describe("StatsDashboard", () => {

@@ -2,7 +2,7 @@
 // Deterministic for a given seed (and start time): every random choice comes from one seeded PRNG.
 
 import { createHash } from "node:crypto";
-import type { EveEvent } from "./event.js";
+import type { EveEvent } from "../eve/event.js";
 
 export const EVENT_KINDS = ["dns", "flow", "tls", "http", "alert", "fileinfo", "anomaly", "ssh", "stats"] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -8,7 +8,7 @@ import {
   formatSuricataTimestamp,
   serializeEvent,
   type SampleEvent,
-} from "../../src/eve/sample-generator.js";
+} from "../../src/demo/sample-generator.js";
 import { parseEveTimestamp } from "../../src/eve/types.js";
 
 const START = new Date("2026-11-28T08:20:55.000Z");
