@@ -1,6 +1,7 @@
 // `--from redis://HOST:6379/KEY` and `--from redis-stream://HOST:6379/KEY`: where the events wait in Redis.
 // Unlike a plain Redis URL the path is the key (Suricata's `key:`), not a database number; `?db=N` selects one.
 import { UsageError } from "../errors.js";
+import { maskUrlCredentials } from "../text/credentials.js";
 
 export interface RedisLocation {
   kind: "list" | "stream";
@@ -29,19 +30,20 @@ export function isRedisUrl(text: string): boolean {
 }
 
 export function parseRedisLocation(text: string): RedisLocation {
+  const shown = maskUrlCredentials(text);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`invalid --from '${text}': use redis://HOST:6379/KEY or redis-stream://HOST:6379/KEY`);
+    throw new UsageError(`invalid --from '${shown}': use redis://HOST:6379/KEY or redis-stream://HOST:6379/KEY`);
   }
   const scheme = SCHEMES[url.protocol.toLowerCase()];
-  if (!scheme) throw new UsageError(`invalid --from '${text}': the scheme must be redis://, rediss://, redis-stream:// or rediss-stream://`);
+  if (!scheme) throw new UsageError(`invalid --from '${shown}': the scheme must be redis://, rediss://, redis-stream:// or rediss-stream://`);
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1") || "127.0.0.1";
   const port = url.port === "" ? 6379 : Number(url.port);
   const key = decodeURIComponent(url.pathname.replace(/^\//, "")) || DEFAULT_REDIS_KEY;
   const dbText = url.searchParams.get("db");
-  if (dbText !== null && !/^\d+$/.test(dbText)) throw new UsageError(`invalid --from '${text}': db must be a whole number (?db=0)`);
+  if (dbText !== null && !/^\d+$/.test(dbText)) throw new UsageError(`invalid --from '${shown}': db must be a whole number (?db=0)`);
   const db = dbText === null ? 0 : Number(dbText);
   const username = url.username ? decodeURIComponent(url.username) : undefined;
   const password = url.password ? decodeURIComponent(url.password) : undefined;

@@ -13,6 +13,7 @@ import { formatProgress, formatSummary } from "./progress.js";
 import { formatNanos } from "../text/units.js";
 import { createCorePublisher, createJetStreamPublisher, type Publisher } from "./publisher.js";
 import { isRedisUrl, parseRedisLocation } from "./redis-location.js";
+import { maskUrlCredentials } from "../text/credentials.js";
 import { defaultCheckpointPath } from "./checkpoint.js";
 import type { IngestSource, Notify } from "./types.js";
 import type { ListenAddress, MetricsServer } from "../metrics/http.js";
@@ -63,8 +64,9 @@ export async function openSource(s: IngestSettings, notify: Notify): Promise<Ing
     const { RedisStreamSource } = await import("./sources/redis-stream.js");
     return new RedisStreamSource(location, { group: s.group, consumer: s.consumer ?? hostname(), field: s.field, once: s.once, notify });
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s.from)) {
-    throw new UsageError(`invalid --from '${s.from}': use redis://HOST:6379/KEY, redis-stream://HOST:6379/KEY, a file path, or - for stdin`);
+  // Anything that looks like a URL (a misspelt scheme, one slash) is not a file name to follow.
+  if (/^[a-z][a-z0-9+.-]*:\//i.test(s.from)) {
+    throw new UsageError(`invalid --from '${maskUrlCredentials(s.from)}': use redis://HOST:6379/KEY, redis-stream://HOST:6379/KEY, a file path, or - for stdin`);
   }
   const { FileFollowSource } = await import("./sources/file-follow.js");
   return new FileFollowSource(s.from, {

@@ -1,6 +1,7 @@
 // The one connection resolver every command uses: flags > environment > natscli context > defaults.
 import { readFileSync } from "node:fs";
 import { RuntimeError, UsageError } from "../errors.js";
+import { maskUrlCredentials } from "../text/credentials.js";
 import { formatDuration, parseDuration } from "../text/units.js";
 import { loadContext, MASK, selectedContextName, type NatsContext } from "./context.js";
 
@@ -240,7 +241,7 @@ export function splitUrlCredentials(url: string): { url: string; user?: string; 
 
 /** A URL with any user:password@ part masked: server URLs may carry credentials and must never be printed. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/)?([^@/]+)@/i, (_m, scheme: string | undefined) => `${scheme ?? ""}***@`);
+  return maskUrlCredentials(url);
 }
 
 export function describeServers(resolved: ResolvedConnection): string {
