@@ -53,7 +53,9 @@ Examples:
           throw new RuntimeError(`cannot replay ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
         }
       }
-      const notify = (line: string) => process.stderr.write(`nsm4home: replay: ${line}\n`);
+      const { sanitizeText } = await import("../text/sanitize.js");
+      // Notices quote file names and server errors: escaped like event text.
+      const notify = (line: string) => process.stderr.write(`nsm4home: replay: ${sanitizeText(line)}\n`);
       const source = new ReplayFileSource(file, {
         rate,
         loop: flags.loop === true,

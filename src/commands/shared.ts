@@ -7,6 +7,7 @@ import type { ConfigChange } from "../nats/config-diff.js";
 import type { ConnectionFlags } from "../nats/connection.js";
 import { DEFAULT_STREAM_NAME, DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { parseDuration } from "../text/units.js";
+import { toSafePrettyJson } from "../text/sanitize.js";
 
 /** The global connection flags, wherever on the command line they were given. */
 export function connectionFlagsOf(cmd: Command): ConnectionFlags {
@@ -32,7 +33,7 @@ export function connectionFlagsOf(cmd: Command): ConnectionFlags {
 
 /** Pretty JSON for API objects (`--json`), one document. */
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+  process.stdout.write(toSafePrettyJson(value) + "\n");
 }
 
 /** `--timestamps` of tail and tui. */

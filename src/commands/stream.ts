@@ -422,7 +422,7 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
       follow: false,
       streamName: name,
       onMessage,
-      onStatus: (line) => process.stderr.write(`nsm4home: ${line}\n`),
+      onStatus: (line) => process.stderr.write(`nsm4home: ${sanitizeText(line)}\n`),
       backlog: () => writer.backlog(),
     });
     try {

@@ -110,7 +110,8 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   const onResize = () => applyWidth();
   if (tty && explicitWidth === undefined) stdout.on("resize", onResize);
 
-  const say = (line: string) => process.stderr.write(`nsm4home: ${line}\n`);
+  // Status lines can quote servers and stream names: escaped like event text.
+  const say = (line: string) => process.stderr.write(`nsm4home: ${sanitizeText(line)}\n`);
   // A reader that went away (`tail | head -1`) is the user saying "enough": leave at once, quietly.
   const writer = new LineWriter({ onClose: () => process.exit(process.exitCode ?? 0) });
   const counts: TailCounts = { received: 0, shown: 0, filtered: 0, invalid: 0, dropped: 0 };

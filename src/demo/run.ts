@@ -2,6 +2,7 @@
 // and the dashboard on top (or, with --no-tui, instructions for other terminals). Everything is stopped and the
 // temp dir removed on the way out: quit, Ctrl-C, SIGTERM, SIGHUP, --duration (and, after a SIGKILL, by the
 // server's watcher: see local-server.ts).
+import { sanitizeText } from "../text/sanitize.js";
 import { connectNats, resolveConnectionOptions, type ConnectionFlags } from "../nats/connection.js";
 import { describeJetStreamError, openJetStreamManager } from "../nats/jetstream.js";
 import { startLocalNatsServer, type LocalNatsServer } from "../nats/local-server.js";
@@ -77,7 +78,7 @@ function stopRequests(durationMs: number | undefined, terminal: readonly number[
 
 export async function runDemo(s: DemoSettings): Promise<void> {
   const out = s.out ?? process.stdout;
-  const say = (line: string) => process.stderr.write(`nsm4home: demo: ${line}\n`);
+  const say = (line: string) => process.stderr.write(`nsm4home: demo: ${sanitizeText(line)}\n`);
   // With the dashboard, the terminal is the dashboard's to let go of.
   const stop = stopRequests(s.durationMs, s.tui ? [] : terminalFds());
   let server: LocalNatsServer;

@@ -11,6 +11,7 @@ import { isValidPrefix } from "./classify.js";
 import { IngestPipeline, type IngestCounters } from "./pipeline.js";
 import { formatProgress, formatSummary } from "./progress.js";
 import { formatNanos } from "../text/units.js";
+import { sanitizeText } from "../text/sanitize.js";
 import { createCorePublisher, createJetStreamPublisher, type Publisher } from "./publisher.js";
 import { isRedisUrl, parseRedisLocation } from "./redis-location.js";
 import { maskUrlCredentials } from "../text/credentials.js";
@@ -144,7 +145,8 @@ export interface IngestRunOptions {
 export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts: IngestRunOptions = {}): Promise<IngestCounters> {
   checkSettings(s);
   const label = opts.label ?? "ingest";
-  const notify: Notify = opts.notify ?? ((line) => process.stderr.write(`nsm4home: ${label}: ${line}\n`));
+  // Notices quote file names, Redis keys and server errors: escaped like event text.
+  const notify: Notify = opts.notify ?? ((line) => process.stderr.write(`nsm4home: ${label}: ${sanitizeText(line)}\n`));
   const resolved = resolveConnectionOptions(flags);
   // Before the source is touched: a port that is taken stops the run with nothing read.
   let metrics: IngestMetrics | undefined;

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { RuntimeError, UsageError } from "../errors.js";
 import { maskUrlCredentials } from "../text/credentials.js";
+import { sanitizeText } from "../text/sanitize.js";
 import { formatDuration, parseDuration } from "../text/units.js";
 import { loadContext, MASK, selectedContextName, type NatsContext } from "./context.js";
 
@@ -642,7 +643,9 @@ export async function connectNats(resolved: ResolvedConnection, opts: ConnectOpt
     throw described;
   }
   dc.unsubscribe("net.client.socket", onSocket);
-  const report = opts.onStatus === undefined ? (line: string) => process.stderr.write(`nsm4home: ${line}\n`) : opts.onStatus;
+  const sink = opts.onStatus === undefined ? (line: string) => process.stderr.write(`nsm4home: ${line}\n`) : opts.onStatus;
+  // Error texts and URLs here come from servers (-ERR, INFO connect_urls): escaped like event text.
+  const report = sink && ((line: string) => sink(sanitizeText(line)));
   void (async () => {
     let attempts = 0;
     for await (const s of nc.status()) {

@@ -4,6 +4,7 @@
 import { render, useApp } from "ink";
 import type { TimestampMode } from "../eve/format.js";
 import { errorMessage } from "../errors.js";
+import { sanitizeText } from "../text/sanitize.js";
 import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags } from "../nats/connection.js";
 import { openEventSource, type EventSource, type ReplayStart } from "../nats/event-source/index.js";
 import { App } from "./App.js";
@@ -50,11 +51,12 @@ async function openSources(
         onMessage: (msg) => store.receive(i, msg.data),
         onDrop: (n) => store.addDrops(n),
         onStatus: (line) => {
-          store.notice = line;
+          store.notice = sanitizeText(line);
         },
       });
       source.done.catch((err: unknown) => {
-        store.notice = `${pane.subject}: ${errorMessage(err)}`;
+        // Errors can quote what a server said: escaped before the status bar shows them.
+        store.notice = sanitizeText(`${pane.subject}: ${errorMessage(err)}`);
       });
       sources.push(source);
     }
@@ -120,7 +122,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     instance?.unmount();
     screen.restore();
     if (reason.kind === "error") {
-      process.stderr.write(`nsm4home: tui stopped on an unexpected error: ${errorMessage(reason.error).split("\n")[0]}\n`);
+      process.stderr.write(`nsm4home: tui stopped on an unexpected error: ${sanitizeText(errorMessage(reason.error).split("\n")[0]!)}\n`);
       if (process.env.NSM4HOME_DEBUG) process.stderr.write(`${(reason.error as Error)?.stack ?? ""}\n`);
       // Closing politely is worth a moment, not a hang.
       setTimeout(() => process.exit(1), 1000).unref();
