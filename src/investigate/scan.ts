@@ -5,7 +5,7 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import { decodeEvent, type EveEvent } from "../eve/event.js";
 import type { ResolvedConnection } from "../nats/connection.js";
-import { openEventSource } from "../nats/event-source.js";
+import { openEventSource } from "../nats/event-source/index.js";
 
 /** A window of stream time (when the stream stored the events), epoch ms, both ends included. */
 export interface TimeWindow {
