@@ -7,6 +7,7 @@ import { register as registerTui } from "./tui.js";
 import { register as registerFlow } from "./flow.js";
 import { register as registerIngest } from "./ingest.js";
 import { register as registerReplay } from "./replay.js";
+import { register as registerMetrics } from "./metrics.js";
 import { register as registerDemo } from "./demo.js";
 import { register as registerServer } from "./server.js";
 import { register as registerContext } from "./context.js";
@@ -21,6 +22,7 @@ export const commandModules: Array<(program: Command) => void> = [
   registerFlow,
   registerIngest,
   registerReplay,
+  registerMetrics,
   registerDemo,
   registerServer,
   registerContext,

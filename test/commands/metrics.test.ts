@@ -1,0 +1,147 @@
+// `nsm4home metrics` against a real nats-server: scraped over HTTP, parsed strictly, and every figure checked
+// against what the test published (event types, sensors' stats, a consumer's lag, a source's lag).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { isolatedEnv, runCli, startCli, type CliProcess } from "../helpers/cli.js";
+import { freePort } from "../helpers/ports.js";
+import { scrape, valueOf, type Family } from "../helpers/prometheus.js";
+import { startNatsWithClient, waitForCount, type NatsWithClient } from "../ingest/stream-helpers.js";
+
+const HOSTILE = 'pi"router\\\u001b[31m\u202e\n';
+
+function stats(host: string, uptime: number, packets: number, drops: number, alerts: number, ageMs = 0) {
+  const ts = new Date(Date.now() - ageMs).toISOString().replace("Z", "+0000");
+  return {
+    timestamp: ts,
+    event_type: "stats",
+    host,
+    stats: {
+      uptime,
+      capture: { kernel_packets: packets + drops, kernel_drops: drops },
+      decoder: { pkts: packets, bytes: packets * 100, invalid: 1 },
+      flow: { active: uptime },
+      detect: { alert: alerts },
+      app_layer: { flow: { dns_udp: uptime * 2, tls: uptime } },
+    },
+  };
+}
+
+async function publish(nc: NatsConnection, subject: string, value: unknown): Promise<void> {
+  const reply = await nc.request(subject, JSON.stringify(value), { timeout: 5000 });
+  expect(reply.json<{ seq?: number }>().seq).toBeGreaterThan(0);
+}
+
+async function scrapeUntil(url: string, ok: (f: Map<string, Family>) => boolean, timeoutMs = 20_000): Promise<Map<string, Family>> {
+  const deadline = Date.now() + timeoutMs;
+  let families = await scrape(url);
+  while (!ok(families)) {
+    if (Date.now() > deadline) throw new Error(`metrics never matched; last scrape had ${[...families.keys()].join(", ")}`);
+    await new Promise((r) => setTimeout(r, 100));
+    families = await scrape(url);
+  }
+  return families;
+}
+
+describe("metrics", () => {
+  let servers: NatsWithClient;
+  let exporter: CliProcess | undefined;
+  const env = isolatedEnv();
+
+  beforeAll(async () => {
+    servers = await startNatsWithClient();
+    const created = await runCli(["-s", servers.nats.url, "stream", "add", "--defaults"], { env });
+    expect(created.code, created.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await exporter?.stop();
+    await servers?.stop();
+  });
+
+  it("serves event types, sensors' latest stats, consumer and source lag; refreshes without a restart", async () => {
+    const { nc } = servers;
+    for (let i = 0; i < 5; i++) await publish(nc, "suricata.dns", { event_type: "dns", host: "pi-garage", i });
+    for (let i = 0; i < 3; i++) await publish(nc, "suricata.flow", { event_type: "flow", host: HOSTILE, i });
+    // Two stats events per sensor: the newest one of each counts.
+    await publish(nc, "suricata.stats", stats("pi-garage", 10, 1000, 5, 1, 16_000));
+    await publish(nc, "suricata.stats", stats(HOSTILE, 20, 2000, 0, 0, 16_000));
+    await publish(nc, "suricata.stats", stats("pi-garage", 18, 1800, 9, 4, 8_000));
+    await publish(nc, "suricata.stats", stats(HOSTILE, 28, 2600, 1, 2, 8_000));
+    // A durable consumer that has seen nothing yet: its lag is every dns event.
+    await (await import("@nats-io/jetstream")).jetstreamManager(nc).then((jsm) =>
+      Promise.all([
+        jsm.consumers.add("suricata", { durable_name: "alerts-reader", filter_subject: "suricata.dns", ack_policy: "explicit" as never }),
+        // A hub-like stream sourcing from it.
+        jsm.streams.add({ name: "hub", subjects: [], sources: [{ name: "suricata" }] }),
+      ]),
+    );
+    await waitForCount(nc, (n) => n === 12, 20_000, "hub");
+
+    const port = await freePort();
+    exporter = startCli(["-s", servers.nats.url, "metrics", "--listen", `127.0.0.1:${port}`, "--interval", "300ms"], { env });
+    await exporter.waitFor(/serving metrics of stream suricata on http:\/\/127\.0\.0\.1:\d+\/metrics/, { stream: "stderr" });
+    const url = `http://127.0.0.1:${port}/metrics`;
+    let families = await scrapeUntil(url, (f) => valueOf(f, "nsm4home_suricata_alerts_total", { sensor: "pi-garage" }) === 4 && (f.get("nsm4home_suricata_alerts_total")?.series.length ?? 0) === 2);
+
+    const s = { stream: "suricata" };
+    expect(valueOf(families, "nsm4home_stream_messages", s)).toBe(12);
+    expect(valueOf(families, "nsm4home_stream_event_type_messages", { ...s, event_type: "dns" })).toBe(5);
+    expect(valueOf(families, "nsm4home_stream_event_type_messages", { ...s, event_type: "flow" })).toBe(3);
+    expect(valueOf(families, "nsm4home_stream_event_type_messages", { ...s, event_type: "stats" })).toBe(4);
+    const age = valueOf(families, "nsm4home_stream_event_type_newest_age_seconds", { ...s, event_type: "dns" })!;
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThan(120);
+    expect(valueOf(families, "nsm4home_consumer_pending_messages", { ...s, consumer: "alerts-reader" })).toBe(5);
+    expect(valueOf(families, "nsm4home_consumer_ack_pending_messages", { ...s, consumer: "alerts-reader" })).toBe(0);
+
+    // The newest stats of each sensor, the attacker-chosen name escaped and still one series of its own.
+    const hostile = families.get("nsm4home_suricata_decoder_packets_total")!.series.find((x) => x.labels.sensor !== "pi-garage")!;
+    expect(hostile.value).toBe(2600);
+    expect(hostile.labels.sensor).toBe('pi"router\\\\x1B[31m\\u202E\\x0A');
+    expect(valueOf(families, "nsm4home_suricata_capture_kernel_drops_total", { sensor: "pi-garage" })).toBe(9);
+    expect(valueOf(families, "nsm4home_suricata_capture_kernel_packets_total", { sensor: "pi-garage" })).toBe(1809);
+    expect(valueOf(families, "nsm4home_suricata_flows_active", { sensor: "pi-garage" })).toBe(18);
+    expect(valueOf(families, "nsm4home_suricata_app_layer_flows_total", { sensor: "pi-garage", app_proto: "dns_udp" })).toBe(36);
+    expect(valueOf(families, "nsm4home_suricata_uptime_seconds", { sensor: "pi-garage" })).toBe(18);
+    const statsAge = valueOf(families, "nsm4home_suricata_stats_age_seconds", { sensor: "pi-garage" })!;
+    expect(statsAge).toBeGreaterThanOrEqual(7);
+    expect(statsAge).toBeLessThan(120);
+
+    // New events and a new stats event show up on the next refresh, the process still the same one.
+    for (let i = 0; i < 4; i++) await publish(nc, "suricata.alert", { event_type: "alert", i });
+    await publish(nc, "suricata.stats", stats("pi-garage", 26, 2500, 9, 7));
+    families = await scrapeUntil(
+      url,
+      (f) => valueOf(f, "nsm4home_stream_messages", s) === 17 && valueOf(f, "nsm4home_suricata_alerts_total", { sensor: "pi-garage" }) === 7,
+    );
+    expect(valueOf(families, "nsm4home_stream_event_type_messages", { ...s, event_type: "alert" })).toBe(4);
+    expect(valueOf(families, "nsm4home_consumer_pending_messages", { ...s, consumer: "alerts-reader" })).toBe(5);
+    expect(valueOf(families, "nsm4home_metrics_refresh_failures_total", s)).toBe(0);
+    const result = await exporter.stop("SIGTERM");
+    exporter = undefined;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe("");
+
+    // The hub's view: its source, and how far behind it is.
+    const hubPort = await freePort();
+    exporter = startCli(["-s", servers.nats.url, "metrics", "--listen", `127.0.0.1:${hubPort}`, "--stream", "hub", "--interval", "300ms"], { env });
+    await exporter.waitFor(/serving metrics of stream hub/, { stream: "stderr" });
+    const hub = await scrapeUntil(`http://127.0.0.1:${hubPort}/metrics`, (f) => valueOf(f, "nsm4home_stream_messages", { stream: "hub" }) === 17);
+    expect(valueOf(hub, "nsm4home_stream_source_lag_messages", { stream: "hub", source: "suricata" })).toBe(0);
+    expect(valueOf(hub, "nsm4home_stream_source_last_active_seconds", { stream: "hub", source: "suricata" })).toBeGreaterThanOrEqual(0);
+    await exporter.stop("SIGTERM");
+    exporter = undefined;
+  });
+
+  it("one line and the right exit code for a bad address, a missing stream, a taken port", async () => {
+    const bad = await runCli(["-s", servers.nats.url, "metrics", "--listen", "nowhere"], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^nsm4home: invalid --listen 'nowhere': give HOST:PORT to listen on/);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    const missing = await runCli(["-s", servers.nats.url, "metrics", "--listen", "127.0.0.1:0", "--stream", "nope"], { env });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split("\n")).toEqual(["nsm4home: stream nope not found: name one with --stream (see 'nsm4home stream ls')"]);
+    const taken = await runCli(["-s", servers.nats.url, "metrics", "--listen", `127.0.0.1:${servers.nats.port}`], { env });
+    expect(taken.code).toBe(1);
+    expect(taken.stderr.trim().split("\n")).toEqual([`nsm4home: cannot serve --listen on 127.0.0.1:${servers.nats.port}: the port is taken (another exporter or a second ingest?); choose another port`]);
+  });
+});
