@@ -1,7 +1,7 @@
 // `nsm4home ingest --from SOURCE`: Suricata EVE events from a Redis list or stream, an eve.json, or stdin into
 // JetStream, at-least-once from the source and exactly-once in the stream (Nats-Msg-Id from each event's content).
 import type { Command } from "commander";
-import { parseCount } from "../text/units.js";
+import { parseCount, parseDuration } from "../text/units.js";
 import { UsageError } from "../errors.js";
 import { addPublishTargetOptions, connectionFlagsOf, parseProgressFlag } from "./shared.js";
 
@@ -22,6 +22,7 @@ interface IngestFlags {
   startAt: string;
   once?: boolean;
   progress: string;
+  stopTimeout: string;
   metrics?: string;
 }
 
@@ -43,6 +44,7 @@ export function register(program: Command): void {
     .option("--checkpoint <file>", "where a followed file's position is kept (default under ~/.local/state/nsm4home/checkpoints)")
     .option("--start-at <where>", "without a checkpoint, start a followed file at its beginning or end", "beginning")
     .option("--once", "exit when the source is drained (Redis list/stream empty, end of file) instead of waiting for more")
+    .option("--stop-timeout <duration>", "on SIGINT/SIGTERM, how long to wait for JetStream to acknowledge in-flight publishes", "5s")
     .option("--progress <duration>", "progress line on stderr every DURATION (0: only the final summary)", "5s")
     .option("--metrics <host:port>", "serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464)")
     .addHelpText(
@@ -84,6 +86,7 @@ Examples:
         startAt: flags.startAt,
         once: flags.once === true,
         progressMs,
+        stopTimeoutMs: parseDuration(flags.stopTimeout, "--stop-timeout"),
         metrics,
       });
     });

@@ -113,6 +113,8 @@ export class IngestPipeline {
   private retryTimer: NodeJS.Timeout | undefined;
   private backoffMs = RETRY_MIN_MS;
   private failing = false;
+  /** Why the last publish failed, while publishes keep failing (for a stop that gives up waiting). */
+  lastFailure: string | undefined;
   private lastFailureNotice = 0;
   private unresolved = 0;
   private nextSeq = 0;
@@ -231,6 +233,7 @@ export class IngestPipeline {
       this.opts.observer?.acknowledged(entry.subject, outcome.duplicate, (performance.now() - entry.sentAt) / 1000);
       if (this.failing) {
         this.failing = false;
+        this.lastFailure = undefined;
         this.opts.notify("publishing again: NATS acknowledges");
       }
       this.backoffMs = RETRY_MIN_MS;
@@ -255,6 +258,7 @@ export class IngestPipeline {
   }
 
   private scheduleRetry(reason: string): void {
+    this.lastFailure = reason;
     if (this.retryTimer || this.abandoned) return;
     const now = Date.now();
     if (!this.failing || now - this.lastFailureNotice >= 10_000) {

@@ -10,7 +10,7 @@ import { nsmStreamConfig } from "../nats/stream-defaults.js";
 import { isValidPrefix } from "./classify.js";
 import { IngestPipeline, type IngestCounters } from "./pipeline.js";
 import { formatProgress, formatSummary } from "./progress.js";
-import { formatNanos } from "../text/units.js";
+import { formatDuration, formatNanos } from "../text/units.js";
 import { sanitizeText } from "../text/sanitize.js";
 import { createCorePublisher, createJetStreamPublisher, type Publisher } from "./publisher.js";
 import { isRedisUrl, parseRedisLocation } from "./redis-location.js";
@@ -40,7 +40,11 @@ export interface IngestSettings {
   progressMs: number;
   /** --metrics: where to serve /metrics; absent, nothing is measured. */
   metrics?: ListenAddress;
+  /** How long a stop waits for in-flight publishes (default DEFAULT_STOP_TIMEOUT_MS). */
+  stopTimeoutMs?: number;
 }
+
+export const DEFAULT_STOP_TIMEOUT_MS = 5000;
 
 export function checkSettings(s: IngestSettings): void {
   if (!isValidPrefix(s.prefix)) {
@@ -177,16 +181,30 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
   }
 
   let stopRequests = 0;
+  // A stop waits for acknowledgements only so long: JetStream may refuse (stream or store full) or not answer.
+  const stopTimeoutMs = s.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+  let stopTimer: NodeJS.Timeout | undefined;
+  let leftUnconfirmed = 0;
+  const giveUp = (p: IngestPipeline, why: string) => {
+    leftUnconfirmed = p.inFlight;
+    if (leftUnconfirmed > 0) {
+      const last = p.lastFailure ? ` (last answer: ${p.lastFailure})` : "";
+      notify(`${leftUnconfirmed} ${leftUnconfirmed === 1 ? "publish" : "publishes"} still unacknowledged${why}${last}: left at the source, sent again on the next start`);
+    }
+    p.abandon();
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     stopRequests++;
     if (!pipeline) return;
+    const p = pipeline;
     if (stopRequests === 1) {
       notify(
-        `${signal}: stopping; finishing ${pipeline.inFlight} in-flight publishes (again to quit at once: unconfirmed events stay at the source and are sent on the next start)`,
+        `${signal}: stopping; finishing ${p.inFlight} in-flight publishes (waiting up to ${formatDuration(stopTimeoutMs)}; again to quit at once: unconfirmed events stay at the source and are sent on the next start)`,
       );
-      pipeline.stop();
+      p.stop();
+      stopTimer = setTimeout(() => giveUp(p, ` after ${formatDuration(stopTimeoutMs)}`), stopTimeoutMs);
     } else {
-      pipeline.abandon();
+      giveUp(p, "");
     }
   };
   if (opts.handleSignals !== false) {
@@ -219,7 +237,11 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
       notify,
       observer: metrics,
     });
-    if (stopRequests > 0) pipeline.stop();
+    if (stopRequests > 0) {
+      const p = pipeline;
+      p.stop();
+      stopTimer = setTimeout(() => giveUp(p, ` after ${formatDuration(stopTimeoutMs)}`), stopTimeoutMs);
+    }
     if (s.progressMs > 0) {
       let lastAcked = 0;
       let lastAt = Date.now();
@@ -235,12 +257,17 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
       }, s.progressMs);
     }
     const counters = await pipeline.run();
+    clearTimeout(stopTimer);
     if (progressTimer) clearInterval(progressTimer);
     progressTimer = undefined;
     const backlog = await source.backlog();
     notify(`done: ${formatSummary(counters, Date.now() - started, backlog)}`);
+    if (leftUnconfirmed > 0) {
+      throw new RuntimeError(`stopped with ${leftUnconfirmed} ${leftUnconfirmed === 1 ? "event" : "events"} not acknowledged by JetStream; left at the source for the next start`);
+    }
     return counters;
   } finally {
+    clearTimeout(stopTimer);
     if (progressTimer) clearInterval(progressTimer);
     if (opts.handleSignals !== false) {
       process.off("SIGINT", onSignal);

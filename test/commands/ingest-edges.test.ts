@@ -4,9 +4,9 @@ import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolatedEnv, runCli } from "../helpers/cli.js";
+import { isolatedEnv, runCli, startCli } from "../helpers/cli.js";
 import { trackDir } from "../helpers/processes.js";
-import { readStream, startNatsWithClient, type NatsWithClient } from "../ingest/stream-helpers.js";
+import { readStream, startNatsWithClient, streamCount, type NatsWithClient } from "../ingest/stream-helpers.js";
 
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 let tag = 0;
@@ -50,5 +50,53 @@ describe("ingest edges", () => {
     }
     expect(second.stderr).toContain("eve\\x1B]2;pwned\\x07\\u202E.json.1");
     expect((await readStream(servers.nc)).map((m) => JSON.parse(m.data).n)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("a stop while JetStream refuses every publish (stream full, discard new) ends after --stop-timeout, leaving them at the source", async () => {
+    const { nc } = servers;
+    const created = await nc.request(
+      "$JS.API.STREAM.CREATE.full",
+      JSON.stringify({ name: "full", subjects: ["full.>"], max_msgs: 3, discard: "new", storage: "memory", duplicate_window: 120e9 }),
+      { timeout: 5000 },
+    );
+    expect(created.json<{ error?: unknown }>().error).toBeUndefined();
+    const file = join(dir, "full.json");
+    const checkpoint = join(dir, "full.checkpoint");
+    writeFileSync(file, Array.from({ length: 10 }, (_, i) => event(i)).join("\n") + "\n");
+    const args = ["-s", servers.nats.url, "ingest", "--from", file, "--checkpoint", checkpoint, "--prefix", "full", "--stop-timeout", "1s", "--progress", "0"];
+    const ingest = startCli(args, { env });
+    await ingest.waitFor(/publish failed: .*maximum messages/i, { stream: "stderr", timeoutMs: 20_000 });
+    const asked = Date.now();
+    const stopped = await ingest.stop("SIGTERM");
+    const tookMs = Date.now() - asked;
+    expect(stopped.code, stopped.stderr).toBe(1);
+    expect(tookMs).toBeLessThan(6000);
+    expect(stopped.stderr).toMatch(/SIGTERM: stopping; finishing 7 in-flight publishes \(waiting up to 1s/);
+    expect(stopped.stderr).toMatch(/7 publishes still unacknowledged after 1s \(last answer: .*maximum messages.*\): left at the source, sent again on the next start/i);
+    expect(await streamCount(nc, "full")).toBe(3);
+    // Room again: the next run sends exactly the seven it left behind.
+    const edited = await nc.request("$JS.API.STREAM.UPDATE.full", JSON.stringify({ name: "full", subjects: ["full.>"], max_msgs: -1, discard: "new", storage: "memory", duplicate_window: 120e9 }), { timeout: 5000 });
+    expect(edited.json<{ error?: unknown }>().error).toBeUndefined();
+    const again = await runCli([...args, "--once"], { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect((await readStream(nc, "full")).map((m) => JSON.parse(m.data).n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it("a second signal quits at once while publishes are refused", async () => {
+    const { nc } = servers;
+    const created = await nc.request("$JS.API.STREAM.CREATE.full2", JSON.stringify({ name: "full2", subjects: ["full2.>"], max_msgs: 1, discard: "new", storage: "memory" }), { timeout: 5000 });
+    expect(created.json<{ error?: unknown }>().error).toBeUndefined();
+    const file = join(dir, "full2.json");
+    writeFileSync(file, `${event(1)}\n${event(2)}\n`);
+    const ingest = startCli(["-s", servers.nats.url, "ingest", "--from", file, "--checkpoint", join(dir, "full2.checkpoint"), "--prefix", "full2", "--stop-timeout", "60s"], { env });
+    await ingest.waitFor(/publish failed/i, { stream: "stderr", timeoutMs: 20_000 });
+    ingest.child.kill("SIGTERM");
+    await ingest.waitFor(/SIGTERM: stopping/, { stream: "stderr" });
+    const asked = Date.now();
+    const stopped = await ingest.stop("SIGINT");
+    expect(Date.now() - asked).toBeLessThan(5000);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/stopped with 1 event not acknowledged by JetStream/);
+    expect(stopped.stderr).toMatch(/1 publish still unacknowledged \(last answer: .*maximum messages.*\): left at the source/i);
   });
 });
