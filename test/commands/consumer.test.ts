@@ -1,4 +1,4 @@
-// `consumer` against a real nats-server 2.9: one server and one stream of events for the file.
+// `consumer` against a real nats-server (2.9 and the newest; version-dependent parts are in consumer.versions.test.ts): one server and one stream of events for the file.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isolatedEnv, startCli } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
@@ -41,15 +41,6 @@ describe("consumer add", () => {
     expect(command).toBe("nsm4home consumer edit ev alerts --max-deliver 5 --wait 1m --description 'dns queries'");
     expectExit(await cli(splitCommand(command).slice(1)), 0);
     expectExit(await cli(["consumer", "add", "ev", "alerts", "--filter", "ev.dns", "--max-deliver", "5", "--wait", "1m", "--description", "dns queries", "--defaults"]), 0);
-  });
-
-  it("refuses several --filter subjects on 2.9 and creates nothing", async () => {
-    const r = await cli(["consumer", "add", "ev", "multi", "--filter", "ev.dns", "--filter", "ev.tls", "--defaults"]);
-    expectExit(r, 1);
-    expect(r.stderr).toMatch(/^nsm4home: several --filter subjects \(filter_subjects: ev\.dns, ev\.tls\) needs nats-server 2\.10\.0 or newer; the server at .* runs 2\.9\.\d+\n$/);
-    const info = await cli(["consumer", "info", "ev", "multi"]);
-    expectExit(info, 1);
-    expect(info.stderr).toBe("nsm4home: consumer 'multi' not found on stream 'ev' (err_code 10014); 'nsm4home consumer ls ev' lists them\n");
   });
 
   it("takes every --deliver form, and a relative start stays idempotent", async () => {

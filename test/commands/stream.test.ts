@@ -1,4 +1,4 @@
-// `stream` against a real nats-server 2.9: one server for the file, each test on its own stream names.
+// `stream` against a real nats-server (2.9 and the newest; version-dependent parts are in stream.versions.test.ts): one server for the file, each test on its own stream names.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -74,17 +74,6 @@ describe("stream add", () => {
     expectExit(same, 0);
     expect(same.stdout).toContain("already exists with the same configuration");
     expect(same.stderr).toBe("");
-  });
-
-  it("refuses 2.10-only settings on a 2.9 server and creates nothing", async () => {
-    const file = join(server.dir, "meta.json");
-    writeFileSync(file, JSON.stringify({ name: "withmeta", subjects: ["withmeta.>"], metadata: { owner: "lab" } }));
-    const r = await cli(["stream", "add", "--config", file]);
-    expectExit(r, 1);
-    expect(r.stderr).toMatch(/^nsm4home: stream metadata \(metadata\) needs nats-server 2\.10\.0 or newer; the server at .* runs 2\.9\.\d+\n$/);
-    const missing = await cli(["stream", "info", "withmeta"]);
-    expectExit(missing, 1);
-    expect(missing.stderr).toBe("nsm4home: stream 'withmeta' not found (err_code 10059); 'nsm4home stream ls' lists the streams\n");
   });
 
   it("names the server's err_code for overlapping subjects and impossible replicas; exit 2 for bad values", async () => {
