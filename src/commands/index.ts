@@ -5,6 +5,7 @@ import { register as registerConsumer } from "./consumer.js";
 import { register as registerTail } from "./tail.js";
 import { register as registerTui } from "./tui.js";
 import { register as registerFlow } from "./flow.js";
+import { register as registerHost } from "./host.js";
 import { register as registerIngest } from "./ingest.js";
 import { register as registerReplay } from "./replay.js";
 import { register as registerMetrics } from "./metrics.js";
@@ -20,6 +21,7 @@ export const commandModules: Array<(program: Command) => void> = [
   registerTail,
   registerTui,
   registerFlow,
+  registerHost,
   registerIngest,
   registerReplay,
   registerMetrics,

@@ -48,7 +48,8 @@ export function payloadSearch(needles: string[] | undefined): (data: Uint8Array)
   if (needles === undefined || needles.length === 0) return () => true;
   const patterns = needles.map((n) => Buffer.from(n, "utf8"));
   return (data) => {
-    const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    // nats.js hands out Buffers (subarrays of its read buffer): search them in place, no view object per message.
+    const view = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     for (const pattern of patterns) if (view.indexOf(pattern) !== -1) return true;
     return false;
   };

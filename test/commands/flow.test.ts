@@ -112,3 +112,26 @@ describe("nsm4home flow", () => {
     expect(missing.stderr).toMatch(/no event of flow 999999999/);
   });
 });
+
+describe("nsm4home host", () => {
+  it("summarises one host over the window, as text and --json", async () => {
+    const r = await cli(["host", "172.17.0.2", "--since", "1h", "--width", "0"]);
+    expectExit(r, 0);
+    expect(r.stdout).toContain("Host 172.17.0.2:");
+    expect(r.stdout).toMatch(/prod\.debian\.map\.fastly\.net +\d+/);
+    expect(r.stdout).toMatch(/151\.101\.12\.204 +[\d.]+ MiB/);
+    for (const line of r.stdout.split("\n")) assertTerminalSafe(line);
+    const j = await cli(["host", "172.17.0.2", "--since", "1h", "--json", "--top", "2"]);
+    expectExit(j, 0);
+    const summary = JSON.parse(j.stdout) as { ip: string; peers: { key: string }[]; dnsNames: unknown[]; read: number };
+    expect(summary.ip).toBe("172.17.0.2");
+    expect(summary.peers.length).toBeLessThanOrEqual(2);
+    expect(summary.read).toBeGreaterThan(260);
+  });
+
+  it("refuses what is not an address (exit 2)", async () => {
+    const r = await cli(["host", "not-an-ip"]);
+    expectExit(r, 2);
+    expect(r.stderr).toMatch(/invalid IP 'not-an-ip'/);
+  });
+});
