@@ -4,7 +4,7 @@
 import { importDist } from "./events.mjs";
 
 const [url, subjects, mode, batch] = process.argv.slice(2);
-const { resolveConnectionOptions, connectNats } = await importDist("nats/connection.js");
+const { resolveConnectionOptions, connectNats } = await importDist("nats/connection/index.js");
 const { openEventSource } = await importDist("nats/event-source/index.js");
 const resolved = resolveConnectionOptions({ server: url, context: false }, {});
 const nc = await connectNats(resolved, { onStatus: null });

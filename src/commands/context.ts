@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { connectionFlagsOf, printJson } from "./shared.js";
 import type { ContextSummary } from "../nats/context.js";
-import type { EffectiveSetting } from "../nats/connection.js";
+import type { EffectiveSetting } from "../nats/connection/index.js";
 import { renderSections, type KvRow } from "../render/kv.js";
 import { renderTable, terminalWidth } from "../render/table.js";
 import { sanitizeText } from "../text/sanitize.js";
@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .option("--json", "print the list as JSON")
     .action(async (opts: { json?: boolean }) => {
       const { listContexts, contextDirectory } = await import("../nats/context.js");
-      const { redactUrl } = await import("../nats/connection.js");
+      const { redactUrl } = await import("../nats/connection/index.js");
       const contexts = listContexts().map((c) => ({
         ...c,
         url: c.url === undefined ? undefined : c.url.split(",").map((u) => redactUrl(u.trim())).join(","),
@@ -72,7 +72,7 @@ export function register(program: Command): void {
     .option("--json", "print as JSON")
     .action(async (name: string | undefined, opts: { json?: boolean }, cmd: Command) => {
       const { maskedContext } = await import("../nats/context.js");
-      const { effectiveSettings, redactUrl, resolveConnectionOptions } = await import("../nats/connection.js");
+      const { effectiveSettings, redactUrl, resolveConnectionOptions } = await import("../nats/connection/index.js");
       const flags = connectionFlagsOf(cmd);
       const resolved = resolveConnectionOptions(name === undefined ? flags : { ...flags, context: name });
       const view: ContextInfoView = {

@@ -47,7 +47,7 @@ async function runFlow(id: string | undefined, flags: FlowFlags, cmd: Command): 
     anchorMs = anchor.timeMs;
   }
 
-  const { resolveConnectionOptions, connectNats } = await import("../nats/connection.js");
+  const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
   const resolved = resolveConnectionOptions(connectionFlagsOf(cmd));
   const nc = await connectNats(resolved, { name: "nsm4home flow" });
   try {
@@ -108,7 +108,7 @@ async function printFlow(
 
 async function eventAtSequence(
   nc: import("@nats-io/nats-core").NatsConnection,
-  resolved: import("../nats/connection.js").ResolvedConnection,
+  resolved: import("../nats/connection/index.js").ResolvedConnection,
   prefix: string,
   streamName: string | undefined,
   seq: number,

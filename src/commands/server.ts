@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option("--monitor <url>", "monitoring URL (http://host:8222) for connections, messages, memory and CPU")
     .option("--json", "print the collected objects as JSON")
     .action(async (opts: { monitor?: string; json?: boolean }, cmd: Command) => {
-      const { withConnection } = await import("../nats/connection.js");
+      const { withConnection } = await import("../nats/connection/index.js");
       const { collectServerReport, withoutSecrets } = await import("../nats/server-info.js");
       const report = await withConnection(connectionFlagsOf(cmd), (nc, resolved) => collectServerReport(nc, resolved, opts.monitor), { onStatus: null });
       if (opts.json) printJson(withoutSecrets(report));

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { TimestampMode } from "../eve/format.js";
 import type { ConfigChange } from "../nats/config-diff.js";
-import type { ConnectionFlags } from "../nats/connection.js";
+import type { ConnectionFlags } from "../nats/connection/index.js";
 import { DEFAULT_STREAM_NAME, DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { parseDuration } from "../text/units.js";
 import { toSafePrettyJson } from "../text/sanitize.js";

@@ -385,7 +385,7 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
   const count = opts.count !== undefined ? parseCount(opts.count, "--count") : undefined;
   const out = await outputOptions(opts);
 
-  const { resolveConnectionOptions, connectNats } = await import("../nats/connection.js");
+  const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
   const { openJetStreamManager } = await import("../nats/jetstream.js");
   const { openEventSource } = await import("../nats/event-source/index.js");
   const { LineWriter } = await import("../render/line-writer.js");

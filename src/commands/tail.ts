@@ -90,7 +90,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   const mayMatch = flags.filter === undefined ? undefined : literalPrefilterFor(flags.filter);
   const projection = flags.select === undefined ? undefined : compileProjection(flags.select, "--select");
 
-  const { resolveConnectionOptions, connectNats } = await import("../nats/connection.js");
+  const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
   const { openEventSource } = await import("../nats/event-source/index.js");
   const { LineWriter } = await import("../render/line-writer.js");
 

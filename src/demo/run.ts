@@ -3,7 +3,7 @@
 // temp dir removed on the way out: quit, Ctrl-C, SIGTERM, SIGHUP, --duration (and, after a SIGKILL, by the
 // server's watcher: see local-server.ts).
 import { sanitizeText } from "../text/sanitize.js";
-import { connectNats, resolveConnectionOptions, type ConnectionFlags } from "../nats/connection.js";
+import { connectNats, resolveConnectionOptions, type ConnectionFlags } from "../nats/connection/index.js";
 import { describeJetStreamError, openJetStreamManager } from "../nats/jetstream.js";
 import { startLocalNatsServer, type LocalNatsServer } from "../nats/local-server.js";
 import { DEFAULT_STREAM_NAME, nsmStreamConfig } from "../nats/stream-defaults.js";

@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { RuntimeError, UsageError } from "../errors.js";
-import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags, type ResolvedConnection } from "../nats/connection.js";
+import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags, type ResolvedConnection } from "../nats/connection/index.js";
 import { describeJetStreamError, openJetStreamManager } from "../nats/jetstream.js";
 import { nsmStreamConfig } from "../nats/stream-defaults.js";
 import { isValidPrefix } from "./classify.js";

@@ -1,7 +1,7 @@
 // `flow` end to end below the command: scan the window for the flow's events, then scan the DNS subject for the
 // lookup of the server's address by the client (only once the two are known, and only up to the flow's start).
 import type { NatsConnection } from "@nats-io/nats-core";
-import type { ResolvedConnection } from "../nats/connection.js";
+import type { ResolvedConnection } from "../nats/connection/index.js";
 import { attachLookup, belongsToFlow, buildFlowTimeline, type FlowKey, type FlowTimeline } from "./flow-timeline.js";
 import { scanWindow, type ScannedEvent, type TimeWindow } from "./scan.js";
 

@@ -4,7 +4,7 @@
 // before they are decoded: that is what makes a scan of a busy stream cheap.
 import type { NatsConnection } from "@nats-io/nats-core";
 import { decodeEvent, type EveEvent } from "../eve/event.js";
-import type { ResolvedConnection } from "../nats/connection.js";
+import type { ResolvedConnection } from "../nats/connection/index.js";
 import { openEventSource } from "../nats/event-source/index.js";
 
 /** A window of stream time (when the stream stored the events), epoch ms, both ends included. */

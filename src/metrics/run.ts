@@ -1,6 +1,6 @@
 // Runs `nsm4home metrics`: connect, check the stream, follow its stats subject from a little while back, refresh
 // the stream figures on an interval, serve /metrics until told to stop.
-import type { ConnectionFlags } from "../nats/connection.js";
+import type { ConnectionFlags } from "../nats/connection/index.js";
 import { RuntimeError } from "../errors.js";
 import { serveMetrics, type ListenAddress } from "./http.js";
 import { StreamMetrics } from "./stream-metrics.js";
@@ -20,7 +20,7 @@ export interface MetricsSettings {
 }
 
 export async function runMetrics(flags: ConnectionFlags, s: MetricsSettings): Promise<void> {
-  const { resolveConnectionOptions, connectNats } = await import("../nats/connection.js");
+  const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
   const { openJetStreamManager, describeJetStreamError, apiErrorCode } = await import("../nats/jetstream.js");
   const { openEventSource } = await import("../nats/event-source/index.js");
   const resolved = resolveConnectionOptions(flags);

@@ -4,7 +4,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import { RuntimeError, UsageError } from "../errors.js";
 import { isSafeText, sanitizeText } from "../text/sanitize.js";
-import { withConnection, type ConnectionFlags, type ResolvedConnection } from "./connection.js";
+import { withConnection, type ConnectionFlags, type ResolvedConnection } from "./connection/index.js";
 import { openJetStreamManager } from "./jetstream.js";
 
 export interface JetStreamSession {

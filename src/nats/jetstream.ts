@@ -3,7 +3,7 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import { RuntimeError } from "../errors.js";
-import type { ResolvedConnection } from "./connection.js";
+import type { ResolvedConnection } from "./connection/index.js";
 
 function jetStreamOptions(resolved: ResolvedConnection) {
   return {
@@ -23,7 +23,7 @@ export async function openJetStreamManager(nc: NatsConnection, resolved: Resolve
     const target = resolved.jetstreamDomain !== undefined ? `domain '${resolved.jetstreamDomain}'` : resolved.jetstreamApiPrefix !== undefined ? `API prefix '${resolved.jetstreamApiPrefix}'` : undefined;
     if (target !== undefined && /not enabled|no answer/.test(described.message)) {
       const key = resolved.jetstreamDomain !== undefined ? "jetstream_domain" : "jetstream_api_prefix";
-      const { settingOrigin } = await import("./connection.js");
+      const { settingOrigin } = await import("./connection/index.js");
       throw new RuntimeError(
         `JetStream: nothing answers for ${target} (from ${settingOrigin(resolved, key)}): check the name; 'nsm4home server info' shows the domain of the server you reach`,
       );

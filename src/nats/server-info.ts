@@ -3,7 +3,7 @@
 import type { NatsConnection, ServerInfo } from "@nats-io/nats-core";
 import type { JetStreamAccountStats as AccountInfoResponse } from "@nats-io/jetstream";
 import { RuntimeError } from "../errors.js";
-import type { ResolvedConnection } from "./connection.js";
+import type { ResolvedConnection } from "./connection/index.js";
 import { openJetStreamManager } from "./jetstream.js";
 
 export interface ClusterReport {

@@ -5,7 +5,7 @@ import { render, useApp } from "ink";
 import type { TimestampMode } from "../eve/format.js";
 import { errorMessage } from "../errors.js";
 import { sanitizeText } from "../text/sanitize.js";
-import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags } from "../nats/connection.js";
+import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags } from "../nats/connection/index.js";
 import { openEventSource, type EventSource, type ReplayStart } from "../nats/event-source/index.js";
 import { App } from "./App.js";
 import { useTerminalSize } from "./hooks/useTerminalSize.js";

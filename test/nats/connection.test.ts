@@ -9,7 +9,7 @@ import {
   redactUrl,
   resolveConnectionOptions,
   splitUrlCredentials,
-} from "../../src/nats/connection.js";
+} from "../../src/nats/connection/index.js";
 import { isolatedEnv, runCli } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 

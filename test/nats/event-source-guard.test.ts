@@ -1,6 +1,6 @@
 // One event the consumer cannot handle costs that event (said through onStatus), never the subscription.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { connectNats, resolveConnectionOptions } from "../../src/nats/connection.js";
+import { connectNats, resolveConnectionOptions } from "../../src/nats/connection/index.js";
 import { openEventSource } from "../../src/nats/event-source/index.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import { openEventSource, subjectMatches, type EventSource, type SourceMessage } from "../../src/nats/event-source/index.js";
-import { resolveConnectionOptions, type ResolvedConnection } from "../../src/nats/connection.js";
+import { resolveConnectionOptions, type ResolvedConnection } from "../../src/nats/connection/index.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { isolatedEnv, repoRoot, runCli } from "../helpers/cli.js";
 import { stopChild, trackPid } from "../helpers/processes.js";

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { openEventSource, type EventSourceOptions } from "../../src/nats/event-source/index.js";
-import { resolveConnectionOptions, type ResolvedConnection } from "../../src/nats/connection.js";
+import { resolveConnectionOptions, type ResolvedConnection } from "../../src/nats/connection/index.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { repoRoot } from "../helpers/cli.js";
 import { serverAtLeast } from "../helpers/server-version.js";

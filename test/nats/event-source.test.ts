@@ -13,7 +13,7 @@ import {
   type EventSourceOptions,
   type SourceMessage,
 } from "../../src/nats/event-source/index.js";
-import { resolveConnectionOptions, type ResolvedConnection } from "../../src/nats/connection.js";
+import { resolveConnectionOptions, type ResolvedConnection } from "../../src/nats/connection/index.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 
 describe("subjects and ack subjects", () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { effectiveSettings, resolveConnectionOptions } from "../../src/nats/connection.js";
+import { effectiveSettings, resolveConnectionOptions } from "../../src/nats/connection/index.js";
 import { isolatedEnv, runCli } from "../helpers/cli.js";
 import { startNatsServer, waitForJetStreamReady, type NatsServer } from "../helpers/nats-server.js";
 import { trackDir } from "../helpers/processes.js";

@@ -10,7 +10,7 @@
 // stream order), last-n.ts (where `--last N` begins), ack-subject.ts (per-message metadata), delivery.ts.
 import type { NatsConnection } from "@nats-io/nats-core";
 import { RuntimeError } from "../../errors.js";
-import type { ResolvedConnection } from "../connection.js";
+import type { ResolvedConnection } from "../connection/index.js";
 import { dedupeSubjects } from "../subjects.js";
 import { openLiveSource } from "./live.js";
 import { openReplaySource } from "./replay.js";

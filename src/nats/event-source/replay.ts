@@ -1,6 +1,6 @@
 // Replay: ordered pull consumers we drive ourselves, so that pulling stops while the output is backed up.
 import type { NatsConnection } from "@nats-io/nats-core";
-import type { ResolvedConnection } from "../connection.js";
+import type { ResolvedConnection } from "../connection/index.js";
 import { describeJetStreamError, openJetStreamManager, serverVersion, versionAtLeast } from "../jetstream.js";
 import type { ReplayContext } from "./consumer-config.js";
 import { ReplayRunner } from "./merge.js";

@@ -1,0 +1,96 @@
+// Connecting: with the resolved options, diagnosing a failure, reporting reconnects through a callback.
+import { RuntimeError } from "../../errors.js";
+import { sanitizeText } from "../../text/sanitize.js";
+import { describeConnectError, diagnoseTimeout } from "./diagnose.js";
+import { buildConnectOptions } from "./options.js";
+import { resolveConnectionOptions } from "./resolve.js";
+import type { ConnectionFlags, ResolvedConnection } from "./types.js";
+import { describeServers, hostPortOf, redactUrl } from "./urls.js";
+
+export interface ConnectOptions {
+  name?: string;
+  /** Status lines (reconnecting, reconnected, ...) go here; default: stderr. Pass null for silence. */
+  onStatus?: ((line: string) => void) | null;
+  /** Called on each nats.js status event, for dashboards that track connection state. */
+  onStatusEvent?: (status: import("@nats-io/nats-core").Status) => void;
+}
+
+/** Connects with the resolved options; reports reconnects on stderr by default. */
+export async function connectNats(resolved: ResolvedConnection, opts: ConnectOptions = {}) {
+  const { connect } = await import("@nats-io/transport-node");
+  const options = await buildConnectOptions(resolved, opts.name);
+  let nc;
+  // nats.js 3.3 leaves the socket of a first connect that timed out open, which keeps a one-shot command
+  // alive forever; watch the sockets created while connecting and close the ones left behind on failure.
+  const dc = await import("node:diagnostics_channel");
+  const created: import("node:net").Socket[] = [];
+  const onSocket = (message: unknown) => created.push((message as { socket: import("node:net").Socket }).socket);
+  dc.subscribe("net.client.socket", onSocket);
+  try {
+    nc = await connect(options);
+  } catch (err) {
+    dc.unsubscribe("net.client.socket", onSocket);
+    const ports = new Set(resolved.servers.map((s) => {
+      try {
+        return hostPortOf(s).port;
+      } catch {
+        return -1;
+      }
+    }));
+    for (const socket of created) if (!socket.destroyed && ports.has(socket.remotePort ?? -1)) socket.destroy();
+    const described = describeConnectError(err, resolved);
+    if ((err as Error)?.name === "TimeoutError") {
+      const diagnosis = await diagnoseTimeout(resolved);
+      if (diagnosis) throw new RuntimeError(`cannot connect to ${describeServers(resolved)}: ${diagnosis}`);
+    }
+    throw described;
+  }
+  dc.unsubscribe("net.client.socket", onSocket);
+  const sink = opts.onStatus === undefined ? (line: string) => process.stderr.write(`nsm4home: ${line}\n`) : opts.onStatus;
+  // Error texts and URLs here come from servers (-ERR, INFO connect_urls): escaped like event text.
+  const report = sink && ((line: string) => sink(sanitizeText(line)));
+  void (async () => {
+    let attempts = 0;
+    for await (const s of nc.status()) {
+      opts.onStatusEvent?.(s);
+      if (!report) continue;
+      switch (s.type) {
+        case "disconnect":
+          report(`disconnected from ${redactUrl(s.server)}`);
+          break;
+        case "reconnecting":
+          attempts++;
+          if (attempts === 1 || attempts % 10 === 0) report(`reconnecting to ${describeServers(resolved)} (attempt ${attempts})`);
+          break;
+        case "reconnect":
+          attempts = 0;
+          report(`reconnected to ${redactUrl(s.server)}`);
+          break;
+        case "ldm":
+          report(`server ${redactUrl(s.server)} entered lame duck mode; will move to another server`);
+          break;
+        case "error":
+          report(`server error: ${s.error.message}`);
+          break;
+        default:
+          break;
+      }
+    }
+  })().catch(() => undefined);
+  return nc;
+}
+
+/** Resolve, connect, run, and always close: the common shape of one-shot commands. */
+export async function withConnection<T>(
+  flags: ConnectionFlags,
+  fn: (nc: import("@nats-io/nats-core").NatsConnection, resolved: ResolvedConnection) => Promise<T>,
+  opts: ConnectOptions = {},
+): Promise<T> {
+  const resolved = resolveConnectionOptions(flags);
+  const nc = await connectNats(resolved, opts);
+  try {
+    return await fn(nc, resolved);
+  } finally {
+    await nc.close().catch(() => undefined);
+  }
+}

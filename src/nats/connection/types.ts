@@ -1,0 +1,46 @@
+// What a command asks for (its connection flags) and what it gets (the resolved settings, with their sources).
+import type { NatsContext } from "../context.js";
+
+export const DEFAULT_SERVER = "nats://127.0.0.1:4222";
+
+/** The global connection flags as commander hands them over (all optional; `context: false` is --no-context). */
+export interface ConnectionFlags {
+  server?: string;
+  user?: string;
+  password?: string;
+  token?: string;
+  creds?: string;
+  nkey?: string;
+  tlscert?: string;
+  tlskey?: string;
+  tlsca?: string;
+  tlsfirst?: boolean;
+  timeout?: string;
+  jsDomain?: string;
+  jsApiPrefix?: string;
+  inboxPrefix?: string;
+  context?: string | boolean;
+}
+
+export type Source = "flag" | "env" | "context" | "default";
+
+export interface ResolvedConnection {
+  servers: string[];
+  user?: string;
+  password?: string;
+  token?: string;
+  credsFile?: string;
+  nkeyFile?: string;
+  tls?: { certFile?: string; keyFile?: string; caFile?: string; handshakeFirst?: boolean };
+  timeoutMs: number;
+  context?: NatsContext;
+  jetstreamDomain?: string;
+  jetstreamApiPrefix?: string;
+  inboxPrefix?: string;
+  /** user/password or token were taken from a server URL (nats://user:pass@host); the URLs no longer hold them. */
+  credentialsFromUrl?: boolean;
+  /** Where each setting came from, for `context info` and debugging precedence. */
+  sources: Record<string, Source>;
+  /** Credentials given but not used because another method came from a higher-precedence source. */
+  unusedAuth: Array<{ key: "user" | "password" | "token" | "creds" | "nkey"; value: string; source: Source; winner: string }>;
+}
