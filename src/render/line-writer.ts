@@ -1,5 +1,6 @@
-// Batched output for commands that print one line per message (tail, stream view). Lines collect in memory as one
-// text run, are sealed into UTF-8 blocks of about 64 KiB, and leave in as few system calls as possible.
+// Batched output for commands that print one line per message (tail, stream view). Lines are encoded straight into
+// a reused block of bytes (no joined string to flatten and encode again: that cost more than formatting the line),
+// sealed about every 64 KiB, and leave in as few system calls as possible.
 //
 // Standard output is written with non-blocking fs.writeSync calls on the descriptor, not through process.stdout:
 // under a flood of incoming messages libuv reads the socket many times per loop turn but writes a pipe only once,
@@ -35,13 +36,10 @@ export class LineWriter {
   private readonly sink: LineSink | undefined;
   private readonly onClose: (() => void) | undefined;
   private readonly onWriteError: ((err: unknown) => void) | undefined;
-  /** Text of the current run (a rope: cheaper than joining an array of short lines). */
-  private text = "";
-  /** Payload bytes of the current run, copied into a reused block from `bytesStart` to `bytesEnd`. */
+  /** The block lines are encoded into; the part from `bytesStart` to `bytesEnd` is not sealed yet. */
   private bytes: Buffer | undefined;
   private bytesStart = 0;
   private bytesEnd = 0;
-  private runLength = 0;
   /** Sealed blocks waiting for the descriptor; the first may be partly written (offset). */
   private readonly blocks: Buffer[] = [];
   private blockOffset = 0;
@@ -74,34 +72,39 @@ export class LineWriter {
   /** Queues one line; a newline is added. */
   writeLine(line: string): void {
     if (this.closed) return;
-    if (this.bytesEnd > this.bytesStart) this.sealBytes();
-    this.text += line + "\n";
-    this.runLength += line.length + 1;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    this.reserve(line.length * 3 + 1);
+    const bytes = this.bytes!;
+    const written = bytes.write(line, this.bytesEnd, "utf8");
+    bytes[this.bytesEnd + written] = 0x0a;
+    this.bytesEnd += written + 1;
     this.afterQueue();
   }
 
   /** Queues payload bytes exactly as received, followed by a newline. */
-  writeBytesLine(bytes: Uint8Array): void {
+  writeBytesLine(data: Uint8Array): void {
     if (this.closed) return;
-    if (this.text !== "") this.sealText();
-    const need = bytes.length + 1;
-    if (this.bytes === undefined || this.bytesEnd + need > this.bytes.length) {
-      this.sealBytes();
-      this.bytes = Buffer.allocUnsafe(Math.max(2 * BLOCK_BYTES, need));
-      this.bytesStart = 0;
-      this.bytesEnd = 0;
-    }
+    this.reserve(data.length + 1);
+    const bytes = this.bytes!;
     // A copy: the payload is a view into the connection's read buffer.
-    this.bytes.set(bytes, this.bytesEnd);
-    this.bytes[this.bytesEnd + bytes.length] = 0x0a;
-    this.bytesEnd += need;
-    this.runLength += need;
+    bytes.set(data, this.bytesEnd);
+    bytes[this.bytesEnd + data.length] = 0x0a;
+    this.bytesEnd += data.length + 1;
     this.afterQueue();
+  }
+
+  /** Room for `need` more bytes in the current block: a new block when it is full (sealed parts stay queued). */
+  private reserve(need: number): void {
+    if (this.bytes !== undefined && this.bytesEnd + need <= this.bytes.length) return;
+    this.seal();
+    this.bytes = Buffer.allocUnsafe(Math.max(2 * BLOCK_BYTES, need));
+    this.bytesStart = 0;
+    this.bytesEnd = 0;
   }
 
   /** Bytes (about) not yet handed to the OS. */
   backlog(): number {
-    return this.queuedBytes - this.blockOffset + this.runLength + (this.sink?.writableLength ?? 0);
+    return this.queuedBytes - this.blockOffset + (this.bytesEnd - this.bytesStart) + (this.sink?.writableLength ?? 0);
   }
 
   /** True once the reader went away. */
@@ -126,7 +129,7 @@ export class LineWriter {
   }
 
   private afterQueue(): void {
-    if (this.runLength >= BLOCK_BYTES) {
+    if (this.bytesEnd - this.bytesStart >= BLOCK_BYTES) {
       this.seal();
       this.pump();
     } else if (!this.flushScheduled) {
@@ -141,29 +144,10 @@ export class LineWriter {
   }
 
   private seal(): void {
-    this.sealText();
-    this.sealBytes();
-  }
-
-  private sealText(): void {
-    if (this.text === "") return;
-    const block = Buffer.from(this.text, "utf8");
-    this.runLength -= this.text.length;
-    this.text = "";
-    this.queue(block);
-  }
-
-  private sealBytes(): void {
     if (this.bytes === undefined || this.bytesEnd === this.bytesStart) return;
-    // The block is shared with later payloads: hand out a view of the sealed part only.
+    // The block is shared with later lines: hand out a view of the sealed part only.
     const block = this.bytes.subarray(this.bytesStart, this.bytesEnd);
-    this.runLength -= this.bytesEnd - this.bytesStart;
     this.bytesStart = this.bytesEnd;
-    this.queue(block);
-  }
-
-  private queue(block: Buffer): void {
-    if (this.runLength < 0) this.runLength = 0;
     this.blocks.push(block);
     this.queuedBytes += block.length;
   }
