@@ -77,18 +77,18 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   const globalTimeout = connectionFlagsOf(cmd).timeout;
   const idleTimeoutMs = globalTimeout === undefined ? undefined : parseDuration(globalTimeout, "--timeout");
 
-  const [{ compileFilter, compileProjection, describeEvaluationErrors, literalPrefilterFor }, { decodeEvent }, { formatMessage }, { sanitizeText, toSafeJson }, { StatsRateTracker }] =
-    await Promise.all([
-      import("../filter/index.js"),
-      import("../eve/event.js"),
-      import("../eve/format.js"),
-      import("../text/sanitize.js"),
-      import("../eve/stats.js"),
-    ]);
-  const filter = flags.filter === undefined ? undefined : compileFilter(flags.filter, "--filter", flags.filterUnsafe === true);
+  const [{ decodeEvent }, { formatMessage }, { sanitizeText, toSafeJson }, { StatsRateTracker }] = await Promise.all([
+    import("../eve/event.js"),
+    import("../eve/format.js"),
+    import("../text/sanitize.js"),
+    import("../eve/stats.js"),
+  ]);
+  // JMESPath and RE2 are large: loaded only when there is an expression to compile.
+  const filters = flags.filter === undefined && flags.select === undefined ? undefined : await import("../filter/index.js");
+  const filter = flags.filter === undefined ? undefined : filters!.compileFilter(flags.filter, "--filter", flags.filterUnsafe === true);
   // Most events a filter rejects lack its string literals: finding that out costs a fraction of JSON.parse.
-  const mayMatch = flags.filter === undefined ? undefined : literalPrefilterFor(flags.filter);
-  const projection = flags.select === undefined ? undefined : compileProjection(flags.select, "--select");
+  const mayMatch = flags.filter === undefined ? undefined : filters!.literalPrefilterFor(flags.filter);
+  const projection = flags.select === undefined ? undefined : filters!.compileProjection(flags.select, "--select");
 
   const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
   const { openEventSource } = await import("../nats/event-source/index.js");
@@ -269,7 +269,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
     ["the filter", filter],
     ["the projection", projection],
   ] as const) {
-    const problem = compiled === undefined ? undefined : describeEvaluationErrors(what, compiled);
+    const problem = compiled === undefined ? undefined : filters!.describeEvaluationErrors(what, compiled);
     if (problem !== undefined) say(sanitizeText(problem));
   }
   if (outcome.error !== undefined) {
