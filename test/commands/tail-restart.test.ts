@@ -93,4 +93,27 @@ describe("tail across a server restart", () => {
     const r = await tail.stop("SIGINT");
     expect(lines(r.stdout).map((l) => JSON.parse(l).n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
+
+  it("replay: a stream deleted and created again is read from its first message, and tail says so", async () => {
+    const { jetstreamManager } = await import("@nats-io/jetstream");
+    const jsm = await jetstreamManager(nc);
+    const config = { name: "RECREATE", subjects: ["rc.>"], storage: "file" as never };
+    await jsm.streams.add(config);
+    for (let i = 1; i <= 30; i++) nc.publish("rc.dns", event(i));
+    await nc.flush();
+
+    const tail = startCli(["-s", server.url, "tail", "--prefix", "rc", "--all", "--json"], { env, timeoutMs: 60_000 });
+    await tail.waitFor((t) => lines(t).length === 30);
+    await jsm.streams.delete("RECREATE");
+    await jsm.streams.add(config);
+    // More than were shown before: a consumer started after the last sequence shown would skip the first 30.
+    for (let i = 101; i <= 140; i++) nc.publish("rc.dns", event(i));
+    await nc.flush();
+    await tail.waitFor((t) => lines(t).length >= 70, { timeoutMs: 40_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const r = await tail.stop("SIGINT");
+    const expected = [...Array.from({ length: 30 }, (_, i) => i + 1), ...Array.from({ length: 40 }, (_, i) => i + 101)];
+    expect(lines(r.stdout).map((l) => JSON.parse(l).n)).toEqual(expected);
+    expect(r.stderr).toMatch(/stream RECREATE was deleted and created again: reading the new stream from its first message/);
+  });
 });

@@ -25,7 +25,7 @@ export class ReplayRunner implements ReaderOwner {
     private readonly endSeq: number | undefined,
     private readonly batch: number,
     /** The stream's last sequence at the request: a reader caught up after it holds nothing up to here. */
-    readonly requestSeq: number,
+    public requestSeq: number,
   ) {
     this.toConsumer = guardOnMessage(options.onMessage, options.onStatus);
   }
@@ -62,6 +62,13 @@ export class ReplayRunner implements ReaderOwner {
       this.pump();
     }
     this.checkEnd();
+  }
+
+  /** Sequences start over: the others hold messages of the old stream, so they are read again from the start too. */
+  streamReplaced(reader: OrderedReader): void {
+    this.maxReceivedSeq = 0;
+    this.requestSeq = 0;
+    for (const r of this.readers) if (r !== reader) void r.reset("stream replaced");
   }
 
   /** A reader was (re)created: its caught-up state may let the merge move on. */

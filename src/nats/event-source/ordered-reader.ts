@@ -16,12 +16,14 @@ const IDLE_HEARTBEAT_MS = 5_000;
 /** What a reader tells the merge that owns it, and asks of it. */
 export interface ReaderOwner {
   /** The stream's last sequence at the request: a reader caught up after it holds nothing up to here. */
-  readonly requestSeq: number;
+  requestSeq: number;
   /** The highest stream sequence any reader has received. */
   readonly maxReceivedSeq: number;
   mayPull(reader: OrderedReader): boolean;
   deliver(reader: OrderedReader, msg: SourceMessage): void;
   readerChanged(reader: OrderedReader): void;
+  /** The stream was deleted and created again: sequences start over, so every reader reads it from its start. */
+  streamReplaced(reader: OrderedReader): void;
   fail(err: unknown): void;
 }
 
@@ -61,13 +63,17 @@ export class OrderedReader {
   /** Bytes of `$JS.ACK.<stream>.<consumer>.` in this consumer's ack subjects. */
   private ackPrefixLength = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  /** `created` of the stream this reader's sequences belong to. */
+  private streamCreated: string;
 
   constructor(
     private readonly ctx: ReplayContext,
     readonly filter: string[],
     private readonly start: StartConfig,
     private readonly owner: ReaderOwner,
-  ) {}
+  ) {
+    this.streamCreated = ctx.streamCreated;
+  }
 
   queued(): number {
     return this.queue.length - this.queueHead;
@@ -90,10 +96,13 @@ export class OrderedReader {
   }
 
   private async create(): Promise<void> {
+    if (this.created) await this.checkStreamReplaced();
     const start: StartConfig =
       this.lastSeq > 0
         ? { deliver_policy: "by_start_sequence" as ConsumerConfig["deliver_policy"], opt_start_seq: this.lastSeq + 1 }
-        : this.start;
+        : this.created
+          ? { deliver_policy: "all" as ConsumerConfig["deliver_policy"] }
+          : this.start;
     const cfg = consumerBaseConfig(this.ctx, this.filter, start);
     const inbox = this.ctx.createInbox(this.ctx.inboxPrefix);
     const sub = this.ctx.nc.subscribe(inbox, { callback: (err, msg) => this.onMsg(err, msg, sub) });
@@ -123,6 +132,28 @@ export class OrderedReader {
     if (this.caughtUp) this.emptyThrough = Math.max(this.emptyThrough, this.owner.requestSeq);
     this.owner.readerChanged(this);
     this.pull();
+  }
+
+  /**
+   * A stream deleted and created again starts its sequences over: continuing after the last sequence shown would
+   * skip the new stream's first messages. Such a stream is read from its first message instead.
+   */
+  private async checkStreamReplaced(): Promise<void> {
+    const info = await this.ctx.jsm.streams.info(this.ctx.stream);
+    if (info.created === this.streamCreated) return;
+    this.streamCreated = info.created;
+    this.lastSeq = 0;
+    this.nextSeq = 1;
+    this.emptyThrough = 0;
+    this.finished = false;
+    this.queue.length = 0;
+    this.queueHead = 0;
+    // The first reader to see the new stream says so and has the others start over too.
+    if (this.ctx.streamCreated !== info.created) {
+      this.ctx.streamCreated = info.created;
+      this.ctx.onStatus?.(`stream ${this.ctx.stream} was deleted and created again: reading the new stream from its first message`);
+      this.owner.streamReplaced(this);
+    }
   }
 
   /**

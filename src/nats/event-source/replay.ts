@@ -37,6 +37,7 @@ export async function openReplaySource(
     batch,
     nanos: core.nanos,
     createInbox: core.createInbox,
+    streamCreated: info.created,
     ...(options.onStatus ? { onStatus: options.onStatus } : {}),
   };
   const follow = options.follow !== false;
