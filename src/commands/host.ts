@@ -28,7 +28,7 @@ async function runHost(ip: string, flags: HostFlags, cmd: Command): Promise<void
   const window = parseWindowFlags(flags, anchorMs);
   const width = flags.width !== undefined ? parseCount(flags.width, "--width") : process.stdout.isTTY ? process.stdout.columns : undefined;
 
-  const { resolveConnectionOptions, connectNats } = await import("../nats/connection.js");
+  const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
   const { investigateHost } = await import("../investigate/host.js");
   const resolved = resolveConnectionOptions(connectionFlagsOf(cmd));
   const nc = await connectNats(resolved, { name: "nsm4home host" });

@@ -5,7 +5,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { EveEvent } from "../eve/event.js";
 import { topKeysOf } from "../eve/top.js";
 import { asNumber, asObject, asRawString, path } from "../eve/types.js";
-import type { ResolvedConnection } from "../nats/connection.js";
+import type { ResolvedConnection } from "../nats/connection/index.js";
 import { TopCounter, type TopEntry } from "../tui/state/top-counter.js";
 import { scanWindow, type TimeWindow } from "./scan.js";
 
