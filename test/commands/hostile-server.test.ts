@@ -39,7 +39,7 @@ describe("a server that answers with escape sequences", () => {
     ];
     const live = startCli(["tail", ...common], { env });
     const results = await Promise.all(commands.map((c) => runCli([...c, ...common], { env, timeoutMs: 20_000 })));
-    await live.waitFor(/Permissions Violation/, { stream: "stderr" });
+    await live.waitFor(/Permissions Violation/, { stream: "stderr", timeoutMs: 30_000 });
     results.push(await live.stop("SIGINT"));
     commands.push(["tail"]);
     for (const [i, r] of results.entries()) {

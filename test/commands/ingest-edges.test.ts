@@ -99,4 +99,14 @@ describe("ingest edges", () => {
     expect(stopped.stderr).toMatch(/stopped with 1 event not acknowledged by JetStream/);
     expect(stopped.stderr).toMatch(/1 publish still unacknowledged \(last answer: .*maximum messages.*\): left at the source/i);
   });
+
+  it("--once reads a final line without a newline, as stdin does", async () => {
+    await purge(servers);
+    const file = join(dir, "unterminated.json");
+    writeFileSync(file, `${event(1)}\n${event(2)}`);
+    const r = await runCli(["-s", servers.nats.url, "ingest", "--from", file, "--checkpoint", join(dir, "unterminated.checkpoint"), "--once"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/done: read 2, published 2, acked 2, .*backlog 0 B/);
+    expect((await readStream(servers.nc)).map((m) => JSON.parse(m.data).n)).toEqual([1, 2]);
+  });
 });

@@ -341,7 +341,11 @@ export class FileFollowSource implements IngestSource {
       }
     } else {
       this.rotationSeenAt = undefined;
-      if (this.opts.once) return null;
+      if (this.opts.once) {
+        // --once: the file is read as it is now, so an unterminated last line is a line (as on stdin).
+        this.splitter.flush(this.queueLine);
+        return this.queueHead < this.queue.length ? this.takeQueued(Number.MAX_SAFE_INTEGER) : null;
+      }
     }
     await this.waitForChange();
     return EMPTY_BATCH;
@@ -614,7 +618,8 @@ export class FileFollowSource implements IngestSource {
     try {
       const size = (await file.fh.stat()).size;
       file.sizeSeen = Math.max(file.sizeSeen, size);
-      return { count: Math.max(0, size - file.pos), unit: "bytes" };
+      // An unterminated last line was read from the file but is not an item yet: it is still waiting.
+      return { count: Math.max(0, size - file.pos + this.splitter.pendingBytes), unit: "bytes" };
     } catch {
       return undefined;
     }
