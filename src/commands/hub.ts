@@ -1,7 +1,15 @@
 // `hub`: the machine that gathers every sensor's events. `init` writes its nats-server config (its own JetStream
-// domain, a leaf node listener for the sensors) and systemd unit.
+// domain, a leaf node listener for the sensors) and systemd unit; `add-sensor`/`rm-sensor` edit the hub stream's
+// sources; `status` shows each sensor's link, lag and freshness.
 import type { Command } from "commander";
+import { confirmDestructive, connectionFlagsOf, printApiJson, printJson } from "./shared.js";
 import { addSetupOptions, setupCommonOf, writeAndReport, type SetupFlags } from "./setup-options.js";
+
+interface HubStreamFlags {
+  stream: string;
+  sensorStream: string;
+  json?: boolean;
+}
 
 interface HubInitFlags extends SetupFlags {
   domain: string;
@@ -37,5 +45,91 @@ With --leaf-user, sensors must log in with that user and the password from NSM4H
         `sudo systemctl enable --now ${join(common.dir, "nsm4home-nats.service")}`,
         "for each sensor: nsm4home hub add-sensor NAME (the first one creates the hub's stream)",
       ]);
+    });
+
+  hub
+    .command("add-sensor")
+    .argument("<name>", "the sensor's name (its JetStream domain)")
+    .description("source the sensor's stream into the hub stream (created with the NSM defaults if missing); other sources are kept")
+    .option("--stream <name>", "the hub stream", "suricata")
+    .option("--sensor-stream <name>", "the sensor's stream", "suricata")
+    .option("--filter <subject>", "copy only these subjects, e.g. suricata.alert")
+    .option("--replicas <n>", "replicas when the hub stream is created (a hub cluster: 3)")
+    .option("--prefix <prefix>", "subject prefix of the hub stream when it is created", "suricata")
+    .option("--json", "print the hub stream's info API object")
+    .action(async (name: string, opts: HubStreamFlags & { filter?: string; replicas?: string; prefix: string }, cmd: Command) => {
+      const { checkNodeName } = await import("../setup/config-files.js");
+      const { checkStreamName, checkSubject, parseReplicas } = await import("../nats/streams.js");
+      checkNodeName(name, "sensor name");
+      checkStreamName(opts.stream);
+      checkStreamName(opts.sensorStream);
+      if (opts.filter !== undefined) checkSubject(opts.filter, "--filter");
+      const replicas = opts.replicas === undefined ? undefined : parseReplicas(opts.replicas);
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { addSensor } = await import("../nats/hub.js");
+      await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
+        const outcome = await addSensor(jsm, opts.stream, { sensor: name, stream: opts.sensorStream, ...(opts.filter ? { filter: opts.filter } : {}) }, { replicas, prefix: opts.prefix });
+        if (opts.json) return printApiJson(outcome.info);
+        const sources = (outcome.info.config.sources ?? []).length;
+        const said = {
+          created: `Created hub stream ${opts.stream}, sourcing ${opts.sensorStream}@${name}`,
+          added: `Hub stream ${opts.stream} now sources ${opts.sensorStream}@${name} (${sources} sources)`,
+          present: `Hub stream ${opts.stream} already sources ${opts.sensorStream}@${name}; nothing changed`,
+        }[outcome.kind];
+        process.stdout.write(said + "\n");
+      });
+    });
+
+  hub
+    .command("rm-sensor")
+    .argument("<name>", "the sensor's name (its JetStream domain)")
+    .description("stop sourcing the sensor's stream; other sources and the events already copied are kept")
+    .option("--stream <name>", "the hub stream", "suricata")
+    .option("--sensor-stream <name>", "the sensor's stream", "suricata")
+    .option("-f, --force", "do not ask")
+    .option("--json", "print the hub stream's info API object")
+    .action(async (name: string, opts: HubStreamFlags & { force?: boolean }, cmd: Command) => {
+      const { checkNodeName } = await import("../setup/config-files.js");
+      checkNodeName(name, "sensor name");
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { removeSensor } = await import("../nats/hub.js");
+      await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
+        await confirmDestructive(`stop copying ${opts.sensorStream}@${name} into hub stream ${opts.stream}`, opts.force, "hub rm-sensor");
+        const info = await removeSensor(jsm, opts.stream, { sensor: name, stream: opts.sensorStream });
+        if (opts.json) return printApiJson(info);
+        process.stdout.write(`Hub stream ${opts.stream} no longer sources ${opts.sensorStream}@${name} (${(info.config.sources ?? []).length} source${(info.config.sources ?? []).length === 1 ? "" : "s"} left)\n`);
+      });
+    });
+
+  hub
+    .command("status")
+    .description("one row per sensor: link up/down, lag, when the hub last heard from it, last event, events/s, kernel drops, stats age")
+    .option("--stream <name>", "the hub stream", "suricata")
+    .option("--prefix <prefix>", "subject prefix (stats events are <prefix>.stats)", "suricata")
+    .option("--sample <duration>", "time between the two looks that give events/s (0: skip)", "1s")
+    .option("--json", "print the rows as JSON")
+    .addHelpText(
+      "after",
+      `
+Link is whether the sensor's JetStream answers through the leaf node link now (within --timeout, at most 2s).
+Lag and "hub heard" are what the hub's stream knows of the source: while a link is down the lag is the last
+known one and "hub heard" keeps growing. Last event, events/s and the stats columns are read from the sensor's
+own stream, so they show "-" while its link is down.
+`,
+    )
+    .action(async (opts: { stream: string; prefix: string; sample: string; json?: boolean }, cmd: Command) => {
+      const { parseDuration } = await import("../text/units.js");
+      const { checkStreamName } = await import("../nats/streams.js");
+      checkStreamName(opts.stream);
+      const sampleMs = opts.sample.trim() === "0" ? 0 : parseDuration(opts.sample, "--sample");
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { collectHubStatus } = await import("../nats/hub.js");
+      const status = await withJetStreamManager(connectionFlagsOf(cmd), ({ nc, jsm, resolved }) =>
+        collectHubStatus(nc, jsm, opts.stream, { prefix: opts.prefix, probeMs: Math.min(2000, resolved.timeoutMs), sampleMs }),
+      );
+      if (opts.json) return printJson(status);
+      const { renderHubStatus } = await import("../render/hub.js");
+      const { terminalWidth } = await import("../render/table.js");
+      process.stdout.write(renderHubStatus(status, terminalWidth()));
     });
 }

@@ -7,6 +7,8 @@ import { parseStartTime } from "../nats/replay-start.js";
 import type { StreamFlags } from "../nats/streams.js";
 
 interface StreamConfigOpts extends StreamFlags {
+  source?: string[];
+  mirror?: string;
   config?: string;
   defaults?: boolean;
   json?: boolean;
@@ -42,7 +44,12 @@ function addStreamConfigOptions(cmd: Command, edit: boolean): Command {
     .option("--no-deny-purge", "allow purges")
     .option("--config <file>", "JSON configuration as the API takes it (or `stream info --json` output); flags override it")
     .option("--json", "print the stream info API object");
-  if (!edit) cmd.option("--storage <type>", "file or memory (default file)");
+  if (!edit) {
+    cmd
+      .option("--storage <type>", "file or memory (default file)")
+      .option("--source <stream>", "copy in another stream's messages: NAME[@DOMAIN][:FILTER[:DEST]] (repeatable; DEST needs 2.10+)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+      .option("--mirror <stream>", "be an exact copy of NAME[@DOMAIN] (stores no subjects of its own)");
+  }
   return cmd;
 }
 
@@ -102,13 +109,19 @@ async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cm
     base = nsmStreamConfig(name);
   }
   streams.checkStreamName(name);
-  const wanted = { ...streams.applyStreamFlags(base, flags), name } as import("../nats/streams.js").WantedStreamConfig;
+  const { applySourceFlags, requireSourceFeatures } = await import("../nats/sources.js");
+  const wanted = applySourceFlags({ ...streams.applyStreamFlags(base, flags), name } as import("../nats/streams.js").WantedStreamConfig, {
+    source: opts.source,
+    mirror: opts.mirror,
+    subjectsGiven: opts.subjects !== undefined,
+  });
 
   const { withJetStreamManager } = await import("../nats/admin.js");
   const { renderStreamInfo } = await import("../render/stream.js");
   const { renderChanges } = await import("../nats/config-diff.js");
   await withJetStreamManager(connectionFlagsOf(cmd), async ({ nc, jsm }) => {
     streams.requireStreamFeatures(nc, wanted);
+    requireSourceFeatures(nc, wanted);
     const outcome = await streams.addStream(jsm, wanted);
     if (outcome.kind === "different") {
       const storage = outcome.changes.find((c) => c.field === "storage");
