@@ -130,7 +130,7 @@ async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cm
         `stream '${name}' already exists with a different configuration; nothing was changed:`,
         renderChanges(outcome.changes, streams.showStreamValue).trimEnd(),
       ];
-      if (rest.length > 0) lines.push("to apply it:", `  ${streams.streamEditCommand(name, rest, opts.config)}`);
+      if (rest.length > 0) lines.push("to apply it:", `  ${streams.streamEditCommand(name, rest, opts.config, streams.streamFlagsAsTyped(flags))}`);
       if (storage) lines.push(`the storage type cannot be changed in place: remove the stream (nsm4home stream rm ${name}) and add it again`);
       throw new RuntimeError(lines.join("\n"));
     }
@@ -241,12 +241,12 @@ export function register(program: Command): void {
       const { listStreams, checkSubject } = await import("../nats/streams.js");
       const { sanitizeText } = await import("../text/sanitize.js");
       const { renderStreamTable } = await import("../render/stream.js");
-      const { terminalWidth } = await import("../render/table.js");
+      const { tableLayout } = await import("../render/table.js");
       if (opts.subject !== undefined) checkSubject(opts.subject, "--subject");
       const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listStreams(jsm, opts.subject));
       if (opts.json) await printApiJson(list);
       else if (opts.names) process.stdout.write(list.map((s) => sanitizeText(s.config.name) + "\n").join(""));
-      else process.stdout.write(renderStreamTable(list, terminalWidth()));
+      else process.stdout.write(renderStreamTable(list, tableLayout()));
     });
 
   addStreamConfigOptions(
@@ -320,12 +320,12 @@ export function register(program: Command): void {
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { subjectCounts } = await import("../nats/streams.js");
       const { renderSubjectCounts } = await import("../render/stream.js");
-      const { terminalWidth } = await import("../render/table.js");
+      const { tableLayout } = await import("../render/table.js");
       const counts = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => subjectCounts(jsm, name, filter));
       if (opts.json) {
         const { toSafeJson } = await import("../text/sanitize.js");
         process.stdout.write(toSafeJson(counts) + "\n");
-      } else process.stdout.write(renderSubjectCounts(counts, terminalWidth()));
+      } else process.stdout.write(renderSubjectCounts(counts, tableLayout()));
     });
 
   stream

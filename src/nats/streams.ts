@@ -294,9 +294,37 @@ const STREAM_EDIT_FLAGS: Record<string, EditFlag> = {
   deny_purge: booleanEditFlag("deny-purge"),
 };
 
-/** The `stream edit` flags that would apply `changes`; fields without a flag are returned apart. */
-export function streamEditFlags(changes: ConfigChange[]): EditFlags {
-  return editFlagsFor(changes, STREAM_EDIT_FLAGS);
+/** The config fields whose flag values a user types in units (20GB, 7d), keyed by their StreamFlags name. */
+const TYPED_UNIT_FLAGS = {
+  maxAge: "max_age",
+  maxBytes: "max_bytes",
+  maxMsgs: "max_msgs",
+  maxMsgsPerSubject: "max_msgs_per_subject",
+  maxMsgSize: "max_msg_size",
+  dupeWindow: "duplicate_window",
+} as const satisfies Partial<Record<keyof StreamFlags, string>>;
+
+/** The unit-bearing flag values as the user typed them, keyed by config field, so a suggestion echoes `20GB`. */
+export function streamFlagsAsTyped(flags: StreamFlags): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, field] of Object.entries(TYPED_UNIT_FLAGS)) {
+    const text = flags[key as keyof typeof TYPED_UNIT_FLAGS];
+    if (text !== undefined) out[field] = text.trim();
+  }
+  return out;
+}
+
+/**
+ * The `stream edit` flags that would apply `changes`; fields without a flag are returned apart. A field in
+ * `typed` keeps the user's own spelling (20GB rather than 19531250KiB): it parses back to the same value.
+ */
+export function streamEditFlags(changes: ConfigChange[], typed: Readonly<Record<string, string>> = {}): EditFlags {
+  const table: Record<string, EditFlag> = { ...STREAM_EDIT_FLAGS };
+  for (const [field, text] of Object.entries(typed)) {
+    const flagFor = STREAM_EDIT_FLAGS[field];
+    if (flagFor !== undefined) table[field] = (to, changed) => [flagFor(to, changed)[0]!, shellQuote(text)];
+  }
+  return editFlagsFor(changes, table);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -353,8 +381,8 @@ export async function addStream(jsm: JetStreamManager, wanted: WantedStreamConfi
 }
 
 /** The command that would turn the existing stream into the wanted one. */
-export function streamEditCommand(name: string, changes: ConfigChange[], configFile?: string): string {
-  return editCommandText(["stream", "edit", name], streamEditFlags(changes.filter((c) => c.field !== "storage")), configFile);
+export function streamEditCommand(name: string, changes: ConfigChange[], configFile?: string, typed?: Readonly<Record<string, string>>): string {
+  return editCommandText(["stream", "edit", name], streamEditFlags(changes.filter((c) => c.field !== "storage"), typed), configFile);
 }
 
 export async function updateStream(jsm: JetStreamManager, name: string, config: Partial<StreamConfig>): Promise<StreamInfo> {

@@ -43,20 +43,21 @@ describe("stream add", () => {
     expect(again.stdout).toBe("Stream suricata already exists with the same configuration\n");
     expect(again.stderr).toContain("no terminal to ask on; using defaults: NAME suricata, --subjects suricata.>, --storage file, --retention limits");
 
-    const different = await cli(["stream", "add", "--max-age", "7d", "--max-bytes", "10GiB", "--description", "home lab", "--defaults"]);
+    const different = await cli(["stream", "add", "--max-age", "7d", "--max-bytes", "20GB", "--description", "home lab", "--defaults"]);
     expectExit(different, 1);
     expect(different.stdout).toBe("");
     expect(different.stderr).toContain("stream 'suricata' already exists with a different configuration; nothing was changed:");
     expect(different.stderr).toMatch(/max_age\s+unlimited → 7d/);
-    expect(different.stderr).toMatch(/max_bytes\s+unlimited → 10 GiB/);
+    expect(different.stderr).toMatch(/max_bytes\s+unlimited → 18\.6 GiB/);
     const command = different.stderr.split("\n").find((l) => l.trim().startsWith("nsm4home stream edit"))!.trim();
-    expect(command).toBe("nsm4home stream edit suricata --max-bytes 10GiB --max-age 7d --description 'home lab'");
+    // The user's own units come back (20GB, not 19531250KiB).
+    expect(command).toBe("nsm4home stream edit suricata --max-bytes 20GB --max-age 7d --description 'home lab'");
 
     // The printed command does exactly what was asked: afterwards the same add is "the same".
     const edited = await cli(splitCommand(command).slice(1));
     expectExit(edited, 0);
     expect(edited.stdout).toContain("Stream suricata was updated");
-    expectExit(await cli(["stream", "add", "--max-age", "7d", "--max-bytes", "10GiB", "--description", "home lab", "--defaults"]), 0);
+    expectExit(await cli(["stream", "add", "--max-age", "7d", "--max-bytes", "20GB", "--description", "home lab", "--defaults"]), 0);
 
     const storage = await cli(["stream", "add", "--storage", "memory", "--max-age", "7d", "--max-bytes", "10GiB", "--description", "home lab", "--defaults"]);
     expectExit(storage, 1);
@@ -137,6 +138,8 @@ describe("stream info, ls, subjects, get, view", () => {
     expectExit(r, 0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^Name\s+Subjects\s+Messages\s+Bytes\s+Last Message\s+Consumers$/);
+    // On a pipe: plain columns, no ─ rule row for awk or cut to skip.
+    expect(r.stdout).not.toContain("─");
     expect(lines.find((l) => l.startsWith("evts "))).toMatch(/^evts\s+evts\.>\s+1,500\s+\d+(\.\d)? KiB\s+(just now|\d+s ago)\s+0$/);
     const json = parseJson<any[]>(await cli(["stream", "ls", "--json"]));
     expect(json.map((s) => s.config.name)).toContain("evts");

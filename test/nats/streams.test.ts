@@ -8,6 +8,7 @@ import {
   sizeFlagText,
   streamEditCommand,
   streamEditFlags,
+  streamFlagsAsTyped,
 } from "../../src/nats/streams.js";
 import { apiObject, diffConfig, shellQuote } from "../../src/nats/config-diff.js";
 import { nsmStreamConfig } from "../../src/nats/stream-defaults.js";
@@ -121,6 +122,22 @@ describe("diff and the edit command", () => {
       else parsed[key === "subjects" ? "subjects" : key] = key === "subjects" ? unquote(flags[++i]!).split(",") : unquote(flags[++i]!);
     }
     expect(diffConfig(applyStreamFlags(current, parsed), wanted)).toEqual([]);
+  });
+
+  it("echoes the user's own units in the suggested edit line, which parses back to the same value", () => {
+    const typedFlags = { maxBytes: "20GB", maxAge: "36h", maxMsgs: "1,000,000", description: "x" };
+    const wanted = applyStreamFlags(nsmStreamConfig(), typedFlags);
+    const changes = diffConfig(nsmStreamConfig(), wanted, ["name"]);
+    const command = streamEditCommand("suricata", changes, undefined, streamFlagsAsTyped(typedFlags));
+    expect(command).toContain("--max-bytes 20GB");
+    expect(command).toContain("--max-age 36h");
+    expect(command).toContain("--max-msgs 1,000,000");
+    expect(command).not.toContain("KiB");
+    // Without the typed text the exact-units spelling stays (nothing to echo).
+    expect(streamEditCommand("suricata", changes)).toContain("--max-bytes 19531250KiB");
+    const { flags } = streamEditFlags(changes, streamFlagsAsTyped(typedFlags));
+    const value = flags[flags.indexOf("--max-bytes") + 1]!;
+    expect(applyStreamFlags(nsmStreamConfig(), { maxBytes: value }).max_bytes).toBe(wanted.max_bytes);
   });
 
   it("writes sizes and durations as exact flag values", () => {
