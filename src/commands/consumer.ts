@@ -258,11 +258,11 @@ export function register(program: Command): void {
       const { listConsumers } = await import("../nats/consumers.js");
       const { sanitizeText } = await import("../text/sanitize.js");
       const { renderConsumerTable } = await import("../render/consumer.js");
-      const { terminalWidth } = await import("../render/table.js");
+      const { tableLayout } = await import("../render/table.js");
       const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listConsumers(jsm, stream));
       if (opts.json) await printApiJson(list);
       else if (opts.names) process.stdout.write(list.map((c) => sanitizeText(c.name) + "\n").join(""));
-      else process.stdout.write(renderConsumerTable(list, terminalWidth()));
+      else process.stdout.write(renderConsumerTable(list, tableLayout()));
     });
 
   addConsumerConfigOptions(
@@ -301,8 +301,8 @@ export function register(program: Command): void {
       .argument("<stream>", "stream name")
       .argument("<name>", "pull consumer name")
       .description("fetch the next messages of a pull consumer, each acknowledged after it is written")
-      .option("--count <n>", "messages to fetch (default 1)", "1")
-      .option("--wait <duration>", "how long to wait for each message (default 5s)", "5s"),
+      .option("--count <n>", "messages to fetch", "1")
+      .option("--wait <duration>", "how long to wait for each message", "5s"),
   )
     .addHelpText("after", "\nEach message: a header `[time] subj / tries / cons seq / str seq / pending`, then the event.\nExits 0 when --count messages came, 1 when one did not come within --wait.\n")
     .action(async (stream: string, name: string, opts: ReadOpts, cmd: Command) => {

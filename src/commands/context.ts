@@ -4,11 +4,11 @@ import { connectionFlagsOf, printJson } from "./shared.js";
 import type { ContextSummary } from "../nats/context.js";
 import type { EffectiveSetting } from "../nats/connection/index.js";
 import { renderSections, type KvRow } from "../render/kv.js";
-import { renderTable, terminalWidth } from "../render/table.js";
+import { renderTable, tableLayout, type TableOptions } from "../render/table.js";
 import { sanitizeText } from "../text/sanitize.js";
 
 /** The `ls` table: the selected context marked with `*` after its name, as natscli does (renderTable sanitises the cells). */
-export function renderContextTable(contexts: ContextSummary[], directory: string, width?: number): string {
+export function renderContextTable(contexts: ContextSummary[], directory: string, layout: TableOptions = {}): string {
   if (contexts.length === 0) {
     return `No contexts in ${directory}/context (natscli: nats context add NAME --server URL)\n`;
   }
@@ -20,7 +20,7 @@ export function renderContextTable(contexts: ContextSummary[], directory: string
   return renderTable(
     [{ header: "NAME" }, { header: "URL", shrink: true }, { header: "DESCRIPTION", shrink: true }],
     rows,
-    { width },
+    layout,
   );
 }
 
@@ -61,7 +61,7 @@ export function register(program: Command): void {
         url: c.url === undefined ? undefined : c.url.split(",").map((u) => redactUrl(u.trim())).join(","),
       }));
       if (opts.json) printJson(contexts);
-      else process.stdout.write(renderContextTable(contexts, contextDirectory(), terminalWidth()));
+      else process.stdout.write(renderContextTable(contexts, contextDirectory(), tableLayout()));
     });
 
   context

@@ -4,7 +4,7 @@ import type { ConsumerInfo, SequenceInfo } from "@nats-io/jetstream";
 import { sanitizeText } from "../text/sanitize.js";
 import { renderSections, type KvRow } from "./kv.js";
 import { clusterRows } from "./stream.js";
-import { renderTable } from "./table.js";
+import { renderTable, type TableOptions } from "./table.js";
 import { formatLocalTime, isZeroTime } from "../text/time.js";
 import { formatCount, formatDuration, formatNanos } from "../text/units.js";
 
@@ -100,7 +100,7 @@ export function renderConsumerInfo(ci: ConsumerInfo, now = Date.now()): string {
 }
 
 /** One row per consumer: kind, filter, ack policy and how far along it is. */
-export function renderConsumerTable(consumers: ConsumerInfo[], width?: number): string {
+export function renderConsumerTable(consumers: ConsumerInfo[], layout: TableOptions = {}): string {
   if (consumers.length === 0) return "No consumers defined\n";
   const rows = consumers.map((ci) => [
     ci.name,
@@ -124,6 +124,6 @@ export function renderConsumerTable(consumers: ConsumerInfo[], width?: number): 
       { header: "Redelivered", align: "right" },
     ],
     rows,
-    { width },
+    layout,
   );
 }

@@ -3,7 +3,7 @@
 import type { ClusterInfo, StreamInfo } from "@nats-io/jetstream";
 import { sanitizeText } from "../text/sanitize.js";
 import { renderSections, type KvRow, type KvSection } from "./kv.js";
-import { renderTable } from "./table.js";
+import { renderTable, type TableOptions } from "./table.js";
 import { formatAgo, formatLocalTime, formatTimeAndAgo, isZeroTime } from "../text/time.js";
 import { formatBytes, formatCount, formatDuration, formatNanos } from "../text/units.js";
 
@@ -90,7 +90,7 @@ export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
 }
 
 /** name, subjects, messages, bytes, last message, consumers: one row per stream. */
-export function renderStreamTable(streams: StreamInfo[], width?: number, now = Date.now()): string {
+export function renderStreamTable(streams: StreamInfo[], layout: TableOptions = {}, now = Date.now()): string {
   if (streams.length === 0) return "No streams defined\n";
   const rows = streams.map((si) => [
     si.config.name,
@@ -110,12 +110,12 @@ export function renderStreamTable(streams: StreamInfo[], width?: number, now = D
       { header: "Consumers", align: "right" },
     ],
     rows,
-    { width },
+    layout,
   );
 }
 
 /** Subject, messages, share of the listed total: the event-type census of `stream subjects`. */
-export function renderSubjectCounts(counts: Array<{ subject: string; messages: number }>, width?: number): string {
+export function renderSubjectCounts(counts: Array<{ subject: string; messages: number }>, layout: TableOptions = {}): string {
   if (counts.length === 0) return "No messages on matching subjects\n";
   const total = counts.reduce((a, c) => a + c.messages, 0);
   const rows = counts.map((c) => [
@@ -131,6 +131,6 @@ export function renderSubjectCounts(counts: Array<{ subject: string; messages: n
       { header: "Share", align: "right" },
     ],
     rows,
-    { width },
+    layout,
   );
 }

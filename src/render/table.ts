@@ -18,6 +18,8 @@ export interface TableOptions {
   width?: number;
   /** Spaces between columns. */
   gap?: number;
+  /** The ─ rule under the header; default true. Off on a pipe, where scripts split plain columns (awk, cut). */
+  rule?: boolean;
 }
 
 const DEFAULT_GAP = 2;
@@ -75,8 +77,14 @@ export function renderTable(columns: TableColumn[], rawRows: string[][], opts: T
       .map((c, i) => pad(cells[i] ?? "", widths[i]!, c.align ?? "left"))
       .join(gap)
       .trimEnd();
-  const out = [line(columns.map((c) => c.header)), line(widths.map((w) => "─".repeat(w))), ...rows.map(line)];
+  const rule = opts.rule === false ? [] : [line(widths.map((w) => "─".repeat(w)))];
+  const out = [line(columns.map((c) => c.header)), ...rule, ...rows.map(line)];
   return out.join("\n") + "\n";
+}
+
+/** How a table is laid out for `stream`: fitted with a rule on a terminal; whole lines, no rule, on a pipe. */
+export function tableLayout(stream: { isTTY?: boolean; columns?: number } = process.stdout): TableOptions {
+  return { width: terminalWidth(stream), rule: stream.isTTY === true };
 }
 
 /** The width to fit: the terminal's columns on a TTY, none on a pipe (other programs want whole lines). */

@@ -24,6 +24,15 @@ describe("renderTable", () => {
     expect(lines[2]!.startsWith("suricata  suricata.>")).toBe(true);
   });
 
+  it("leaves the rule out when asked (a pipe), and tableLayout asks for it only on a terminal", async () => {
+    const lines = renderTable(columns, rows, { rule: false }).trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[1]!.startsWith("suricata  suricata.>")).toBe(true);
+    const { tableLayout } = await import("../../src/render/table.js");
+    expect(tableLayout({ isTTY: true, columns: 90 })).toEqual({ width: 90, rule: true });
+    expect(tableLayout({})).toEqual({ width: undefined, rule: false });
+  });
+
   it("fits the width by cutting the widest shrinkable column first, with an ellipsis", () => {
     const text = renderTable(columns, rows, { width: 40 });
     for (const line of text.trimEnd().split("\n")) expect(visibleWidth(line)).toBeLessThanOrEqual(40);

@@ -71,7 +71,7 @@ function consumerInfo(name: string): ConsumerInfo {
 describe("stream and consumer renderers", () => {
   it("stream info and ls show hostile names, subjects, mirror, sources and cluster peers escaped", () => {
     const info = streamInfo(ESC_NAME, [`q.${CSI_C1}.>`, "plain.>"]);
-    const shown = renderStreamInfo(info) + renderStreamTable([info]) + renderStreamTable([info], 50);
+    const shown = renderStreamInfo(info) + renderStreamTable([info]) + renderStreamTable([info], { width: 50 });
     expect(shown).not.toMatch(TERMINAL_CONTROL);
     expect(shown).toContain("Information for Stream x\\x1B]0;N\\x07");
     expect(shown).toContain("q.c\\x9B2J.>");
@@ -81,7 +81,7 @@ describe("stream and consumer renderers", () => {
 
   it("consumer info and ls show hostile names, subjects and queue groups escaped", () => {
     const ci = consumerInfo(CSI_C1);
-    const shown = renderConsumerInfo(ci) + renderConsumerTable([ci]) + renderConsumerTable([ci], 40);
+    const shown = renderConsumerInfo(ci) + renderConsumerTable([ci]) + renderConsumerTable([ci], { width: 40 });
     expect(shown).not.toMatch(TERMINAL_CONTROL);
     expect(shown).toContain("Information for Consumer x\\x1B]0;N\\x07 > c\\x9B2J");
     expect(shown).toContain("Delivery Subject: d.a\\u202Etxt.exe");
@@ -90,7 +90,7 @@ describe("stream and consumer renderers", () => {
   it("consumer ls draws the rule under every column as wide as the column, the last one too", () => {
     const ci = consumerInfo("alerts");
     for (const width of [undefined, 80, 60]) {
-      const [header, rule] = renderConsumerTable([ci], width).split("\n");
+      const [header, rule] = renderConsumerTable([ci], { width }).split("\n");
       expect(rule!.length).toBe(header!.length);
       expect(rule!.split(/ +/).at(-1)).toBe("─".repeat("Redelivered".length));
       expect(rule!.split(/ +/)).toHaveLength(8);
@@ -143,7 +143,7 @@ describe("a table wider than the terminal", () => {
     const ci = { ...consumerInfo("alerts-dns"), config: { ack_policy: "explicit", filter_subject: "ev.dns" } } as unknown as ConsumerInfo;
     const natural = renderConsumerTable([ci]).split("\n")[0]!;
     expect(natural.length).toBe(84);
-    const lines = renderConsumerTable([ci], 80).trimEnd().split("\n");
+    const lines = renderConsumerTable([ci], { width: 80 }).trimEnd().split("\n");
     for (const line of lines) expect(visibleWidth(line)).toBeLessThanOrEqual(80);
     expect(lines[0]).toBe("Name       Mode Filter Ack      Delivered Ack Pending Unprocessed Redelivered");
     expect(lines[1]!.split(" ").at(-1)).toBe("─".repeat("Redelivered".length));
