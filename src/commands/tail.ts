@@ -7,7 +7,7 @@ import { parseColorChoice, shouldUseColor } from "../render/color.js";
 import { formatCount, parseCount, parseDuration, parseSize } from "../text/units.js";
 import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
-import { subjectsFor } from "../nats/subjects.js";
+import { subjectsFor, unusedPrefixNote } from "../nats/subjects.js";
 import { connectionFlagsOf, parseTimestampsFlag } from "./shared.js";
 import type { ReplayStart, SourceMessage } from "../nats/event-source/index.js";
 
@@ -31,6 +31,7 @@ export interface TailFlags {
   raw?: boolean;
   buffer: string;
   batch?: string;
+  quiet?: boolean;
 }
 
 type OutputMode = "pretty" | "json" | "select" | "raw";
@@ -65,6 +66,7 @@ export function formatSummary(c: TailCounts): string {
 async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise<void> {
   // Everything that can be wrong with the command line is found before connecting.
   const subjects = subjectsFor(words, flags.prefix);
+  const prefixNote = cmd.getOptionValueSource("prefix") === "cli" ? unusedPrefixNote(words, flags.prefix) : undefined;
   const start = replayStartOf(flags);
   const mode = checkCombinations(flags, start);
   const count = flags.count === undefined ? undefined : parseCount(flags.count, "--count");
@@ -112,6 +114,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
 
   // Status lines can quote servers and stream names: escaped like event text.
   const say = (line: string) => process.stderr.write(`nsm4home: ${sanitizeText(line)}\n`);
+  if (prefixNote !== undefined) say(prefixNote);
   // A reader that went away (`tail | head -1`) is the user saying "enough": leave at once, quietly.
   const writer = new LineWriter({ onClose: () => process.exit(process.exitCode ?? 0) });
   const counts: TailCounts = { received: 0, shown: 0, filtered: 0, invalid: 0, dropped: 0 };
@@ -264,7 +267,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   counts.received += sourceCounts.dropped;
   await writer.drain();
   await nc.close().catch(() => undefined);
-  say(formatSummary(counts));
+  if (!flags.quiet) say(formatSummary(counts));
   for (const [what, compiled] of [
     ["the filter", filter],
     ["the projection", projection],
@@ -303,6 +306,7 @@ export function register(program: Command): void {
     .option("--raw", "print payloads as received (control characters escaped when stdout is a terminal)")
     .option("--buffer <size>", "output waiting to be written before live messages are dropped (and counted)", "32MiB")
     .option("--batch <n>", "messages per pull when replaying (default 2000)")
+    .option("-q, --quiet", "no summary line on stderr at the end (errors and warnings still print)")
     .addHelpText(
       "after",
       "\n--timeout (global) also stops tail after that long without a message; with --count not reached it exits 1.\n" +

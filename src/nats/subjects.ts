@@ -21,6 +21,16 @@ export function subjectsFor(words: readonly string[], prefix: string): string[] 
   });
 }
 
+/**
+ * A note when `--prefix` was given but no word uses it (every word has a dot, so is a full subject already):
+ * `tail sensor2.dns --prefix ids` reads sensor2.dns, and saying so beats a prefix silently ignored.
+ */
+export function unusedPrefixNote(words: readonly string[], prefix: string): string | undefined {
+  if (words.length === 0 || !words.every((w) => w.includes("."))) return undefined;
+  const example = words[0]!.split(".").pop();
+  return `--prefix ${prefix} is not used: ${words.join(", ")} ${words.length === 1 ? "is a full subject" : "are full subjects"} (a word with a dot); for ${prefix}.${example} give the event type alone: ${example} --prefix ${prefix}`;
+}
+
 /** `suricata.dns` → dns; a wildcard's last token says nothing about the events, so it is "events". */
 export function eventTypeOfSubject(subject: string): string {
   const last = subject.split(".").pop() ?? "";

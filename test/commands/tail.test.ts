@@ -133,6 +133,23 @@ describe("tail live", () => {
     await publish("other.sensor.dns", dns(3, "b.example"));
     const r2 = await full.exited;
     expect(JSON.parse(r2.stdout).dns.rrname).toBe("b.example");
+    expect(r2.stderr).not.toContain("--prefix");
+
+    // A --prefix that no word uses (every word is a full subject) is said, not silently ignored.
+    const unused = await startLiveTail(["sensor2.dns", "--prefix", "ids", "--count", "1", "--json"]);
+    await publish("sensor2.dns", dns(4, "c.example"));
+    const r3 = await unused.exited;
+    expect(JSON.parse(r3.stdout).n).toBe(4);
+    expect(r3.stderr).toContain("--prefix ids is not used: sensor2.dns is a full subject (a word with a dot); for ids.dns give the event type alone: dns --prefix ids");
+  });
+
+  it("--quiet leaves out the summary line", async () => {
+    const tail = await startLiveTail(["--prefix", "lq", "dns", "--count", "1", "--quiet", "--json"]);
+    await publish("lq.dns", dns(1, "q.example"));
+    const r = await tail.exited;
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).n).toBe(1);
+    expect(r.stderr).toBe("");
   });
 
   it("--filter, --select and --bare show only what matches, as JSON or bare strings; SIGINT gives the summary", async () => {
