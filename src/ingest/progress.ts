@@ -8,9 +8,11 @@ export function formatBacklog(backlog: Backlog | undefined): string | undefined 
   return backlog.unit === "bytes" ? `backlog ${formatBytes(backlog.count)}` : `backlog ${formatCount(backlog.count)}`;
 }
 
-function counterParts(c: IngestCounters): string[] {
+/** `countsDuplicates`: false when publishes carry no Nats-Msg-Id (replay, core), so none can be a duplicate. */
+function counterParts(c: IngestCounters, countsDuplicates: boolean): string[] {
   const parts = [`read ${formatCount(c.read)}`, `published ${formatCount(c.published)}`, `acked ${formatCount(c.acked)}`];
-  parts.push(`duplicates ${formatCount(c.duplicates)}`, `invalid ${formatCount(c.invalid)}`);
+  if (countsDuplicates) parts.push(`duplicates ${formatCount(c.duplicates)}`);
+  parts.push(`invalid ${formatCount(c.invalid)}`);
   if (c.unknownType > 0) parts.push(`unknown type ${formatCount(c.unknownType)}`);
   if (c.rejected > 0) parts.push(`rejected ${formatCount(c.rejected)}`);
   if (c.retries > 0) parts.push(`retries ${formatCount(c.retries)}`);
@@ -18,8 +20,8 @@ function counterParts(c: IngestCounters): string[] {
 }
 
 /** `read 1,200, published 1,200, acked 1,100, duplicates 0, invalid 2, in flight 100, backlog 5,000, 2.4k/s` */
-export function formatProgress(c: IngestCounters, inFlight: number, backlog: Backlog | undefined, ratePerSecond: number): string {
-  const parts = counterParts(c);
+export function formatProgress(c: IngestCounters, inFlight: number, backlog: Backlog | undefined, ratePerSecond: number, countsDuplicates = true): string {
+  const parts = counterParts(c, countsDuplicates);
   parts.push(`in flight ${formatCount(inFlight)}`);
   const b = formatBacklog(backlog);
   if (b) parts.push(b);
@@ -27,8 +29,8 @@ export function formatProgress(c: IngestCounters, inFlight: number, backlog: Bac
   return parts.join(", ");
 }
 
-export function formatSummary(c: IngestCounters, elapsedMs: number, backlog: Backlog | undefined): string {
-  const parts = counterParts(c);
+export function formatSummary(c: IngestCounters, elapsedMs: number, backlog: Backlog | undefined, countsDuplicates = true): string {
+  const parts = counterParts(c, countsDuplicates);
   const b = formatBacklog(backlog);
   if (b) parts.push(b);
   const rate = elapsedMs > 0 ? (c.acked * 1000) / elapsedMs : 0;

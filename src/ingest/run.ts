@@ -198,9 +198,11 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
     if (!pipeline) return;
     const p = pipeline;
     if (stopRequests === 1) {
-      notify(
-        `${signal}: stopping; finishing ${p.inFlight} in-flight publishes (waiting up to ${formatDuration(stopTimeoutMs)}; again to quit at once: unconfirmed events stay at the source and are sent on the next start)`,
-      );
+      const atOnce =
+        source.resumes === false
+          ? `unconfirmed events may not be stored, and ${label} keeps no position: a new run starts from the beginning`
+          : "unconfirmed events stay at the source and are sent on the next start";
+      notify(`${signal}: stopping; finishing ${p.inFlight} in-flight publishes (waiting up to ${formatDuration(stopTimeoutMs)}; again to quit at once: ${atOnce})`);
       p.stop();
       stopTimer = setTimeout(() => giveUp(p, ` after ${formatDuration(stopTimeoutMs)}`), stopTimeoutMs);
     } else {
@@ -226,6 +228,9 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
       notify(`${source.description} → core NATS ${s.prefix}.<event_type> (at-most-once: nothing is stored or acknowledged)`);
       publisher = createCorePublisher(nc, { timeoutMs: resolved.timeoutMs });
     }
+    const msgIds = opts.msgIds ?? !s.core;
+    // JetStream can only call a publish a duplicate by its Nats-Msg-Id: without them the count would always be 0.
+    const countsDuplicates = msgIds;
     pipeline = new IngestPipeline({
       source,
       publisher,
@@ -233,7 +238,7 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
       window: s.window,
       batchSize: s.batch,
       dropInvalid: s.dropInvalid,
-      msgIds: opts.msgIds ?? !s.core,
+      msgIds,
       notify,
       observer: metrics,
     });
@@ -252,7 +257,7 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
           const rate = ((p.counters.acked - lastAcked) * 1000) / Math.max(1, now - lastAt);
           lastAcked = p.counters.acked;
           lastAt = now;
-          notify(formatProgress(p.counters, p.inFlight, backlog, rate));
+          notify(formatProgress(p.counters, p.inFlight, backlog, rate, countsDuplicates));
         });
       }, s.progressMs);
     }
@@ -261,9 +266,10 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
     if (progressTimer) clearInterval(progressTimer);
     progressTimer = undefined;
     const backlog = await source.backlog();
-    notify(`done: ${formatSummary(counters, Date.now() - started, backlog)}`);
+    notify(`done: ${formatSummary(counters, Date.now() - started, backlog, countsDuplicates)}`);
     if (leftUnconfirmed > 0) {
-      throw new RuntimeError(`stopped with ${leftUnconfirmed} ${leftUnconfirmed === 1 ? "event" : "events"} not acknowledged by JetStream; left at the source for the next start`);
+      const where = source.resumes === false ? `${label} keeps no position: run it again to send them` : "left at the source for the next start";
+      throw new RuntimeError(`stopped with ${leftUnconfirmed} ${leftUnconfirmed === 1 ? "event" : "events"} not acknowledged by JetStream; ${where}`);
     }
     return counters;
   } finally {

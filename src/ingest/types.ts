@@ -27,6 +27,11 @@ export interface IngestSource {
   read(max: number): Promise<SourceBatch | null>;
   /** Current backlog, or undefined when the source cannot tell (stdin) or is unreachable. */
   backlog(): Promise<Backlog | undefined>;
+  /**
+   * False when nothing unconfirmed survives a quit: the source keeps no position (stdin, replay), so what a hard
+   * quit leaves unconfirmed is not sent again on the next start. Undefined = it resumes (Redis, a checkpointed file).
+   */
+  readonly resumes?: boolean;
   /** Optional: no more reads will come (a stop was asked for); stop reading ahead. */
   stop?(): void;
   /** Releases connections and files; called once, after the last commit. */

@@ -109,6 +109,11 @@ describe("replay", () => {
     // Started after about 0.6 s at 20/s; a few more before the stop took effect, but nowhere near "max".
     expect(stored).toBeGreaterThanOrEqual(12);
     expect(stored).toBeLessThan(60);
+    // Replay keeps no position and sends no msg-ids: it says so, and its summary has no always-zero duplicates count.
+    expect(result.stderr).toContain("again to quit at once: unconfirmed events may not be stored, and replay keeps no position: a new run starts from the beginning");
+    expect(result.stderr).not.toContain("sent on the next start");
+    expect(result.stderr).toMatch(/replay: done: read [\d,]+, published [\d,]+, acked [\d,]+, invalid 0/);
+    expect(result.stderr).not.toContain("duplicates");
   });
 
   it("rejects bad arguments", async () => {

@@ -90,6 +90,8 @@ describe("progress text", () => {
     expect(formatSummary(c, 2000, { count: 2048, unit: "bytes" })).toBe(
       "read 1,200, published 1,190, acked 1,100, duplicates 3, invalid 2, rejected 1, backlog 2 KiB, in 2.0s (550/s)",
     );
+    // Without msg-ids (replay, core) nothing can be a duplicate: the count is left out rather than always 0.
+    expect(formatSummary(c, 2000, undefined, false)).toBe("read 1,200, published 1,190, acked 1,100, invalid 2, rejected 1, in 2.0s (550/s)");
   });
   it("keeps checkpoints under XDG_STATE_HOME", () => {
     expect(defaultCheckpointPath("/var/log/suricata/eve.json", { XDG_STATE_HOME: "/s" })).toBe("/s/nsm4home/checkpoints/%2Fvar%2Flog%2Fsuricata%2Feve.json.json");

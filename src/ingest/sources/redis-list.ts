@@ -89,7 +89,7 @@ export class RedisListSource implements IngestSource {
       if (this.recovery.length > 0) return this.batchOf(session, this.recovery.splice(0, max));
       return await this.take(session, max);
     } catch (err) {
-      const fatal = fatalRedisError(err, this.location.key);
+      const fatal = await fatalRedisError(err, this.location, session);
       if (fatal) throw fatal;
       this.connector.fail(session, err);
       return EMPTY_BATCH;

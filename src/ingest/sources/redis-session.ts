@@ -29,10 +29,35 @@ function isCredentialError(err: unknown): boolean {
   return /WRONGPASS|NOAUTH|invalid password|invalid username/i.test((err as Error)?.message ?? "");
 }
 
+/**
+ * What to say when the key holds another type than --from's scheme reads (`TYPE` told us `actual`): the scheme
+ * that reads it, with the user's own location, rather than Redis's WRONGTYPE and a Lua script's SHA.
+ */
+export function wrongTypeMessage(location: Pick<RedisLocation, "kind" | "key" | "display">, actual: string): string {
+  const key = location.key;
+  const scheme = location.kind === "list" ? "redis://" : "redis-stream://";
+  const reads = location.kind === "list" ? "lists" : "streams";
+  if (actual === "none") return `Redis key ${key} is gone (it was deleted while ingest read it)`;
+  if (actual === "stream" && location.kind === "list") {
+    const other = location.display.replace(/^redis(s?):/i, "redis$1-stream:");
+    return `Redis key ${key} is a Redis stream, and ${scheme} reads ${reads}: use --from ${other} (read through a consumer group)`;
+  }
+  if (actual === "list" && location.kind === "stream") {
+    const other = location.display.replace(/^redis(s?)-stream:/i, "redis$1:");
+    return `Redis key ${key} is a Redis list, and ${scheme} reads ${reads}: use --from ${other}`;
+  }
+  return `Redis key ${key} holds a ${actual}, and ${scheme} reads ${reads}: point --from at the key Suricata writes (its redis 'key:')`;
+}
+
 /** A reply no reconnect can change (the key holds another type, a command is forbidden): stop with its message. */
-export function fatalRedisError(err: unknown, key: string): RuntimeError | undefined {
+export async function fatalRedisError(err: unknown, location: RedisLocation, session: RedisSession): Promise<RuntimeError | undefined> {
+  const key = location.key;
   const message = ((err as Error)?.message ?? String(err)).split("\n")[0]!;
-  if (/^WRONGTYPE/.test(message)) return new RuntimeError(`Redis key ${key} holds another type than --from says (${message})`);
+  if (/^WRONGTYPE/.test(message)) {
+    const actual = await session.writer.type(key).catch(() => undefined);
+    if (actual !== undefined) return new RuntimeError(wrongTypeMessage(location, actual));
+    return new RuntimeError(`Redis key ${key} holds another type than --from says (WRONGTYPE)`);
+  }
   if (/^NOPERM/.test(message)) return new RuntimeError(`Redis refused a command on ${key} (${message}): the user in --from needs it`);
   return undefined;
 }

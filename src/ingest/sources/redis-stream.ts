@@ -76,7 +76,7 @@ export class RedisStreamSource implements IngestSource {
       if (batch.ids.length === 0) return this.opts.once ? null : EMPTY_BATCH;
       return this.batchOf(session, batch.items, batch.ids);
     } catch (err) {
-      const fatal = fatalRedisError(err, this.location.key);
+      const fatal = await fatalRedisError(err, this.location, session);
       if (fatal) throw fatal;
       this.connector.fail(session, err);
       return EMPTY_BATCH;

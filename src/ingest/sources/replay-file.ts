@@ -42,6 +42,7 @@ export interface ReplayOptions {
 
 export class ReplayFileSource implements IngestSource {
   readonly description: string;
+  readonly resumes = false;
   private inner: LineStreamSource;
   private pending: Uint8Array[] = [];
   private pendingHead = 0;

@@ -14,6 +14,7 @@ export class LineStreamSource implements IngestSource {
   private queue: Buffer[] = [];
   private head = 0;
   private ended = false;
+  readonly resumes = false;
 
   constructor(
     stream: Readable,
