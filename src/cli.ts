@@ -4,7 +4,7 @@ import { VERSION } from "./version.js";
 
 export async function main(argv: string[]): Promise<void> {
   const args = argv.slice(2);
-  if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-v" || args[0] === "-V")) {
     process.stdout.write(`${VERSION}\n`);
     return;
   }

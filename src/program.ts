@@ -1,6 +1,6 @@
 // Builds the commander program from the command modules. Cold start matters (`--version`, `--help`): nothing
 // here, nor in src/commands/*, may import NATS, Ink, React or Redis at module top level; actions import them.
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { errorMessage, isUserFacingError } from "./errors.js";
 import { commandModules } from "./commands/index.js";
 import { VERSION } from "./version.js";
@@ -32,6 +32,12 @@ export function buildProgram(): Command {
   program
     .description("Suricata EVE events over NATS JetStream: provision, tail, dashboard, ingest")
     .version(VERSION, "-v, --version")
+    // -V too, as most CLIs built on commander have it (cli.ts answers it alone; this is for -V after other flags).
+    .addOption(new Option("-V", "output the version number").hideHelp())
+    .on("option:V", () => {
+      process.stdout.write(`${VERSION}\n`);
+      throw new CommanderError(0, "commander.version", VERSION);
+    })
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({

@@ -2,7 +2,7 @@
 // by the server itself. Stopped, and its dir removed, on every way out (including process.exit from elsewhere,
 // and a SIGKILL of this process: see spawnWatched).
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { RuntimeError } from "../errors.js";
@@ -10,6 +10,17 @@ import { RuntimeError } from "../errors.js";
 export const NATS_SERVER_MISSING =
   "nats-server not found (looked in PATH and /usr/sbin): install it with 'sudo apt-get install nats-server' " +
   "or from https://github.com/nats-io/nats-server/releases, or set NSM4HOME_NATS_SERVER=/path/to/nats-server";
+
+/**
+ * Why no nats-server was found: a NSM4HOME_NATS_SERVER that points nowhere is named (telling the user to set the
+ * variable they set would send them in a circle); otherwise where we looked and how to get one.
+ */
+export function natsServerMissingMessage(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.NSM4HOME_NATS_SERVER;
+  if (!fromEnv) return NATS_SERVER_MISSING;
+  const what = existsSync(fromEnv) ? "is not an executable file" : "does not exist";
+  return `NSM4HOME_NATS_SERVER=${fromEnv} ${what}: point it at a nats-server binary, or unset it to look in PATH and /usr/sbin`;
+}
 
 function isExecutable(path: string): boolean {
   try {
@@ -81,7 +92,7 @@ function releaseWatcher(child: ChildProcess): void {
 
 export async function startLocalNatsServer(opts: LocalServerOptions = {}): Promise<LocalNatsServer> {
   const binary = opts.binary ?? findNatsServer();
-  if (!binary) throw new RuntimeError(NATS_SERVER_MISSING);
+  if (!binary) throw new RuntimeError(natsServerMissingMessage());
   const dir = mkdtempSync(join(tmpdir(), "nsm4home-demo-"));
   const config = join(dir, "nats-server.conf");
   writeFileSync(

@@ -97,7 +97,20 @@ describe("ingest", () => {
     await redis.set("a-string", "x");
     const wrongType = await runCli(["-s", nats.url, "ingest", "--from", `${redisServer.url}/a-string`], { env });
     expect(wrongType.code).toBe(1);
-    expect(wrongType.stderr).toMatch(/Redis key a-string holds another type than --from says \(WRONGTYPE/);
+    expect(wrongType.stderr).toContain("Redis key a-string holds a string, and redis:// reads lists");
+    // A Redis stream behind redis://: say so and name the scheme that reads it, not WRONGTYPE and a Lua SHA.
+    await redis.xadd("a-stream", "*", "eve", event("dns", 1));
+    const aStream = await runCli(["-s", nats.url, "ingest", "--from", `${redisServer.url}/a-stream`], { env });
+    expect(aStream.code).toBe(1);
+    const port = new URL(redisServer.url).port;
+    expect(aStream.stderr).toContain(
+      `\nnsm4home: Redis key a-stream is a Redis stream, and redis:// reads lists: use --from redis-stream://127.0.0.1:${port}/a-stream (read through a consumer group)\n`,
+    );
+    expect(aStream.stderr).not.toMatch(/WRONGTYPE|f_[0-9a-f]{40}|[0-9a-f]{40}/);
+    await redis.rpush("a-list", event("dns", 1));
+    const aList = await runCli(["-s", nats.url, "ingest", "--from", `${redisServer.url.replace("redis:", "redis-stream:")}/a-list`], { env });
+    expect(aList.code).toBe(1);
+    expect(aList.stderr).toContain(`Redis key a-list is a Redis list, and redis-stream:// reads streams: use --from redis://127.0.0.1:${port}/a-list`);
     const missing = await runCli(["-s", nats.url, "ingest", "--from", "/nonexistent/eve.json", "--once"], { env });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/\/nonexistent\/eve.json does not exist/);

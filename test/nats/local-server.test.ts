@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findNatsServer, NATS_SERVER_MISSING, startLocalNatsServer } from "../../src/nats/local-server.js";
+import { findNatsServer, NATS_SERVER_MISSING, natsServerMissingMessage, startLocalNatsServer } from "../../src/nats/local-server.js";
 import { natsServerBinary } from "../helpers/binaries.js";
 import { freePort } from "../helpers/ports.js";
 import { trackDir } from "../helpers/processes.js";
@@ -19,6 +19,12 @@ describe("findNatsServer", () => {
     expect(findNatsServer({ PATH: dir })).toBe(fake);
     expect(findNatsServer({ NSM4HOME_NATS_SERVER: join(dir, "missing"), PATH: dir })).toBeUndefined();
     expect(NATS_SERVER_MISSING).toMatch(/apt-get install nats-server/);
+    // Unset: where we looked and how to get one. Set: the variable's own value and what is wrong with it.
+    expect(natsServerMissingMessage({})).toBe(NATS_SERVER_MISSING);
+    expect(natsServerMissingMessage({ NSM4HOME_NATS_SERVER: join(dir, "missing") })).toBe(
+      `NSM4HOME_NATS_SERVER=${join(dir, "missing")} does not exist: point it at a nats-server binary, or unset it to look in PATH and /usr/sbin`,
+    );
+    expect(natsServerMissingMessage({ NSM4HOME_NATS_SERVER: dir })).toMatch(/^NSM4HOME_NATS_SERVER=.* is not an executable file: /);
   });
 });
 
