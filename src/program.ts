@@ -24,7 +24,10 @@ function addConnectionOptions(program: Command): void {
     .option("--js-api-prefix <prefix>", "subject prefix of the JetStream API, e.g. $JS.hub.API (env NATS_JS_API_PREFIX)")
     .option("--inbox-prefix <prefix>", "prefix of reply subjects, for accounts that allow only some (env NATS_INBOX_PREFIX)")
     .option("--context <name>", "natscli context to use (env NATS_CONTEXT; default: the selected one)")
-    .option("--no-context", "ignore natscli contexts");
+    .option("--no-context", "ignore natscli contexts")
+    .option("--trace", "show each JetStream API request and reply on stderr (>>> / <<<)")
+    .option("--trace-data", "with --trace, the data messages too (events published and delivered)")
+    .option("--trace-file <file>", "append the trace to FILE instead of stderr (env NSM4HOME_TRACE_FILE)");
 }
 
 export function buildProgram(): Command {

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { parseColorChoice, shouldUseColor } from "../render/color.js";
 import { parseCount, parseDuration } from "../text/units.js";
 import { UsageError } from "../errors.js";
+import { connectionFlagsOf, refuseTraceOnTerminal } from "./shared.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 
 interface DemoFlags {
@@ -38,7 +39,7 @@ Examples:
   nsm4home demo --no-tui          # then, elsewhere: nsm4home -s nats://127.0.0.1:PORT tail dns
 `,
     )
-    .action(async (flags: DemoFlags) => {
+    .action(async (flags: DemoFlags, cmd: Command) => {
       if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(flags.prefix)) {
         throw new UsageError(`invalid --prefix '${flags.prefix}': use subject tokens of letters, digits, '-' or '_' joined by dots`);
       }
@@ -52,8 +53,9 @@ Examples:
         process.stderr.write("nsm4home: demo: no terminal for the dashboard; running as --no-tui\n");
         tui = false;
       }
+      if (tui) refuseTraceOnTerminal(cmd, "the dashboard");
       const color = shouldUseColor(parseColorChoice(flags.color), process.stdout);
       const { runDemo } = await import("../demo/run.js");
-      await runDemo({ tui, prefix: flags.prefix, eventsPerSecond, durationMs, port, seed, color });
+      await runDemo({ tui, prefix: flags.prefix, eventsPerSecond, durationMs, port, seed, color, trace: connectionFlagsOf(cmd).trace });
     });
 }

@@ -27,8 +27,24 @@ export function connectionFlagsOf(cmd: Command): ConnectionFlags {
     jsDomain: all.jsDomain as string | undefined,
     jsApiPrefix: all.jsApiPrefix as string | undefined,
     inboxPrefix: all.inboxPrefix as string | undefined,
+    trace: traceSettingsOf(all),
     context: all.context as string | boolean | undefined,
   };
+}
+
+/** --trace, --trace-data (implies --trace) and --trace-file (env NSM4HOME_TRACE_FILE). */
+function traceSettingsOf(all: Record<string, unknown>): ConnectionFlags["trace"] {
+  if (all.trace !== true && all.traceData !== true) return undefined;
+  const file = (all.traceFile as string | undefined) ?? (process.env.NSM4HOME_TRACE_FILE || undefined);
+  return { data: all.traceData === true, file };
+}
+
+/** The TUI draws on the terminal: a trace must go to a file (--trace-file) or a redirected stderr. */
+export function refuseTraceOnTerminal(cmd: Command, what: string): void {
+  const trace = connectionFlagsOf(cmd).trace;
+  if (trace && trace.file === undefined && process.stderr.isTTY) {
+    throw new UsageError(`--trace would write over ${what}: give --trace-file FILE (env NSM4HOME_TRACE_FILE), or redirect stderr (2>trace.log)`);
+  }
 }
 
 /** Pretty JSON for API objects (`--json`), one document. */

@@ -8,7 +8,7 @@ import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { eventTypeOfSubject, subjectsFor } from "../nats/subjects.js";
 import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY, DEFAULT_TUI_TYPES, MAX_PANES } from "../tui/limits.js";
-import { connectionFlagsOf, parseTimestampsFlag } from "./shared.js";
+import { connectionFlagsOf, parseTimestampsFlag, refuseTraceOnTerminal } from "./shared.js";
 
 interface TuiFlags {
   prefix: string;
@@ -51,6 +51,7 @@ export function register(program: Command): void {
           "tui needs a terminal on stdin and stdout; for pipes and scripts use 'nsm4home tail' (e.g. nsm4home tail dns flow tls stats)",
         );
       }
+      refuseTraceOnTerminal(cmd, "the dashboard");
       const color = shouldUseColor(parseColorChoice(flags.color), process.stdout);
       // React's development build checks every element and costs a third of a frame; pick the production one
       // unless the user asked otherwise. It is chosen when react is first loaded, which is the import below.

@@ -3,7 +3,7 @@
 // temp dir removed on the way out: quit, Ctrl-C, SIGTERM, SIGHUP, --duration (and, after a SIGKILL, by the
 // server's watcher: see local-server.ts).
 import { sanitizeText } from "../text/sanitize.js";
-import { connectNats, resolveConnectionOptions, type ConnectionFlags } from "../nats/connection/index.js";
+import { connectNats, resolveConnectionOptions, type ConnectionFlags, type TraceSettings } from "../nats/connection/index.js";
 import { describeJetStreamError, openJetStreamManager } from "../nats/jetstream.js";
 import { startLocalNatsServer, type LocalNatsServer } from "../nats/local-server.js";
 import { DEFAULT_STREAM_NAME, nsmStreamConfig } from "../nats/stream-defaults.js";
@@ -23,6 +23,8 @@ export interface DemoSettings {
   color: boolean;
   /** Where the instructions go (stdout); status lines go to stderr. */
   out?: NodeJS.WritableStream;
+  /** --trace: the feed's and the dashboard's JetStream API traffic. */
+  trace?: TraceSettings;
 }
 
 /** The lines --no-tui prints: where the server is and what to paste into another terminal. */
@@ -90,7 +92,7 @@ export async function runDemo(s: DemoSettings): Promise<void> {
   }
   // The demo server has no auth or TLS: the user's NATS_* settings are for their real servers, not this one.
   for (const key of Object.keys(process.env)) if (key.startsWith("NATS_")) delete process.env[key];
-  const flags: ConnectionFlags = { server: server.url, context: false };
+  const flags: ConnectionFlags = { server: server.url, context: false, trace: s.trace };
   let feed: ReturnType<typeof startDemoFeed> | undefined;
   let nc: Awaited<ReturnType<typeof connectNats>> | undefined;
   try {

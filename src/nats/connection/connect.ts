@@ -19,6 +19,8 @@ export interface ConnectOptions {
 export async function connectNats(resolved: ResolvedConnection, opts: ConnectOptions = {}) {
   const { connect } = await import("@nats-io/transport-node");
   const options = await buildConnectOptions(resolved, opts.name);
+  // The trace's file is opened before connecting: a file that cannot be written stops nothing half-way.
+  const trace = resolved.trace && (await import("../trace.js")).traceFor(resolved.trace, resolved.jetstreamApiPrefix);
   let nc;
   // nats.js 3.3 leaves the socket of a first connect that timed out open, which keeps a one-shot command
   // alive forever; watch the sockets created while connecting and close the ones left behind on failure.
@@ -46,6 +48,7 @@ export async function connectNats(resolved: ResolvedConnection, opts: ConnectOpt
     throw described;
   }
   dc.unsubscribe("net.client.socket", onSocket);
+  if (trace) trace.install(nc);
   const sink = opts.onStatus === undefined ? (line: string) => process.stderr.write(`nsm4home: ${line}\n`) : opts.onStatus;
   // Error texts and URLs here come from servers (-ERR, INFO connect_urls): escaped like event text.
   const report = sink && ((line: string) => sink(sanitizeText(line)));

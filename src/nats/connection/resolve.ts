@@ -130,6 +130,7 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
     jetstreamDomain,
     jetstreamApiPrefix,
     inboxPrefix,
+    trace: flags.trace,
     sources,
   };
 }

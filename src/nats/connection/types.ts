@@ -20,6 +20,15 @@ export interface ConnectionFlags {
   jsApiPrefix?: string;
   inboxPrefix?: string;
   context?: string | boolean;
+  /** --trace / --trace-data / --trace-file: JetStream API traffic (and data messages) as lines. */
+  trace?: TraceSettings;
+}
+
+export interface TraceSettings {
+  /** Data messages too, not only JetStream API requests and replies. */
+  data: boolean;
+  /** Lines go to this file (appended) instead of stderr. */
+  file?: string;
 }
 
 export type Source = "flag" | "env" | "context" | "default";
@@ -37,6 +46,7 @@ export interface ResolvedConnection {
   jetstreamDomain?: string;
   jetstreamApiPrefix?: string;
   inboxPrefix?: string;
+  trace?: TraceSettings;
   /** user/password or token were taken from a server URL (nats://user:pass@host); the URLs no longer hold them. */
   credentialsFromUrl?: boolean;
   /** Where each setting came from, for `context info` and debugging precedence. */
