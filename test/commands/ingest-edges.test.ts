@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isolatedEnv, runCli, startCli } from "../helpers/cli.js";
 import { trackDir } from "../helpers/processes.js";
+import { startRedisServer } from "../helpers/redis-server.js";
 import { readStream, startNatsWithClient, streamCount, type NatsWithClient } from "../ingest/stream-helpers.js";
 
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
@@ -108,5 +109,30 @@ describe("ingest edges", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/done: read 2, published 2, acked 2, .*backlog 0 B/);
     expect((await readStream(servers.nc)).map((m) => JSON.parse(m.data).n)).toEqual([1, 2]);
+  });
+
+  it("a wrong or missing Redis password is an authentication failure: one line, exit 1, also with --once", async () => {
+    const redisServer = await startRedisServer();
+    try {
+      const { Redis } = await import("ioredis");
+      const admin = new Redis(redisServer.url);
+      await admin.config("SET", "requirepass", "s3cret");
+      admin.disconnect();
+      const port = redisServer.port;
+      const ingest = (...args: string[]) => runCli(["-s", servers.nats.url, "ingest", "--from", ...args], { env, timeoutMs: 60_000 });
+      const runs = await Promise.all([
+        ingest(`redis://127.0.0.1:${port}/k`, "--once"),
+        ingest(`redis://:wrong@127.0.0.1:${port}/k`),
+        ingest(`redis-stream://default:wrong@127.0.0.1:${port}/k`, "--once"),
+      ]);
+      for (const r of runs) {
+        expect(r.signal, r.stderr).toBeNull();
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toMatch(/refused the credentials \((NOAUTH|WRONGPASS)[^)]*\): check the user and password in --from/);
+        expect(r.stderr).not.toMatch(/unreachable|wrong@/);
+      }
+    } finally {
+      await redisServer.dispose();
+    }
   });
 });

@@ -159,13 +159,22 @@ export class RedisConnector {
       maxRetriesPerRequest: 0,
       connectTimeout: 5000,
     });
-    // Failures surface as rejected commands; without a listener ioredis would print them.
-    client.on("error", () => undefined);
+    // Failures surface as rejected commands; without a listener ioredis would print them. A refused AUTH (or a
+    // NOAUTH to the ready check) arrives here only, while connect() rejects with "Connection is closed".
+    let refused: unknown;
+    let onRefused: (err: unknown) => void = () => undefined;
+    const refusal = new Promise<never>((_resolve, reject) => (onRefused = reject));
+    refusal.catch(() => undefined);
+    client.on("error", (err: unknown) => {
+      if (!isCredentialError(err)) return;
+      refused = err;
+      onRefused(err);
+    });
     try {
-      await client.connect();
+      await Promise.race([client.connect(), refusal]);
     } catch (err) {
       client.disconnect();
-      throw err;
+      throw refused ?? err;
     }
     return client;
   }
