@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .addHelpText(
       "after",
       "\nKeys: Tab/1-9 focus, z zoom, space pause, j/k PgUp/PgDn g/G scroll, / filter, Esc clear it, Enter event JSON,\n" +
-        "t timestamps, T top-N, c clear, ? help, q quit. Needs a terminal; for pipes and scripts use 'nsm4home tail'.\n\n" +
+        "t timestamps, T top-N, a alerts, c clear, ? help, q quit; in the event view f flow timeline, h/H host. Needs a terminal; for pipes and scripts use 'nsm4home tail'.\n\n" +
         "Examples:\n  nsm4home tui\n  nsm4home tui --since 10m\n  nsm4home tui dns alert http\n",
     )
     .action(async (words: string[], flags: TuiFlags, cmd: Command) => {
@@ -62,6 +62,7 @@ export function register(program: Command): void {
         panes: subjects.map((subject) => ({ subject, eventType: eventTypeOfSubject(subject), capacity })),
         ...(start !== undefined ? { start } : {}),
         ...(flags.stream !== undefined ? { streamName: flags.stream } : {}),
+        prefix: flags.prefix,
         color,
         timestamps,
       });

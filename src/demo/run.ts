@@ -115,6 +115,7 @@ export async function runDemo(s: DemoSettings): Promise<void> {
         panes: subjects.map((subject) => ({ subject, eventType: eventTypeOfSubject(subject), capacity: 10_000 })),
         // The stream holds only this demo's events: show them all, the first stats event included.
         start: { kind: "all" },
+        prefix: s.prefix,
         color: s.color,
         timestamps: "local",
         until: stop.first,

@@ -38,3 +38,16 @@ export function anchorFromEventText(text: string, flag: string): { key: FlowKey;
   if (key === undefined) throw new UsageError(`${flag}: the event has no flow_id or community_id`);
   return { key, timeMs: parseEveTimestamp(decoded.event.timestamp), event: decoded.event };
 }
+
+/** Events further from now than this are taken to be replayed logs: their own time says nothing of when stored. */
+const REPLAYED_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The window around an event seen on the dashboard: its own time ± around; for an event whose time is a day or
+ * more away (a replayed log, stored just now), now - around .. now.
+ */
+export function windowAroundEvent(event: EveEvent, aroundMs: number, now = Date.now()): TimeWindow {
+  const at = parseEveTimestamp(event.timestamp);
+  const anchor = at !== undefined && Math.abs(now - at) < REPLAYED_AFTER_MS ? at : now;
+  return { sinceMs: anchor - aroundMs, untilMs: Math.min(now, anchor + aroundMs) };
+}

@@ -20,6 +20,10 @@ export type Command =
   | "timestamps"
   | "topN"
   | "clear"
+  | "alerts"
+  | "flowTimeline"
+  | "hostSource"
+  | "hostDestination"
   | "help"
   | "quit"
   | "close"
@@ -81,7 +85,16 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   },
   { command: "clearFilter", context: "panes", keys: "Esc", description: "clear the focused pane's filter", match: [{ key: "escape" }] },
   { command: "detail", context: "panes", keys: "Enter", description: "open the selected event as JSON", match: [{ key: "return" }] },
-  { command: "close", context: "detail", keys: "Esc / Enter", description: "close the event view", match: [{ key: "escape" }, { key: "return" }] },
+  { command: "close", context: "detail", keys: "Esc / Enter", description: "close the event view (or the page over it)", match: [{ key: "escape" }, { key: "return" }] },
+  {
+    command: "flowTimeline",
+    context: "detail",
+    keys: "f",
+    description: "the flow timeline of this event: its flow's events and DNS lookup, 10 minutes around it",
+    match: [{ input: "f" }],
+  },
+  { command: "hostSource", context: "detail", keys: "h", description: "the host view of the event's source (src_ip)", match: [{ input: "h" }] },
+  { command: "hostDestination", context: "detail", keys: "H", description: "the host view of the event's destination (dest_ip)", match: [{ input: "H" }] },
   { command: "timestamps", context: "panes", keys: "t", description: "timestamps on/off", match: [{ input: "t" }] },
   {
     command: "topN",
@@ -91,6 +104,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     match: [{ input: "T" }],
   },
   { command: "clear", context: "panes", keys: "c", description: "clear the focused pane (totals keep counting)", match: [{ input: "c", ctrl: false }] },
+  { command: "alerts", context: "panes", keys: "a", description: "recent alerts, newest first (counted since start)", match: [{ input: "a" }] },
   { command: "help", context: "panes", keys: "?", description: "this help", match: [{ input: "?" }] },
   { command: "close", context: "help", keys: "? / Esc", description: "close the help", match: [{ input: "?" }, { key: "escape" }] },
   { command: "quit", context: "global", keys: "q / Ctrl-C", description: "quit", match: [{ input: "q", ctrl: false }, { input: "c", ctrl: true }] },
@@ -131,4 +145,4 @@ export function resolveKey(input: string, key: Key, context: Exclude<KeyContext,
 }
 
 /** The short hints of the status bar. */
-export const STATUS_HINTS = "Tab focus  z zoom  space pause  / filter  Enter event  T top  ? help  q quit";
+export const STATUS_HINTS = "Tab focus  z zoom  space pause  / filter  Enter event  a alerts  T top  ? help  q quit";

@@ -8,6 +8,7 @@ import { sanitizeText } from "../text/sanitize.js";
 import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags } from "../nats/connection/index.js";
 import { openEventSource, type EventSource, type ReplayStart } from "../nats/event-source/index.js";
 import { App } from "./App.js";
+import { createInvestigator } from "./investigator.js";
 import { useTerminalSize } from "./hooks/useTerminalSize.js";
 import type { PaneConfig } from "./state/pane-state.js";
 import { TuiStore } from "./state/store.js";
@@ -23,6 +24,8 @@ export interface RunTuiOptions {
   streamName?: string;
   color: boolean;
   timestamps: TimestampMode;
+  /** Subject prefix: alerts are counted from `<prefix>.alert`, and the pivots read `<prefix>.>`. */
+  prefix?: string;
   /** Ends the dashboard as q does when this settles (the demo's --duration and its stop signals). */
   until?: Promise<unknown>;
 }
@@ -60,6 +63,15 @@ async function openSources(
       });
       sources.push(source);
     }
+    if (options.prefix !== undefined) {
+      // Alerts are counted whatever the panes show: a live subscription of their own (cheap: few alerts).
+      sources.push(
+        await openEventSource(nc, resolved, {
+          subjects: [`${options.prefix}.alert`],
+          onMessage: (msg) => store.receiveAlert(msg.data),
+        }),
+      );
+    }
   } catch (err) {
     await Promise.all(sources.map((s) => s.stop()));
     throw err;
@@ -90,6 +102,15 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   // Status lines would scribble over the dashboard; the status bar shows the connection state instead.
   const nc = await connectNats(resolved, { name: "nsm4home tui", onStatus: null, onStatusEvent: (s) => store.onNatsStatus(s) });
   store.setConnection({ kind: "connected" });
+  if (options.prefix !== undefined) {
+    const prefix = options.prefix;
+    store.investigator = createInvestigator(nc, resolved, {
+      prefix,
+      ...(options.streamName !== undefined ? { streamName: options.streamName } : {}),
+      timestamps: () => (store.timestampsOn ? options.timestamps : "none"),
+      width: () => store.columns,
+    });
+  }
   let sources: EventSource[];
   try {
     sources = await openSources(nc, resolved, store, options);

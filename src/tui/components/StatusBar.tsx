@@ -36,6 +36,25 @@ export function clockText(ms: number): string {
   return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
+/** `alerts 12 (sev 1: ET ...)`: the count since start and the newest alert, its signature already sanitised. */
+export function alertStatusText(alerts: NonNullable<TuiSnapshot["status"]["alerts"]>): string {
+  const newest = alerts.newest;
+  if (alerts.count === 0 || newest === undefined) return `alerts ${formatCount(alerts.count)}`;
+  const severity = newest.severity === undefined ? "" : `sev ${newest.severity}: `;
+  return `alerts ${formatCount(alerts.count)} (${severity}${newest.signature})`;
+}
+
+function AlertStatus({ alerts }: { alerts: NonNullable<TuiSnapshot["status"]["alerts"]> }) {
+  const theme = useTheme();
+  const severe = alerts.newest?.severity !== undefined && alerts.newest.severity <= 2;
+  return (
+    <Text color={alerts.count === 0 ? theme.muted : severe ? theme.bad : theme.warn} bold={alerts.count > 0}>
+      {" "}
+      │ {alertStatusText(alerts)}
+    </Text>
+  );
+}
+
 export function StatusBar({ snapshot }: { snapshot: TuiSnapshot }) {
   const theme = useTheme();
   const input = snapshot.filterInput;
@@ -57,6 +76,7 @@ export function StatusBar({ snapshot }: { snapshot: TuiSnapshot }) {
       <Text>{status.server} </Text>
       <Text color={connectionColor(status.connection, theme)}>● {connectionText(status.connection)}</Text>
       <Text color={status.drops > 0 ? theme.bad : theme.muted}> │ drops {formatCount(status.drops)}</Text>
+      {status.alerts !== undefined ? <AlertStatus alerts={status.alerts} /> : null}
       {snapshot.paused ? (
         <Text color={theme.warn} bold>
           {" "}

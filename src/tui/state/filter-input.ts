@@ -11,7 +11,8 @@ export function filterProblem(filter: PaneFilter): string | undefined {
     // The expression is on screen already (title or input line): keep what is wrong and where.
     const prefix = `invalid filter '${filter.text.trim()}': `;
     const why = filter.parseError.startsWith(prefix) ? filter.parseError.slice(prefix.length) : filter.parseError;
-    return `not JMESPath: ${why} (matching as text)`;
+    // A typo check says "at column N, ..." (it parsed, but cannot mean what was typed); a parse error ends with it.
+    return why.startsWith("at column") ? `${why} (matching as text)` : `not JMESPath: ${why} (matching as text)`;
   }
   if (filter.errorCount > 0) return `${filter.errorCount} events failed: ${filter.lastError ?? ""}`;
   return undefined;

@@ -79,6 +79,8 @@ export interface TuiSnapshot {
     server: string;
     connection: ConnectionState;
     drops: number;
+    /** Alerts since the dashboard started, and the newest one (signature sanitised). */
+    alerts?: { count: number; newest?: { severity?: number; signature: string } };
     /** A message about the event source (e.g. backfill progress or a failure), shown in the status bar. */
     notice?: string;
   };

@@ -1,8 +1,12 @@
 // The dashboard's state and actions, outside React: the panes, focus, zoom, pause, overlays, the connection state.
 // Messages go in through receive() at any rate; the UI takes snapshot() on a timer and sends key commands to
 // dispatch(). The filter box, the event view, the connection state and each pane's view live in files of their own.
+import { decodeEvent, type EveEvent } from "../../eve/event.js";
 import type { TimestampMode } from "../../eve/format.js";
+import { asRawString } from "../../eve/types.js";
+import { formatCount } from "../../text/units.js";
 import type { ResolvedKey } from "../keymap.js";
+import { AlertFeed } from "./alert-feed.js";
 import { connectionAfter } from "./connection-status.js";
 import { DetailView } from "./detail-view.js";
 import { FilterInput } from "./filter-input.js";
@@ -10,6 +14,13 @@ import { layoutPanes } from "./layout.js";
 import { PaneState, type PaneConfig } from "./pane-state.js";
 import { PANE_CHROME_ROWS, PaneView } from "./pane-view.js";
 import type { ConnectionState, TuiSnapshot } from "./snapshot.js";
+import { TextView } from "./text-view.js";
+
+/** Reads the stream for the event view's pivots (f, h): given by run.tsx, which holds the connection. */
+export interface Investigator {
+  flow(event: EveEvent): Promise<string[]>;
+  host(ip: string, event: EveEvent): Promise<string[]>;
+}
 
 export interface TuiStoreOptions {
   panes: PaneConfig[];
@@ -19,6 +30,8 @@ export interface TuiStoreOptions {
   /** Timestamp style when timestamps are on (`t` turns them off and on). */
   timestamps: TimestampMode;
   now?: () => number;
+  /** Without one, the pivots say there is no stream to read. */
+  investigator?: Investigator;
 }
 
 export class TuiStore {
@@ -33,6 +46,13 @@ export class TuiStore {
   timestampsOn: boolean;
   helpOpen = false;
   private detail: DetailView | null = null;
+  /** The event view's payload, for its pivots. */
+  private detailRaw: string | undefined;
+  /** Pages over the panes or the event view (a flow timeline, a host, the alert list); Esc pops one. */
+  private readonly sheets: TextView[] = [];
+  /** Set once the dashboard is connected (run.tsx); the pivots say so while there is none. */
+  investigator: Investigator | undefined;
+  readonly alerts = new AlertFeed();
   private filterInput: FilterInput | null = null;
   private readonly topOpen = new Set<number>();
   columns = 80;
@@ -52,12 +72,18 @@ export class TuiStore {
     this.now = options.now ?? Date.now;
     this.timestampStyle = options.timestamps === "none" ? "local" : options.timestamps;
     this.timestampsOn = options.timestamps !== "none";
+    this.investigator = options.investigator;
     this.resize(this.columns, this.rows);
   }
 
   /** A message's payload for a pane (the bytes are copied; the caller's buffer may be reused). */
   receive(pane: number, payload: Uint8Array): void {
     this.panes[pane]?.receive(payload, this.now());
+  }
+
+  /** An alert from the dashboard's own alert subscription (counted whatever the panes show). */
+  receiveAlert(payload: Uint8Array): void {
+    this.alerts.receive(payload);
   }
 
   /** Terminal size; the app draws rows-1 rows (see TuiSnapshot.rows). */
@@ -94,7 +120,7 @@ export class TuiStore {
 
   get inputMode(): "filter" | "detail" | "help" | "panes" {
     if (this.filterInput !== null) return "filter";
-    if (this.detail !== null) return "detail";
+    if (this.sheets.length > 0 || this.detail !== null) return "detail";
     if (this.helpOpen) return "help";
     return "panes";
   }
@@ -113,7 +139,18 @@ export class TuiStore {
       if (outcome === "quit") this.quitRequested = true;
       return;
     }
+    const sheet = this.sheets[this.sheets.length - 1];
+    if (sheet !== undefined) {
+      const outcome = sheet.command(resolved, this.rows);
+      if (outcome === "close") this.sheets.pop();
+      if (outcome === "quit") this.quitRequested = true;
+      return;
+    }
     if (this.detail !== null) {
+      if (resolved.command === "flowTimeline" || resolved.command === "hostSource" || resolved.command === "hostDestination") {
+        this.pivot(resolved.command);
+        return;
+      }
       const outcome = this.detail.command(resolved, this.rows);
       if (outcome === "close") this.detail = null;
       if (outcome === "quit") this.quitRequested = true;
@@ -192,7 +229,49 @@ export class TuiStore {
       case "clear":
         pane?.clear();
         break;
+      case "alerts":
+        this.openAlerts();
+        break;
     }
+  }
+
+  private openAlerts(): void {
+    let shown = -1;
+    const title = () => `alerts · ${formatCount(this.alerts.count)} since start, newest first`;
+    const view = new TextView(title(), [], () => {
+      if (shown === this.alerts.version) return undefined;
+      shown = this.alerts.version;
+      view.title = title();
+      return this.alerts.lines(this.timestampsOn ? this.timestampStyle : "none");
+    });
+    this.sheets.push(view);
+  }
+
+  /** f, h, H in the event view: a page that fills in when the scan of the stream is done. */
+  private pivot(command: "flowTimeline" | "hostSource" | "hostDestination"): void {
+    const decoded = this.detailRaw === undefined ? undefined : decodeEvent(this.detailRaw);
+    if (decoded === undefined || !decoded.ok) {
+      this.sheets.push(new TextView("pivot", ["this is not an event: nothing to follow"]));
+      return;
+    }
+    const event = decoded.event;
+    const investigator = this.investigator;
+    let title: string;
+    let run: ((i: Investigator) => Promise<string[]>) | undefined;
+    if (command === "flowTimeline") {
+      const id = asRawString(String(event["flow_id"] ?? event["community_id"] ?? ""));
+      title = `flow ${id === "" ? "?" : id} · 10 minutes around the event`;
+      run = (i) => i.flow(event);
+    } else {
+      const ip = asRawString(command === "hostSource" ? event.src_ip : event.dest_ip);
+      title = `host ${ip ?? "?"} · 10 minutes around the event`;
+      if (ip !== undefined && ip !== "") run = (i) => i.host(ip, event);
+    }
+    const view = new TextView(title, ["reading the stream around the event…"]);
+    this.sheets.push(view);
+    if (run === undefined) view.setLines([`the event has no ${command === "hostSource" ? "src_ip" : "dest_ip"}`]);
+    else if (investigator === undefined) view.setLines(["no stream to read: the dashboard has no connection to JetStream"]);
+    else run(investigator).then((lines) => view.setLines(lines), (err: unknown) => view.setLines([`the scan failed: ${String(err)}`]));
   }
 
   private setFocus(index: number): void {
@@ -207,7 +286,8 @@ export class TuiStore {
     const index = pane.currentIndex();
     const bytes = index === undefined ? undefined : pane.lines.get(index);
     if (bytes === undefined) return;
-    this.detail = new DetailView(`${pane.subject} · event #${index! + 1}`, new TextDecoder().decode(bytes));
+    this.detailRaw = new TextDecoder().decode(bytes);
+    this.detail = new DetailView(`${pane.subject} · event #${index! + 1} · f flow · h/H host`, this.detailRaw);
   }
 
   snapshot(): TuiSnapshot {
@@ -225,11 +305,13 @@ export class TuiStore {
       zoomed: this.zoomed,
       paused: this.paused,
       timestamps: this.timestampsOn,
-      overlay: this.detail !== null ? "detail" : this.helpOpen ? "help" : "none",
-      status: { server: this.server, connection: this.connection, drops: this.drops },
+      overlay: this.sheets.length > 0 || this.detail !== null ? "detail" : this.helpOpen ? "help" : "none",
+      status: { server: this.server, connection: this.connection, drops: this.drops, alerts: { count: this.alerts.count, ...(this.alerts.newest ? { newest: this.alerts.newest } : {}) } },
     };
     if (this.notice !== undefined) snap.status.notice = this.notice;
-    if (this.detail !== null) snap.detail = this.detail.snapshot(this.columns, this.rows);
+    const sheet = this.sheets[this.sheets.length - 1];
+    if (sheet !== undefined) snap.detail = sheet.snapshot(this.columns, this.rows);
+    else if (this.detail !== null) snap.detail = this.detail.snapshot(this.columns, this.rows);
     if (this.filterInput !== null) snap.filterInput = this.filterInput.snapshot(this.focusedPane?.subject ?? "");
     return snap;
   }

@@ -108,7 +108,7 @@ describe("TuiStore", () => {
     const text = snap.detail!.lines.join("\n");
     expect(text).toContain('"rrname": "\\u001b]0;owned\\u0007evil\\u202E.com"');
     expect(text).not.toMatch(/[\u001b\u0007\u202e]/);
-    expect(snap.detail!.title).toBe("suricata.dns · event #1");
+    expect(snap.detail!.title).toBe("suricata.dns · event #1 · f flow · h/H host");
     run(s, "close");
     expect(s.snapshot().overlay).toBe("none");
   });
