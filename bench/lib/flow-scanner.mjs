@@ -4,7 +4,7 @@
 import { importDist } from "./events.mjs";
 
 const [url, id, since, until] = process.argv.slice(2);
-const { resolveConnectionOptions, connectNats } = await importDist("nats/connection.js");
+const { resolveConnectionOptions, connectNats } = await importDist("nats/connection/index.js");
 const { investigateFlow } = await importDist("investigate/flow.js");
 const { parseFlowKey } = await importDist("investigate/flow-timeline.js");
 const resolved = resolveConnectionOptions({ server: url, context: false }, {});

@@ -8,7 +8,7 @@ import { investigateFlow } from "../investigate/flow.js";
 import { flowKeyOf } from "../investigate/flow-timeline.js";
 import { investigateHost } from "../investigate/host.js";
 import { windowAroundEvent } from "../investigate/window.js";
-import type { ResolvedConnection } from "../nats/connection.js";
+import type { ResolvedConnection } from "../nats/connection/index.js";
 import { renderFlowTimeline } from "../render/flow-timeline.js";
 import { renderHostSummary } from "../render/host-summary.js";
 import { sanitizeText } from "../text/sanitize.js";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { resolveConnectionOptions, connectNats } from "../../../src/nats/connection.js";
+import { resolveConnectionOptions, connectNats } from "../../../src/nats/connection/index.js";
 import type { Command } from "../../../src/tui/keymap.js";
 import { KEY_BINDINGS } from "../../../src/tui/keymap.js";
 import { createInvestigator } from "../../../src/tui/investigator.js";
