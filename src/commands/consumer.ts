@@ -2,7 +2,7 @@
 // ls, edit, rm, and reading through one with `next` (a fixed count) or `sub` (until interrupted), acking as it prints.
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
-import { collectList, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
+import { collectList, collectRepeat, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
 import type { ConsumerFlags } from "../nats/consumers.js";
 
 interface ConsumerConfigOpts extends ConsumerFlags {
@@ -44,6 +44,8 @@ function addConsumerConfigOptions(cmd: Command): Command {
     .option("--max-waiting <n>", "pull: outstanding pull requests at most (server default 512)")
     .option("--inactive-threshold <duration>", "remove the consumer after this long without activity")
     .option("--description <text>", "a description shown by consumer info")
+    .option("--metadata <key=value>", "metadata shown by consumer info, repeatable; key= removes a key (nats-server 2.10+)", collectRepeat)
+    .option("--pause-until <when>", "deliver nothing until then: a duration from now (2h) or an RFC 3339 time (nats-server 2.11+)")
     .option("--config <file>", "JSON consumer configuration as the API takes it (or `consumer info --json` output)")
     .option("--json", "print the consumer info API object");
 }
@@ -51,11 +53,11 @@ function addConsumerConfigOptions(cmd: Command): Command {
 function consumerFlagsOf(opts: ConsumerConfigOpts): ConsumerFlags {
   const {
     target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, filter, maxDeliver, maxPending, wait, maxWaiting,
-    inactiveThreshold, description,
+    inactiveThreshold, description, metadata, pauseUntil,
   } = opts;
   return {
     target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, filter, maxDeliver, maxPending, wait, maxWaiting,
-    inactiveThreshold, description,
+    inactiveThreshold, description, metadata, pauseUntil,
   };
 }
 
@@ -276,6 +278,37 @@ export function register(program: Command): void {
     .option("--dry-run", "show the change and stop")
     .option("-f, --force", "do not ask for confirmation on a terminal")
     .action(editAction);
+
+  consumer
+    .command("pause")
+    .argument("<stream>", "stream name")
+    .argument("<name>", "consumer name")
+    .argument("<until>", "a duration from now (2h) or an RFC 3339 time")
+    .description("stop a consumer delivering until a later time (nats-server 2.11+); `consumer resume` ends it early")
+    .option("--json", "print the server's answer")
+    .action(async (stream: string, name: string, untilText: string, opts: { json?: boolean }, cmd: Command) => {
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { parsePauseUntil, pauseConsumer } = await import("../nats/consumers.js");
+      const { formatLocalTime } = await import("../text/time.js");
+      const until = parsePauseUntil(untilText, "UNTIL");
+      const answer = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, nc }) => pauseConsumer(jsm, nc, stream, name, until));
+      if (opts.json) await printApiJson(answer);
+      else process.stdout.write(`Consumer ${stream} > ${name} paused until ${formatLocalTime(answer.pause_until ?? until.toISOString())}\n`);
+    });
+
+  consumer
+    .command("resume")
+    .argument("<stream>", "stream name")
+    .argument("<name>", "consumer name")
+    .description("let a paused consumer deliver again now (nats-server 2.11+)")
+    .option("--json", "print the server's answer")
+    .action(async (stream: string, name: string, opts: { json?: boolean }, cmd: Command) => {
+      const { withJetStreamManager } = await import("../nats/admin.js");
+      const { resumeConsumer } = await import("../nats/consumers.js");
+      const answer = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, nc }) => resumeConsumer(jsm, nc, stream, name));
+      if (opts.json) await printApiJson(answer);
+      else process.stdout.write(`Consumer ${stream} > ${name} resumed\n`);
+    });
 
   consumer
     .command("rm")

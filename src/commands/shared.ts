@@ -125,6 +125,11 @@ export function collectList(value: string, previous: string[] | undefined): stri
   return [...(previous ?? []), ...items];
 }
 
+/** A repeatable option kept whole (a metadata value may hold commas). */
+export function collectRepeat(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 /** Waits until everything written to stdout has been handed to the OS (process.exit on a pipe loses it). */
 export function flushStdout(): Promise<void> {
   return new Promise((resolve) => {

@@ -2,7 +2,7 @@
 // scriptable: every prompt has a flag, nothing needs a terminal, and `add` is idempotent).
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
-import { collectList, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
+import { collectList, collectRepeat, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
 import { parseStartTime } from "../nats/replay-start.js";
 import type { StreamFlags } from "../nats/streams.js";
 
@@ -42,6 +42,12 @@ function addStreamConfigOptions(cmd: Command, edit: boolean): Command {
     .option("--no-deny-delete", "allow deleting single messages")
     .option("--deny-purge", "refuse purges through the API")
     .option("--no-deny-purge", "allow purges")
+    .option("--metadata <key=value>", "metadata shown by stream info, repeatable; key= removes a key (nats-server 2.10+)", collectRepeat)
+    .option("--compression <algorithm>", "none or s2: compress file storage (nats-server 2.10+)")
+    .option("--transform-source <subject>", "with --transform-destination: rewrite the subjects of stored messages (nats-server 2.10+)")
+    .option("--transform-destination <subject>", "the subject stored messages get, e.g. 'suricata.{{wildcard(1)}}'")
+    .option("--allow-msg-ttl", "allow a per-message TTL (Nats-TTL header; nats-server 2.11+; cannot be turned off)")
+    .option("--subject-del-markers-ttl <duration>", "leave a marker for this long when a subject's last message ages out (nats-server 2.11+)")
     .option("--config <file>", "JSON configuration as the API takes it (or `stream info --json` output); flags override it")
     .option("--json", "print the stream info API object");
   if (!edit) {
@@ -56,11 +62,13 @@ function addStreamConfigOptions(cmd: Command, edit: boolean): Command {
 function streamFlagsOf(opts: StreamConfigOpts): StreamFlags {
   const {
     subjects, storage, retention, discard, maxAge, maxBytes, maxMsgs, maxMsgsPerSubject, maxMsgSize, dupeWindow, replicas,
-    description, allowDirect, denyDelete, denyPurge,
+    description, allowDirect, denyDelete, denyPurge, metadata, compression, transformSource, transformDestination,
+    allowMsgTtl, subjectDelMarkersTtl,
   } = opts;
   return {
     subjects, storage, retention, discard, maxAge, maxBytes, maxMsgs, maxMsgsPerSubject, maxMsgSize, dupeWindow, replicas,
-    description, allowDirect, denyDelete, denyPurge,
+    description, allowDirect, denyDelete, denyPurge, metadata, compression, transformSource, transformDestination,
+    allowMsgTtl, subjectDelMarkersTtl,
   };
 }
 

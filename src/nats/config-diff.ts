@@ -29,6 +29,13 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? "undefined";
 }
 
+/** Metadata without the keys the server owns (`_nats.ver`, `_nats.level`, ...); undefined when nothing is left. */
+export function userMetadata(value: unknown): Record<string, unknown> | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([k]) => !k.startsWith("_nats."));
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
 export function sameConfigValue(current: unknown, wanted: unknown): boolean {
   const have = current === undefined || current === null ? emptyLike(wanted) : current;
   const want = wanted === undefined || wanted === null ? emptyLike(current) : wanted;
@@ -44,6 +51,12 @@ export function diffConfig(current: object, wanted: object, ignore: readonly str
   const changes: ConfigChange[] = [];
   for (const [field, to] of Object.entries(wanted as Record<string, unknown>)) {
     if (to === undefined || ignore.includes(field)) continue;
+    if (field === "metadata") {
+      // nats-server 2.11+ adds _nats.* keys of its own: compare what users set.
+      const from = userMetadata(have[field]);
+      if (!sameConfigValue(from, userMetadata(to))) changes.push({ field, from, to: userMetadata(to) });
+      continue;
+    }
     if (!sameConfigValue(have[field], to)) changes.push({ field, from: have[field], to });
   }
   return changes;

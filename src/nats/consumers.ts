@@ -3,11 +3,12 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { ConsumerConfig, ConsumerInfo, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { RuntimeError, UsageError } from "../errors.js";
-import { formatCount, formatDuration, parseCount } from "../text/units.js";
+import { formatCount, formatDuration, parseCount, parseDuration } from "../text/units.js";
+import { sanitizeText } from "../text/sanitize.js";
 import { booleanEditFlag, diffConfig, type ConfigFieldSchema, editCommandText, editFlagsFor, shellQuote, type ConfigChange, type EditFlag, type EditFlags } from "./config-diff.js";
 import { apiErrorCode, describeJetStreamError, requireServerVersion } from "./jetstream.js";
 import { parseStartTime } from "./replay-start.js";
-import { checkApiName, checkSubject, checkStreamName, countFlagText, NS_PER_MS, oneOf, parseDurationNs, parsePositiveDurationNs, readConfigFile, streamInfo, durationFlagText } from "./streams.js";
+import { applyMetadataFlags, checkApiName, checkSubject, checkStreamName, countFlagText, NS_PER_MS, oneOf, parseDurationNs, parsePositiveDurationNs, readConfigFile, streamInfo, durationFlagText } from "./streams.js";
 import type { PromptField } from "../prompt/fields.js";
 
 export interface ConsumerFlags {
@@ -25,6 +26,10 @@ export interface ConsumerFlags {
   maxWaiting?: string;
   inactiveThreshold?: string;
   description?: string;
+  /** key=value, repeatable (2.10+); `key=` removes a key. */
+  metadata?: string[];
+  /** A duration from now (1h) or an RFC 3339 time (2.11+). */
+  pauseUntil?: string;
 }
 
 export function checkConsumerName(name: string): string {
@@ -118,6 +123,12 @@ export function applyConsumerFlags(base: Partial<ConsumerConfig>, flags: Consume
   if (flags.maxWaiting !== undefined) cfg.max_waiting = parseCount(flags.maxWaiting, "--max-waiting");
   if (flags.inactiveThreshold !== undefined) cfg.inactive_threshold = parseDurationNs(flags.inactiveThreshold, "--inactive-threshold");
   if (flags.description !== undefined) cfg.description = flags.description;
+  if (flags.metadata !== undefined) cfg.metadata = applyMetadataFlags(cfg.metadata, flags.metadata);
+  if (flags.pauseUntil !== undefined) {
+    (cfg as Record<string, unknown>).pause_until = parsePauseUntil(flags.pauseUntil, "--pause-until", now).toISOString();
+    // A moment in the future is not a setting idempotent add can compare from one run to the next.
+    ignore.push("pause_until");
+  }
 
   const push = typeof cfg.deliver_subject === "string" && cfg.deliver_subject !== "";
   if (!push) {
@@ -135,6 +146,24 @@ export function applyConsumerFlags(base: Partial<ConsumerConfig>, flags: Consume
     }
   }
   return { config: cfg, ignore };
+}
+
+/** When a paused consumer resumes: a duration from now (30m, 2h) or an RFC 3339 time in the future. */
+export function parsePauseUntil(text: string, flag: string, now = Date.now()): Date {
+  const t = text.trim();
+  let until: Date;
+  if (/^\d{4}-\d{2}-\d{2}/.test(t)) until = new Date(t);
+  else {
+    try {
+      until = new Date(now + parseDuration(t, flag));
+    } catch {
+      until = new Date(NaN);
+    }
+  }
+  if (Number.isNaN(until.getTime()) || until.getTime() <= now) {
+    throw new UsageError(`invalid ${flag} '${sanitizeText(text)}': use a duration from now (30m, 2h) or a future RFC 3339 time (2030-01-01T00:00:00Z)`);
+  }
+  return until;
 }
 
 /** The defaults: a pull consumer reading everything, explicit acks, instant replay. */
@@ -185,6 +214,7 @@ export function requireConsumerFeatures(nc: NatsConnection, cfg: Partial<Consume
     requireServerVersion(nc, "2.10.0", `several --filter subjects (filter_subjects: ${cfg.filter_subjects.join(", ")})`);
   }
   if (cfg.metadata && Object.keys(cfg.metadata).length > 0) requireServerVersion(nc, "2.10.0", "consumer metadata");
+  if ((cfg as Record<string, unknown>).pause_until) requireServerVersion(nc, "2.11.0", "pausing a consumer (--pause-until)");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -230,6 +260,8 @@ const CONSUMER_EDIT_FLAGS: Record<string, EditFlag> = {
   deliver_group: (to) => ["--deliver-group", shellQuote(String(to))],
   flow_control: booleanEditFlag("flow-control"),
   deliver_policy: (to, changed) => ["--deliver", shellQuote(deliverFlagText(to, changed))],
+  metadata: (to) => Object.entries((to ?? {}) as Record<string, string>).filter(([k]) => !k.startsWith("_nats.")).flatMap(([k, v]) => ["--metadata", shellQuote(`${k}=${v}`)]),
+  pause_until: (to) => ["--pause-until", shellQuote(String(to))],
   opt_start_seq: startEditFlag,
   opt_start_time: startEditFlag,
 };
@@ -457,4 +489,26 @@ export async function followConsumer(
     await messages.close().catch(() => undefined);
   }
   return received;
+}
+
+/** Pauses a consumer until `until` (nats-server 2.11+): it delivers nothing until then, or until resumed. */
+export async function pauseConsumer(jsm: JetStreamManager, nc: NatsConnection, stream: string, name: string, until: Date): Promise<{ paused: boolean; pause_until?: string }> {
+  requireServerVersion(nc, "2.11.0", "consumer pause");
+  await consumerInfo(jsm, stream, name);
+  try {
+    return await jsm.consumers.pause(stream, name, until);
+  } catch (err) {
+    throw describeJetStreamError(err, `consumer pause ${stream} ${name}`);
+  }
+}
+
+/** Resumes a paused consumer now (nats-server 2.11+). */
+export async function resumeConsumer(jsm: JetStreamManager, nc: NatsConnection, stream: string, name: string): Promise<{ paused: boolean }> {
+  requireServerVersion(nc, "2.11.0", "consumer resume");
+  await consumerInfo(jsm, stream, name);
+  try {
+    return await jsm.consumers.resume(stream, name);
+  } catch (err) {
+    throw describeJetStreamError(err, `consumer resume ${stream} ${name}`);
+  }
 }

@@ -28,6 +28,13 @@ export interface StreamFlags {
   allowDirect?: boolean;
   denyDelete?: boolean;
   denyPurge?: boolean;
+  /** key=value, repeatable (2.10+); `key=` removes a key. */
+  metadata?: string[];
+  compression?: string;
+  transformSource?: string;
+  transformDestination?: string;
+  allowMsgTtl?: boolean;
+  subjectDelMarkersTtl?: string;
 }
 
 export type WantedStreamConfig = Partial<StreamConfig> & { name: string };
@@ -53,6 +60,27 @@ export const parseRetention = (text: string) =>
   );
 
 export const parseDiscard = (text: string) => oneOf(text, "--discard", { old: "old", new: "new" } as const, "old or new");
+
+export const parseCompression = (text: string) => oneOf(text, "--compression", { none: "none", s2: "s2" } as const, "none or s2");
+
+/** Metadata keys nats-server 2.11+ writes itself (`_nats.ver`, `_nats.level`...): not ours to compare or show. */
+export const isServerMetadataKey = (key: string) => key.startsWith("_nats.");
+
+/** `--metadata key=value` items laid over `current` (an edit keeps the keys it does not name); `key=` removes one. */
+export function applyMetadataFlags(current: Record<string, string> | undefined, items: string[], flag = "--metadata"): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(current ?? {})) if (!isServerMetadataKey(k)) out[k] = v;
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    const key = eq > 0 ? item.slice(0, eq).trim() : "";
+    if (key === "" || !isSafeText(item)) throw new UsageError(`invalid ${flag} '${sanitizeText(item)}': use key=value, e.g. ${flag} owner=lab`);
+    if (isServerMetadataKey(key)) throw new UsageError(`invalid ${flag} '${sanitizeText(item)}': keys starting with _nats. belong to the server`);
+    const value = item.slice(eq + 1);
+    if (value === "") delete out[key];
+    else out[key] = value;
+  }
+  return out;
+}
 
 function isUnlimited(text: string): boolean {
   const t = text.trim().toLowerCase();
@@ -147,6 +175,18 @@ export function applyStreamFlags<T extends Partial<StreamConfig>>(base: T, flags
   if (flags.allowDirect !== undefined) cfg.allow_direct = flags.allowDirect;
   if (flags.denyDelete !== undefined) cfg.deny_delete = flags.denyDelete;
   if (flags.denyPurge !== undefined) cfg.deny_purge = flags.denyPurge;
+  if (flags.metadata !== undefined) cfg.metadata = applyMetadataFlags(cfg.metadata, flags.metadata);
+  if (flags.compression !== undefined) cfg.compression = parseCompression(flags.compression) as StreamConfig["compression"];
+  if (flags.transformSource !== undefined || flags.transformDestination !== undefined) {
+    const dest = flags.transformDestination ?? "";
+    if (dest === "" || !isSafeText(dest) || /\s/u.test(dest.replace(/\{\{[^}]*\}\}/g, ""))) {
+      throw new UsageError(`invalid --transform-destination '${sanitizeText(dest)}': give the subject stored messages get, e.g. --transform-source 'dns.>' --transform-destination 'suricata.dns.>'`);
+    }
+    cfg.subject_transform = { src: checkSubject(flags.transformSource ?? ">", "--transform-source"), dest };
+  }
+  const extra = cfg as Record<string, unknown>;
+  if (flags.allowMsgTtl !== undefined) extra.allow_msg_ttl = flags.allowMsgTtl;
+  if (flags.subjectDelMarkersTtl !== undefined) extra.subject_delete_marker_ttl = parseLimitDurationNs(flags.subjectDelMarkersTtl, "--subject-del-markers-ttl");
   return cfg as T;
 }
 
@@ -228,11 +268,13 @@ export function requireStreamFeatures(nc: NatsConnection, cfg: Partial<StreamCon
     ["first_seq", "a stream first sequence"],
     ["consumer_limits", "stream consumer limits"],
   ];
-  for (const [key, feature] of needs210) {
-    const v = cfg[key];
-    if (v === undefined || v === null || (typeof v === "object" && Object.keys(v).length === 0) || v === 0 || v === "none") continue;
-    requireServerVersion(nc, "2.10.0", `${feature} (${key})`);
-  }
+  const needs211: Array<[string, string]> = [
+    ["allow_msg_ttl", "per-message TTLs (--allow-msg-ttl)"],
+    ["subject_delete_marker_ttl", "subject delete markers (--subject-del-markers-ttl)"],
+  ];
+  const given = (v: unknown) => !(v === undefined || v === null || v === false || (typeof v === "object" && Object.keys(v).length === 0) || v === 0 || v === "none");
+  for (const [key, feature] of needs210) if (given(cfg[key])) requireServerVersion(nc, "2.10.0", `${feature} (${key})`);
+  for (const [key, feature] of needs211) if (given((cfg as Record<string, unknown>)[key])) requireServerVersion(nc, "2.11.0", feature);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -290,6 +332,14 @@ const STREAM_EDIT_FLAGS: Record<string, EditFlag> = {
   num_replicas: (to) => ["--replicas", String(to)],
   description: (to) => ["--description", shellQuote(String(to ?? ""))],
   allow_direct: booleanEditFlag("allow-direct"),
+  compression: (to) => ["--compression", String(to)],
+  metadata: (to) => Object.entries((to ?? {}) as Record<string, string>).filter(([k]) => !isServerMetadataKey(k)).flatMap(([k, v]) => ["--metadata", shellQuote(`${k}=${v}`)]),
+  subject_transform: (to) => {
+    const t = (to ?? {}) as { src?: string; dest?: string };
+    return ["--transform-source", shellQuote(t.src || ">"), "--transform-destination", shellQuote(t.dest ?? "")];
+  },
+  allow_msg_ttl: (to) => (to ? ["--allow-msg-ttl"] : []),
+  subject_delete_marker_ttl: (to) => ["--subject-del-markers-ttl", (to as number) <= 0 ? "0" : durationFlagText(to as number)],
   deny_delete: booleanEditFlag("deny-delete"),
   deny_purge: booleanEditFlag("deny-purge"),
 };

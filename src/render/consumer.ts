@@ -3,7 +3,7 @@
 import type { ConsumerInfo, SequenceInfo } from "@nats-io/jetstream";
 import { sanitizeText } from "../text/sanitize.js";
 import { renderSections, type KvRow } from "./kv.js";
-import { clusterRows } from "./stream.js";
+import { clusterRows, metadataRows } from "./stream.js";
 import { renderTable, type TableOptions } from "./table.js";
 import { formatLocalTime, isZeroTime } from "../text/time.js";
 import { formatCount, formatDuration, formatNanos } from "../text/units.js";
@@ -67,8 +67,14 @@ export function renderConsumerInfo(ci: ConsumerInfo, now = Date.now()): string {
     ["Inactive Threshold", nanos(c.inactive_threshold)],
     ["Replicas", c.num_replicas !== undefined && c.num_replicas > 0 ? c.num_replicas : undefined],
     ["Memory Storage", c.mem_storage ? "true" : undefined],
+    ...metadataRows(c.metadata),
   ];
   const state: KvRow[] = [["Last Delivered Message", sequencePair(ci.delivered, "Last delivery", now)]];
+  if (ci.paused) {
+    const until = (c as { pause_until?: string }).pause_until;
+    const remaining = ci.pause_remaining > 0 ? `, ${formatNanos(ci.pause_remaining)} left` : "";
+    state.unshift(["Paused", until && !isZeroTime(until) ? `until ${formatLocalTime(until)}${remaining}` : "yes"]);
+  }
   if (c.ack_policy !== "none") {
     state.push(["Acknowledgment Floor", sequencePair(ci.ack_floor, "Last Ack", now)]);
     state.push([

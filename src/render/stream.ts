@@ -41,8 +41,18 @@ function sequenceAt(seq: number, ts: string | undefined, now: number): string {
   return when ? `${formatCount(seq)} @ ${when}` : formatCount(seq);
 }
 
+/** One "Metadata" row per key users set, as `key: value`; the server's own _nats.* keys are left out. */
+export function metadataRows(metadata: Record<string, string> | undefined): KvRow[] {
+  return Object.entries(metadata ?? {})
+    .filter(([k]) => !k.startsWith("_nats."))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]): KvRow => ["Metadata", `${k}: ${v}`]);
+}
+
 export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
   const c = info.config;
+  // Fields of 2.11+ servers that nats.js 3.3 does not type.
+  const extra = c as unknown as { allow_msg_ttl?: boolean; subject_delete_marker_ttl?: number };
   const s = info.state;
   const configuration: KvRow[] = [
     ["Description", c.description || undefined],
@@ -58,6 +68,11 @@ export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
     ["Allows Purge", yesNo(!c.deny_purge)],
     ["Allows Rollups", yesNo(c.allow_rollup_hdrs)],
     ["Sealed", c.sealed ? "yes" : undefined],
+    ["Compression", c.compression && c.compression !== "none" ? c.compression.toUpperCase() : undefined],
+    ["Subject Transform", c.subject_transform ? `${c.subject_transform.src || ">"} → ${c.subject_transform.dest}` : undefined],
+    ["Per-Message TTL", extra.allow_msg_ttl ? "allowed" : undefined],
+    ["Delete Markers TTL", typeof extra.subject_delete_marker_ttl === "number" && extra.subject_delete_marker_ttl > 0 ? nanosText(extra.subject_delete_marker_ttl) : undefined],
+    ...metadataRows(c.metadata),
     ["Mirror", c.mirror ? c.mirror.name : undefined],
     ["Sources", c.sources?.length ? c.sources.map((x) => x.name).join(", ") : undefined],
   ];

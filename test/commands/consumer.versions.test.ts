@@ -38,4 +38,61 @@ describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
     expectExit(info, 1);
     expect(info.stderr).toBe("nsm4home: consumer 'multi' not found on stream 'ev' (err_code 10014); 'nsm4home consumer ls ev' lists them\n");
   });
+
+  it("--metadata: set, shown and idempotent on 2.10+; refused on 2.9", async () => {
+    const args = ["consumer", "add", "ev", "tagged", "--filter", "ev.dns", "--metadata", "team=soc", "--defaults"];
+    const r = await cli(args);
+    if (!serverAtLeast("2.10")) {
+      expectExit(r, 1);
+      expect(r.stderr).toMatch(new RegExp(`^nsm4home: consumer metadata needs nats-server 2\\.10\\.0 or newer; the server at .* runs ${runs()}\\n$`));
+      expectExit(await cli(["consumer", "info", "ev", "tagged"]), 1);
+      return;
+    }
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(/^\s+Metadata: team: soc$/m);
+    expect(r.stdout).not.toContain("_nats.");
+    const again = await cli(args);
+    expectExit(again, 0);
+    expect(again.stdout).toBe("Consumer ev > tagged already exists with the same configuration\n");
+  });
+
+  it("--pause-until, consumer pause and resume on 2.11+; each refused naming 2.11.0 before", async () => {
+    const add = await cli(["consumer", "add", "ev", "paused", "--filter", "ev.tls", "--pause-until", "1h", "--defaults"]);
+    if (!serverAtLeast("2.11")) {
+      expectExit(add, 1);
+      expect(add.stderr).toMatch(new RegExp(`^nsm4home: pausing a consumer \\(--pause-until\\) needs nats-server 2\\.11\\.0 or newer; the server at .* runs ${runs()}\\n$`));
+      expectExit(await cli(["consumer", "info", "ev", "paused"]), 1);
+      expectExit(await cli(["consumer", "add", "ev", "plain", "--filter", "ev.tls", "--defaults"]), 0);
+      for (const args of [["pause", "ev", "plain", "1h"], ["resume", "ev", "plain"]]) {
+        const r = await cli(["consumer", ...args]);
+        expectExit(r, 1);
+        expect(r.stderr).toMatch(new RegExp(`^nsm4home: consumer ${args[0]} needs nats-server 2\\.11\\.0 or newer; the server at .* runs ${runs()}\\n$`));
+      }
+      return;
+    }
+    expectExit(add, 0);
+    expect(add.stdout).toMatch(/^\s+Paused: until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d, (59m\d+s|1h) left$/m);
+    // A paused consumer delivers nothing: next waits and gets no message.
+    const waited = await cli(["consumer", "next", "ev", "paused", "--count", "1", "--wait", "1s"]);
+    expectExit(waited, 1);
+    expect(waited.stdout).toBe("");
+    const resumed = await cli(["consumer", "resume", "ev", "paused"]);
+    expectExit(resumed, 0);
+    expect(resumed.stdout).toBe("Consumer ev > paused resumed\n");
+    expect(parseJson(await cli(["consumer", "info", "ev", "paused", "--json"])).paused ?? false).toBe(false);
+    const next = await cli(["consumer", "next", "ev", "paused", "--count", "1", "--json"]);
+    expectExit(next, 0);
+    expect(JSON.parse(next.stdout.trim().split("\n")[0]!).subject).toBe("ev.tls");
+
+    const paused = await cli(["consumer", "pause", "ev", "paused", "30m"]);
+    expectExit(paused, 0);
+    expect(paused.stdout).toMatch(/^Consumer ev > paused paused until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n$/);
+    const info = parseJson(await cli(["consumer", "info", "ev", "paused", "--json"]));
+    expect(info.paused).toBe(true);
+    expect(Date.parse(info.config.pause_until) - Date.now()).toBeGreaterThan(25 * 60_000);
+    const bad = await cli(["consumer", "pause", "ev", "paused", "2000-01-01T00:00:00Z"]);
+    expectExit(bad, 2);
+    expect(bad.stderr).toMatch(/^nsm4home: invalid UNTIL '2000-01-01T00:00:00Z': use a duration from now/);
+  });
 });
+

@@ -38,4 +38,70 @@ describe(`stream add on nats-server ${natsServerVersion()}`, () => {
     expectExit(missing, 1);
     expect(missing.stderr).toBe("nsm4home: stream 'withmeta' not found (err_code 10059); 'nsm4home stream ls' lists the streams\n");
   });
+
+  it("--metadata, --compression, --transform-*: set, shown, idempotent and kept by edit on 2.10+; refused on 2.9", async () => {
+    const args = ["stream", "add", "feat", "--subjects", "feat.>", "--metadata", "owner=lab", "--metadata", "note=a,b", "--compression", "s2",
+      "--transform-source", "feat.in.>", "--transform-destination", "feat.out.>", "--defaults"];
+    if (!serverAtLeast("2.10")) {
+      for (const [flags, text] of [
+        [["--metadata", "owner=lab"], "stream metadata \\(metadata\\)"],
+        [["--compression", "s2"], "stream compression \\(compression\\)"],
+        [["--transform-source", "feat.in.>", "--transform-destination", "feat.out.>"], "stream subject transforms \\(subject_transform\\)"],
+      ] as const) {
+        const r = await cli(["stream", "add", "feat", "--subjects", "feat.>", ...flags, "--defaults"]);
+        expectExit(r, 1);
+        expect(r.stderr).toMatch(new RegExp(`^nsm4home: ${text} needs nats-server 2\\.10\\.0 or newer; the server at .* runs ${runs()}\\n$`));
+      }
+      expectExit(await cli(["stream", "info", "feat"]), 1);
+      return;
+    }
+    const created = await cli(args);
+    expectExit(created, 0);
+    expect(created.stdout).toMatch(/^\s+Compression: S2$/m);
+    expect(created.stdout).toMatch(/^\s+Subject Transform: feat\.in\.> → feat\.out\.>$/m);
+    expect(created.stdout).toMatch(/^\s+Metadata: note: a,b$/m);
+    expect(created.stdout).toMatch(/^\s+Metadata: owner: lab$/m);
+    expect(created.stdout).not.toContain("_nats.");
+    const again = await cli(args);
+    expectExit(again, 0);
+    expect(again.stdout).toBe("Stream feat already exists with the same configuration\n");
+
+    expectExit(await cli(["stream", "edit", "feat", "--metadata", "owner=soc", "--metadata", "note=", "-f"]), 0);
+    const info = parseJson(await cli(["stream", "info", "feat", "--json"]));
+    const userKeys = Object.fromEntries(Object.entries(info.config.metadata).filter(([k]) => !k.startsWith("_nats.")));
+    expect(userKeys).toEqual({ owner: "soc" });
+    expect(info.config.compression).toBe("s2");
+    expect(info.config.subject_transform).toEqual({ src: "feat.in.>", dest: "feat.out.>" });
+
+    // A message published to the transform's source is stored under its destination.
+    const { connect } = await import("@nats-io/transport-node");
+    const nc = await connect({ servers: server.url });
+    try {
+      await nc.request("feat.in.dns", "{}", { timeout: 5000 });
+    } finally {
+      await nc.close();
+    }
+    const got = parseJson(await cli(["stream", "get", "feat", "1", "--json"]));
+    expect(got.subject).toBe("feat.out.dns");
+  });
+
+  it("--allow-msg-ttl and --subject-del-markers-ttl: set and shown on 2.11+; refused naming 2.11.0 before", async () => {
+    const r = await cli(["stream", "add", "ttl", "--subjects", "ttl.>", "--allow-msg-ttl", "--subject-del-markers-ttl", "1m", "--defaults"]);
+    if (!serverAtLeast("2.11")) {
+      expectExit(r, 1);
+      expect(r.stderr).toMatch(new RegExp(`^nsm4home: per-message TTLs \\(--allow-msg-ttl\\) needs nats-server 2\\.11\\.0 or newer; the server at .* runs ${runs()}\\n$`));
+      const markers = await cli(["stream", "add", "ttl", "--subjects", "ttl.>", "--subject-del-markers-ttl", "1m", "--defaults"]);
+      expectExit(markers, 1);
+      expect(markers.stderr).toMatch(/^nsm4home: subject delete markers \(--subject-del-markers-ttl\) needs nats-server 2\.11\.0 or newer; /);
+      expectExit(await cli(["stream", "info", "ttl"]), 1);
+      return;
+    }
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(/^\s+Per-Message TTL: allowed$/m);
+    expect(r.stdout).toMatch(/^\s+Delete Markers TTL: 1m$/m);
+    const info = parseJson(await cli(["stream", "info", "ttl", "--json"]));
+    expect(info.config.allow_msg_ttl).toBe(true);
+    expect(info.config.subject_delete_marker_ttl).toBe(60_000 * 1_000_000);
+  });
 });
+
