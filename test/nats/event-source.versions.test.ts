@@ -2,7 +2,7 @@
 // 2.10+, one consumer per subject merged back into stream order on 2.9; the same messages in the same order on both.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { connectNats, resolveConnectionOptions, type ResolvedConnection } from "../../src/nats/connection.js";
+import { connectNats, resolveConnectionOptions, type ResolvedConnection } from "../../src/nats/connection/index.js";
 import { openEventSource, type SourceMessage } from "../../src/nats/event-source/index.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { natsServerVersion, serverAtLeast } from "../helpers/server-version.js";
