@@ -1,7 +1,10 @@
-// `context ls|info|select`: natscli's contexts, read and selected in place (same files, same format).
+// `context ls|info|select|add|edit|rm|validate`: natscli's contexts, read and written in place (same files, same
+// format), so `nats context info` reads what nsm4home wrote and the other way round.
 import type { Command } from "commander";
-import { connectionFlagsOf, printJson } from "./shared.js";
-import type { ContextSummary } from "../nats/context.js";
+import { confirmDestructive, connectionFlagsOf, printJson } from "./shared.js";
+import { UsageError } from "../errors.js";
+import type { ContextSettings, ContextSummary } from "../nats/context.js";
+import type { ContextCheck } from "../nats/context-check.js";
 import type { EffectiveSetting } from "../nats/connection/index.js";
 import { renderSections, type KvRow } from "../render/kv.js";
 import { renderTable, tableLayout, type TableOptions } from "../render/table.js";
@@ -41,6 +44,46 @@ export function renderContextInfo(view: ContextInfoView): string {
     { title: "Effective settings (flag > env > context > default)", rows: effRows },
   ]);
 }
+
+/** The connection flags given on this command line as context fields; file paths made absolute (a context is used from any folder). */
+export function contextSettingsOf(cmd: Command, description: string | undefined, resolvePath: (p: string) => string): ContextSettings {
+  const f = connectionFlagsOf(cmd);
+  const file = (p: string | undefined) => (p === undefined || p === "" ? p : resolvePath(p));
+  const settings: ContextSettings = {
+    description,
+    url: f.server,
+    user: f.user,
+    password: f.password,
+    token: f.token,
+    creds: file(f.creds),
+    nkey: file(f.nkey),
+    cert: file(f.tlscert),
+    key: file(f.tlskey),
+    ca: file(f.tlsca),
+    jetstream_domain: f.jsDomain,
+    jetstream_api_prefix: f.jsApiPrefix,
+    inbox_prefix: f.inboxPrefix,
+    tls_first: f.tlsfirst,
+  };
+  for (const k of Object.keys(settings) as Array<keyof ContextSettings>) if (settings[k] === undefined) delete settings[k];
+  return settings;
+}
+
+/** `validate`'s lines: each check ok or FAILED with what it found (sanitised: server texts and paths). */
+export function renderContextChecks(name: string, checks: ContextCheck[]): string {
+  const width = Math.max(...checks.map((c) => c.check.length));
+  const lines = checks.map((c) => `  ${c.ok ? "ok    " : "FAILED"}  ${c.check.padEnd(width)}  ${sanitizeText(c.detail)}`);
+  const failed = checks.filter((c) => !c.ok).length;
+  const verdict = failed === 0 ? `context '${sanitizeText(name)}' works` : `context '${sanitizeText(name)}': ${failed} of ${checks.length} checks failed`;
+  return `${verdict}\n${lines.join("\n")}\n`;
+}
+
+const CONTEXT_FLAGS_HELP = `
+Connection settings come from the global flags, as in natscli: -s/--server, --user, --password, --token,
+--creds, --nkey, --tlscert, --tlskey, --tlsca, --tlsfirst, --js-domain, --js-api-prefix, --inbox-prefix.
+File paths are stored absolute. Secrets are masked in everything printed. An empty value (--password '')
+clears a field in 'edit'.
+`;
 
 export function register(program: Command): void {
   const context = program
@@ -91,5 +134,81 @@ export function register(program: Command): void {
       const { selectContext } = await import("../nats/context.js");
       selectContext(name);
       process.stdout.write(`selected context '${sanitizeText(name)}'\n`);
+    });
+
+  const showSaved = async (name: string, verb: string) => {
+    const { loadContext, maskedContext } = await import("../nats/context.js");
+    const { redactUrl } = await import("../nats/connection/index.js");
+    const masked = maskedContext(loadContext(name), redactUrl);
+    const rows: KvRow[] = Object.entries(masked).map(([k, v]) => [k, v === true ? "yes" : String(v)]);
+    process.stdout.write(`${verb} context '${sanitizeText(name)}'\n\n` + renderSections([{ title: "Context", rows }]));
+  };
+
+  context
+    .command("add")
+    .alias("create")
+    .argument("<name>", "the new context's name")
+    .description("create a natscli context from the connection flags (-s, --creds, --js-domain, ...)")
+    .option("--description <text>", "what this context is for, e.g. 'sensor on the Pi'")
+    .option("--select", "make it the default context too")
+    .addHelpText("after", CONTEXT_FLAGS_HELP + "\nExample:\n  nsm4home context add pi -s nats://pi.lan:4222 --creds ~/pi.creds --js-domain pi --select\n")
+    .action(async (name: string, opts: { description?: string; select?: boolean }, cmd: Command) => {
+      const { addContext, selectContext } = await import("../nats/context.js");
+      const { resolve } = await import("node:path");
+      addContext(name, contextSettingsOf(cmd, opts.description, (p) => resolve(p)));
+      if (opts.select) selectContext(name);
+      await showSaved(name, opts.select ? "created and selected" : "created");
+    });
+
+  context
+    .command("edit")
+    .argument("<name>", "context to change")
+    .description("change settings of a context from the connection flags; other fields stay as they are")
+    .option("--description <text>", "what this context is for")
+    .option("--select", "make it the default context too")
+    .addHelpText("after", CONTEXT_FLAGS_HELP + "\nExample:\n  nsm4home context edit pi --js-domain hub --password ''\n")
+    .action(async (name: string, opts: { description?: string; select?: boolean }, cmd: Command) => {
+      const { editContext, selectContext } = await import("../nats/context.js");
+      const { resolve } = await import("node:path");
+      const settings = contextSettingsOf(cmd, opts.description, (p) => resolve(p));
+      if (Object.keys(settings).length === 0 && !opts.select) {
+        throw new UsageError(`nothing to change: give the settings to set, e.g. nsm4home context edit ${sanitizeText(name)} -s nats://pi.lan:4222`);
+      }
+      editContext(name, settings);
+      if (opts.select) selectContext(name);
+      await showSaved(name, "changed");
+    });
+
+  context
+    .command("rm")
+    .alias("remove")
+    .argument("<name>", "context to remove")
+    .description("remove a context (and the selection, when it was the selected one)")
+    .option("-f, --force", "do not ask for confirmation on a terminal")
+    .action(async (name: string, opts: { force?: boolean }) => {
+      const { contextPath, removeContext } = await import("../nats/context.js");
+      const { existsSync } = await import("node:fs");
+      if (!existsSync(contextPath(name))) removeContext(name); // the one-line "unknown context" error
+      await confirmDestructive(`remove context ${name}`, opts.force, "context rm");
+      const wasSelected = removeContext(name);
+      process.stdout.write(`removed context '${sanitizeText(name)}'${wasSelected ? " (it was selected: no context is selected now)" : ""}\n`);
+    });
+
+  context
+    .command("validate")
+    .alias("check")
+    .argument("[name]", "context to check (default: --context, NATS_CONTEXT or the selected one)")
+    .description("connect with the context alone (no NATS_* variables) and say what works: files, connection, JetStream, domain")
+    .option("--json", "print the checks as JSON")
+    .action(async (name: string | undefined, opts: { json?: boolean }, cmd: Command) => {
+      const { selectedContextName } = await import("../nats/context.js");
+      const { checkContext } = await import("../nats/context-check.js");
+      const given = connectionFlagsOf(cmd).context;
+      const target = name ?? (typeof given === "string" ? given : undefined) ?? (process.env.NATS_CONTEXT || undefined) ?? selectedContextName();
+      if (target === undefined) throw new UsageError("no context to validate: name one (nsm4home context validate NAME) or select one (context select NAME)");
+      const checks = await checkContext(target);
+      if (opts.json) printJson({ context: target, ok: checks.every((c) => c.ok), checks });
+      else process.stdout.write(renderContextChecks(target, checks));
+      if (!checks.every((c) => c.ok)) process.exitCode = 1;
     });
 }

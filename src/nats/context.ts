@@ -1,6 +1,6 @@
 // natscli contexts, read unchanged: $XDG_CONFIG_HOME/nats/context/NAME.json, the selected one named in
 // $XDG_CONFIG_HOME/nats/context.txt. A user of natscli needs no new configuration.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
 import { RuntimeError, UsageError } from "../errors.js";
@@ -169,4 +169,65 @@ export function maskedContext(ctx: NatsContext, redact: (url: string) => string)
   put("jetstream_api_prefix", ctx.jetstream_api_prefix);
   put("inbox_prefix", ctx.inbox_prefix);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing contexts as natscli does: every field natscli v0.5 writes, in its order, 2-space JSON, mode 0600 in a
+// 0700 folder (the file can hold a password or a token). Fields natscli adds later are kept as they were.
+
+/** natscli's context fields in the order `nats context add` writes them, with their empty values. */
+const NATSCLI_CONTEXT_FIELDS: ReadonlyArray<[string, string | boolean | null]> = [
+  ["description", ""], ["url", ""], ["socks_proxy", ""], ["token", ""], ["user", ""], ["password", ""],
+  ["creds", ""], ["nkey", ""], ["cert", ""], ["key", ""], ["ca", ""], ["nsc", ""], ["jetstream_domain", ""],
+  ["jetstream_api_prefix", ""], ["jetstream_event_prefix", ""], ["inbox_prefix", ""], ["user_jwt", ""],
+  ["user_seed", ""], ["color_scheme", ""], ["tls_first", false], ["windows_cert_store", ""],
+  ["windows_cert_match_by", ""], ["windows_cert_match", ""], ["windows_ca_certs_match", null],
+];
+
+/** The settings `context add|edit` write; an empty string clears a field (as natscli leaves it ""). */
+export type ContextSettings = Partial<Record<
+  "description" | "url" | "user" | "password" | "token" | "creds" | "nkey" | "cert" | "key" | "ca" |
+  "jetstream_domain" | "jetstream_api_prefix" | "inbox_prefix", string
+>> & { tls_first?: boolean };
+
+function readRawContext(path: string, name: string): Record<string, unknown> {
+  readContextFile(path, name); // the same errors (unknown, not JSON, not an object) as reading it for use
+  return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+}
+
+function writeContextFile(path: string, body: Record<string, unknown>): void {
+  mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(body, null, 2), { mode: 0o600 });
+  chmodSync(temp, 0o600);
+  renameSync(temp, path); // whole or not at all: natscli never reads half a context
+}
+
+/** Creates context NAME; refuses to overwrite one (that is `context edit`). Returns its path. */
+export function addContext(name: string, settings: ContextSettings, env: NodeJS.ProcessEnv = process.env): string {
+  const path = contextPath(name, env);
+  if (existsSync(path)) throw new RuntimeError(`context '${name}' already exists (${path}): change it with 'nsm4home context edit ${name} ...'`);
+  const body: Record<string, unknown> = Object.fromEntries(NATSCLI_CONTEXT_FIELDS);
+  Object.assign(body, settings);
+  writeContextFile(path, body);
+  return path;
+}
+
+/** Changes the given settings of context NAME, keeping every other field (natscli's newer ones too). */
+export function editContext(name: string, settings: ContextSettings, env: NodeJS.ProcessEnv = process.env): string {
+  const path = contextPath(name, env);
+  const body: Record<string, unknown> = { ...Object.fromEntries(NATSCLI_CONTEXT_FIELDS), ...readRawContext(path, name) };
+  Object.assign(body, settings);
+  writeContextFile(path, body);
+  return path;
+}
+
+/** Removes context NAME; when it was the selected one, context.txt is removed too. Returns whether it was selected. */
+export function removeContext(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const path = contextPath(name, env);
+  if (!existsSync(path)) throw new RuntimeError(`unknown context '${name}': ${path} does not exist (see 'nsm4home context ls')`);
+  rmSync(path);
+  const wasSelected = selectedContextName(env) === name;
+  if (wasSelected) rmSync(join(contextDirectory(env), "context.txt"), { force: true });
+  return wasSelected;
 }
