@@ -197,7 +197,8 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
     name: "nsm4home tail",
     onStatusEvent: (status) => {
       // A core subscription cannot see what was published while it was away: say so once, and how to get it back.
-      if (status.type === "disconnect" && start === undefined && !disconnectNoted) {
+      const throughStream = start !== undefined || resolved.jetstreamDomain !== undefined || resolved.jetstreamApiPrefix !== undefined;
+      if (status.type === "disconnect" && !throughStream && !disconnectNoted) {
         disconnectNoted = true;
         say("live events published until the reconnect are not shown; replay them from the stream with --since");
       }

@@ -13,22 +13,29 @@ import { trackDir } from "./processes.js";
 
 export interface LinkRelay {
   port: number;
-  /** Drops every connection through it and refuses new ones, as a pulled cable would. */
+  /**
+   * Stops every byte through it, both ways, as a link that went dark: the connections stay open (a sensor would
+   * otherwise reconnect to the hub's other leaf listeners, which the hub's INFO names, around the relay).
+   */
   cut(): void;
+  /** Lets the bytes flow again; what waited in the socket buffers goes on, as after a healed partition. */
   restore(): void;
   close(): Promise<void>;
 }
 
-/** Forwards to the first of `targets` that accepts; cut() and restore() model the link going down and up. */
+/** Forwards to the first of `targets` that accepts; cut() and restore() model the link going dark and back. */
 export async function startLinkRelay(targets: number[]): Promise<LinkRelay> {
   const port = await freePort();
   let up = true;
   const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => undefined);
+    if (!up) socket.pause();
+  };
   const server: Server = createServer((client) => {
-    if (!up) return client.destroy();
-    sockets.add(client);
-    client.on("close", () => sockets.delete(client));
-    client.on("error", () => undefined);
+    track(client);
     const tryTarget = (i: number) => {
       if (i >= targets.length) return client.destroy();
       const upstream = createConnection({ host: "127.0.0.1", port: targets[i]! });
@@ -39,20 +46,11 @@ export async function startLinkRelay(targets: number[]): Promise<LinkRelay> {
       });
       upstream.once("connect", () => {
         connected = true;
-        if (!up) return upstream.destroy();
-        sockets.add(upstream);
-        upstream.on("close", () => {
-          sockets.delete(upstream);
-          client.destroy();
-        });
+        track(upstream);
+        upstream.on("close", () => client.destroy());
         client.on("close", () => upstream.destroy());
         client.pipe(upstream);
-        // The hub's INFO lists its leaf listeners (leafnode_urls, ip): a sensor would learn them and reconnect
-        // around the relay after a cut. The relay hides them, so it stays the only way through.
-        upstream.on("data", (chunk: Buffer) => {
-          const text = chunk.includes("INFO {") ? chunk.toString("latin1").replace(/"leafnode_urls":\[[^\]]*\]/g, '"leafnode_urls":[]').replace(/"ip":"[^"]*",?/g, "") : undefined;
-          client.write(text === undefined ? chunk : Buffer.from(text, "latin1"));
-        });
+        upstream.pipe(client);
       });
     };
     tryTarget(0);
@@ -62,15 +60,14 @@ export async function startLinkRelay(targets: number[]): Promise<LinkRelay> {
     port,
     cut: () => {
       up = false;
-      for (const s of sockets) s.destroy();
-      sockets.clear();
+      for (const s of sockets) s.pause();
     },
     restore: () => {
       up = true;
+      for (const s of sockets) s.resume();
     },
     close: () =>
       new Promise<void>((resolve) => {
-        up = false;
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

@@ -30,6 +30,11 @@ export async function openEventSource(
 ): Promise<EventSource> {
   const subjects = dedupeSubjects(options.subjects);
   if (subjects.length === 0) throw new RuntimeError("no subject to read: give an event type or a subject");
+  // A JetStream domain (or API prefix) names where the events are stored; core subscriptions do not cross domains
+  // (a hub's sourced events are never published there): read new events through that domain's stream instead.
+  if (options.start === undefined && (resolved.jetstreamDomain !== undefined || resolved.jetstreamApiPrefix !== undefined)) {
+    return openReplaySource(nc, resolved, subjects, { kind: "new" }, options);
+  }
   if (options.start === undefined) return openLiveSource(nc, subjects, options);
   return openReplaySource(nc, resolved, subjects, options.start, options);
 }
