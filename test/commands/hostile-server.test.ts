@@ -57,4 +57,21 @@ describe("a server that answers with escape sequences", () => {
     const parsed = JSON.parse(r.stdout) as { server: { server_name: string } };
     expect(parsed.server.server_name).toBe(`evil\u202e${OSC_TITLE}`);
   });
+
+  it("an invalid connect_urls entry in INFO is reported in one escaped line, not a stack trace on stdout", async () => {
+    const gossip = await startFakeNatsServer({ info: { connect_urls: [`not a url:::/x${OSC_TITLE}`, "127.0.0.1:1"] } });
+    try {
+      const env = isolatedEnv();
+      const [info, r] = await Promise.all([
+        runCli(["server", "info", "-s", gossip.url, "--timeout", "1s"], { env }),
+        runCli(["tail", "--since", "1m", "-s", gossip.url, "--timeout", "1s"], { env }),
+      ]);
+      expect(info.stdout).toMatch(/ID: FAKE/);
+      for (const out of [info.stdout, r.stdout]) expect(out).not.toMatch(/reader closed|Invalid URL|at new URL/);
+      expect(RAW_CONTROL.test(r.stdout + r.stderr)).toBe(false);
+      expect(r.stderr).toContain("ignored an invalid entry in the server's connect_urls: not a url:::/x\\x1B]2;pwned\\x07");
+    } finally {
+      await gossip.close();
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { buildConnectOptions } from "./options.js";
 import { resolveConnectionOptions } from "./resolve.js";
 import type { ConnectionFlags, ResolvedConnection } from "./types.js";
 import { describeServers, hostPortOf, redactUrl } from "./urls.js";
+import { gossipGuard } from "./gossip.js";
 
 export interface ConnectOptions {
   name?: string;
@@ -28,8 +29,14 @@ export async function connectNats(resolved: ResolvedConnection, opts: ConnectOpt
   const created: import("node:net").Socket[] = [];
   const onSocket = (message: unknown) => created.push((message as { socket: import("node:net").Socket }).socket);
   dc.subscribe("net.client.socket", onSocket);
+  const sink = opts.onStatus === undefined ? (line: string) => process.stderr.write(`nsm4home: ${line}\n`) : opts.onStatus;
+  // Error texts and URLs here come from servers (-ERR, INFO connect_urls): escaped like event text.
+  const report = sink && ((line: string) => sink(sanitizeText(line)));
+  const guard = await gossipGuard(resolved.servers[0]!, (entry) => report?.(`ignored an invalid entry in the server's connect_urls: ${entry}`));
   try {
-    nc = await connect(options);
+    const connecting = connect(options);
+    guard.install();
+    nc = await connecting;
   } catch (err) {
     dc.unsubscribe("net.client.socket", onSocket);
     const ports = new Set(resolved.servers.map((s) => {
@@ -49,9 +56,6 @@ export async function connectNats(resolved: ResolvedConnection, opts: ConnectOpt
   }
   dc.unsubscribe("net.client.socket", onSocket);
   if (trace) trace.install(nc);
-  const sink = opts.onStatus === undefined ? (line: string) => process.stderr.write(`nsm4home: ${line}\n`) : opts.onStatus;
-  // Error texts and URLs here come from servers (-ERR, INFO connect_urls): escaped like event text.
-  const report = sink && ((line: string) => sink(sanitizeText(line)));
   void (async () => {
     let attempts = 0;
     for await (const s of nc.status()) {
