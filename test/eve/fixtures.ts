@@ -4,8 +4,16 @@ import { fileURLToPath } from "node:url";
 import type { FormatOptions } from "../../src/eve/format.js";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures/eve/", import.meta.url));
-/** The GPL sample is not copied into the project; it is read where the environment provides it. */
-export const SHARED_SAMPLES = process.env.NSM4HOME_EVE_SAMPLES ?? "/work/shared/eve-samples";
+/**
+ * The GPL sample is not copied into the project; it is read where the environment provides it: shared/ beside the
+ * checkout (as CI lays it out), or the workplace's copy.
+ */
+export const SHARED_SAMPLES =
+  process.env.NSM4HOME_EVE_SAMPLES ??
+  [fileURLToPath(new URL("../../../shared/eve-samples", import.meta.url)), "/work/shared/eve-samples"].find((dir) =>
+    existsSync(dir),
+  ) ??
+  "/work/shared/eve-samples";
 export const DACHOA = `${SHARED_SAMPLES}/dachoa-live-2023.eve.json`;
 export const hasDachoa = existsSync(DACHOA);
 
