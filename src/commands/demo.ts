@@ -21,6 +21,7 @@ export function register(program: Command): void {
   program
     .command("demo")
     .description("run a throwaway nats-server with sample Suricata events and open the dashboard on it")
+    .argument("[subjects...]", `panes of the dashboard (default: ${["dns", "flow", "tls", "alert", "stats"].join(" ")})`)
     .option("--no-tui", "no dashboard: print the server URL and a ready-to-paste 'tail' line, keep publishing until Ctrl-C")
     .option("--duration <duration>", "stop after this long (e.g. 30s) instead of waiting for Ctrl-C or q")
     .option("--rate <n>", "average sample events per second (bursts and quiet spells around it)", "25")
@@ -36,10 +37,11 @@ which is removed when the demo ends (q in the dashboard, Ctrl-C, SIGTERM, SIGHUP
 
 Examples:
   nsm4home demo
+  nsm4home demo dns alert         # two panes instead of dns flow tls alert stats
   nsm4home demo --no-tui          # then, elsewhere: nsm4home -s nats://127.0.0.1:PORT tail dns
 `,
     )
-    .action(async (flags: DemoFlags, cmd: Command) => {
+    .action(async (panes: string[], flags: DemoFlags, cmd: Command) => {
       if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(flags.prefix)) {
         throw new UsageError(`invalid --prefix '${flags.prefix}': use subject tokens of letters, digits, '-' or '_' joined by dots`);
       }
@@ -56,6 +58,7 @@ Examples:
       if (tui) refuseTraceOnTerminal(cmd, "the dashboard");
       const color = shouldUseColor(parseColorChoice(flags.color), process.stdout);
       const { runDemo } = await import("../demo/run.js");
-      await runDemo({ tui, prefix: flags.prefix, eventsPerSecond, durationMs, port, seed, color, trace: connectionFlagsOf(cmd).trace });
+      if (panes.length > 9) throw new UsageError(`too many panes (${panes.length}): give at most 9 subjects`);
+      await runDemo({ tui, panes, prefix: flags.prefix, eventsPerSecond, durationMs, port, seed, color, trace: connectionFlagsOf(cmd).trace });
     });
 }

@@ -9,12 +9,14 @@ import { startLocalNatsServer, type LocalNatsServer } from "../nats/local-server
 import { DEFAULT_STREAM_NAME, nsmStreamConfig } from "../nats/stream-defaults.js";
 import { eventTypeOfSubject, subjectsFor } from "../nats/subjects.js";
 import { formatCount } from "../text/units.js";
-import { DEFAULT_TUI_TYPES } from "../tui/limits.js";
+import { DEFAULT_DEMO_TYPES } from "../tui/limits.js";
 import { exitCodeForSignal, letGoOfHungUpTerminal, letGoOfHungUpTerminalAtExit, terminalFds } from "../tui/terminal.js";
 import { startDemoFeed } from "./feed.js";
 
 export interface DemoSettings {
   tui: boolean;
+  /** Event types or subjects, one pane each (default DEFAULT_DEMO_TYPES). */
+  panes?: readonly string[];
   prefix: string;
   eventsPerSecond: number;
   durationMs?: number;
@@ -109,7 +111,7 @@ export async function runDemo(s: DemoSettings): Promise<void> {
       // As the tui command does: React's production build, chosen when react is first loaded (the import below).
       process.env.NODE_ENV ??= "production";
       const { runTui } = await import("../tui/run.js");
-      const subjects = subjectsFor(DEFAULT_TUI_TYPES, s.prefix);
+      const subjects = subjectsFor(s.panes !== undefined && s.panes.length > 0 ? s.panes : DEFAULT_DEMO_TYPES, s.prefix);
       await runTui({
         flags,
         panes: subjects.map((subject) => ({ subject, eventType: eventTypeOfSubject(subject), capacity: 10_000 })),

@@ -3,6 +3,8 @@
 
 /** The panes `nsm4home tui` (and the demo) opens without subjects. */
 export const DEFAULT_TUI_TYPES: readonly string[] = ["dns", "flow", "tls", "stats"];
+/** The panes the demo opens without arguments: the default grid plus its alerts. */
+export const DEFAULT_DEMO_TYPES: readonly string[] = ["dns", "flow", "tls", "alert", "stats"];
 /** Keys 1-9 focus a pane. */
 export const MAX_PANES = 9;
 
