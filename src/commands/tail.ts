@@ -9,7 +9,7 @@ import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { subjectsFor, unusedPrefixNote } from "../nats/subjects.js";
 import { connectionFlagsOf, parseTimestampsFlag } from "./shared.js";
-import type { ReplayStart, SourceMessage } from "../nats/event-source/index.js";
+import type { DeliveryMetadata, ReplayStart, SourceMessage } from "../nats/event-source/index.js";
 
 export interface TailFlags {
   prefix: string;
@@ -32,6 +32,7 @@ export interface TailFlags {
   buffer: string;
   batch?: string;
   quiet?: boolean;
+  ack?: boolean;
 }
 
 type OutputMode = "pretty" | "json" | "select" | "raw";
@@ -42,6 +43,9 @@ function checkCombinations(flags: TailFlags, start: ReplayStart | undefined): Ou
   }
   if (flags.bare && flags.select === undefined) throw new UsageError("--bare prints --select results that are strings without quotes: give --select too");
   if (!flags.follow && start === undefined) throw new UsageError("--no-follow stops at the end of the stream: give --since, --last, --seq or --all too");
+  if (flags.ack && start !== undefined) {
+    throw new UsageError("--ack acknowledges a push consumer's deliveries: tail its delivery subject live, without --since, --last, --seq or --all");
+  }
   if (flags.raw) return "raw";
   if (flags.select !== undefined) return "select";
   if (flags.json) return "json";
@@ -93,7 +97,8 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   const projection = flags.select === undefined ? undefined : filters!.compileProjection(flags.select, "--select");
 
   const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
-  const { openEventSource } = await import("../nats/event-source/index.js");
+  const { openEventSource, parseDeliveryMetadata } = await import("../nats/event-source/index.js");
+  const { formatDeliveryHeader, deliveryJson } = await import("../render/delivery.js");
   const { LineWriter } = await import("../render/line-writer.js");
 
   const stdout = process.stdout;
@@ -137,7 +142,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   const passBytes = mode === "raw" && filter === undefined && !tty;
   const utf8 = new TextDecoder("utf-8");
 
-  const onMessage = (m: SourceMessage): void => {
+  const showMessage = (m: SourceMessage, meta: DeliveryMetadata | undefined): void => {
     if (finishing) return;
     counts.received++;
     if (passBytes) {
@@ -159,6 +164,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
         writer.writeLine(sanitizeText(decoded.raw));
         afterShown();
       } else if (mode === "pretty" && filter === undefined) {
+        if (meta) writer.writeLine(formatDeliveryHeader(meta, color));
         writer.writeLine(formatMessage(decoded, formatOptions));
         counts.invalid++;
         afterShown();
@@ -173,13 +179,15 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
     }
     switch (mode) {
       case "pretty":
+        if (meta) writer.writeLine(formatDeliveryHeader(meta, color));
         writer.writeLine(formatMessage(decoded, formatOptions));
         break;
       case "json":
-        writer.writeLine(toSafeJson(decoded.event));
+        // A delivery's metadata in a field of its own; ours wins over an event's field of that name.
+        writer.writeLine(toSafeJson(meta ? { ...decoded.event, jetstream: deliveryJson(meta) } : decoded.event));
         break;
       case "select": {
-        const value = projection!.project(decoded.event);
+        const value = projection!.project(meta ? { ...decoded.event, jetstream: deliveryJson(meta) } : decoded.event);
         writer.writeLine(flags.bare && typeof value === "string" ? sanitizeText(value) : toSafeJson(value));
         break;
       }
@@ -189,6 +197,15 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
         break;
     }
     afterShown();
+  };
+  // Set once connected: acknowledges a push consumer's delivery (--ack).
+  let ackDelivery: ((reply: string) => void) | undefined;
+  const onMessage = (m: SourceMessage): void => {
+    if (m.reply === undefined) return showMessage(m, undefined);
+    const meta = parseDeliveryMetadata(m.reply);
+    showMessage(m, meta);
+    // Only a reply that parses as an ack subject is acknowledged: a forged reply gets nothing published to it.
+    if (meta && ackDelivery) ackDelivery(m.reply);
   };
 
   const resolved = resolveConnectionOptions(connectionFlagsOf(cmd));
@@ -204,6 +221,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
       }
     },
   });
+  if (flags.ack) ackDelivery = (reply) => nc.publish(reply);
   let source: import("../nats/event-source/index.js").EventSource;
   try {
     source = await openEventSource(nc, resolved, {
@@ -307,6 +325,7 @@ export function register(program: Command): void {
     .option("--raw", "print payloads as received (control characters escaped when stdout is a terminal)")
     .option("--buffer <size>", "output waiting to be written before live messages are dropped (and counted)", "32MiB")
     .option("--batch <n>", "messages per pull when replaying (default 2000)")
+    .option("--ack", "acknowledge each delivery of a push consumer (tail its delivery subject); without it an explicit-ack consumer redelivers")
     .option("-q, --quiet", "no summary line on stderr at the end (errors and warnings still print)")
     .addHelpText(
       "after",
@@ -314,7 +333,8 @@ export function register(program: Command): void {
         "Messages that are not JSON events are shown as one marked, escaped line; with --json, --select or --filter\n" +
         "they are skipped, noted once on stderr and counted in the summary printed on exit.\n\n" +
         "Examples:\n  nsm4home tail dns --filter \"dns.type == 'query'\" --select dns.rrname --bare\n" +
-        "  nsm4home tail tls --since 1h --no-follow --json\n  nsm4home tail --last 100 alert flow\n",
+        "  nsm4home tail tls --since 1h --no-follow --json\n  nsm4home tail --last 100 alert flow\n" +
+        "  nsm4home tail stats.suricata --ack   (a push consumer's delivery subject: each event with its JetStream metadata)\n",
     )
     .action(async (words: string[], flags: TailFlags, cmd: Command) => {
       await runTail(words, flags, cmd);

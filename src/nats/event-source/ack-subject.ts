@@ -126,3 +126,56 @@ export class SubjectCache {
 export interface RawMsg {
   _msg?: { subject?: unknown; reply?: unknown };
 }
+
+/** What a push consumer's delivery says about itself, as `nats sub` shows it. */
+export interface DeliveryMetadata {
+  /** JetStream domain (v2 ack subjects), absent for none. */
+  domain?: string;
+  stream: string;
+  consumer: string;
+  /** How many times this message was delivered (1 the first time). */
+  delivered: number;
+  streamSeq: number;
+  consumerSeq: number;
+  /** Stored time, epoch ms. */
+  timeMs: number;
+  /** Messages left for the consumer after this one. */
+  pending: number;
+}
+
+const NAME_TOKEN = /^[^\s.*>]{1,255}$/;
+
+/**
+ * The whole of an ack reply subject, strictly: `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`
+ * (v1, 9 tokens) or `$JS.ACK.<domain>.<account hash>.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>[.<token>]`
+ * (v2, 11 or more; domain `_` is none). Anyone who can publish to a delivery subject can choose the reply: names
+ * come back as given (escape them before printing) and anything else malformed gives undefined.
+ */
+export function parseDeliveryMetadata(reply: string): DeliveryMetadata | undefined {
+  const t = reply.split(".");
+  if (t.length > MAX_ACK_TOKENS || t[0] !== "$JS" || t[1] !== "ACK") return undefined;
+  let base: number;
+  let domain: string | undefined;
+  if (t.length === 9) base = 2;
+  else if (t.length >= 11) {
+    base = 4;
+    domain = t[2] === "_" || t[2] === "" ? undefined : t[2];
+  } else return undefined;
+  const stream = t[base]!;
+  const consumer = t[base + 1]!;
+  if (!NAME_TOKEN.test(stream) || !NAME_TOKEN.test(consumer)) return undefined;
+  const num = (k: number) => {
+    const s = t[base + k]!;
+    return /^\d{1,20}$/.test(s) ? Number(s) : NaN;
+  };
+  const [delivered, streamSeq, consumerSeq, ts, pending] = [num(2), num(3), num(4), num(5), num(6)];
+  if ([delivered, streamSeq, consumerSeq, ts, pending].some(Number.isNaN)) return undefined;
+  const meta: DeliveryMetadata = { stream, consumer, delivered, streamSeq, consumerSeq, timeMs: ts / 1e6, pending };
+  if (domain !== undefined) meta.domain = domain;
+  return meta;
+}
+
+/** True when raw reply bytes start with `$JS.ACK.`: checked per live message without decoding anything. */
+export function isAckReplyBytes(b: Uint8Array): boolean {
+  return b.length > 8 && b[0] === 36 && b[1] === 74 && b[2] === 83 && b[3] === 46 && b[4] === 65 && b[5] === 67 && b[6] === 75 && b[7] === 46;
+}

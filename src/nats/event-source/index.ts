@@ -19,7 +19,7 @@ import type { EventSource, EventSourceOptions } from "./types.js";
 export type { EventSource, EventSourceCounts, EventSourceOptions, ReplayStart, SourceMessage } from "./types.js";
 export { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_LAG_BYTES } from "./types.js";
 export { dedupeSubjects, subjectMatches } from "../subjects.js";
-export { parseAckBytes, parseAckSubject, type AckInfo } from "./ack-subject.js";
+export { parseAckBytes, parseAckSubject, parseDeliveryMetadata, type AckInfo, type DeliveryMetadata } from "./ack-subject.js";
 export { findStreamFor } from "./plan.js";
 export { startOfLast, type LastStart } from "./last-n.js";
 

@@ -2,6 +2,7 @@
 // the server is about to cut us off as a slow consumer.
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import { RuntimeError } from "../../errors.js";
+import { isAckReplyBytes, type RawMsg } from "./ack-subject.js";
 import { deferredDone, guardOnMessage } from "./delivery.js";
 import { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_LAG_BYTES, type EventSource, type EventSourceOptions } from "./types.js";
 
@@ -128,7 +129,11 @@ export function openLiveSource(nc: NatsConnection, subjects: string[], options: 
           drops.drop();
           return;
         }
-        onMessage({ subject: msg.subject, data });
+        // A push consumer's delivery carries its metadata in an ack subject; plain events (or a JetStream
+        // publish's PubAck inbox) are told apart on the raw bytes, without decoding a reply per message.
+        const replyBytes = (msg as unknown as RawMsg)._msg?.reply;
+        if (replyBytes instanceof Uint8Array && isAckReplyBytes(replyBytes)) onMessage({ subject: msg.subject, data, reply: msg.reply });
+        else onMessage({ subject: msg.subject, data });
       },
     });
     subs.push(sub);

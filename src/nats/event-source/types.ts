@@ -8,6 +8,8 @@ export interface SourceMessage {
   seq?: number;
   /** Time the stream stored the message, epoch ms (replay mode only). */
   time?: number;
+  /** Live mode: the JetStream ack subject of a push consumer's delivery (`$JS.ACK...`), when the message has one. */
+  reply?: string;
 }
 
 /** Where a replay starts; absent means live only. */
