@@ -8,6 +8,12 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
+  if (args[0] === "__complete") {
+    // What the completion scripts call on each Tab: candidates on stdout, never an error on the user's prompt.
+    const { runComplete } = await import("./completion/run.js");
+    await runComplete(args.slice(1)).catch(() => undefined);
+    return;
+  }
   const program = await import("./program.js");
   await program.main(argv);
 }

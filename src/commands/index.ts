@@ -12,6 +12,7 @@ import { register as registerMetrics } from "./metrics.js";
 import { register as registerDemo } from "./demo.js";
 import { register as registerServer } from "./server.js";
 import { register as registerContext } from "./context.js";
+import { register as registerCompletion } from "./completion.js";
 import { register as registerSensor } from "./sensor.js";
 import { register as registerHub } from "./hub.js";
 
@@ -30,4 +31,5 @@ export const commandModules: Array<(program: Command) => void> = [
   registerContext,
   registerSensor,
   registerHub,
+  registerCompletion,
 ];
