@@ -159,7 +159,7 @@ async function editAction(stream: string, name: string, opts: ConsumerConfigOpts
         current: ci.config,
         changes,
         show: consumers.showConsumerValue,
-        update: (changed) => consumers.updateConsumer(jsm, stream, name, changed),
+        update: (changed) => consumers.updateConsumer(jsm, stream, name, changed, ci.config),
         render: renderConsumerInfo,
       },
       opts,

@@ -337,10 +337,24 @@ export async function addConsumer(
   }
 }
 
-export async function updateConsumer(jsm: JetStreamManager, stream: string, name: string, cfg: Partial<ConsumerConfig>): Promise<ConsumerInfo> {
+/** nats-server's JSConsumerStartTimeErr (a consumer's opt_start_time can not change). */
+const ERR_START_TIME_NOT_UPDATABLE = 10012;
+
+/** Sends `cfg` (the changed fields) as an update; `current`, the consumer's config, explains a refusal. */
+export async function updateConsumer(jsm: JetStreamManager, stream: string, name: string, cfg: Partial<ConsumerConfig>, current: Partial<ConsumerConfig> = {}): Promise<ConsumerInfo> {
   try {
     return await jsm.consumers.update(stream, name, cfg);
   } catch (err) {
+    const start = { ...current, ...cfg };
+    if (apiErrorCode(err) === ERR_START_TIME_NOT_UPDATABLE && start.deliver_policy === "by_start_time" && cfg.opt_start_time === undefined) {
+      // nats-server 2.9 compares the start time it holds with the one sent back unchanged, and never finds them equal.
+      throw new RuntimeError(
+        `consumer edit ${stream} ${name}: the server says "start time can not be updated" (err_code 10012) although the ` +
+          `start time was left as it is: nats-server before 2.10 refuses every edit of a consumer that starts at a time ` +
+          `(--deliver 1h or a time). Upgrade nats-server, or remove the consumer and add it again with the new settings ` +
+          `and --deliver ${start.opt_start_time ?? "<time>"}`,
+      );
+    }
     throw describeJetStreamError(err, `consumer edit ${stream} ${name}`);
   }
 }

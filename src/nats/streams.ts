@@ -436,11 +436,20 @@ export function streamEditCommand(name: string, changes: ConfigChange[], configF
 }
 
 export async function updateStream(jsm: JetStreamManager, name: string, config: Partial<StreamConfig>): Promise<StreamInfo> {
+  let updated: StreamInfo;
   try {
-    return await jsm.streams.update(name, config);
+    updated = await jsm.streams.update(name, config);
   } catch (err) {
     throw describeJetStreamError(err, `stream edit ${name}`);
   }
+  // A sealed stream's update is answered with success and the old settings: compare rather than trust the answer.
+  const kept = diffConfig(updated.config, config, ["sealed"]);
+  if (kept.length > 0) {
+    const what = kept.map((c) => `${c.field} ${showStreamValue(c.field, c.from)}`).join(", ");
+    const why = updated.config.sealed ? " (the stream is sealed: its settings can no longer change)" : "";
+    throw new RuntimeError(`stream edit ${name}: the server answered but kept ${what}${why}`);
+  }
+  return updated;
 }
 
 export async function listStreams(jsm: JetStreamManager, subject?: string): Promise<StreamInfo[]> {

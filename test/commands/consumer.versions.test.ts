@@ -94,5 +94,23 @@ describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
     expectExit(bad, 2);
     expect(bad.stderr).toMatch(/^nsm4home: invalid UNTIL '2000-01-01T00:00:00Z': use a duration from now/);
   });
+
+  it("consumer edit of a consumer made with --deliver 1h: applied on 2.10+, explained on 2.9", async () => {
+    expectExit(await cli(["consumer", "add", "ev", "lasthour", "--filter", "ev.dns", "--deliver", "1h", "--defaults"]), 0);
+    const start = parseJson(await cli(["consumer", "info", "ev", "lasthour", "--json"])).config.opt_start_time;
+    const r = await cli(["consumer", "edit", "ev", "lasthour", "--max-deliver", "5", "-f"]);
+    if (serverAtLeast("2.10")) {
+      expectExit(r, 0);
+      const after = parseJson(await cli(["consumer", "info", "ev", "lasthour", "--json"])).config;
+      expect(after.max_deliver).toBe(5);
+      expect(after.opt_start_time).toBe(start);
+      return;
+    }
+    expectExit(r, 1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain('the server says "start time can not be updated" (err_code 10012) although the start time was left as it is');
+    expect(r.stderr).toContain(`nats-server before 2.10 refuses every edit of a consumer that starts at a time`);
+    expect(r.stderr).toContain(`--deliver ${start}`);
+  });
 });
 

@@ -103,5 +103,17 @@ describe(`stream add on nats-server ${natsServerVersion()}`, () => {
     expect(info.config.allow_msg_ttl).toBe(true);
     expect(info.config.subject_delete_marker_ttl).toBe(60_000 * 1_000_000);
   });
+
+  it("stream edit of a sealed stream says the server kept the old values instead of 'was updated'", async () => {
+    expectExit(await cli(["stream", "add", "sealme", "--subjects", "sealme.>", "--defaults"]), 0);
+    const file = join(server.dir, "seal.json");
+    writeFileSync(file, JSON.stringify({ sealed: true }));
+    expectExit(await cli(["stream", "edit", "sealme", "--config", file, "-f"]), 0);
+    const r = await cli(["stream", "edit", "sealme", "--max-age", "7d", "-f"]);
+    expect(r.stdout).not.toContain("was updated");
+    expect(r.stderr).toBe("nsm4home: stream edit sealme: the server answered but kept max_age unlimited (the stream is sealed: its settings can no longer change)\n");
+    expectExit(r, 1);
+    expect(parseJson(await cli(["stream", "info", "sealme", "--json"])).config.max_age).toBe(0);
+  });
 });
 
