@@ -29,10 +29,22 @@ export interface ServerReport {
   jetstream?: AccountInfoResponse;
   jetstreamError?: string;
   varz?: Record<string, unknown>;
+  /** From /leafz: the leaf node connections of this server (sensors on a hub, the hub on a sensor). */
+  leafNodes?: LeafNodeReport[];
 }
 
-export async function fetchVarz(monitorUrl: string, timeoutMs: number): Promise<Record<string, unknown>> {
-  const url = new URL("/varz", monitorUrl.includes("://") ? monitorUrl : `http://${monitorUrl}`);
+export interface LeafNodeReport {
+  /** The other side's server name. */
+  name: string;
+  address: string;
+  account: string;
+  rttText?: string;
+  /** The other side's JetStream domain, when a domain of that name answers through this link (sensor init names them alike). */
+  domain?: string;
+}
+
+export async function fetchVarz(monitorUrl: string, timeoutMs: number, path = "/varz"): Promise<Record<string, unknown>> {
+  const url = new URL(path, monitorUrl.includes("://") ? monitorUrl : `http://${monitorUrl}`);
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) throw new RuntimeError(`monitoring endpoint ${url} answered HTTP ${res.status}`);
@@ -110,9 +122,38 @@ export async function collectServerReport(nc: NatsConnection, resolved: Resolved
   } catch (err) {
     report.jetstreamError = (err as Error).message;
   }
-  if (monitorUrl) report.varz = await fetchVarz(monitorUrl, resolved.timeoutMs);
+  if (monitorUrl) {
+    report.varz = await fetchVarz(monitorUrl, resolved.timeoutMs);
+    report.leafNodes = await leafNodesOf(nc, await fetchVarz(monitorUrl, resolved.timeoutMs, "/leafz"), Math.min(1000, resolved.timeoutMs));
+  }
   report.cluster = clusterReportOf(report.server, report.varz);
   const infoDomain = (report.server as ServerInfo & { domain?: string }).domain;
   report.jetstreamDomain = report.jetstream?.domain ?? infoDomain ?? undefined;
   return report;
+}
+
+/** The leaf connections /leafz lists, each with the JetStream domain of its name when that domain answers. */
+async function leafNodesOf(nc: NatsConnection, leafz: Record<string, unknown>, probeMs: number): Promise<LeafNodeReport[]> {
+  const leafs = Array.isArray(leafz.leafs) ? leafz.leafs.filter(isRecord) : [];
+  return Promise.all(
+    leafs.map(async (l) => {
+      const name = typeof l.name === "string" ? l.name : "";
+      const report: LeafNodeReport = {
+        name,
+        address: `${String(l.ip ?? "?")}:${String(l.port ?? "?")}`,
+        account: typeof l.account === "string" ? l.account : "",
+        ...(typeof l.rtt === "string" ? { rttText: l.rtt } : {}),
+      };
+      if (/^[A-Za-z0-9_-]+$/.test(name)) {
+        try {
+          const m = await nc.request(`$JS.${name}.API.INFO`, undefined, { timeout: probeMs });
+          const info = m.json<{ domain?: string; error?: unknown }>();
+          if (!info.error && info.domain === name) report.domain = name;
+        } catch {
+          // no domain of that name behind this link: shown without one
+        }
+      }
+      return report;
+    }),
+  );
 }

@@ -80,6 +80,16 @@ export function renderServerReport(r: ServerReport): string {
     { title: "Cluster", rows: clusterRows },
     { title: "JetStream (this account)", rows: jsRows },
   ];
+  if (r.leafNodes) {
+    sections.push({
+      title: "Leaf nodes (/leafz)",
+      rows:
+        r.leafNodes.length === 0
+          ? [["Connections", "none"]]
+          : // nats-server names the other side in /leafz from 2.10 on.
+          r.leafNodes.map((l): KvRow => [l.name || "(unnamed, 2.9)", `${l.address}, account ${l.account}${l.domain ? `, domain ${l.domain}` : ""}${l.rttText ? `, rtt ${l.rttText}` : ""}`]),
+    });
+  }
   if (r.varz) {
     const v = r.varz as Record<string, number | string>;
     const num = (k: string) => (typeof v[k] === "number" ? (v[k] as number) : undefined);

@@ -115,4 +115,21 @@ describe("sources, mirrors and hub sensors across domains", () => {
     const again = await cli(["hub", "rm-sensor", "attic", "-f"]);
     expect([again.code, again.stderr.trim()]).toEqual([1, "nsm4home: stream suricata does not source suricata@attic (its sources: suricata@garage)"]);
   });
+
+  it("server info --monitor lists the leaf node connections with account and (2.10+) name and domain", async () => {
+    const r = await runCli(["-s", hub.servers[0]!.url, "server", "info", "--monitor", hub.servers[0]!.monitorUrl], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout, r.stdout).toMatch(/^Leaf nodes \(\/leafz\):$/m);
+    if (!versionAtLeast(version, "2.10.0")) {
+      // 2.9's /leafz does not name the other side: the connections are listed, without names or domains.
+      expect(r.stdout.match(/^\s+\(unnamed, 2\.9\): 127\.0\.0\.1:\d+, account \$G/gm)).toHaveLength(2);
+      return;
+    }
+    expect(r.stdout, r.stdout).toMatch(/^\s+attic: 127\.0\.0\.1:\d+, account \$G, domain attic/m);
+    expect(r.stdout).toMatch(/^\s+garage: 127\.0\.0\.1:\d+, account \$G, domain garage/m);
+    const json = JSON.parse((await runCli(["-s", hub.servers[0]!.url, "server", "info", "--monitor", hub.servers[0]!.monitorUrl, "--json"], { env })).stdout);
+    expect(json.leafNodes.map((l: { domain: string }) => l.domain).sort()).toEqual(["attic", "garage"]);
+    const sensor = await runCli(["-s", garage.server.url, "server", "info", "--monitor", garage.server.monitorUrl], { env });
+    expect(sensor.stdout).toMatch(/^\s+hub[^:]*: 127\.0\.0\.1:\d+, account \$G/m);
+  });
 });
