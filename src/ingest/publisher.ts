@@ -17,6 +17,8 @@ export interface Publisher {
   maxPayload(): number;
   /** False while the client is reconnecting: retries wait instead of piling up in the client's buffer. */
   connected(): boolean;
+  /** Publishes the server refused outright (core mode: Permissions Violation), none acknowledged. */
+  refusals?(): number;
   close(): Promise<void>;
 }
 
@@ -168,11 +170,33 @@ export async function createJetStreamPublisher(nc: NatsConnection, opts: { timeo
  * Core NATS publishing (--core): at-most-once. A message counts as delivered once a flush (PING/PONG) after it
  * returns, i.e. the server has read it; nothing is stored, and subscribers that are not there miss it.
  */
+/**
+ * A refused core publish is answered only by `-ERR 'Permissions Violation for Publish to "subject"'`, before the
+ * PONG of the flush that follows it (the server answers in order): count them per subject until that flush.
+ */
+function trackRefusals(nc: NatsConnection): Map<string, { count: number; reason: string }> {
+  const refused = new Map<string, { count: number; reason: string }>();
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type !== "error") continue;
+      const message = (s as { error?: Error }).error?.message ?? "";
+      const m = /Permissions Violation for Publish to "?([^"'\s]+)"?/i.exec(message);
+      if (!m) continue;
+      const entry = refused.get(m[1]!) ?? { count: 0, reason: message.split("\n")[0]! };
+      entry.count++;
+      refused.set(m[1]!, entry);
+    }
+  })().catch(() => undefined);
+  return refused;
+}
+
 export function createCorePublisher(nc: NatsConnection, opts: { timeoutMs: number }): Publisher {
-  let waiting: PublishCallback[] = [];
+  let waiting: Array<{ subject: string; done: PublishCallback }> = [];
   let flushScheduled = false;
   let closed = false;
+  let refusals = 0;
   const connected = trackConnected(nc);
+  const refused = trackRefusals(nc);
 
   const flushNow = () => {
     flushScheduled = false;
@@ -182,20 +206,32 @@ export function createCorePublisher(nc: NatsConnection, opts: { timeoutMs: numbe
     const timer = setTimeout(() => {
       if (finished) return;
       finished = true;
-      for (const done of batch) done({ ok: false, permanent: false, reason: `no answer to flush within ${opts.timeoutMs} ms (is nats-server up?)` });
+      for (const { done } of batch) done({ ok: false, permanent: false, reason: `no answer to flush within ${opts.timeoutMs} ms (is nats-server up?)` });
     }, opts.timeoutMs);
     nc.flush().then(
       () => {
         if (finished) return;
         finished = true;
         clearTimeout(timer);
-        for (const done of batch) done({ ok: true, duplicate: false, seq: 0 });
+        // The -ERRs before the PONG reach the status listener a turn later than the flush resolves.
+        setTimeout(() => {
+          for (const { subject, done } of batch) {
+            const refusal = refused.get(subject);
+            if (refusal && refusal.count > 0) {
+              refusal.count--;
+              refusals++;
+              done({ ok: false, permanent: true, reason: `the server refused it: ${refusal.reason}` });
+            } else {
+              done({ ok: true, duplicate: false, seq: 0 });
+            }
+          }
+        }, 0);
       },
       (err: Error) => {
         if (finished) return;
         finished = true;
         clearTimeout(timer);
-        for (const done of batch) done({ ok: false, permanent: false, reason: err.message });
+        for (const { done } of batch) done({ ok: false, permanent: false, reason: err.message });
       },
     );
   };
@@ -213,7 +249,7 @@ export function createCorePublisher(nc: NatsConnection, opts: { timeoutMs: numbe
         done({ ok: false, permanent: /max_payload/i.test(message), reason: message.split("\n")[0]! });
         return;
       }
-      waiting.push(done);
+      waiting.push({ subject, done });
       if (!flushScheduled) {
         flushScheduled = true;
         setImmediate(flushNow);
@@ -221,6 +257,7 @@ export function createCorePublisher(nc: NatsConnection, opts: { timeoutMs: numbe
     },
     maxPayload: maxPayloadOf(nc),
     connected,
+    refusals: () => refusals,
     async close() {
       closed = true;
     },

@@ -267,6 +267,10 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
     progressTimer = undefined;
     const backlog = await source.backlog();
     notify(`done: ${formatSummary(counters, Date.now() - started, backlog, countsDuplicates)}`);
+    const refused = publisher?.refusals?.() ?? 0;
+    if (refused > 0) {
+      throw new RuntimeError(`the server refused ${refused} ${refused === 1 ? "publish" : "publishes"} (see above): the user needs permission to publish to ${s.prefix}.>`);
+    }
     if (leftUnconfirmed > 0) {
       const where = source.resumes === false ? `${label} keeps no position: run it again to send them` : "left at the source for the next start";
       throw new RuntimeError(`stopped with ${leftUnconfirmed} ${leftUnconfirmed === 1 ? "event" : "events"} not acknowledged by JetStream; ${where}`);

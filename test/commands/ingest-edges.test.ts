@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isolatedEnv, runCli, startCli } from "../helpers/cli.js";
 import { trackDir } from "../helpers/processes.js";
 import { startRedisServer } from "../helpers/redis-server.js";
+import { startNatsServer } from "../helpers/nats-server.js";
 import { readStream, startNatsWithClient, streamCount, type NatsWithClient } from "../ingest/stream-helpers.js";
 
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
@@ -133,6 +134,23 @@ describe("ingest edges", () => {
       }
     } finally {
       await redisServer.dispose();
+    }
+  });
+
+  it("ingest --core counts what the server refused (Permissions Violation) and exits 1", async () => {
+    const guarded = await startNatsServer({
+      jetstream: false,
+      config: 'authorization { users = [ { user: feeder, password: feedpw, permissions: { publish: { allow: ["suricata.tls", "_INBOX.>"] } } } ] }',
+    });
+    try {
+      const input = [event(1), JSON.stringify({ event_type: "tls", n: 2 }), event(3)].join("\n") + "\n";
+      const r = await runCli(["-s", guarded.url, "--user", "feeder", "--password", "feedpw", "ingest", "--core", "--from", "-"], { env, input, timeoutMs: 30_000 });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/published 3, acked 1, .*rejected 2/);
+      expect(r.stderr).toMatch(/not published \(the server refused it: Permissions Violation for Publish to "?suricata\.dns"?\)/i);
+      expect(r.stderr).toMatch(/the server refused 2 publishes/);
+    } finally {
+      await guarded.dispose();
     }
   });
 });
