@@ -24,6 +24,7 @@ interface ReadOpts {
   raw?: boolean;
   json?: boolean;
   color?: string;
+  timestamps?: string;
   utc?: boolean;
 }
 
@@ -170,6 +171,7 @@ async function editAction(stream: string, name: string, opts: ConsumerConfigOpts
 /** Output settings and the ack action shared by `next` and `sub`. */
 async function readSettings(opts: ReadOpts) {
   const { messageOutput } = await import("../render/message.js");
+  if (opts.utc) process.stderr.write("nsm4home: --utc is now --timestamps utc, as in tail (--utc still works)\n");
   const output = messageOutput(opts);
   const actions = [opts.ack === false ? "--no-ack" : "", opts.nak ? "--nak" : "", opts.term ? "--term" : ""].filter(Boolean);
   if (actions.length > 1) throw new UsageError(`${actions.join(" and ")} do not go together: choose what happens to each message once`);
@@ -205,7 +207,8 @@ function addReadOptions(cmd: Command): Command {
     .option("--raw", "payloads exactly as stored")
     .option("--json", "one JSON line per message, with delivery details")
     .option("--color <when>", "auto, always or never", "auto")
-    .option("--utc", "event times in UTC");
+    .option("--timestamps <mode>", "local, utc or none")
+    .option("--utc", "the older spelling of --timestamps utc");
 }
 
 export function register(program: Command): void {

@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
 import { collectList, collectRepeat, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
-import { parseStartTime } from "../nats/replay-start.js";
+import { replayStartOf } from "../nats/replay-start.js";
 import type { StreamFlags } from "../nats/streams.js";
 
 interface StreamConfigOpts extends StreamFlags {
@@ -20,6 +20,7 @@ interface OutputOpts {
   json?: boolean;
   raw?: boolean;
   color?: string;
+  timestamps?: string;
   utc?: boolean;
 }
 
@@ -74,6 +75,7 @@ function streamFlagsOf(opts: StreamConfigOpts): StreamFlags {
 
 async function outputOptions(opts: OutputOpts) {
   const { messageOutput } = await import("../render/message.js");
+  if (opts.utc) process.stderr.write("nsm4home: --utc is now --timestamps utc, as in tail (--utc still works)\n");
   return messageOutput(opts);
 }
 
@@ -345,7 +347,8 @@ export function register(program: Command): void {
     .option("--raw", "the payload exactly as stored")
     .option("--json", "one JSON line: seq, subject, time, headers and the event")
     .option("--color <when>", "auto, always or never", "auto")
-    .option("--utc", "event times in UTC")
+    .option("--timestamps <mode>", "local, utc or none")
+    .option("--utc", "the older spelling of --timestamps utc")
     .action(async (name: string, seqText: string | undefined, opts: OutputOpts & { lastFor?: string }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { getStreamMessage, checkSubject } = await import("../nats/streams.js");
@@ -372,10 +375,18 @@ export function register(program: Command): void {
     .option("--subject <subject>", "only this subject, repeatable", collectList)
     .option("--count <n>", "stop after N messages")
     .option("--raw", "payloads exactly as stored, one a line")
-    .option("--json", "one JSON line per message: seq, subject, time, headers, event")
+    .option("--json", "each event as one line of compact JSON, as tail --json prints it")
+    .option("--envelope", "JSON lines of seq, subject, time, headers and the event (what --json printed before)")
+    .option("--headers", "show each message's NATS headers (Nats-Msg-Id, ...) on lines of their own before the event")
     .option("--color <when>", "auto, always or never", "auto")
-    .option("--utc", "event times in UTC")
-    .addHelpText("after", "\nWithout --since/--seq/--last it starts at the first message. It stops at the end of the stream; use `tail` to follow.\n")
+    .option("--timestamps <mode>", "local, utc or none")
+    .option("--utc", "the older spelling of --timestamps utc")
+    .addHelpText(
+      "after",
+      "\nWithout --since/--seq/--last it starts at the first message. It stops at the end of the stream; use `tail` to follow.\n" +
+        "--json prints the event itself, so a jq line written for `tail --json` works here too; --envelope keeps where\n" +
+        "each message is (seq, subject, time) and its headers around it.\n",
+    )
     .action(viewAction);
 }
 
@@ -385,6 +396,8 @@ interface ViewOpts extends OutputOpts {
   last?: string;
   subject?: string[];
   count?: string;
+  envelope?: boolean;
+  headers?: boolean;
 }
 
 /** `stream view`: a bounded replay through the shared event source (ordered consumers, 2.9 multi-subject merge). */
@@ -392,25 +405,25 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
   const streams = await import("../nats/streams.js");
   const { parseCount } = await import("../text/units.js");
   streams.checkStreamName(name);
-  const starts = [opts.since, opts.seq, opts.last].filter((v) => v !== undefined);
-  if (starts.length > 1) throw new UsageError("--since, --seq and --last do not go together: choose where to start once");
-  const start: import("../nats/event-source/index.js").ReplayStart =
-    opts.since !== undefined
-      ? { kind: "time", time: parseStartTime(opts.since, "--since") }
-      : opts.seq !== undefined
-        ? { kind: "seq", seq: Math.max(1, parseCount(opts.seq, "--seq")) }
-        : opts.last !== undefined
-          ? { kind: "last", count: parseCount(opts.last, "--last") }
-          : { kind: "all" };
+  // The same start flags, parsed the same way, as tail's (--seq 0 is refused: sequences start at 1).
+  const start = replayStartOf(opts) ?? { kind: "all" };
   const filter = (opts.subject ?? []).map((s) => streams.checkSubject(s, "--subject"));
   const count = opts.count !== undefined ? parseCount(opts.count, "--count") : undefined;
+  if (opts.raw && (opts.json || opts.envelope)) throw new UsageError("--raw and --json do not go together: choose one");
+  if (opts.headers && (opts.raw || opts.json || opts.envelope)) {
+    throw new UsageError("--headers shows headers in the text view: leave out --raw and --json (--envelope carries them in JSON)");
+  }
   const out = await outputOptions(opts);
+  if (opts.json && !opts.envelope && process.stderr.isTTY) {
+    process.stderr.write("nsm4home: --json prints each event as tail --json does; --envelope gives the earlier {seq, subject, time, headers, event} lines\n");
+  }
+  const mode = opts.envelope ? "envelope" : opts.json ? "json" : opts.raw ? "raw" : "pretty";
 
   const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
   const { openJetStreamManager } = await import("../nats/jetstream.js");
   const { openEventSource } = await import("../nats/event-source/index.js");
   const { LineWriter } = await import("../render/line-writer.js");
-  const { eventLine, messageJsonLine } = await import("../render/message.js");
+  const { EventOutput } = await import("../render/event-output.js");
   const { sanitizeText } = await import("../text/sanitize.js");
   const resolved = resolveConnectionOptions(connectionFlagsOf(cmd));
   const nc = await connectNats(resolved, { name: "nsm4home stream view", onStatus: null });
@@ -419,23 +432,25 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
     if (count === 0 || (start.kind === "last" && start.count === 0)) return;
     // Without --subject: everything the stream stores (a mirror or sourced stream has no subjects of its own).
     const subjects = filter.length > 0 ? filter : info.config.subjects?.length ? info.config.subjects : [">"];
-    const seqWidth = String(info.state.last_seq).length;
-    const eventWidth = out.width === undefined ? undefined : Math.max(20, out.width - seqWidth - 1);
     // `stream view | head` is a reader saying "enough": leave quietly.
     const writer = new LineWriter({ onClose: () => process.exit(process.exitCode ?? 0) });
-    let shown = 0;
+    const output = new EventOutput(writer, {
+      mode,
+      color: out.color,
+      timestamps: out.timestamps,
+      ...(out.width !== undefined ? { width: out.width } : {}),
+      toTerminal: out.toTerminal,
+      headers: opts.headers === true,
+      seqColumn: String(info.state.last_seq).length,
+      envelopeExtra: { stream: name },
+      onFirstInvalid: (subject, reason) =>
+        process.stderr.write(`nsm4home: skipping messages that are not JSON events (first on ${sanitizeText(subject)}: ${reason})\n`),
+    });
     let reachedCount: () => void = () => undefined;
     const countReached = new Promise<void>((resolve) => (reachedCount = resolve));
     const onMessage = (m: import("../nats/event-source/index.js").SourceMessage): void => {
-      if (count !== undefined && shown >= count) return;
-      const view = { seq: m.seq ?? 0, subject: m.subject, time: new Date(m.time ?? 0), data: m.data };
-      if (out.mode === "json") writer.writeLine(messageJsonLine(view, { stream: name }));
-      else if (out.mode === "raw") {
-        if (out.toTerminal) writer.writeLine(sanitizeText(new TextDecoder().decode(m.data)));
-        else writer.writeBytesLine(m.data);
-      } else writer.writeLine(`${String(view.seq).padStart(seqWidth)} ${eventLine(view, { ...out, width: eventWidth })}`);
-      shown++;
-      if (count !== undefined && shown >= count) reachedCount();
+      if (count !== undefined && output.counts.shown >= count) return;
+      if (output.write(m) && count !== undefined && output.counts.shown >= count) reachedCount();
     };
     const source = await openEventSource(nc, resolved, {
       subjects,
@@ -443,6 +458,7 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
       follow: false,
       streamName: name,
       onMessage,
+      headers: mode === "envelope" || opts.headers === true,
       onStatus: (line) => process.stderr.write(`nsm4home: ${sanitizeText(line)}\n`),
       backlog: () => writer.backlog(),
     });

@@ -29,6 +29,7 @@ export interface TailFlags {
   bare?: boolean;
   json?: boolean;
   raw?: boolean;
+  headers?: boolean;
   buffer: string;
   batch?: string;
   quiet?: boolean;
@@ -45,6 +46,9 @@ function checkCombinations(flags: TailFlags, start: ReplayStart | undefined): Ou
   if (!flags.follow && start === undefined) throw new UsageError("--no-follow stops at the end of the stream: give --since, --last, --seq or --all too");
   if (flags.ack && start !== undefined) {
     throw new UsageError("--ack acknowledges a push consumer's deliveries: tail its delivery subject live, without --since, --last, --seq or --all");
+  }
+  if (flags.headers && (flags.raw || flags.json || flags.select !== undefined)) {
+    throw new UsageError("--headers shows headers in the text view: leave out --raw, --json and --select (stream view --json --envelope carries them for scripts)");
   }
   if (flags.raw) return "raw";
   if (flags.select !== undefined) return "select";
@@ -83,9 +87,8 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   const globalTimeout = connectionFlagsOf(cmd).timeout;
   const idleTimeoutMs = globalTimeout === undefined ? undefined : parseDuration(globalTimeout, "--timeout");
 
-  const [{ decodeEvent }, { formatMessage }, { sanitizeText, toSafeJson }, { StatsRateTracker }] = await Promise.all([
-    import("../eve/event.js"),
-    import("../eve/format.js"),
+  const [{ EventOutput }, { sanitizeText }, { StatsRateTracker }] = await Promise.all([
+    import("../render/event-output.js"),
     import("../text/sanitize.js"),
     import("../eve/stats.js"),
   ]);
@@ -103,100 +106,36 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
 
   const stdout = process.stdout;
   const tty = stdout.isTTY === true;
-  const formatOptions: import("../eve/format.js").FormatOptions = {
-    color,
-    timestamps,
-    stats: new StatsRateTracker(),
-  };
-  const applyWidth = () => {
-    const width = explicitWidth !== undefined ? explicitWidth : tty ? stdout.columns : undefined;
-    if (width === undefined || width === 0) delete formatOptions.width;
-    else formatOptions.width = width;
-  };
-  applyWidth();
-  const onResize = () => applyWidth();
-  if (tty && explicitWidth === undefined) stdout.on("resize", onResize);
-
   // Status lines can quote servers and stream names: escaped like event text.
   const say = (line: string) => process.stderr.write(`nsm4home: ${sanitizeText(line)}\n`);
   if (prefixNote !== undefined) say(prefixNote);
   // A reader that went away (`tail | head -1`) is the user saying "enough": leave at once, quietly.
   const writer = new LineWriter({ onClose: () => process.exit(process.exitCode ?? 0) });
-  const counts: TailCounts = { received: 0, shown: 0, filtered: 0, invalid: 0, dropped: 0 };
-  let invalidNoted = false;
+  const output = new EventOutput(writer, {
+    mode,
+    color,
+    timestamps,
+    toTerminal: tty,
+    stats: new StatsRateTracker(),
+    headers: flags.headers === true,
+    ...(filter !== undefined ? { filter } : {}),
+    ...(mayMatch !== undefined ? { mayMatch } : {}),
+    ...(projection !== undefined ? { projection } : {}),
+    bare: flags.bare === true,
+    onFirstInvalid: (subject, reason) =>
+      say(`skipping messages that are not JSON events (first on ${sanitizeText(subject)}: ${reason}); the summary counts them`),
+  });
+  const applyWidth = () => output.setWidth(explicitWidth !== undefined ? explicitWidth : tty ? stdout.columns : undefined);
+  applyWidth();
+  const onResize = () => applyWidth();
+  if (tty && explicitWidth === undefined) stdout.on("resize", onResize);
+
   let finishing = false;
   let finish: (outcome: { code: number; error?: Error }) => void = () => undefined;
-
-  const noteInvalid = (subject: string, reason: string) => {
-    counts.invalid++;
-    if (!invalidNoted) {
-      invalidNoted = true;
-      say(`skipping messages that are not JSON events (first on ${sanitizeText(subject)}: ${reason}); the summary counts them`);
-    }
-  };
-  const afterShown = () => {
-    counts.shown++;
-    if (count !== undefined && counts.shown >= count) finish({ code: 0 });
-  };
-  // Raw without a filter never needs the payload decoded: pass the bytes through (escaped on a terminal).
-  const passBytes = mode === "raw" && filter === undefined && !tty;
-  const utf8 = new TextDecoder("utf-8");
-
   const showMessage = (m: SourceMessage, meta: DeliveryMetadata | undefined): void => {
     if (finishing) return;
-    counts.received++;
-    if (passBytes) {
-      writer.writeBytesLine(m.data);
-      afterShown();
-      return;
-    }
-    let payload: Uint8Array | string = m.data;
-    if (mayMatch !== undefined) {
-      payload = utf8.decode(m.data);
-      if (!mayMatch(payload)) {
-        counts.filtered++;
-        return;
-      }
-    }
-    const decoded = decodeEvent(payload);
-    if (!decoded.ok) {
-      if (mode === "raw" && filter === undefined) {
-        writer.writeLine(sanitizeText(decoded.raw));
-        afterShown();
-      } else if (mode === "pretty" && filter === undefined) {
-        if (meta) writer.writeLine(formatDeliveryHeader(meta, color));
-        writer.writeLine(formatMessage(decoded, formatOptions));
-        counts.invalid++;
-        afterShown();
-      } else {
-        noteInvalid(m.subject, decoded.reason);
-      }
-      return;
-    }
-    if (filter !== undefined && !filter.matches(decoded.event)) {
-      counts.filtered++;
-      return;
-    }
-    switch (mode) {
-      case "pretty":
-        if (meta) writer.writeLine(formatDeliveryHeader(meta, color));
-        writer.writeLine(formatMessage(decoded, formatOptions));
-        break;
-      case "json":
-        // A delivery's metadata in a field of its own; ours wins over an event's field of that name.
-        writer.writeLine(toSafeJson(meta ? { ...decoded.event, jetstream: deliveryJson(meta) } : decoded.event));
-        break;
-      case "select": {
-        const value = projection!.project(meta ? { ...decoded.event, jetstream: deliveryJson(meta) } : decoded.event);
-        writer.writeLine(flags.bare && typeof value === "string" ? sanitizeText(value) : toSafeJson(value));
-        break;
-      }
-      case "raw":
-        if (tty) writer.writeLine(sanitizeText(decoded.raw));
-        else writer.writeBytesLine(m.data);
-        break;
-    }
-    afterShown();
+    const shown = output.write(meta === undefined ? m : { ...m, jetstream: { headerLine: formatDeliveryHeader(meta, color), fields: deliveryJson(meta) } });
+    if (shown && count !== undefined && output.counts.shown >= count) finish({ code: 0 });
   };
   // Set once connected: acknowledges a push consumer's delivery (--ack).
   let ackDelivery: ((reply: string) => void) | undefined;
@@ -231,6 +170,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
       ...(flags.stream !== undefined ? { streamName: flags.stream } : {}),
       ...(batch !== undefined ? { batch } : {}),
       onMessage,
+      headers: flags.headers === true,
       onDrop: (n) => say(`dropped ${formatCount(n)} messages (slow consumer)`),
       onStatus: say,
       backlog: () => writer.backlog(),
@@ -261,15 +201,15 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
       let lastChange = Date.now();
       idleTimer = setInterval(() => {
         const now = Date.now();
-        if (counts.received !== seen) {
-          seen = counts.received;
+        if (output.counts.received !== seen) {
+          seen = output.counts.received;
           lastChange = now;
         } else if (now - lastChange >= idleTimeoutMs) {
-          const reached = count === undefined || counts.shown >= count;
+          const reached = count === undefined || output.counts.shown >= count;
           finish(
             reached
               ? { code: 0 }
-              : { code: 1, error: new RuntimeError(`timeout: received ${formatCount(counts.shown)} of ${formatCount(count!)}`) },
+              : { code: 1, error: new RuntimeError(`timeout: received ${formatCount(output.counts.shown)} of ${formatCount(count!)}`) },
           );
         }
       }, Math.max(10, Math.min(250, idleTimeoutMs / 4)));
@@ -281,9 +221,8 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   stdout.off("resize", onResize);
 
   await source.stop();
-  const sourceCounts = source.counts();
-  counts.dropped = sourceCounts.dropped;
-  counts.received += sourceCounts.dropped;
+  const dropped = source.counts().dropped;
+  const counts: TailCounts = { ...output.counts, received: output.counts.received + dropped, dropped };
   await writer.drain();
   await nc.close().catch(() => undefined);
   if (!flags.quiet) say(formatSummary(counts));
@@ -323,6 +262,7 @@ export function register(program: Command): void {
     .option("--bare", "with --select: print string results without JSON quotes (escaped)")
     .option("--json", "print each event as one line of compact JSON")
     .option("--raw", "print payloads as received (control characters escaped when stdout is a terminal)")
+    .option("--headers", "show each message's NATS headers (Nats-Msg-Id, ...) on lines of their own before the event")
     .option("--buffer <size>", "output waiting to be written before live messages are dropped (and counted)", "32MiB")
     .option("--batch <n>", "messages per pull when replaying (default 2000)")
     .option("--ack", "acknowledge each delivery of a push consumer (tail its delivery subject); without it an explicit-ack consumer redelivers")

@@ -178,6 +178,41 @@ describe("stream info, ls, subjects, get, view", () => {
     expectExit(await cli(["stream", "get", "evts", "1", "--raw", "--json"]), 2);
   });
 
+  it("shows NATS headers, escaped, in get (text and --json), view --headers and --envelope; --timestamps utc in the header line", async () => {
+    expectExit(await cli(["stream", "add", "hdr", "--subjects", "hdr.>", "--defaults"]), 0);
+    const { connect } = await import("@nats-io/transport-node");
+    const { jetstream } = await import("@nats-io/jetstream");
+    const { headers } = await import("@nats-io/nats-core");
+    const nc = await connect({ servers: server.url });
+    try {
+      const h = headers();
+      h.set("X-Sensor", "pi\u001b[2J-1");
+      const event = JSON.stringify({ event_type: "dns", timestamp: "2024-05-01T12:00:00.000000+0000", dns: { type: "query", rrname: "h.example", rrtype: "A" } });
+      await jetstream(nc).publish("hdr.dns", event, { msgID: "evt-1", headers: h });
+    } finally {
+      await nc.close();
+    }
+    const text = await cli(["stream", "get", "hdr", "1", "--color", "never", "--timestamps", "utc"]);
+    expectExit(text, 0);
+    const lines = text.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z\] subj: hdr\.dns \/ seq: 1$/);
+    expect(lines).toContain("  Nats-Msg-Id: evt-1");
+    expect(lines).toContain("  X-Sensor: pi\\x1B[2J-1");
+    expect(lines.at(-1)).toContain("h.example");
+    expect(text.stdout).not.toMatch(/\u001b/);
+    const json = jsonLines(parseJsonText(await cli(["stream", "get", "hdr", "1", "--json"])))[0];
+    expect(json.headers).toMatchObject({ "Nats-Msg-Id": ["evt-1"] });
+    const envelope = jsonLines((await cli(["stream", "view", "hdr", "--envelope"])).stdout)[0];
+    expect(envelope).toMatchObject({ stream: "hdr", seq: 1, headers: { "Nats-Msg-Id": ["evt-1"] }, event: { dns: { rrname: "h.example" } } });
+    const view = await cli(["stream", "view", "hdr", "--headers", "--color", "never"]);
+    expect(view.stdout.split("\n")).toContain("  Nats-Msg-Id: evt-1");
+    const plain = await cli(["stream", "view", "hdr", "--color", "never"]);
+    expect(plain.stdout).not.toContain("Nats-Msg-Id");
+    const old = await cli(["stream", "get", "hdr", "1", "--color", "never", "--utc"]);
+    expect(old.stdout.split("\n")[0]).toMatch(/Z\] subj: hdr\.dns/);
+    expect(old.stderr).toContain("--timestamps utc");
+  });
+
   it("never sends escape sequences from an event to the terminal", async () => {
     expectExit(await cli(["stream", "add", "esc", "--subjects", "esc.>", "--defaults"]), 0);
     const evil = JSON.stringify({ event_type: "dns", timestamp: "2024-05-01T12:00:00.000000+0000", dns: { type: "query", rrname: "a\u001b[2J\u001b]0;pwned\u0007.example", rrtype: "A" } });
@@ -199,9 +234,14 @@ describe("stream info, ls, subjects, get, view", () => {
     expect(seqs(dns.stdout)).toEqual([1492, 1495, 1498]);
     expect(dns.stdout.split("\n").filter(Boolean).every((l) => l.includes("DNS"))).toBe(true);
 
-    const fromSeq = jsonLines((await cli(["stream", "view", "evts", "--seq", "10", "--count", "4", "--json"])).stdout);
+    // --envelope: where each message is around the event (what --json printed before).
+    const fromSeq = jsonLines((await cli(["stream", "view", "evts", "--seq", "10", "--count", "4", "--envelope"])).stdout);
     expect(fromSeq.map((m) => m.seq)).toEqual([10, 11, 12, 13]);
     expect(fromSeq[0].event.event_type).toBe("dns");
+    // --json: the event itself, as tail --json prints it, so the same jq line works on both.
+    const events = jsonLines((await cli(["stream", "view", "evts", "--seq", "10", "--count", "4", "--json"])).stdout);
+    expect(events).toEqual(fromSeq.map((m) => m.event));
+    expectExit(await cli(["stream", "view", "evts", "--seq", "0"]), 2);
 
     const since = await cli(["stream", "view", "evts", "--since", "1h", "--count", "2", "--raw"]);
     expect(since.stdout).toBe(payloads[0] + "\n" + payloads[1] + "\n");

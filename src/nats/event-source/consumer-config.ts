@@ -37,6 +37,8 @@ export interface ReplayContext {
   nanos: (ms: number) => number;
   createInbox: (prefix?: string) => string;
   onStatus?: (line: string) => void;
+  /** Hand each message's NATS headers over (EventSourceOptions.headers). */
+  headers: boolean;
   /** The stream's `created` time when the replay began, then of each replacement announced: tells a stream
    *  deleted and created again (its sequences start over) from the one we were reading. */
   streamCreated: string;

@@ -4,7 +4,7 @@ import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import { RuntimeError } from "../../errors.js";
 import { isAckReplyBytes, type RawMsg } from "./ack-subject.js";
 import { deferredDone, guardOnMessage } from "./delivery.js";
-import { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_LAG_BYTES, type EventSource, type EventSourceOptions } from "./types.js";
+import { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_LAG_BYTES, type EventSource, type EventSourceOptions, type SourceMessage } from "./types.js";
 
 const LAG_PROBE_MS = 200;
 
@@ -97,6 +97,7 @@ export function openLiveSource(nc: NatsConnection, subjects: string[], options: 
   const maxLagBytes = options.maxLagBytes ?? DEFAULT_MAX_LAG_BYTES;
   const lag = Number.isFinite(maxLagBytes) ? new LagGuard(nc, maxLagBytes) : undefined;
   const onMessage = guardOnMessage(options.onMessage, options.onStatus);
+  const withHeaders = options.headers === true;
   let received = 0;
   let stopped = false;
   const subs: Subscription[] = [];
@@ -132,8 +133,15 @@ export function openLiveSource(nc: NatsConnection, subjects: string[], options: 
         // A push consumer's delivery carries its metadata in an ack subject; plain events (or a JetStream
         // publish's PubAck inbox) are told apart on the raw bytes, without decoding a reply per message.
         const replyBytes = (msg as unknown as RawMsg)._msg?.reply;
-        if (replyBytes instanceof Uint8Array && isAckReplyBytes(replyBytes)) onMessage({ subject: msg.subject, data, reply: msg.reply });
-        else onMessage({ subject: msg.subject, data });
+        const isDelivery = replyBytes instanceof Uint8Array && isAckReplyBytes(replyBytes);
+        const shownHeaders = withHeaders && msg.headers !== undefined;
+        if (!isDelivery && !shownHeaders) onMessage({ subject: msg.subject, data });
+        else {
+          const message: SourceMessage = { subject: msg.subject, data };
+          if (isDelivery) message.reply = msg.reply;
+          if (shownHeaders) message.headers = msg.headers;
+          onMessage(message);
+        }
       },
     });
     subs.push(sub);

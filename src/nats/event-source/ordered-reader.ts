@@ -205,7 +205,9 @@ export class OrderedReader {
       if (this.caughtUp) this.emptyThrough = Math.max(this.emptyThrough, info.streamSeq, this.owner.requestSeq);
       const subjectBytes = raw?.subject;
       const subject = subjectBytes instanceof Uint8Array ? this.subjects.text(subjectBytes) : msg.subject;
-      this.owner.deliver(this, { subject, data: msg.data, seq: info.streamSeq, time: info.timeMs });
+      const message: SourceMessage = { subject, data: msg.data, seq: info.streamSeq, time: info.timeMs };
+      if (this.ctx.headers && msg.headers !== undefined) message.headers = msg.headers;
+      this.owner.deliver(this, message);
       this.pull();
       return;
     }

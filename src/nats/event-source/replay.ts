@@ -38,6 +38,7 @@ export async function openReplaySource(
     nanos: core.nanos,
     createInbox: core.createInbox,
     streamCreated: info.created,
+    headers: options.headers === true,
     ...(options.onStatus ? { onStatus: options.onStatus } : {}),
   };
   const follow = options.follow !== false;

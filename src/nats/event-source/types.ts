@@ -1,4 +1,5 @@
 // What the event source hands its caller, what it is asked for, and what it reports back.
+import type { MsgHdrs } from "@nats-io/nats-core";
 
 export interface SourceMessage {
   subject: string;
@@ -10,6 +11,8 @@ export interface SourceMessage {
   time?: number;
   /** Live mode: the JetStream ack subject of a push consumer's delivery (`$JS.ACK...`), when the message has one. */
   reply?: string;
+  /** The message's NATS headers (Nats-Msg-Id, Nats-Stream-Source, ...), when asked for with `headers`. */
+  headers?: MsgHdrs;
 }
 
 /** Where a replay starts; absent means live only. */
@@ -31,6 +34,8 @@ export interface EventSourceOptions {
   /** Replay only: messages asked for per pull (default 2000). */
   batch?: number;
   onMessage(msg: SourceMessage): void;
+  /** Hand each message's NATS headers over too (parsing them costs time on every message, so only when shown). */
+  headers?: boolean;
   /**
    * Live mode: messages dropped because the output was backed up, or because the server held so much for us that
    * it was about to cut the connection off as a slow consumer; called at most once a second.
