@@ -362,7 +362,9 @@ export function register(program: Command): void {
       const query = seq !== undefined ? { seq } : { lastFor: checkSubject(opts.lastFor!, "--last-for") };
       const out = await outputOptions(opts);
       const msg = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => getStreamMessage(jsm, name, query));
-      write(renderMessage(msg, out.mode, { ...out, header: true, extra: { stream: name } }));
+      // A stored message calls its headers `header`.
+      const view = { seq: msg.seq, subject: msg.subject, time: msg.time, data: msg.data, headers: msg.header };
+      write(renderMessage(view, out.mode, { ...out, header: true, extra: { stream: name } }));
     });
 
   stream
