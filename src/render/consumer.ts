@@ -67,6 +67,13 @@ export function renderConsumerInfo(ci: ConsumerInfo, now = Date.now()): string {
     ["Inactive Threshold", nanos(c.inactive_threshold)],
     ["Replicas", c.num_replicas !== undefined && c.num_replicas > 0 ? c.num_replicas : undefined],
     ["Memory Storage", c.mem_storage ? "true" : undefined],
+    ["Backoff", c.backoff?.length ? c.backoff.map((ns) => formatNanos(ns)).join(", ") : undefined],
+    ["Sampling Rate", c.sample_freq ? c.sample_freq : undefined],
+    ["Headers Only", c.headers_only ? "true" : undefined],
+    ["Rate Limit", c.rate_limit_bps ? `${formatCount(c.rate_limit_bps)} bps` : undefined],
+    ["Max Pull Batch", !push && c.max_batch ? formatCount(c.max_batch) : undefined],
+    ["Max Pull Expire", !push ? nanos(c.max_expires) : undefined],
+    ["Max Pull Bytes", !push && c.max_bytes ? formatCount(c.max_bytes) : undefined],
     ...metadataRows(c.metadata),
   ];
   const state: KvRow[] = [["Last Delivered Message", sequencePair(ci.delivered, "Last delivery", now)]];

@@ -41,6 +41,12 @@ function sequenceAt(seq: number, ts: string | undefined, now: number): string {
   return when ? `${formatCount(seq)} @ ${when}` : formatCount(seq);
 }
 
+/** "cluster east, tags ssd, pi": where the stream's replicas may be placed. */
+function placementText(p: { cluster?: string; tags?: string[] } | undefined): string | undefined {
+  if (!p || (!p.cluster && !p.tags?.length)) return undefined;
+  return [p.cluster ? `cluster ${p.cluster}` : "", p.tags?.length ? `tags ${p.tags.join(", ")}` : ""].filter(Boolean).join(", ");
+}
+
 /** One "Metadata" row per key users set, as `key: value`; the server's own _nats.* keys are left out. */
 export function metadataRows(metadata: Record<string, string> | undefined): KvRow[] {
   return Object.entries(metadata ?? {})
@@ -72,6 +78,8 @@ export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
     ["Subject Transform", c.subject_transform ? `${c.subject_transform.src || ">"} → ${c.subject_transform.dest}` : undefined],
     ["Per-Message TTL", extra.allow_msg_ttl ? "allowed" : undefined],
     ["Delete Markers TTL", typeof extra.subject_delete_marker_ttl === "number" && extra.subject_delete_marker_ttl > 0 ? nanosText(extra.subject_delete_marker_ttl) : undefined],
+    ["Placement", placementText(c.placement)],
+    ["Republishing", c.republish ? `${c.republish.src || ">"} → ${c.republish.dest}${c.republish.headers_only ? " (headers only)" : ""}` : undefined],
     ...metadataRows(c.metadata),
     ["Mirror", c.mirror ? c.mirror.name : undefined],
     ["Sources", c.sources?.length ? c.sources.map((x) => x.name).join(", ") : undefined],
