@@ -17,6 +17,18 @@ interface DemoFlags {
   color: string;
 }
 
+/** The demo's last lines: the way from the sample feed to the user's own events, in a day's order. */
+export function demoNextSteps(): string {
+  return [
+    "nsm4home: demo: next, on your own NATS server:",
+    "  nsm4home context add home -s nats://HOST:4222 --select    # where your NATS runs (context validate checks it)",
+    "  nsm4home stream add --defaults                            # the suricata stream",
+    "  nsm4home ingest --from /var/log/suricata/eve.json         # Suricata's events in (or: replay samples/eve.json)",
+    "  nsm4home tail alert    nsm4home tui                       # then watch them",
+    "",
+  ].join("\n");
+}
+
 export function register(program: Command): void {
   program
     .command("demo")
@@ -60,5 +72,6 @@ Examples:
       const { runDemo } = await import("../demo/run.js");
       if (panes.length > 9) throw new UsageError(`too many panes (${panes.length}): give at most 9 subjects`);
       await runDemo({ tui, panes, prefix: flags.prefix, eventsPerSecond, durationMs, port, seed, color, trace: connectionFlagsOf(cmd).trace });
+      process.stderr.write(demoNextSteps());
     });
 }

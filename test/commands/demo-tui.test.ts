@@ -15,7 +15,8 @@ afterAll(() => {
   TmuxSession.killServer();
 });
 
-const SUMMARY = /^nsm4home: demo: published [\d,]+ events; stopped nats-server and removed (\/\S+)\n$/;
+// The summary, then only the closing "next, on your own NATS server" lines (demoNextSteps).
+const SUMMARY = /^nsm4home: demo: published [\d,]+ events; stopped nats-server and removed (\/\S+)\nnsm4home: demo: next, on your own NATS server:\n(  nsm4home .*\n)+$/;
 
 function stat(pid: number): string[] | undefined {
   try {
@@ -62,7 +63,8 @@ async function waitUntil<T>(get: () => T | undefined | false, timeoutMs: number,
   }
 }
 
-let seed = 7100;
+// Each run of the server matrix runs this file at the same time: seeds apart per process, so pidWithArg finds ours.
+let seed = 7100 + (process.pid % 10_000) * 100;
 
 /**
  * Starts the demo in tmux, stderr to a file in `dir` unless `stderrToo` (then stderr is the terminal as well);

@@ -135,6 +135,8 @@ describe("demo --no-tui", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/no terminal for the dashboard; running as --no-tui/);
     expect(existsSync(announced(result.stdout).dir)).toBe(false);
+    // The closing lines say where to go from the demo, last on stderr.
+    expect(result.stderr).toMatch(/nsm4home: demo: next, on your own NATS server:\n  nsm4home context add home -s nats:\/\/HOST:4222 --select.*\n  nsm4home stream add --defaults.*\n  nsm4home ingest --from \/var\/log\/suricata\/eve\.json.*\n  nsm4home tail alert {4}nsm4home tui.*\n$/);
     const bad = await runCli(["demo", "--rate", "fast"], { env: isolatedEnv() });
     expect(bad.code).toBe(2);
   });
