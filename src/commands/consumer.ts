@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
 import { collectList, collectRepeat, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
-import type { ConsumerFlags } from "../nats/consumers.js";
+import type { ConsumerFlags } from "../nats/consumers/index.js";
 
 interface ConsumerConfigOpts extends ConsumerFlags {
   pull?: boolean;
@@ -63,9 +63,10 @@ function consumerFlagsOf(opts: ConsumerConfigOpts): ConsumerFlags {
 }
 
 async function addAction(stream: string, nameArg: string | undefined, opts: ConsumerConfigOpts, cmd: Command): Promise<void> {
-  const consumers = await import("../nats/consumers.js");
-  const { checkStreamName } = await import("../nats/streams.js");
+  const consumers = await import("../nats/consumers/index.js");
+  const { checkStreamName } = await import("../nats/streams/index.js");
   const { applyDefaults, askMissing } = await import("../prompt/fields.js");
+  const { consumerPromptFields } = await import("../prompt/consumer-fields.js");
   const { createPrompter, isInteractive } = await import("../prompt/prompter.js");
   checkStreamName(stream);
   if (opts.pull && opts.target !== undefined) throw new UsageError("--pull and --target do not go together: a consumer is pull or push");
@@ -81,7 +82,7 @@ async function addAction(stream: string, nameArg: string | undefined, opts: Cons
     delete base.durable_name;
   } else {
     if (opts.pull) flags.target = "";
-    const fields = consumers.consumerPromptFields();
+    const fields = consumerPromptFields();
     const nameField = { key: "name", flag: "NAME", label: "Consumer name", defaultText: "", check: (t: string) => void consumers.checkConsumerName(t) };
     const asked = opts.ephemeral ? fields : [nameField, ...fields];
     const values: Record<string, unknown> = { ...flags, name };
@@ -133,7 +134,7 @@ async function addAction(stream: string, nameArg: string | undefined, opts: Cons
 }
 
 async function editAction(stream: string, name: string, opts: ConsumerConfigOpts, cmd: Command): Promise<void> {
-  const consumers = await import("../nats/consumers.js");
+  const consumers = await import("../nats/consumers/index.js");
   const { diffConfig } = await import("../nats/config-diff.js");
   const flags = consumerFlagsOf(opts);
   const given = Object.values(flags).some((v) => v !== undefined);
@@ -175,7 +176,7 @@ async function readSettings(opts: ReadOpts) {
   const output = messageOutput(opts);
   const actions = [opts.ack === false ? "--no-ack" : "", opts.nak ? "--nak" : "", opts.term ? "--term" : ""].filter(Boolean);
   if (actions.length > 1) throw new UsageError(`${actions.join(" and ")} do not go together: choose what happens to each message once`);
-  const action: import("../nats/consumers.js").AckAction = opts.ack === false ? "none" : opts.nak ? "nak" : opts.term ? "term" : "ack";
+  const action: import("../nats/consumers/index.js").AckAction = opts.ack === false ? "none" : opts.nak ? "nak" : opts.term ? "term" : "ack";
   return { ...output, action };
 }
 
@@ -244,7 +245,7 @@ export function register(program: Command): void {
     .option("--json", "print the consumer info API object")
     .action(async (stream: string, name: string, opts: { json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
-      const { consumerInfo } = await import("../nats/consumers.js");
+      const { consumerInfo } = await import("../nats/consumers/index.js");
       const { renderConsumerInfo } = await import("../render/consumer.js");
       const ci = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => consumerInfo(jsm, stream, name));
       if (opts.json) await printApiJson(ci);
@@ -260,7 +261,7 @@ export function register(program: Command): void {
     .option("--json", "print the consumer info API objects as a JSON array")
     .action(async (stream: string, opts: { names?: boolean; json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
-      const { listConsumers } = await import("../nats/consumers.js");
+      const { listConsumers } = await import("../nats/consumers/index.js");
       const { sanitizeText } = await import("../text/sanitize.js");
       const { renderConsumerTable } = await import("../render/consumer.js");
       const { tableLayout } = await import("../render/table.js");
@@ -291,7 +292,7 @@ export function register(program: Command): void {
     .option("--json", "print the server's answer")
     .action(async (stream: string, name: string, untilText: string, opts: { json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
-      const { parsePauseUntil, pauseConsumer } = await import("../nats/consumers.js");
+      const { parsePauseUntil, pauseConsumer } = await import("../nats/consumers/index.js");
       const { formatLocalTime } = await import("../text/time.js");
       const until = parsePauseUntil(untilText, "UNTIL");
       const answer = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, nc }) => pauseConsumer(jsm, nc, stream, name, until));
@@ -307,7 +308,7 @@ export function register(program: Command): void {
     .option("--json", "print the server's answer")
     .action(async (stream: string, name: string, opts: { json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
-      const { resumeConsumer } = await import("../nats/consumers.js");
+      const { resumeConsumer } = await import("../nats/consumers/index.js");
       const answer = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, nc }) => resumeConsumer(jsm, nc, stream, name));
       if (opts.json) await printApiJson(answer);
       else process.stdout.write(`Consumer ${stream} > ${name} resumed\n`);
@@ -322,7 +323,7 @@ export function register(program: Command): void {
     .option("-f, --force", "remove without asking (needed without a terminal)")
     .action(async (stream: string, name: string, opts: { force?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
-      const { deleteConsumer, consumerInfo } = await import("../nats/consumers.js");
+      const { deleteConsumer, consumerInfo } = await import("../nats/consumers/index.js");
       await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
         await consumerInfo(jsm, stream, name);
         await confirmDestructive(`remove consumer ${stream} > ${name}`, opts.force, "consumer rm");
@@ -348,7 +349,7 @@ export function register(program: Command): void {
       const waitMs = parseDuration(opts.wait ?? "5s", "--wait");
       const settings = await readSettings(opts);
       const { withJetStreamManager } = await import("../nats/admin.js");
-      const { nextMessages } = await import("../nats/consumers.js");
+      const { nextMessages } = await import("../nats/consumers/index.js");
       await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) =>
         nextMessages(jsm, stream, name, { count, waitMs, action: settings.action }, (m) => writeMessage(m, stream, name, settings)),
       );
@@ -367,7 +368,7 @@ export function register(program: Command): void {
     const count = opts.count !== undefined ? parseCount(opts.count, "--count") : undefined;
     const settings = await readSettings(opts);
     const { withJetStreamManager } = await import("../nats/admin.js");
-    const { followConsumer } = await import("../nats/consumers.js");
+    const { followConsumer } = await import("../nats/consumers/index.js");
     const interrupt = new AbortController();
     const onSignal = () => interrupt.abort();
     process.once("SIGINT", onSignal);

@@ -115,7 +115,7 @@ async function eventAtSequence(
 ): Promise<{ event: import("../eve/event.js").EveEvent; timeMs: number; stream: string }> {
   const { openJetStreamManager } = await import("../nats/jetstream.js");
   const { findStreamFor } = await import("../nats/event-source/index.js");
-  const { getStreamMessage } = await import("../nats/streams.js");
+  const { getStreamMessage } = await import("../nats/streams/index.js");
   const { decodeEvent } = await import("../eve/event.js");
   const jsm = await openJetStreamManager(nc, resolved);
   const stream = streamName ?? (await findStreamFor(jsm, [`${prefix}.>`]));

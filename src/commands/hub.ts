@@ -59,7 +59,7 @@ With --leaf-user, sensors must log in with that user and the password from NSM4H
     .option("--json", "print the hub stream's info API object")
     .action(async (name: string, opts: HubStreamFlags & { filter?: string; replicas?: string; prefix: string }, cmd: Command) => {
       const { checkNodeName } = await import("../setup/config-files.js");
-      const { checkStreamName, checkSubject, parseReplicas } = await import("../nats/streams.js");
+      const { checkStreamName, checkSubject, parseReplicas } = await import("../nats/streams/index.js");
       checkNodeName(name, "sensor name");
       checkStreamName(opts.stream);
       checkStreamName(opts.sensorStream);
@@ -119,7 +119,7 @@ own stream, so they show "-" while its link is down.
     )
     .action(async (opts: { stream: string; prefix: string; sample: string; json?: boolean }, cmd: Command) => {
       const { parseDuration } = await import("../text/units.js");
-      const { checkStreamName } = await import("../nats/streams.js");
+      const { checkStreamName } = await import("../nats/streams/index.js");
       checkStreamName(opts.stream);
       const sampleMs = opts.sample.trim() === "0" ? 0 : parseDuration(opts.sample, "--sample");
       const { withJetStreamManager } = await import("../nats/admin.js");

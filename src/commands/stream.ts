@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
 import { collectList, collectRepeat, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
 import { replayStartOf } from "../nats/replay-start.js";
-import type { StreamFlags } from "../nats/streams.js";
+import type { StreamFlags } from "../nats/streams/index.js";
 
 interface StreamConfigOpts extends StreamFlags {
   source?: string[];
@@ -84,9 +84,10 @@ function write(chunks: Array<string | Uint8Array>): void {
 }
 
 async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cmd: Command): Promise<void> {
-  const streams = await import("../nats/streams.js");
+  const streams = await import("../nats/streams/index.js");
   const { nsmStreamConfig, DEFAULT_STREAM_NAME } = await import("../nats/stream-defaults.js");
   const { applyDefaults, askMissing } = await import("../prompt/fields.js");
+  const { streamPromptFields } = await import("../prompt/stream-fields.js");
   const { createPrompter, isInteractive } = await import("../prompt/prompter.js");
 
   const flags = streamFlagsOf(opts) as StreamFlags & Record<string, unknown>;
@@ -98,7 +99,7 @@ async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cm
     name ??= typeof base.name === "string" ? base.name : undefined;
     if (name === undefined) throw new UsageError(`the --config file ${opts.config} has no "name": give the stream NAME as an argument`);
   } else {
-    const fields = streams.streamPromptFields();
+    const fields = streamPromptFields();
     const nameField = { key: "name", flag: "NAME", label: "Stream name", defaultText: DEFAULT_STREAM_NAME, check: (t: string) => void streams.checkStreamName(t) };
     const values: Record<string, unknown> = { ...flags, name };
     if (!opts.defaults && isInteractive()) {
@@ -120,7 +121,7 @@ async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cm
   }
   streams.checkStreamName(name);
   const { applySourceFlags, requireSourceFeatures } = await import("../nats/sources.js");
-  const wanted = applySourceFlags({ ...streams.applyStreamFlags(base, flags), name } as import("../nats/streams.js").WantedStreamConfig, {
+  const wanted = applySourceFlags({ ...streams.applyStreamFlags(base, flags), name } as import("../nats/streams/index.js").WantedStreamConfig, {
     source: opts.source,
     mirror: opts.mirror,
     subjectsGiven: opts.subjects !== undefined,
@@ -157,7 +158,7 @@ async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cm
 }
 
 async function editAction(name: string, opts: StreamConfigOpts, cmd: Command): Promise<void> {
-  const streams = await import("../nats/streams.js");
+  const streams = await import("../nats/streams/index.js");
   const { diffConfig } = await import("../nats/config-diff.js");
   const flags = streamFlagsOf(opts);
   streams.checkStreamName(name);
@@ -232,7 +233,7 @@ export function register(program: Command): void {
     .option("--json", "print the stream info API object")
     .action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
-      const { streamInfo } = await import("../nats/streams.js");
+      const { streamInfo } = await import("../nats/streams/index.js");
       const { renderStreamInfo } = await import("../render/stream.js");
       const info = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => streamInfo(jsm, name));
       if (opts.json) await printApiJson(info);
@@ -248,7 +249,7 @@ export function register(program: Command): void {
     .option("--json", "print the stream info API objects as a JSON array")
     .action(async (opts: { subject?: string; names?: boolean; json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
-      const { listStreams, checkSubject } = await import("../nats/streams.js");
+      const { listStreams, checkSubject } = await import("../nats/streams/index.js");
       const { sanitizeText } = await import("../text/sanitize.js");
       const { renderStreamTable } = await import("../render/stream.js");
       const { tableLayout } = await import("../render/table.js");
@@ -279,7 +280,7 @@ export function register(program: Command): void {
     .option("-f, --force", "remove without asking (needed without a terminal)")
     .action(async (name: string, opts: { force?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
-      const { deleteStream, streamInfo, checkStreamName } = await import("../nats/streams.js");
+      const { deleteStream, streamInfo, checkStreamName } = await import("../nats/streams/index.js");
       const { formatCount } = await import("../text/units.js");
       checkStreamName(name);
       await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
@@ -301,7 +302,7 @@ export function register(program: Command): void {
     .option("--json", "print the API response")
     .action(async (name: string, opts: { subject?: string; seq?: string; keep?: string; force?: boolean; json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
-      const { purgeOptions, purgeStream, streamInfo, checkStreamName } = await import("../nats/streams.js");
+      const { purgeOptions, purgeStream, streamInfo, checkStreamName } = await import("../nats/streams/index.js");
       const { formatCount } = await import("../text/units.js");
       checkStreamName(name);
       const request = purgeOptions(opts);
@@ -328,7 +329,7 @@ export function register(program: Command): void {
     .option("--json", "print [{subject, messages}] as JSON")
     .action(async (name: string, filter: string | undefined, opts: { json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
-      const { subjectCounts } = await import("../nats/streams.js");
+      const { subjectCounts } = await import("../nats/streams/index.js");
       const { renderSubjectCounts } = await import("../render/stream.js");
       const { tableLayout } = await import("../render/table.js");
       const counts = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => subjectCounts(jsm, name, filter));
@@ -351,7 +352,7 @@ export function register(program: Command): void {
     .option("--utc", "the older spelling of --timestamps utc")
     .action(async (name: string, seqText: string | undefined, opts: OutputOpts & { lastFor?: string }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
-      const { getStreamMessage, checkSubject } = await import("../nats/streams.js");
+      const { getStreamMessage, checkSubject } = await import("../nats/streams/index.js");
       const { parseCount } = await import("../text/units.js");
       const { renderMessage } = await import("../render/message.js");
       if ((seqText === undefined) === (opts.lastFor === undefined)) {
@@ -404,7 +405,7 @@ interface ViewOpts extends OutputOpts {
 
 /** `stream view`: a bounded replay through the shared event source (ordered consumers, 2.9 multi-subject merge). */
 async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<void> {
-  const streams = await import("../nats/streams.js");
+  const streams = await import("../nats/streams/index.js");
   const { parseCount } = await import("../text/units.js");
   streams.checkStreamName(name);
   // The same start flags, parsed the same way, as tail's (--seq 0 is refused: sequences start at 1).

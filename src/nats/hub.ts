@@ -9,7 +9,7 @@ import { StatsRateTracker } from "../eve/stats.js";
 import { describeJetStreamError } from "./jetstream.js";
 import { domainApiPrefix, domainOfSource, sameOrigin, streamSourceOf } from "./sources.js";
 import { nsmStreamConfig } from "./stream-defaults.js";
-import { addStream, findStream, updateStream } from "./streams.js";
+import { addStream, findStream, updateStream } from "./streams/index.js";
 
 export interface SensorRef {
   /** The sensor's JetStream domain (its name). */

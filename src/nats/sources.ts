@@ -5,7 +5,7 @@ import type { StreamConfig, StreamSource } from "@nats-io/jetstream";
 import { UsageError } from "../errors.js";
 import { sanitizeText } from "../text/sanitize.js";
 import { requireServerVersion } from "./jetstream.js";
-import { checkApiName, checkSubject } from "./streams.js";
+import { checkApiName, checkSubject } from "./streams/index.js";
 
 export interface SourceSpec {
   name: string;

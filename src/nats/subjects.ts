@@ -1,6 +1,7 @@
 // EVE event types and NATS subjects: `dns` is published as `<prefix>.dns`, and a pane for `suricata.dns` shows dns.
 // Pure and light (no NATS client): commands check their arguments with it before anything is loaded.
 import { UsageError } from "../errors.js";
+import { isSafeText, sanitizeText } from "../text/sanitize.js";
 
 const SUBJECT_TOKEN = /^[^\s.*>]+$|^\*$|^>$/;
 
@@ -56,3 +57,15 @@ export function dedupeSubjects(subjects: string[]): string[] {
   return unique.filter((s) => !unique.some((other) => other !== s && subjectMatches(other, s)));
 }
 
+
+/** NATS subjects: dot-separated tokens, no spaces, wildcards `*` and a final `>`. */
+export function checkSubject(subject: string, flag: string): string {
+  const tokens = subject.split(".");
+  const bad =
+    subject === "" ||
+    /\s/u.test(subject) ||
+    !isSafeText(subject) ||
+    tokens.some((t, i) => t === "" || (t.includes(">") && (t !== ">" || i !== tokens.length - 1)) || (t.includes("*") && t !== "*"));
+  if (bad) throw new UsageError(`invalid ${flag} '${sanitizeText(subject)}': use a NATS subject such as suricata.> or suricata.dns`);
+  return subject;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyConsumerFlags, consumerEditCommand, defaultConsumerConfig, parseDeliver, showConsumerValue } from "../../src/nats/consumers.js";
+import { applyConsumerFlags, consumerEditCommand, defaultConsumerConfig, parseDeliver, showConsumerValue } from "../../src/nats/consumers/index.js";
 import { diffConfig } from "../../src/nats/config-diff.js";
 import { UsageError } from "../../src/errors.js";
 import { usageMessage } from "./usage.js";

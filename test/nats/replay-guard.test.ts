@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { ReplayGuard } from "../../src/nats/consumers.js";
+import { ReplayGuard } from "../../src/nats/consumers/index.js";
 
 it("skips a first delivery of a sequence already shown, keeps real redeliveries and new sequences", () => {
   const guard = new ReplayGuard(3);

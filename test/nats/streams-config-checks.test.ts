@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { applyStreamFlags, checkStreamName, checkSubject, parseReplicas, readConfigFile } from "../../src/nats/streams.js";
-import { checkConsumerName, readConsumerConfigFile } from "../../src/nats/consumers.js";
+import { applyStreamFlags, checkStreamName, checkSubject, parseReplicas, readConfigFile } from "../../src/nats/streams/index.js";
+import { checkConsumerName, readConsumerConfigFile } from "../../src/nats/consumers/index.js";
 import { apiJsonText } from "../../src/nats/config-diff.js";
 import { withSafeMessage } from "../../src/nats/admin.js";
 import { RuntimeError, UsageError } from "../../src/errors.js";
@@ -93,7 +93,7 @@ describe("output of server text", () => {
 describe("edit previews", () => {
   it("show the server's current values escaped", async () => {
     const { renderChanges } = await import("../../src/nats/config-diff.js");
-    const { showStreamValue } = await import("../../src/nats/streams.js");
+    const { showStreamValue } = await import("../../src/nats/streams/index.js");
     const text = renderChanges([{ field: "subjects", from: ["h\u001b[31m.>"], to: ["p.>"] }], showStreamValue);
     expect(text).toBe("  subjects  h\\x1B[31m.> → p.>\n");
   });

@@ -9,7 +9,7 @@ import {
   streamEditCommand,
   streamEditFlags,
   streamFlagsAsTyped,
-} from "../../src/nats/streams.js";
+} from "../../src/nats/streams/index.js";
 import { apiObject, diffConfig, shellQuote } from "../../src/nats/config-diff.js";
 import { nsmStreamConfig } from "../../src/nats/stream-defaults.js";
 import { UsageError } from "../../src/errors.js";
