@@ -201,7 +201,10 @@ export class EventOutput {
         this.out.writeLine(this.envelope(m, { event: decoded.event }));
         break;
       case "select": {
+        const failedBefore = o.projection!.errorCount;
         const value = o.projection!.project(m.jetstream ? { ...decoded.event, jetstream: m.jetstream.fields } : decoded.event);
+        // A failed evaluation is no result: nothing printed (no "null"), counted and named in the summary.
+        if (o.projection!.errorCount !== failedBefore) return false;
         this.out.writeLine(o.bare && typeof value === "string" ? sanitizeText(value) : toSafeJson(value));
         break;
       }

@@ -266,6 +266,19 @@ describe("literal prefilter (unit tests in test/filter/prefilter.test.ts)", () =
   });
 });
 
+describe("a --select that fails", () => {
+  it("prints no null for the events it failed on: says what failed and counts it", async () => {
+    await addStream("SF", "sf");
+    await publish("sf.dns", '{"event_type":"dns","dns":{"rrname":"a.example","ttl":5},"n":1}');
+    await publish("sf.dns", '{"event_type":"dns","dns":{"rrname":"b.example","ttl":"x"},"n":2}');
+    const r = await runCli(tailArgs("--prefix", "sf", "--all", "--no-follow", "--select", "abs(dns.ttl)"), { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(lines(r.stdout)).toEqual(["5"]);
+    expect(r.stderr).toMatch(/received 2, shown 1/);
+    expect(r.stderr).toMatch(/1 event failed the projection 'abs\(dns\.ttl\)': /);
+  });
+});
+
 describe("hostile and broken payloads", () => {
   const controlChars = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
