@@ -1,6 +1,6 @@
 // Human output for streams, after natscli's `stream info` / `stream ls`: sections of right-aligned labels,
 // bytes in KiB/MiB/GiB, counts with thousands separators, durations as 1d2h3m, -1 (or 0 for ages) as unlimited.
-import type { ClusterInfo, StreamInfo } from "@nats-io/jetstream";
+import type { ClusterInfo, StreamInfo, StreamSource, StreamSourceInfo } from "@nats-io/jetstream";
 import { sanitizeText } from "../text/sanitize.js";
 import { renderSections, type KvRow, type KvSection } from "./kv.js";
 import { renderTable, type TableOptions } from "./table.js";
@@ -55,6 +55,52 @@ export function metadataRows(metadata: Record<string, string> | undefined): KvRo
     .map(([k, v]): KvRow => ["Metadata", `${k}: ${v}`]);
 }
 
+/** The fields a server reports for a source or mirror beyond what nats.js 3.3 types. */
+type ReportedSource = StreamSourceInfo & { filter_subject?: string; external?: { api?: string; deliver?: string } };
+
+/** "$JS.pi.API" -> domain pi; any other external API prefix is shown as it is. */
+function externalText(external: { api?: string; deliver?: string } | undefined): string | undefined {
+  if (!external?.api) return undefined;
+  const domain = /^\$JS\.([^.]+)\.API$/.exec(external.api)?.[1];
+  const where = domain ? `domain ${domain} (${external.api})` : `API prefix ${external.api}`;
+  return external.deliver ? `${where}, deliver prefix ${external.deliver}` : where;
+}
+
+/**
+ * natscli's "Source Information": for each source or mirror, what it reads, from where, how far behind it is, when
+ * the server last heard from it and its error, so a dead source is visible. `configured` fills in what an older
+ * server leaves out of the reported state (the filter, the external API).
+ */
+export function sourceRows(reported: ReportedSource, configured: StreamSource | undefined, now = Date.now()): KvRow[] {
+  const filter = reported.filter_subject || configured?.filter_subject;
+  const transforms = reported.subject_transforms ?? configured?.subject_transforms ?? [];
+  // `active` is nanoseconds since the last contact; -1 (or an absurd value) means never.
+  const active = reported.active;
+  const lastSeen = active >= 0 && active < 9e18 ? `${formatDuration(Math.round(active / 1e6))} ago` : "never";
+  return [
+    ["Stream Name", reported.name],
+    ["Subject Filter", filter || undefined],
+    ...transforms.map((t): KvRow => ["Subject Transform", `${t.src || ">"} → ${t.dest}`]),
+    ["External", externalText(reported.external ?? configured?.external)],
+    ["Lag", formatCount(reported.lag)],
+    ["Last Seen", lastSeen],
+    ["Error", reported.error ? `${reported.error.description} (${reported.error.err_code ?? reported.error.code})` : undefined],
+  ];
+}
+
+function replicationSections(info: StreamInfo, now: number): KvSection[] {
+  const configuredSources = info.config.sources ?? [];
+  const sections: KvSection[] = [];
+  if (info.mirror) sections.push({ title: "Mirror Information", rows: sourceRows(info.mirror as ReportedSource, info.config.mirror, now) });
+  for (const source of (info.sources ?? []) as ReportedSource[]) {
+    const configured = configuredSources.find(
+      (c) => c.name === source.name && (c.external?.api ?? "") === (source.external?.api ?? c.external?.api ?? ""),
+    );
+    sections.push({ title: "Source Information", rows: sourceRows(source, configured, now) });
+  }
+  return sections;
+}
+
 export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
   const c = info.config;
   // Fields of 2.11+ servers that nats.js 3.3 does not type.
@@ -106,6 +152,7 @@ export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
     { title: "Configuration", rows: configuration },
     { title: "Limits", rows: limits },
     { title: "Cluster Information", rows: clusterRows(info.cluster, now) },
+    ...replicationSections(info, now),
     { title: "State", rows: state },
   ];
   const created = isZeroTime(info.created) ? "" : ` created ${formatLocalTime(info.created)}`;

@@ -56,6 +56,41 @@ describe("stream rendering", () => {
     expect(describeReplica({ name: "n9", current: true, offline: false, active: 1, lag: 1 })).toBe("n9, current, seen 0s ago, 1 operation behind");
   });
 
+  it("shows each source and the mirror with filter, external domain, lag, last seen and error, so a dead one is visible", () => {
+    const info = streamInfo({
+      config: {
+        ...streamInfo().config,
+        sources: [
+          { name: "suricata", filter_subject: "suricata.alert", external: { api: "$JS.garage.API", deliver: "" } },
+          { name: "local" },
+        ],
+      },
+      sources: [
+        { name: "suricata", lag: 1520, active: 95_000 * NS, external: { api: "$JS.garage.API" }, filter_subject: "suricata.alert" },
+        { name: "local", lag: 0, active: -1, error: { code: 503, err_code: 10077, description: "stream \u001b]0;x\u0007 gone" } },
+      ],
+    } as never);
+    const text = renderStreamInfo(info, now);
+    const sections = text.split("Source Information:").slice(1);
+    expect(sections).toHaveLength(2);
+    expect(sections[0]).toMatch(/ Stream Name: suricata\n/);
+    expect(sections[0]).toMatch(/ Subject Filter: suricata\.alert\n/);
+    expect(sections[0]).toMatch(/ External: domain garage \(\$JS\.garage\.API\)\n/);
+    expect(sections[0]).toMatch(/ Lag: 1,520\n/);
+    expect(sections[0]).toMatch(/ Last Seen: 1m35s ago\n/);
+    expect(sections[1]).toMatch(/ Last Seen: never\n/);
+    expect(sections[1]).toMatch(/ Error: stream .*gone \(10077\)\n/);
+    expect(text).not.toContain("\u001b]0;");
+    const mirrored = renderStreamInfo(
+      streamInfo({
+        config: { ...streamInfo().config, mirror: { name: "pi", external: { api: "$PI.API" } } },
+        mirror: { name: "pi", lag: 3, active: 2_000 * NS },
+      } as never),
+      now,
+    );
+    expect(mirrored).toMatch(/Mirror Information:\n\n +Stream Name: pi\n +External: API prefix \$PI\.API\n +Lag: 3\n +Last Seen: 2s ago\n/);
+  });
+
   it("ls says when there is nothing, and subjects are shown escaped", () => {
     expect(renderStreamTable([])).toBe("No streams defined\n");
     const table = renderSubjectCounts([{ subject: "suricata.\u001b[31mevil", messages: 3 }, { subject: "suricata.dns", messages: 1 }]);
