@@ -2,16 +2,7 @@
 // bytes "query" at all, and looking for them costs a fraction of JSON.parse. Sound by construction: it says "cannot
 // match" only when a string the filter needs is absent, and payloads with \u escapes always take the full filter.
 import { compile } from "@jmespath-community/jmespath";
-
-/** Expression tree nodes as @jmespath-community/jmespath's compile() returns them (only what is read here). */
-interface AstNode {
-  type: string;
-  name?: string;
-  value?: unknown;
-  left?: AstNode;
-  right?: AstNode;
-  children?: AstNode[];
-}
+import type { AstNode } from "./ast.js";
 
 // Characters every JSON encoder writes as themselves (anything else may be escaped, and \u escapes are checked).
 const VERBATIM_LITERAL = /^[A-Za-z0-9 ._:@+=,;!?~#%*()[\]{}$^|'-]+$/;

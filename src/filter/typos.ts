@@ -4,6 +4,7 @@
 
 import { tokenize } from "@jmespath-community/jmespath";
 import { EVE_FIELD_NAMES, EVE_TOP_LEVEL_FIELDS, WORD_VALUED_FIELDS } from "../eve/fields.js";
+import type { AstNode } from "./ast.js";
 
 /** A problem with a 0-based offset into the expression. */
 export interface FilterTypo {
@@ -17,18 +18,6 @@ interface Token {
   start: number;
 }
 
-interface AstNode {
-  type: string;
-  name?: string;
-  value?: unknown;
-  left?: AstNode;
-  right?: AstNode;
-  child?: AstNode;
-  children?: AstNode[];
-  expression?: AstNode;
-  trueExpr?: AstNode;
-  falseExpr?: AstNode;
-}
 
 const COMPARATORS = new Set(["EQ", "NE", "LT", "LTE", "GT", "GTE"]);
 const IDENTIFIERS = new Set(["UnquotedIdentifier", "QuotedIdentifier"]);
