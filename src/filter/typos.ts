@@ -18,7 +18,6 @@ interface Token {
   start: number;
 }
 
-
 const COMPARATORS = new Set(["EQ", "NE", "LT", "LTE", "GT", "GTE"]);
 const IDENTIFIERS = new Set(["UnquotedIdentifier", "QuotedIdentifier"]);
 // What may follow the last name of a path (a call, an index, a sub-field or a filter makes it no bare word).
