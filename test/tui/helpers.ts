@@ -28,11 +28,19 @@ export function waitForContent(instance: Rendered, text: string, timeoutMs?: num
   return waitForFrame(instance, (frame) => frame.includes(text), timeoutMs);
 }
 
-/** Writes keys to stdin and resolves with the first frame that differs from the one before. */
-export async function sendInputAndWaitForChange(instance: Rendered, input: string, timeoutMs?: number): Promise<string> {
-  const before = plain(instance.lastFrame());
+/**
+ * Writes keys to stdin and resolves with the first frame that shows what they should do. Waiting for "any change"
+ * is not enough: the status-bar clock and the per-second rates repaint on their own and can win the race.
+ */
+export async function sendInputAndWaitFor(
+  instance: Rendered,
+  input: string,
+  until: string | ((frame: string) => boolean),
+  timeoutMs?: number,
+): Promise<string> {
   instance.stdin.write(input);
-  return waitForFrame(instance, (frame) => frame !== before, timeoutMs);
+  const test = typeof until === "string" ? (frame: string) => frame.includes(until) : until;
+  return waitForFrame(instance, test, timeoutMs);
 }
 
 export const KEYS = {
