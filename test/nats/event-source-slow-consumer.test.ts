@@ -1,4 +1,4 @@
-// A live subscriber slower than its publishers, against a real nats-server with a small max_pending. Without the
+// A live subscriber slower than its publishers, against a real nats-server (default max_pending). Without the
 // lag guard the server holds the publishers back to the subscriber's pace (a `tail` in someone's terminal would
 // slow the sensors' pipeline down) or, when it cannot, cuts the subscriber off and its messages vanish uncounted.
 // With it, the source drops and counts to keep up, and every message published is delivered or reported.
@@ -9,7 +9,6 @@ import { openEventSource, type EventSourceOptions } from "../../src/nats/event-s
 import { resolveConnectionOptions, type ResolvedConnection } from "../../src/nats/connection/index.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { repoRoot } from "../helpers/cli.js";
-import { serverAtLeast } from "../helpers/server-version.js";
 import { trackPid, untrackPid } from "../helpers/processes.js";
 
 const PUBLISHERS = 4;
@@ -56,8 +55,9 @@ describe("live source slower than the publisher", () => {
   let resolved: ResolvedConnection;
 
   beforeAll(async () => {
-    // A small max_pending so the server gives up on us quickly (the default is 64 MiB).
-    server = await startNatsServer({ jetstream: false, config: "max_pending: 2MB" });
+    // The server's default max_pending (64 MiB): 2.10+ holds a publisher back for a few milliseconds at most, so
+    // with a smaller one even a subscriber that does nothing is cut off by four publishers on a loopback socket.
+    server = await startNatsServer({ jetstream: false });
     resolved = resolveConnectionOptions({ server: server.url, context: false }, {});
   });
   afterAll(async () => {
@@ -87,13 +87,14 @@ describe("live source slower than the publisher", () => {
     const publishStart = performance.now();
     await Promise.all(Array.from({ length: PUBLISHERS }, () => publishFlood(server.url, subject)));
     const publishMs = performance.now() - publishStart;
-    // Until everything published was either delivered or dropped, or nothing more arrives for a while.
+    // Until everything published was either delivered or dropped, or nothing more happens for a while.
+    const handled = () => delivered + source.counts().dropped;
     let last = -1;
     let quietSince = Date.now();
-    while (source.counts().received < PUBLISHED && Date.now() - quietSince < 3000) {
+    while (handled() < PUBLISHED && Date.now() - quietSince < 3000) {
       await new Promise((r) => setTimeout(r, 100));
-      if (source.counts().received !== last) {
-        last = source.counts().received;
+      if (handled() !== last) {
+        last = handled();
         quietSince = Date.now();
       }
     }
@@ -103,20 +104,14 @@ describe("live source slower than the publisher", () => {
     return { delivered, counts, reported: drops.reduce((a, b) => a + b, 0), statuses, publishMs };
   }
 
-  // Known gap found by the server matrix: on 2.10+ the server cuts the guarded subscriber off (max_pending 2MB)
-  // before the guard's PONG comes back, so messages are lost uncounted. Shown as a todo there until it is fixed.
-  if (serverAtLeast("2.10")) {
-    it.todo("on 2.10+: the lag guard keeps the subscriber connected (today the server cuts it off as a slow consumer)");
-    return;
-  }
-
   it("drops and counts to keep up instead of holding the publishers back: delivered + reported = published", async () => {
-    // Control: without the guard the server slows the publishers down to the subscriber's pace (and cuts the
-    // subscriber off when it cannot slow them enough).
-    const held = await run("slow.control", { maxLagBytes: Infinity });
+    // Control: without the guard the server slows the publishers down to the subscriber's pace (2.9) or cuts the
+    // subscriber off as a slow consumer and its messages vanish uncounted (2.10+ holds publishers back only
+    // for milliseconds).
+    const held = await run("slow.control", { maxLagBytes: Infinity, maxLagMs: Infinity });
     expect(held.counts.dropped).toBe(0);
 
-    const guarded = await run("slow.guarded", { maxLagBytes: 512 * 1024 });
+    const guarded = await run("slow.guarded", {});
     expect(guarded.statuses).not.toContain("disconnect");
     expect(guarded.counts.received).toBe(PUBLISHED);
     expect(guarded.counts.dropped).toBeGreaterThan(0);
@@ -124,7 +119,8 @@ describe("live source slower than the publisher", () => {
     expect(guarded.reported).toBe(guarded.counts.dropped);
     // It drops only what it must: a good part still gets through.
     expect(guarded.delivered).toBeGreaterThan(PUBLISHED / 20);
-    // And the publishers were not held back (the control's took several times longer).
-    expect(guarded.publishMs * 2).toBeLessThan(held.publishMs);
+    const controlLostSome = held.statuses.includes("disconnect") && held.counts.received < PUBLISHED;
+    const controlHeldPublishersBack = held.publishMs > guarded.publishMs * 2;
+    expect({ controlLostSome, controlHeldPublishersBack }).not.toEqual({ controlLostSome: false, controlHeldPublishersBack: false });
   }, 120_000);
 });

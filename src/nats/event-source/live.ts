@@ -4,9 +4,8 @@ import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import { RuntimeError } from "../../errors.js";
 import { isAckReplyBytes, type RawMsg } from "./ack-subject.js";
 import { deferredDone, guardOnMessage } from "./delivery.js";
-import { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_LAG_BYTES, type EventSource, type EventSourceOptions, type SourceMessage } from "./types.js";
+import { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_LAG_BYTES, DEFAULT_MAX_LAG_MS, type EventSource, type EventSourceOptions, type SourceMessage } from "./types.js";
 
-const LAG_PROBE_MS = 200;
 
 /** Counts drops and reports them at most once a second (and once more at the end). */
 class DropReporter {
@@ -35,57 +34,78 @@ class DropReporter {
 
 /**
  * How far the server is ahead of a core subscription, measured the only way the protocol allows: a PING queues
- * behind every message the server still holds for this connection, so the payload bytes that arrive before its
- * PONG are a lower bound of what was waiting. A server that holds more than its max_pending (64 MiB by default)
- * for a client closes the connection as a slow consumer, and everything it held and everything published until
- * the reconnect is lost, uncounted. Past `maxLagBytes`, messages are therefore dropped here, quickly and counted,
- * until the PONG arrives: then we have caught up with the moment of the PING.
+ * behind every message the server still holds for this connection, so what arrives before its PONG was waiting.
+ * A server that holds more than its max_pending (64 MiB by default) for a client closes the connection as a slow
+ * consumer, and everything it held and everything published until the reconnect is lost, uncounted; 2.9 holds the
+ * publishers back first, 2.10+ hardly at all. So while messages flow a PING is always out, and messages are
+ * dropped here, quickly and counted, until its PONG arrives (then we have caught up with the moment of the PING)
+ * once either the payload that came before it passes `maxLagBytes` or it is `maxLagMs` later than the quickest
+ * PONG seen. Counting bytes alone is too slow: they arrive at the handler's pace while the server's queue grows
+ * at the publishers'.
  */
 class LagGuard {
   /** Drop what arrives until the pending PONG. */
   shedding = false;
   private waiting = false;
+  private sentAt = 0;
   private bytesAhead = 0;
-  private seen = 0;
-  private seenAtProbe = 0;
-  private readonly timer: NodeJS.Timeout;
+  private notesAhead = 0;
+  private quickestPongMs = Infinity;
+  private stopped = false;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly maxLagBytes: number,
+    private readonly maxLagMs: number,
   ) {
-    this.timer = setInterval(() => this.probe(), LAG_PROBE_MS);
-    this.timer.unref();
+    // The round trip before any backlog, so a remote server's is not taken for lag.
+    const sentAt = performance.now();
+    nc.flush().then(
+      () => (this.quickestPongMs = Math.min(this.quickestPongMs, performance.now() - sentAt)),
+      () => undefined,
+    );
   }
 
   /** Notes a message of `bytes`; true when it should be dropped. */
   note(bytes: number): boolean {
-    this.seen++;
-    if (this.waiting) {
-      this.bytesAhead += bytes;
-      if (this.bytesAhead > this.maxLagBytes) this.shedding = true;
+    if (!this.waiting) {
+      this.probe();
+      return this.shedding;
+    }
+    this.bytesAhead += bytes;
+    if (this.bytesAhead > this.maxLagBytes) this.shedding = true;
+    // The clock every few messages: reading it per message would cost more than a fast handler.
+    else if ((++this.notesAhead & 15) === 0 && this.lateBy() > this.maxLagMs) {
+      this.shedding = true;
     }
     return this.shedding;
   }
 
-  /** A ping when messages arrived since the last one (an idle subscription sends none). */
+  /** How much later than the quickest PONG the pending one is already. */
+  private lateBy(): number {
+    const quickest = Number.isFinite(this.quickestPongMs) ? this.quickestPongMs : 0;
+    return performance.now() - this.sentAt - quickest;
+  }
+
+  /** A ping behind what the server holds now; the next goes out with the first message after its PONG. */
   private probe(): void {
-    if (this.waiting || this.seen === this.seenAtProbe || this.nc.isClosed()) return;
-    this.seenAtProbe = this.seen;
+    if (this.stopped || this.nc.isClosed()) return;
     this.waiting = true;
+    this.sentAt = performance.now();
     this.bytesAhead = 0;
+    this.notesAhead = 0;
     const caughtUp = () => {
-      const wasShedding = this.shedding;
+      const pongMs = performance.now() - this.sentAt;
+      // A PONG that was not held up by a backlog tells the round trip (a remote sensor's is not a loopback's).
+      if (!this.shedding && this.bytesAhead < 64 * 1024) this.quickestPongMs = Math.min(this.quickestPongMs, pongMs);
       this.waiting = false;
       this.shedding = false;
-      // Measure again at once: what was published while we caught up may be as much.
-      if (wasShedding) this.probe();
     };
     this.nc.flush().then(caughtUp, caughtUp);
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopped = true;
   }
 }
 
@@ -95,7 +115,7 @@ export function openLiveSource(nc: NatsConnection, subjects: string[], options: 
   const backlog = options.backlog;
   const maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
   const maxLagBytes = options.maxLagBytes ?? DEFAULT_MAX_LAG_BYTES;
-  const lag = Number.isFinite(maxLagBytes) ? new LagGuard(nc, maxLagBytes) : undefined;
+  const lag = Number.isFinite(maxLagBytes) ? new LagGuard(nc, maxLagBytes, options.maxLagMs ?? DEFAULT_MAX_LAG_MS) : undefined;
   const onMessage = guardOnMessage(options.onMessage, options.onStatus);
   const withHeaders = options.headers === true;
   let received = 0;

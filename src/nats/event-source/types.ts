@@ -55,6 +55,8 @@ export interface EventSourceOptions {
    * before messages are dropped and counted to catch up; default 32 MiB. Infinity never drops for this.
    */
   maxLagBytes?: number;
+  /** Live mode: how much later than a quick one a PING's PONG may be before messages are dropped; default 200 ms. */
+  maxLagMs?: number;
 }
 
 export interface EventSourceCounts {
@@ -88,3 +90,5 @@ export const DEFAULT_MAX_BACKLOG = 64 * 1024 * 1024;
  * absorbed without a loss.
  */
 export const DEFAULT_MAX_LAG_BYTES = 32 * 1024 * 1024;
+/** A fifth of a second behind: at the publishers' pace the server's queue may grow fast, so time matters too. */
+export const DEFAULT_MAX_LAG_MS = 200;
