@@ -10,8 +10,10 @@ export interface ClusterReport {
   name: string;
   /** Client URLs of the servers in the cluster, as the server advertises them (INFO connect_urls). */
   clientUrls: string[];
-  /** From /varz: route connections now, and the route URLs the server is configured with. */
+  /** From /varz: route connections now (2.10+ pools several per peer, and pins some per account). */
   routes?: number;
+  /** From /routez: the servers at the other end of those routes. */
+  routedServers?: number;
   routeUrls?: string[];
   /** From /varz: the JetStream meta group (which server leads, which follow and whether they are current). */
   metaLeader?: string;
@@ -68,13 +70,18 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
 /** Pure: the cluster as INFO (and /varz, when read) describe it; undefined for a standalone server. */
-export function clusterReportOf(info: ServerInfo, varz?: Record<string, unknown>): ClusterReport | undefined {
+export function clusterReportOf(info: ServerInfo, varz?: Record<string, unknown>, routez?: Record<string, unknown>): ClusterReport | undefined {
   const vCluster = isRecord(varz?.cluster) ? varz.cluster : undefined;
   const name = info.cluster ?? (typeof vCluster?.name === "string" ? vCluster.name : undefined);
   if (name === undefined) return undefined;
   const report: ClusterReport = { name, clientUrls: [...new Set(strings(info.connect_urls))].sort() };
   if (varz) {
     if (typeof varz.routes === "number") report.routes = varz.routes;
+    const routes = Array.isArray(routez?.routes) ? routez.routes.filter(isRecord) : undefined;
+    if (routes) {
+      const peerOf = (r: Record<string, unknown>) => (typeof r.remote_id === "string" ? r.remote_id : typeof r.remote_name === "string" ? r.remote_name : undefined);
+      report.routedServers = new Set(routes.map(peerOf).filter((id) => id !== undefined)).size;
+    }
     const routeUrls = strings(vCluster?.urls);
     if (routeUrls.length > 0) report.routeUrls = routeUrls;
     const meta = isRecord(varz.jetstream) && isRecord(varz.jetstream.meta) ? varz.jetstream.meta : undefined;
@@ -122,11 +129,14 @@ export async function collectServerReport(nc: NatsConnection, resolved: Resolved
   } catch (err) {
     report.jetstreamError = (err as Error).message;
   }
+  let routez: Record<string, unknown> | undefined;
   if (monitorUrl) {
     report.varz = await fetchVarz(monitorUrl, resolved.timeoutMs);
+    // Only to count the servers behind the routes: --json keeps /varz, not the route list.
+    if (report.server.cluster) routez = await fetchVarz(monitorUrl, resolved.timeoutMs, "/routez");
     report.leafNodes = await leafNodesOf(nc, await fetchVarz(monitorUrl, resolved.timeoutMs, "/leafz"), Math.min(1000, resolved.timeoutMs));
   }
-  report.cluster = clusterReportOf(report.server, report.varz);
+  report.cluster = clusterReportOf(report.server, report.varz, routez);
   const infoDomain = (report.server as ServerInfo & { domain?: string }).domain;
   report.jetstreamDomain = report.jetstream?.domain ?? infoDomain ?? undefined;
   return report;

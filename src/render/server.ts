@@ -53,7 +53,7 @@ export function renderServerReport(r: ServerReport): string {
         ["Name", c.name],
         ["Servers", c.metaSize !== undefined ? String(c.metaSize) : c.clientUrls.length > 0 ? String(serverCountOf(c.clientUrls)) : undefined],
         ["Client URLs", c.clientUrls.length > 0 ? c.clientUrls.join(", ") : undefined],
-        ["Routes", c.routes !== undefined ? `${c.routes} connected${c.routeUrls ? ` (configured: ${c.routeUrls.join(", ")})` : ""}` : undefined],
+        ["Routes", c.routes !== undefined ? `${routesText(c.routes, c.routedServers)}${c.routeUrls ? ` (configured: ${c.routeUrls.join(", ")})` : ""}` : undefined],
         ["Meta leader", c.metaLeader !== undefined ? `${c.metaLeader}${c.metaSize !== undefined ? ` (meta group of ${c.metaSize})` : ""}` : undefined],
         [
           "Meta peers",
@@ -111,4 +111,10 @@ export function renderServerReport(r: ServerReport): string {
     });
   }
   return renderSections(sections);
+}
+
+/** "2 servers over 6 connections" where 2.10+ pools routes, "2 connected" where each server has one. */
+function routesText(connections: number, servers: number | undefined): string {
+  if (servers === undefined || servers === connections) return `${connections} connected`;
+  return `${servers} ${servers === 1 ? "server" : "servers"} over ${connections} connections`;
 }

@@ -125,6 +125,8 @@ describe("server info on a 3-node cluster", () => {
       // 2.10+ pools routes: several connections to each of the 2 peers, the same number to each
       if (serverAtLeast("2.10")) expect(c.routes % 2 === 0 && c.routes >= 2, `routes ${c.routes}`).toBe(true);
       else expect(c.routes).toBe(2);
+      // whatever the pooling, the routes lead to the 2 other servers
+      expect(c.routedServers).toBe(2);
       expect(c.metaSize).toBe(3);
       expect(nodes.map((n) => n.name)).toContain(c.metaLeader);
     }
@@ -133,7 +135,8 @@ describe("server info on a 3-node cluster", () => {
     const leaderIndex = nodes.findIndex((n) => n.name === clusters[0].metaLeader);
     expect(clusters[leaderIndex].metaPeers.map((p: { name: string }) => p.name)).toEqual(nodes.map((n) => n.name).sort());
     const human = await serverInfo(["-s", nodes[leaderIndex]!.url, "--monitor", nodes[leaderIndex]!.monitorUrl]);
-    expect(human.stdout).toMatch(new RegExp(`^\\s+Routes: ${clusters[leaderIndex].routes} connected`, "m"));
+    const routesText = serverAtLeast("2.10") ? `2 servers over ${clusters[leaderIndex].routes} connections` : "2 connected";
+    expect(human.stdout).toMatch(new RegExp(`^\\s+Routes: ${routesText}`, "m"));
     expect(human.stdout).toMatch(new RegExp(`^\\s+Meta leader: ${nodes[leaderIndex]!.name} \\(meta group of 3\\)$`, "m"));
     expect(human.stdout).toMatch(new RegExp(`^\\s+Meta peers: .*${nodes[leaderIndex]!.name}\\*`, "m"));
   });
