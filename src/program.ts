@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { errorMessage, isUserFacingError } from "./errors.js";
 import { commandModules } from "./commands/index.js";
+import { applyOldSpellings } from "./commands/old-spellings.js";
 import { VERSION } from "./version.js";
 import { exitOnOutputError } from "./render/output-error.js";
 import { sanitizeText } from "./text/sanitize.js";
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
     });
   addConnectionOptions(program);
   for (const register of commandModules) register(program);
+  program.hook("preAction", (_program, actionCommand) => applyOldSpellings(actionCommand));
   program.addHelpText(
     "after",
     "\nExamples:\n  nsm4home demo                         run everything against a local nats-server\n  nsm4home tail dns --filter \"dns.type == 'query'\"\n  nsm4home stream add --defaults        create the 'suricata' stream\n  nsm4home tui                          dashboard of dns, flow, tls and stats\n",

@@ -2,6 +2,7 @@
 // ls, edit, rm, and reading through one with `next` (a fixed count) or `sub` (until interrupted), acking as it prints.
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
+import { oldSpelling } from "./old-spellings.js";
 import { collectList, collectRepeat, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
 import type { ConsumerFlags } from "../nats/consumers/index.js";
 
@@ -17,7 +18,6 @@ interface ConsumerConfigOpts extends ConsumerFlags {
 
 interface ReadOpts {
   count?: string;
-  wait?: string;
   ack?: boolean;
   nak?: boolean;
   term?: boolean;
@@ -38,7 +38,8 @@ function addConsumerConfigOptions(cmd: Command): Command {
     .option("--deliver <start>", "all (default), new, last, last-per-subject, a duration like 1h, a sequence, or an RFC 3339 time")
     .option("--ack <policy>", "explicit (default), none or all")
     .option("--replay <policy>", "instant (default) or original (at the pace they were stored)")
-    .option("--filter <subject>", "only these subjects, repeatable (several need nats-server 2.10)", collectList)
+    .option("--subject <subject>", "only these subjects, repeatable (several need nats-server 2.10)", collectList)
+    .addOption(oldSpelling("--filter <subject>", "--subject", "--filter is a JMESPath condition in tail, stream view and tui", collectList))
     .option("--max-deliver <n>", "deliveries of a message before giving up, or unlimited (default)")
     .option("--max-pending <n>", "unacknowledged messages outstanding at most (server default 1,000)")
     .option("--wait <duration>", "ack wait: redeliver when no ack within this (server default 30s)")
@@ -53,11 +54,11 @@ function addConsumerConfigOptions(cmd: Command): Command {
 
 function consumerFlagsOf(opts: ConsumerConfigOpts): ConsumerFlags {
   const {
-    target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, filter, maxDeliver, maxPending, wait, maxWaiting,
+    target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, subject, maxDeliver, maxPending, wait, maxWaiting,
     inactiveThreshold, description, metadata, pauseUntil,
   } = opts;
   return {
-    target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, filter, maxDeliver, maxPending, wait, maxWaiting,
+    target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, subject, maxDeliver, maxPending, wait, maxWaiting,
     inactiveThreshold, description, metadata, pauseUntil,
   };
 }
@@ -233,7 +234,7 @@ export function register(program: Command): void {
       "after",
       "\nDefaults: pull, deliver all, ack explicit, replay instant, no filter, unlimited deliveries. On a terminal,\n" +
         "missing settings are asked for (each question names its flag); without one the defaults apply.\n\n" +
-        "Examples:\n  nsm4home consumer add suricata alerts --filter suricata.alert --defaults\n  nsm4home consumer add suricata live --target sensors.live --deliver new --ack none --defaults\n",
+        "Examples:\n  nsm4home consumer add suricata alerts --subject suricata.alert --defaults\n  nsm4home consumer add suricata live --target sensors.live --deliver new --ack none --defaults\n",
     )
     .action(addAction);
 
@@ -339,19 +340,24 @@ export function register(program: Command): void {
       .argument("<name>", "pull consumer name")
       .description("fetch the next messages of a pull consumer, each acknowledged after it is written")
       .option("--count <n>", "messages to fetch", "1")
-      .option("--wait <duration>", "how long to wait for each message", "5s"),
+      .addOption(oldSpelling("--wait <duration>", "--timeout", "--wait is the ack wait in consumer add and edit, as in natscli")),
   )
-    .addHelpText("after", "\nEach message: a header `[time] subj / tries / cons seq / str seq / pending`, then the event.\nExits 0 when --count messages came, 1 when one did not come within --wait.\n")
+    .addHelpText(
+      "after",
+      "\nEach message: a header `[time] subj / tries / cons seq / str seq / pending`, then the event.\n" +
+        "Exits 0 when --count messages came, 1 when one did not come within --timeout (default 5s), as natscli's.\n",
+    )
     .action(async (stream: string, name: string, opts: ReadOpts, cmd: Command) => {
-      const { parseCount, parseDuration } = await import("../text/units.js");
+      const { parseCount } = await import("../text/units.js");
       const count = parseCount(opts.count ?? "1", "--count");
       if (count < 1) throw new UsageError(`invalid --count '${opts.count}': use 1 or more`);
-      const waitMs = parseDuration(opts.wait ?? "5s", "--wait");
       const settings = await readSettings(opts);
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { nextMessages } = await import("../nats/consumers/index.js");
-      await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) =>
-        nextMessages(jsm, stream, name, { count, waitMs, action: settings.action }, (m) => writeMessage(m, stream, name, settings)),
+      // How long to wait for each message is the connection's timeout (--timeout, NATS_TIMEOUT, the context), as
+      // in natscli.
+      await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, resolved }) =>
+        nextMessages(jsm, stream, name, { count, waitMs: resolved.timeoutMs, action: settings.action }, (m) => writeMessage(m, stream, name, settings)),
       );
       await flushStdout();
     });

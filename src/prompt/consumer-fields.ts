@@ -10,7 +10,7 @@ export function consumerPromptFields(): PromptField[] {
     { key: "target", flag: "--target", label: "Push delivery subject, empty for a pull consumer", defaultText: "", check: (t) => void checkSubject(t, "--target") },
     { key: "deliver", flag: "--deliver", label: "Start with", hint: "all|new|last|last-per-subject|1h|<seq>|<time>", defaultText: "all", check: (t) => void parseDeliver(t) },
     { key: "ack", flag: "--ack", label: "Acknowledgement", hint: "explicit|none|all", defaultText: "explicit", check: parseAck },
-    { key: "filter", flag: "--filter", label: "Only subjects", hint: "comma separated, empty for all", defaultText: "", list: true, check: (t) => t.split(/[\s,]+/).filter(Boolean).forEach((s) => checkSubject(s, "--filter")) },
+    { key: "subject", flag: "--subject", label: "Only subjects", hint: "comma separated, empty for all", defaultText: "", list: true, check: (t) => t.split(/[\s,]+/).filter(Boolean).forEach((s) => checkSubject(s, "--subject")) },
     { key: "maxDeliver", flag: "--max-deliver", label: "Maximum deliveries of a message", hint: "e.g. 5, unlimited", defaultText: "unlimited", check: (t) => void parseCount(t, "--max-deliver", true) },
   ];
 }

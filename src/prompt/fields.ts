@@ -12,7 +12,7 @@ export interface PromptField {
   hint?: string;
   /** What an empty answer means, as the flag would be written; "" leaves the field to the server. */
   defaultText: string;
-  /** Repeatable/comma-separated flags (--subjects, --filter) take a list. */
+  /** Repeatable/comma-separated flags (--subjects, --subject) take a list. */
   list?: boolean;
   /** Throws UsageError (naming the flag) when the text is not acceptable. */
   check(text: string): void;

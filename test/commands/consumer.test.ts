@@ -21,18 +21,18 @@ afterAll(async () => {
 
 describe("consumer add", () => {
   it("creates a pull consumer, is idempotent, and prints the edit command for a different config", async () => {
-    const created = parseJson(await cli(["consumer", "add", "ev", "alerts", "--filter", "ev.dns", "--defaults", "--json"]));
+    const created = parseJson(await cli(["consumer", "add", "ev", "alerts", "--subject", "ev.dns", "--defaults", "--json"]));
     expect(created.type).toBeUndefined();
     expect(created.config).toMatchObject({ durable_name: "alerts", ack_policy: "explicit", deliver_policy: "all", replay_policy: "instant", filter_subject: "ev.dns" });
     expect(created.config.deliver_subject).toBeUndefined();
     expect(created.num_pending).toBe(10);
 
-    const same = await cli(["consumer", "add", "ev", "alerts", "--filter", "ev.dns"]);
+    const same = await cli(["consumer", "add", "ev", "alerts", "--subject", "ev.dns"]);
     expectExit(same, 0);
     expect(same.stdout).toBe("Consumer ev > alerts already exists with the same configuration\n");
     expect(same.stderr).toContain("no terminal to ask on; using defaults: --deliver all, --ack explicit, --max-deliver unlimited");
 
-    const different = await cli(["consumer", "add", "ev", "alerts", "--filter", "ev.dns", "--max-deliver", "5", "--wait", "1m", "--description", "dns queries", "--defaults"]);
+    const different = await cli(["consumer", "add", "ev", "alerts", "--subject", "ev.dns", "--max-deliver", "5", "--wait", "1m", "--description", "dns queries", "--defaults"]);
     expectExit(different, 1);
     expect(different.stdout).toBe("");
     expect(different.stderr).toMatch(/max_deliver\s+unlimited → 5/);
@@ -40,7 +40,7 @@ describe("consumer add", () => {
     const command = different.stderr.split("\n").find((l) => l.trim().startsWith("nsm4home consumer edit"))!.trim();
     expect(command).toBe("nsm4home consumer edit ev alerts --max-deliver 5 --wait 1m --description 'dns queries'");
     expectExit(await cli(splitCommand(command).slice(1)), 0);
-    expectExit(await cli(["consumer", "add", "ev", "alerts", "--filter", "ev.dns", "--max-deliver", "5", "--wait", "1m", "--description", "dns queries", "--defaults"]), 0);
+    expectExit(await cli(["consumer", "add", "ev", "alerts", "--subject", "ev.dns", "--max-deliver", "5", "--wait", "1m", "--description", "dns queries", "--defaults"]), 0);
   });
 
   it("takes every --deliver form, and a relative start stays idempotent", async () => {
@@ -56,7 +56,7 @@ describe("consumer add", () => {
       ["2024-05-01T00:00:00Z", { deliver_policy: "by_start_time", opt_start_time: "2024-05-01T00:00:00Z" }],
     ];
     for (const [i, [deliver, expected]] of cases.entries()) {
-      const ci = parseJson(await cli(["consumer", "add", "ev", `d${i}`, "--deliver", deliver, "--filter", "ev.>", "--defaults", "--json"]));
+      const ci = parseJson(await cli(["consumer", "add", "ev", `d${i}`, "--deliver", deliver, "--subject", "ev.>", "--defaults", "--json"]));
       expect(ci.config).toMatchObject(expected);
     }
     const rel = parseJson(await cli(["consumer", "add", "ev", "rel", "--deliver", "1h", "--defaults", "--json"]));
@@ -99,7 +99,7 @@ describe("consumer add", () => {
 
 describe("consumer info, ls, edit, rm", () => {
   it("info shows Configuration and State like natscli; ls is a table", async () => {
-    expectExit(await cli(["consumer", "add", "ev", "flows", "--filter", "ev.flow", "--defaults"]), 0);
+    expectExit(await cli(["consumer", "add", "ev", "flows", "--subject", "ev.flow", "--defaults"]), 0);
     const r = await cli(["consumer", "info", "ev", "flows"]);
     expectExit(r, 0);
     expect(r.stdout).toMatch(/^Information for Consumer ev > flows created \d{4}-/);
@@ -146,7 +146,7 @@ describe("consumer info, ls, edit, rm", () => {
 
 describe("consumer next and sub", () => {
   it("next prints a header and the event, acks after writing, and can nak, term or not ack", async () => {
-    expectExit(await cli(["consumer", "add", "ev", "reader", "--filter", "ev.tls", "--defaults"]), 0);
+    expectExit(await cli(["consumer", "add", "ev", "reader", "--subject", "ev.tls", "--defaults"]), 0);
     const three = await cli(["consumer", "next", "ev", "reader", "--count", "3", "--color", "never"]);
     expectExit(three, 0);
     const lines = three.stdout.trimEnd().split("\n");
@@ -177,16 +177,29 @@ describe("consumer next and sub", () => {
   });
 
   it("next exits 1 naming the wait when no message comes, and refuses push consumers", async () => {
-    expectExit(await cli(["consumer", "add", "ev", "empty", "--filter", "ev.nothing", "--defaults"]), 0);
+    expectExit(await cli(["consumer", "add", "ev", "empty", "--subject", "ev.nothing", "--defaults"]), 0);
     const started = Date.now();
-    const r = await cli(["consumer", "next", "ev", "empty", "--wait", "1s"]);
+    const r = await cli(["--timeout", "1s", "consumer", "next", "ev", "empty"]);
     expectExit(r, 1);
     expect(Date.now() - started).toBeLessThan(8000);
-    expect(r.stderr).toBe("nsm4home: no message from consumer 'empty' within 1s (received 0 of 1); raise --wait or check 'nsm4home consumer info ev empty'\n");
+    expect(r.stderr).toBe("nsm4home: no message from consumer 'empty' within 1s (received 0 of 1); raise --timeout or check 'nsm4home consumer info ev empty'\n");
     expectExit(await cli(["consumer", "add", "ev", "pushy", "--target", "out.pushy", "--defaults"]), 0);
     const push = await cli(["consumer", "next", "ev", "pushy"]);
     expectExit(push, 1);
     expect(push.stderr).toContain("is a push consumer");
+  });
+
+  it("takes the earlier spellings --filter (add) and --wait (next) with one note each on stderr", async () => {
+    const added = await cli(["consumer", "add", "ev", "oldstyle", "--filter", "ev.tls", "--defaults", "--json"]);
+    expectExit(added, 0);
+    expect(parseJson(added).config.filter_subject).toBe("ev.tls");
+    expect(added.stderr).toBe("nsm4home: --filter is now --subject (--filter is a JMESPath condition in tail, stream view and tui); the old spelling still works\n");
+    const next = await cli(["consumer", "next", "ev", "oldstyle", "--wait", "1s"]);
+    expectExit(next, 0);
+    expect(next.stderr).toBe("nsm4home: --wait is now --timeout (--wait is the ack wait in consumer add and edit, as in natscli); the old spelling still works\n");
+    // Neither shows in --help.
+    const help = (await cli(["consumer", "add", "--help"])).stdout + (await cli(["consumer", "next", "--help"])).stdout;
+    expect(help).not.toMatch(/--filter|--wait <duration>\s+how long/);
   });
 
   it("sub follows pull and push consumers, acking, until --count or an interrupt", async () => {

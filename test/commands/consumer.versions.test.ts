@@ -23,7 +23,7 @@ const runs = () => natsServerVersion().replace(/\./g, "\\.");
 
 describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
   it("several --filter subjects: one consumer with filter_subjects on 2.10+, refused on 2.9 creating nothing", async () => {
-    const r = await cli(["consumer", "add", "ev", "multi", "--filter", "ev.dns", "--filter", "ev.tls", "--defaults", "--json"]);
+    const r = await cli(["consumer", "add", "ev", "multi", "--subject", "ev.dns", "--subject", "ev.tls", "--defaults", "--json"]);
     if (serverAtLeast("2.10")) {
       const ci = parseJson(r);
       expect(ci.config.filter_subjects).toEqual(["ev.dns", "ev.tls"]);
@@ -40,7 +40,7 @@ describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
   });
 
   it("--metadata: set, shown and idempotent on 2.10+; refused on 2.9", async () => {
-    const args = ["consumer", "add", "ev", "tagged", "--filter", "ev.dns", "--metadata", "team=soc", "--defaults"];
+    const args = ["consumer", "add", "ev", "tagged", "--subject", "ev.dns", "--metadata", "team=soc", "--defaults"];
     const r = await cli(args);
     if (!serverAtLeast("2.10")) {
       expectExit(r, 1);
@@ -57,12 +57,12 @@ describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
   });
 
   it("--pause-until, consumer pause and resume on 2.11+; each refused naming 2.11.0 before", async () => {
-    const add = await cli(["consumer", "add", "ev", "paused", "--filter", "ev.tls", "--pause-until", "1h", "--defaults"]);
+    const add = await cli(["consumer", "add", "ev", "paused", "--subject", "ev.tls", "--pause-until", "1h", "--defaults"]);
     if (!serverAtLeast("2.11")) {
       expectExit(add, 1);
       expect(add.stderr).toMatch(new RegExp(`^nsm4home: pausing a consumer \\(--pause-until\\) needs nats-server 2\\.11\\.0 or newer; the server at .* runs ${runs()}\\n$`));
       expectExit(await cli(["consumer", "info", "ev", "paused"]), 1);
-      expectExit(await cli(["consumer", "add", "ev", "plain", "--filter", "ev.tls", "--defaults"]), 0);
+      expectExit(await cli(["consumer", "add", "ev", "plain", "--subject", "ev.tls", "--defaults"]), 0);
       for (const args of [["pause", "ev", "plain", "1h"], ["resume", "ev", "plain"]]) {
         const r = await cli(["consumer", ...args]);
         expectExit(r, 1);
@@ -73,7 +73,7 @@ describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
     expectExit(add, 0);
     expect(add.stdout).toMatch(/^\s+Paused: until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d, (59m\d+s|1h) left$/m);
     // A paused consumer delivers nothing: next waits and gets no message.
-    const waited = await cli(["consumer", "next", "ev", "paused", "--count", "1", "--wait", "1s"]);
+    const waited = await cli(["--timeout", "1s", "consumer", "next", "ev", "paused", "--count", "1"]);
     expectExit(waited, 1);
     expect(waited.stdout).toBe("");
     const resumed = await cli(["consumer", "resume", "ev", "paused"]);
@@ -96,7 +96,7 @@ describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
   });
 
   it("consumer edit of a consumer made with --deliver 1h: applied on 2.10+, explained on 2.9", async () => {
-    expectExit(await cli(["consumer", "add", "ev", "lasthour", "--filter", "ev.dns", "--deliver", "1h", "--defaults"]), 0);
+    expectExit(await cli(["consumer", "add", "ev", "lasthour", "--subject", "ev.dns", "--deliver", "1h", "--defaults"]), 0);
     const start = parseJson(await cli(["consumer", "info", "ev", "lasthour", "--json"])).config.opt_start_time;
     const r = await cli(["consumer", "edit", "ev", "lasthour", "--max-deliver", "5", "-f"]);
     if (serverAtLeast("2.10")) {

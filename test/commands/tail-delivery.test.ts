@@ -14,7 +14,7 @@ describe("tail on a delivery subject", () => {
     const url = servers.nats.url;
     expect((await runCli(["-s", url, "stream", "add", "--defaults"], { env })).code).toBe(0);
     const consumer = await runCli(
-      ["-s", url, "consumer", "add", "suricata", "pusher", "--target", "stats.suricata", "--filter", "suricata.stats", "--deliver", "all", "--ack", "explicit", "--wait", "1s", "--defaults"],
+      ["-s", url, "consumer", "add", "suricata", "pusher", "--target", "stats.suricata", "--subject", "suricata.stats", "--deliver", "all", "--ack", "explicit", "--wait", "1s", "--defaults"],
       { env },
     );
     expect(consumer.code, consumer.stderr).toBe(0);

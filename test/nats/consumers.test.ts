@@ -24,7 +24,7 @@ describe("parseDeliver", () => {
 
 describe("applyConsumerFlags", () => {
   it("builds a pull consumer by default and a push consumer with --target", () => {
-    const pull = applyConsumerFlags(defaultConsumerConfig(), { filter: ["suricata.alert"], maxDeliver: "5", wait: "1m", maxPending: "100", maxWaiting: "10", inactiveThreshold: "1h" });
+    const pull = applyConsumerFlags(defaultConsumerConfig(), { subject: ["suricata.alert"], maxDeliver: "5", wait: "1m", maxPending: "100", maxWaiting: "10", inactiveThreshold: "1h" });
     expect(pull.config).toEqual({
       ack_policy: "explicit",
       deliver_policy: "all",
@@ -38,7 +38,7 @@ describe("applyConsumerFlags", () => {
     });
     const push = applyConsumerFlags(defaultConsumerConfig(), { target: "out.alerts", heartbeat: "5s", flowControl: true, ack: "none", replay: "original" });
     expect(push.config).toMatchObject({ deliver_subject: "out.alerts", idle_heartbeat: 5000 * NS, flow_control: true, ack_policy: "none", replay_policy: "original" });
-    expect(applyConsumerFlags({}, { filter: ["a.b", "c.d"] }).config.filter_subjects).toEqual(["a.b", "c.d"]);
+    expect(applyConsumerFlags({}, { subject: ["a.b", "c.d"] }).config.filter_subjects).toEqual(["a.b", "c.d"]);
     expect(applyConsumerFlags({}, { deliver: "2h" }).ignore).toEqual(["opt_start_time"]);
   });
 
@@ -55,10 +55,10 @@ describe("applyConsumerFlags", () => {
 
   it("suggests an edit command for the fields that differ", () => {
     const current = { ...defaultConsumerConfig(), durable_name: "alerts", ack_wait: 30_000 * NS, max_deliver: -1, filter_subject: "suricata.alert" };
-    const wanted = applyConsumerFlags(defaultConsumerConfig(), { filter: ["suricata.dns"], maxDeliver: "5", wait: "2m", description: "dns watcher" }).config;
+    const wanted = applyConsumerFlags(defaultConsumerConfig(), { subject: ["suricata.dns"], maxDeliver: "5", wait: "2m", description: "dns watcher" }).config;
     const changes = diffConfig(current, wanted);
     expect(consumerEditCommand("suricata", "alerts", changes)).toBe(
-      "nsm4home consumer edit suricata alerts --filter suricata.dns --max-deliver 5 --wait 2m --description 'dns watcher'",
+      "nsm4home consumer edit suricata alerts --subject suricata.dns --max-deliver 5 --wait 2m --description 'dns watcher'",
     );
     // A start sequence rides on --deliver, alone or with the policy; a field without a flag needs --config.
     const fromSeq = [

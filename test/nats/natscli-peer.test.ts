@@ -180,7 +180,7 @@ describeWithNatscli("streams and consumers made by one, seen by the other", () =
       expect(human.stdout).toMatch(line);
     }
 
-    const made = await nsmJson(["consumer", "add", "cons", "mine", "--filter", "cons.tls", "--max-deliver", "3", "--wait", "1m",
+    const made = await nsmJson(["consumer", "add", "cons", "mine", "--subject", "cons.tls", "--max-deliver", "3", "--wait", "1m",
       "--description", "by nsm4home", "--defaults", "--json"]);
     const seen = JSON.parse(await nats(["consumer", "info", "cons", "mine", "--json"]));
     expect(settings(seen.config)).toEqual(settings(made.config));

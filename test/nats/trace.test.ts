@@ -67,7 +67,7 @@ describe("--trace", () => {
   it("a consumer with a hostile description: the request and reply escape it; data messages only with --trace-data", async () => {
     const url = servers.nats.url;
     const hostile = "\u001b[2J\u001b]0;pwned\u0007\u202e";
-    const added = await runCli(["-s", url, "--trace", "consumer", "add", "suricata", "c1", "--filter", "suricata.dns", "--description", hostile, "--defaults"], { env });
+    const added = await runCli(["-s", url, "--trace", "consumer", "add", "suricata", "c1", "--subject", "suricata.dns", "--description", hostile, "--defaults"], { env });
     expect(added.code, added.stderr).toBe(0);
     expect(added.stderr).not.toMatch(/[\u001b\u0007\u202e]/);
     expect(added.stderr).toContain("\\u001b[2J");

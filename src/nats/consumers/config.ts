@@ -19,7 +19,7 @@ export interface ConsumerFlags {
   deliver?: string;
   ack?: string;
   replay?: string;
-  filter?: string[];
+  subject?: string[];
   maxDeliver?: string;
   maxPending?: string;
   wait?: string;
@@ -103,8 +103,8 @@ export function applyConsumerFlags(base: Partial<ConsumerConfig>, flags: Consume
   }
   if (flags.ack !== undefined) cfg.ack_policy = parseAck(flags.ack);
   if (flags.replay !== undefined) cfg.replay_policy = parseReplay(flags.replay);
-  if (flags.filter !== undefined) {
-    const subjects = flags.filter.map((s) => checkSubject(s, "--filter"));
+  if (flags.subject !== undefined) {
+    const subjects = flags.subject.map((s) => checkSubject(s, "--subject"));
     delete cfg.filter_subject;
     delete cfg.filter_subjects;
     if (subjects.length === 1) cfg.filter_subject = subjects[0]!;
@@ -181,7 +181,7 @@ export const CONSUMER_CONFIG_SCHEMA: ConfigFieldSchema = {
     ack_wait: "--wait 30s", idle_heartbeat: "--heartbeat 5s", inactive_threshold: "--inactive-threshold 1h",
     max_deliver: "--max-deliver 5", max_ack_pending: "--max-pending 1000", max_waiting: "--max-waiting 512",
     deliver_policy: "--deliver all", ack_policy: "--ack explicit", replay_policy: "--replay instant",
-    filter_subject: "--filter SUBJECT", filter_subjects: "--filter SUBJECT (repeated)",
+    filter_subject: "--subject SUBJECT", filter_subjects: "--subject SUBJECT (repeated)",
   },
 };
 
@@ -197,7 +197,7 @@ export function defaultConsumerConfig(): Partial<ConsumerConfig> {
 /** Consumer settings nats-server 2.9 does not have: refused by name, never replaced by something else. */
 export function requireConsumerFeatures(nc: NatsConnection, cfg: Partial<ConsumerConfig>): void {
   if (Array.isArray(cfg.filter_subjects) && cfg.filter_subjects.length > 0) {
-    requireServerVersion(nc, "2.10.0", `several --filter subjects (filter_subjects: ${cfg.filter_subjects.join(", ")})`);
+    requireServerVersion(nc, "2.10.0", `several --subject filters (filter_subjects: ${cfg.filter_subjects.join(", ")})`);
   }
   if (cfg.metadata && Object.keys(cfg.metadata).length > 0) requireServerVersion(nc, "2.10.0", "consumer metadata");
   if ((cfg as Record<string, unknown>).pause_until) requireServerVersion(nc, "2.11.0", "pausing a consumer (--pause-until)");

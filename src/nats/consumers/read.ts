@@ -40,14 +40,14 @@ export async function nextMessages(
   for (let received = 0; received < opts.count; received++) {
     let m: JsMsg | null;
     try {
-      // The client asks the server for at least a second; shorter --wait values are rounded up to it.
+      // The client asks the server for at least a second; a shorter --timeout is rounded up to it.
       m = await consumer.next({ expires: Math.max(1000, opts.waitMs) });
     } catch (err) {
       throw describeJetStreamError(err, `consumer next ${stream} ${name}`);
     }
     if (m === null) {
       throw new RuntimeError(
-        `no message from consumer '${name}' within ${formatDuration(Math.max(1000, opts.waitMs))} (received ${received} of ${opts.count}); raise --wait or check 'nsm4home consumer info ${stream} ${name}'`,
+        `no message from consumer '${name}' within ${formatDuration(Math.max(1000, opts.waitMs))} (received ${received} of ${opts.count}); raise --timeout or check 'nsm4home consumer info ${stream} ${name}'`,
       );
     }
     await onMessage(m, ci);
