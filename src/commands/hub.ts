@@ -2,6 +2,7 @@
 // domain, a leaf node listener for the sensors) and systemd unit; `add-sensor`/`rm-sensor` edit the hub stream's
 // sources; `status` shows each sensor's link, lag and freshness.
 import type { Command } from "commander";
+import { oldSpelling } from "./old-spellings.js";
 import { confirmDestructive, connectionFlagsOf, printApiJson, printJson } from "./shared.js";
 import { addSetupOptions, setupCommonOf, writeAndReport, type SetupFlags } from "./setup-options.js";
 
@@ -53,22 +54,23 @@ With --leaf-user, sensors must log in with that user and the password from NSM4H
     .description("source the sensor's stream into the hub stream (created with the NSM defaults if missing); other sources are kept")
     .option("--stream <name>", "the hub stream", "suricata")
     .option("--sensor-stream <name>", "the sensor's stream", "suricata")
-    .option("--filter <subject>", "copy only these subjects, e.g. suricata.alert")
+    .option("--subject <subject>", "copy only this subject, e.g. suricata.alert")
+    .addOption(oldSpelling("--filter <subject>", "--subject", "--filter is a JMESPath condition in tail, stream view and tui"))
     .option("--replicas <n>", "replicas when the hub stream is created (a hub cluster: 3)")
     .option("--prefix <prefix>", "subject prefix of the hub stream when it is created", "suricata")
     .option("--json", "print the hub stream's info API object")
-    .action(async (name: string, opts: HubStreamFlags & { filter?: string; replicas?: string; prefix: string }, cmd: Command) => {
+    .action(async (name: string, opts: HubStreamFlags & { subject?: string; replicas?: string; prefix: string }, cmd: Command) => {
       const { checkNodeName } = await import("../setup/config-files.js");
       const { checkStreamName, checkSubject, parseReplicas } = await import("../nats/streams/index.js");
       checkNodeName(name, "sensor name");
       checkStreamName(opts.stream);
       checkStreamName(opts.sensorStream);
-      if (opts.filter !== undefined) checkSubject(opts.filter, "--filter");
+      if (opts.subject !== undefined) checkSubject(opts.subject, "--subject");
       const replicas = opts.replicas === undefined ? undefined : parseReplicas(opts.replicas);
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { addSensor } = await import("../nats/hub.js");
       await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
-        const outcome = await addSensor(jsm, opts.stream, { sensor: name, stream: opts.sensorStream, ...(opts.filter ? { filter: opts.filter } : {}) }, { replicas, prefix: opts.prefix });
+        const outcome = await addSensor(jsm, opts.stream, { sensor: name, stream: opts.sensorStream, ...(opts.subject ? { filter: opts.subject } : {}) }, { replicas, prefix: opts.prefix });
         if (opts.json) return printApiJson(outcome.info);
         const sources = (outcome.info.config.sources ?? []).length;
         const said = {

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
 import { collectList, collectRepeat, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
 import { replayStartOf } from "../nats/replay-start.js";
+import { addEventExpressionOptions, compileEventExpressions, type EventExpressionFlags } from "./event-expressions.js";
 import type { StreamFlags } from "../nats/streams/index.js";
 
 interface StreamConfigOpts extends StreamFlags {
@@ -368,7 +369,7 @@ export function register(program: Command): void {
       write(renderMessage(view, out.mode, { ...out, header: true, extra: { stream: name } }));
     });
 
-  stream
+  const view = stream
     .command("view")
     .argument("<name>", "stream name")
     .description("print stored messages from a point to the end of the stream (works on a pipe)")
@@ -376,7 +377,8 @@ export function register(program: Command): void {
     .option("--seq <n>", "from this sequence")
     .option("--last <n>", "the last N (matching) messages")
     .option("--subject <subject>", "only this subject, repeatable", collectList)
-    .option("--count <n>", "stop after N messages")
+    .option("--count <n>", "stop after N messages (shown, with --filter)");
+  addEventExpressionOptions(view)
     .option("--raw", "payloads exactly as stored, one a line")
     .option("--json", "each event as one line of compact JSON, as tail --json prints it")
     .option("--envelope", "JSON lines of seq, subject, time, headers and the event (what --json printed before)")
@@ -388,12 +390,14 @@ export function register(program: Command): void {
       "after",
       "\nWithout --since/--seq/--last it starts at the first message. It stops at the end of the stream; use `tail` to follow.\n" +
         "--json prints the event itself, so a jq line written for `tail --json` works here too; --envelope keeps where\n" +
-        "each message is (seq, subject, time) and its headers around it.\n",
+        "each message is (seq, subject, time) and its headers around it. --filter and --select are tail's.\n\n" +
+        "Examples:\n  nsm4home stream view suricata --subject suricata.alert --since 1h\n" +
+        "  nsm4home stream view suricata --subject suricata.dns --filter \"dns.type == 'query'\" --select dns.rrname --bare\n",
     )
     .action(viewAction);
 }
 
-interface ViewOpts extends OutputOpts {
+interface ViewOpts extends OutputOpts, EventExpressionFlags {
   since?: string;
   seq?: string;
   last?: string;
@@ -412,15 +416,17 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
   const start = replayStartOf(opts) ?? { kind: "all" };
   const filter = (opts.subject ?? []).map((s) => streams.checkSubject(s, "--subject"));
   const count = opts.count !== undefined ? parseCount(opts.count, "--count") : undefined;
-  if (opts.raw && (opts.json || opts.envelope)) throw new UsageError("--raw and --json do not go together: choose one");
-  if (opts.headers && (opts.raw || opts.json || opts.envelope)) {
-    throw new UsageError("--headers shows headers in the text view: leave out --raw and --json (--envelope carries them in JSON)");
+  if (opts.raw && (opts.json || opts.envelope || opts.select !== undefined)) throw new UsageError("--raw prints payloads as stored: it cannot be combined with --json or --select");
+  if (opts.select !== undefined && opts.envelope) throw new UsageError("--select prints its projection alone: leave out --envelope (or select the fields you need)");
+  if (opts.headers && (opts.raw || opts.json || opts.envelope || opts.select !== undefined)) {
+    throw new UsageError("--headers shows headers in the text view: leave out --raw, --json and --select (--envelope carries them in JSON)");
   }
+  const expressions = await compileEventExpressions(opts);
   const out = await outputOptions(opts);
   if (opts.json && !opts.envelope && process.stderr.isTTY) {
     process.stderr.write("nsm4home: --json prints each event as tail --json does; --envelope gives the earlier {seq, subject, time, headers, event} lines\n");
   }
-  const mode = opts.envelope ? "envelope" : opts.json ? "json" : opts.raw ? "raw" : "pretty";
+  const mode = opts.envelope ? "envelope" : opts.select !== undefined ? "select" : opts.json ? "json" : opts.raw ? "raw" : "pretty";
 
   const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
   const { openJetStreamManager } = await import("../nats/jetstream.js");
@@ -446,6 +452,8 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
       headers: opts.headers === true,
       seqColumn: String(info.state.last_seq).length,
       envelopeExtra: { stream: name },
+      ...expressions,
+      bare: opts.bare === true,
       onFirstInvalid: (subject, reason) =>
         process.stderr.write(`nsm4home: skipping messages that are not JSON events (first on ${sanitizeText(subject)}: ${reason})\n`),
     });
@@ -471,6 +479,7 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
       await source.stop();
       await writer.drain();
     }
+    for (const problem of expressions.problems()) process.stderr.write(`nsm4home: ${sanitizeText(problem)}\n`);
   } finally {
     await nc.close().catch(() => undefined);
   }

@@ -8,10 +8,12 @@ import { formatCount, parseCount, parseDuration, parseSize } from "../text/units
 import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { subjectsFor, unusedPrefixNote } from "../nats/subjects.js";
-import { connectionFlagsOf, parseTimestampsFlag } from "./shared.js";
+import { collectList, connectionFlagsOf, parseTimestampsFlag } from "./shared.js";
+import { addEventExpressionOptions, compileEventExpressions, type EventExpressionFlags } from "./event-expressions.js";
 import type { DeliveryMetadata, ReplayStart, SourceMessage } from "../nats/event-source/index.js";
 
-export interface TailFlags {
+export interface TailFlags extends EventExpressionFlags {
+  subject?: string[];
   prefix: string;
   since?: string;
   last?: string;
@@ -23,10 +25,6 @@ export interface TailFlags {
   timestamps: string;
   color: string;
   width?: string;
-  filter?: string;
-  filterUnsafe?: boolean;
-  select?: string;
-  bare?: boolean;
   json?: boolean;
   raw?: boolean;
   headers?: boolean;
@@ -42,7 +40,6 @@ function checkCombinations(flags: TailFlags, start: ReplayStart | undefined): Ou
   if (flags.raw && (flags.json || flags.select !== undefined)) {
     throw new UsageError("--raw prints payloads as received: it cannot be combined with --json or --select");
   }
-  if (flags.bare && flags.select === undefined) throw new UsageError("--bare prints --select results that are strings without quotes: give --select too");
   if (!flags.follow && start === undefined) throw new UsageError("--no-follow stops at the end of the stream: give --since, --last, --seq or --all too");
   if (flags.ack && start !== undefined) {
     throw new UsageError("--ack acknowledges a push consumer's deliveries: tail its delivery subject live, without --since, --last, --seq or --all");
@@ -71,8 +68,9 @@ export function formatSummary(c: TailCounts): string {
   return parts.join(", ");
 }
 
-async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise<void> {
+async function runTail(args: string[], flags: TailFlags, cmd: Command): Promise<void> {
   // Everything that can be wrong with the command line is found before connecting.
+  const words = [...args, ...(flags.subject ?? [])];
   const subjects = subjectsFor(words, flags.prefix);
   const prefixNote = cmd.getOptionValueSource("prefix") === "cli" ? unusedPrefixNote(words, flags.prefix) : undefined;
   const start = replayStartOf(flags);
@@ -92,12 +90,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
     import("../text/sanitize.js"),
     import("../eve/stats.js"),
   ]);
-  // JMESPath and RE2 are large: loaded only when there is an expression to compile.
-  const filters = flags.filter === undefined && flags.select === undefined ? undefined : await import("../filter/index.js");
-  const filter = flags.filter === undefined ? undefined : filters!.compileFilter(flags.filter, "--filter", flags.filterUnsafe === true);
-  // Most events a filter rejects lack its string literals: finding that out costs a fraction of JSON.parse.
-  const mayMatch = flags.filter === undefined ? undefined : filters!.literalPrefilterFor(flags.filter);
-  const projection = flags.select === undefined ? undefined : filters!.compileProjection(flags.select, "--select");
+  const expressions = await compileEventExpressions(flags);
 
   const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
   const { openEventSource, parseDeliveryMetadata } = await import("../nats/event-source/index.js");
@@ -118,9 +111,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
     toTerminal: tty,
     stats: new StatsRateTracker(),
     headers: flags.headers === true,
-    ...(filter !== undefined ? { filter } : {}),
-    ...(mayMatch !== undefined ? { mayMatch } : {}),
-    ...(projection !== undefined ? { projection } : {}),
+    ...expressions,
     bare: flags.bare === true,
     onFirstInvalid: (subject, reason) =>
       say(`skipping messages that are not JSON events (first on ${sanitizeText(subject)}: ${reason}); the summary counts them`),
@@ -226,13 +217,7 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
   await writer.drain();
   await nc.close().catch(() => undefined);
   if (!flags.quiet) say(formatSummary(counts));
-  for (const [what, compiled] of [
-    ["the filter", filter],
-    ["the projection", projection],
-  ] as const) {
-    const problem = compiled === undefined ? undefined : filters!.describeEvaluationErrors(what, compiled);
-    if (problem !== undefined) say(sanitizeText(problem));
-  }
+  for (const problem of expressions.problems()) say(problem);
   if (outcome.error !== undefined) {
     if (outcome.error instanceof RuntimeError || outcome.error instanceof UsageError) throw outcome.error;
     throw new RuntimeError(outcome.error.message.split("\n")[0]!);
@@ -241,10 +226,11 @@ async function runTail(words: string[], flags: TailFlags, cmd: Command): Promise
 }
 
 export function register(program: Command): void {
-  program
+  const tail = program
     .command("tail")
     .description("show events as they arrive (live), or replay them from the stream and follow")
     .argument("[subjects...]", "event types (dns tls) or full subjects (suricata.dns); default: every event")
+    .option("--subject <subject>", "a subject to show, repeatable: the same as an argument (stream view takes it so too)", collectList)
     .option("--prefix <prefix>", "subject prefix for event types", DEFAULT_SUBJECT_PREFIX)
     .option("--since <when>", "replay from the stream starting this long ago (10m, 2h) or at an RFC 3339 time")
     .option("--last <n>", "replay the last N messages from the stream")
@@ -255,11 +241,8 @@ export function register(program: Command): void {
     .option("--count <n>", "stop after showing N events")
     .option("--timestamps <mode>", "local, utc or none", "local")
     .option("--color <when>", "auto, always or never", "auto")
-    .option("--width <columns>", "cut lines to this width; 0 = never (default: the terminal's; no cut on a pipe)")
-    .option("--filter <expr>", "JMESPath condition; only matching events are shown, e.g. \"dns.type == 'query'\"")
-    .option("--filter-unsafe", "run --filter as written, without refusing '=', bare words and non-conditions")
-    .option("--select <expr>", "JMESPath projection; prints its JSON result per event, e.g. dns.rrname")
-    .option("--bare", "with --select: print string results without JSON quotes (escaped)")
+    .option("--width <columns>", "cut lines to this width; 0 = never (default: the terminal's; no cut on a pipe)");
+  addEventExpressionOptions(tail)
     .option("--json", "print each event as one line of compact JSON")
     .option("--raw", "print payloads as received (control characters escaped when stdout is a terminal)")
     .option("--headers", "show each message's NATS headers (Nats-Msg-Id, ...) on lines of their own before the event")

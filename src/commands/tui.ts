@@ -1,6 +1,7 @@
 // `tui [TYPE|SUBJECT ...]`: the full-screen dashboard, one pane per subject (default dns flow tls stats).
 // Flags are checked here; ink, react and nats.js are loaded only once the command runs (cold start).
 import type { Command } from "commander";
+import { oldSpelling } from "./old-spellings.js";
 import { UsageError } from "../errors.js";
 import { parseColorChoice, shouldUseColor } from "../render/color.js";
 import { parseCount } from "../text/units.js";
@@ -17,7 +18,7 @@ interface TuiFlags {
   stream?: string;
   timestamps: string;
   color: string;
-  buffer: string;
+  history: string;
 }
 
 export function register(program: Command): void {
@@ -31,7 +32,8 @@ export function register(program: Command): void {
     .option("--stream <name>", "stream to backfill from (default: the one that stores the subjects)")
     .option("--timestamps <mode>", "local, utc or none (t toggles)", "local")
     .option("--color <when>", "auto, always or never", "auto")
-    .option("--buffer <n>", `messages kept per pane: the history to scroll and what a pause holds (about ${ARENA_BYTES_PER_PAYLOAD} bytes each)`, String(DEFAULT_PANE_CAPACITY))
+    .option("--history <n>", `messages kept per pane: what you can scroll back and what a pause holds (about ${ARENA_BYTES_PER_PAYLOAD} bytes each)`, String(DEFAULT_PANE_CAPACITY))
+    .addOption(oldSpelling("--buffer <n>", "--history", "--buffer is bytes of output in tail"))
     .addHelpText(
       "after",
       "\nKeys: Tab/1-9 focus, z zoom, space pause, j/k PgUp/PgDn g/G scroll, / filter, Esc clear it, Enter event JSON,\n" +
@@ -44,8 +46,8 @@ export function register(program: Command): void {
       const start = replayStartOf({ since: flags.since, last: flags.last });
       if (flags.stream !== undefined && start === undefined) throw new UsageError("--stream names where to backfill from: give --since or --last too");
       const timestamps = parseTimestampsFlag(flags.timestamps);
-      const capacity = parseCount(flags.buffer, "--buffer");
-      if (capacity < 100) throw new UsageError(`invalid --buffer '${flags.buffer}': keep at least 100 messages per pane`);
+      const capacity = parseCount(flags.history, "--history");
+      if (capacity < 100) throw new UsageError(`invalid --history '${flags.history}': keep at least 100 messages per pane`);
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
         throw new UsageError(
           "tui needs a terminal on stdin and stdout; for pipes and scripts use 'nsm4home tail' (e.g. nsm4home tail dns flow tls stats)",

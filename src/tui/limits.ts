@@ -9,7 +9,7 @@ export const DEFAULT_DEMO_TYPES: readonly string[] = ["dns", "flow", "tls", "ale
 export const MAX_PANES = 9;
 
 /** Payloads kept per pane: the history you can scroll, and the bound on what a pause buffers (tmux keeps 2,000
- * lines of history by default; --buffer raises it, at about 768 bytes a message per pane). */
+ * lines of history by default; --history raises it, at about 768 bytes a message per pane). */
 export const DEFAULT_PANE_CAPACITY = 2_000;
 /** Arena bytes per kept payload: a generated EVE event averages ~650 bytes, alerts and stats are larger. */
 export const ARENA_BYTES_PER_PAYLOAD = 768;

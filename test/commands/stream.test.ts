@@ -260,6 +260,26 @@ describe("stream info, ls, subjects, get, view", () => {
     const both = await cli(["stream", "view", "evts", "--last", "1", "--seq", "3"]);
     expectExit(both, 2);
   });
+
+  it("view takes tail's --filter and --select, with the same checks and the same output", async () => {
+    // dns events are every third from seq 1 with id i = seq - 1: ids divisible by 9 are every ninth message.
+    const args = ["--filter", "dns.id % `9` == `0`", "--select", "dns.rrname", "--bare"];
+    const viewed = await cli(["stream", "view", "evts", "--subject", "evts.dns", "--seq", "1", "--count", "3", ...args]);
+    expectExit(viewed, 0);
+    expect(viewed.stdout).toBe("host0.example.com\nhost9.example.com\nhost18.example.com\n");
+    // tail replays the same thing the same way, its subject given with --subject as stream view takes it.
+    const tailed = await cli(["tail", "--subject", "evts.dns", "--all", "--no-follow", "--count", "3", "--quiet", ...args]);
+    expectExit(tailed, 0);
+    expect(tailed.stdout).toBe(viewed.stdout);
+    const json = jsonLines((await cli(["stream", "view", "evts", "--filter", "tls.sni == 'site2.example.org'", "--json"])).stdout);
+    expect(json).toEqual([JSON.parse(payloads[2]!)]);
+    for (const bad of [["--filter", "dns.type = 'query'"], ["--bare"], ["--select", "dns.rrname", "--raw"], ["--select", "dns", "--envelope"]]) {
+      const r = await cli(["stream", "view", "evts", ...bad]);
+      expectExit(r, 2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+  });
 });
 
 describe("stream edit, purge, rm", () => {

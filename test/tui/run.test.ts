@@ -240,6 +240,18 @@ describe("nsm4home tui without a terminal", () => {
     expect(r.stderr).toMatch(/^nsm4home: tui needs a terminal on stdin and stdout; for pipes and scripts use 'nsm4home tail'/);
     expect(r.stdout).toBe("");
   });
+
+  it("checks --history before that, and takes its earlier spelling --buffer with a note", async () => {
+    const r = await runCli(["tui", "--history", "5"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("nsm4home: invalid --history '5': keep at least 100 messages per pane\n");
+    const old = await runCli(["tui", "--buffer", "5"]);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toBe(
+      "nsm4home: --buffer is now --history (--buffer is bytes of output in tail); the old spelling still works\n" +
+        "nsm4home: invalid --history '5': keep at least 100 messages per pane\n",
+    );
+  });
 });
 
 async function waitForChildPid(parent: number): Promise<number> {
