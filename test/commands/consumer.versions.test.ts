@@ -22,7 +22,7 @@ afterAll(async () => {
 const runs = () => natsServerVersion().replace(/\./g, "\\.");
 
 describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
-  it("several --filter subjects: one consumer with filter_subjects on 2.10+, refused on 2.9 creating nothing", async () => {
+  it("several --subject filters: one consumer with filter_subjects on 2.10+, refused on 2.9 creating nothing", async () => {
     const r = await cli(["consumer", "add", "ev", "multi", "--subject", "ev.dns", "--subject", "ev.tls", "--defaults", "--json"]);
     if (serverAtLeast("2.10")) {
       const ci = parseJson(r);
@@ -33,7 +33,7 @@ describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
       return;
     }
     expectExit(r, 1);
-    expect(r.stderr).toMatch(new RegExp(`^nsm4home: several --filter subjects \\(filter_subjects: ev\\.dns, ev\\.tls\\) needs nats-server 2\\.10\\.0 or newer; the server at .* runs ${runs()}\\n$`));
+    expect(r.stderr).toMatch(new RegExp(`^nsm4home: several --subject filters \\(filter_subjects: ev\\.dns, ev\\.tls\\) needs nats-server 2\\.10\\.0 or newer; the server at .* runs ${runs()}\\n$`));
     const info = await cli(["consumer", "info", "ev", "multi"]);
     expectExit(info, 1);
     expect(info.stderr).toBe("nsm4home: consumer 'multi' not found on stream 'ev' (err_code 10014); 'nsm4home consumer ls ev' lists them\n");
