@@ -7,6 +7,7 @@ import { formatMessage, type FormatOptions, type TimestampMode } from "../eve/fo
 import { paletteFor } from "../eve/palette.js";
 import type { StatsRateTracker } from "../eve/stats.js";
 import type { EventFilter, EventProjection } from "../filter/index.js";
+import { compactJsonText } from "../text/json-text.js";
 import { sanitizeText, toSafeJson } from "../text/sanitize.js";
 import { formatLocalTime } from "../text/time.js";
 import { formatCount } from "../text/units.js";
@@ -194,11 +195,12 @@ export class EventOutput {
         this.out.writeLine(this.prefixed(m, formatMessage(decoded, this.format)));
         break;
       case "json":
-        // A delivery's metadata in a field of its own; ours wins over an event's field of that name.
-        this.out.writeLine(toSafeJson(m.jetstream ? { ...decoded.event, jetstream: m.jetstream.fields } : decoded.event));
+        // The event's own text, so numbers stay as written (flow_id is a 64-bit integer). A delivery's metadata in a
+        // field of its own, added last: where the event has a field of that name, ours is the one parsers keep.
+        this.out.writeLine(m.jetstream ? withField(compactJsonText(decoded.raw), "jetstream", m.jetstream.fields) : compactJsonText(decoded.raw));
         break;
       case "envelope":
-        this.out.writeLine(this.envelope(m, { event: decoded.event }));
+        this.out.writeLine(withField(this.envelope(m, {}), "event", undefined, compactJsonText(decoded.raw)));
         break;
       case "select": {
         const failedBefore = o.projection!.errorCount;
@@ -244,4 +246,11 @@ export class EventOutput {
       ...body,
     });
   }
+}
+
+/** A JSON object's text with one more member at its end: `value` as safe JSON, or `text` as it is. */
+function withField(objectText: string, key: string, value: unknown, text = toSafeJson(value)): string {
+  const body = objectText.slice(0, objectText.lastIndexOf("}"));
+  const empty = /^\{\s*$/.test(body);
+  return `${body}${empty ? "" : ","}${JSON.stringify(key)}:${text}}`;
 }

@@ -60,14 +60,14 @@ export function toSafeJson(value: unknown): string {
   return json.replace(JSON_UNSAFE_GLOBAL, escapeJson);
 }
 
+/** JSON text with DEL, C1, bidi and invisible format characters (which can only be inside strings) as `\u` escapes. */
+export function escapeJsonUnsafe(json: string): string {
+  return json.replace(JSON_UNSAFE_GLOBAL, escapeJson);
+}
+
 /** As toSafeJson, indented (for `--json` documents a person may also read). */
 export function toSafePrettyJson(value: unknown, indent = 2): string {
   const json = stringifyJson(value, indent);
   if (json === undefined) return "null";
   return json.replace(JSON_UNSAFE_GLOBAL, escapeJson);
-}
-
-/** Indented JSON, as lines, each safe to print (for detail views); copes with any nesting depth. */
-export function toSafePrettyJsonLines(value: unknown, indent = 2): string[] {
-  return (stringifyJson(value, indent) ?? "null").split("\n").map(sanitizeText);
 }

@@ -261,6 +261,24 @@ describe("stream info, ls, subjects, get, view", () => {
     expectExit(both, 2);
   });
 
+  it("prints numbers as the sensor wrote them: a 64-bit flow_id and 1e400 survive --json, --envelope, get and tail", async () => {
+    expectExit(await cli(["stream", "add", "nums", "--subjects", "nums.>", "--defaults"]), 0);
+    const text = '{"event_type":"flow","flow_id":18446744073709551615,"big":1e400,"ratio":1.50}';
+    const { connect } = await import("@nats-io/transport-node");
+    const { jetstream } = await import("@nats-io/jetstream");
+    const nc = await connect({ servers: server.url });
+    await jetstream(nc).publish("nums.flow", text);
+    await nc.close();
+    const viewed = await cli(["stream", "view", "nums", "--json"]);
+    expect(viewed.stdout).toBe(text + "\n");
+    const tailed = await cli(["tail", "nums.flow", "--all", "--no-follow", "--json", "--quiet"]);
+    expect(tailed.stdout).toBe(text + "\n");
+    for (const args of [["stream", "view", "nums", "--envelope"], ["stream", "get", "nums", "1", "--json"]]) {
+      const line = (await cli(args)).stdout.trim();
+      expect(line.endsWith(`"event":${text}}`), line).toBe(true);
+    }
+  });
+
   it("view takes tail's --filter and --select, with the same checks and the same output", async () => {
     // dns events are every third from seq 1 with id i = seq - 1: ids divisible by 9 are every ninth message.
     const args = ["--filter", "dns.id % `9` == `0`", "--select", "dns.rrname", "--bare"];

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { stringifyJson, writeJsonIteratively } from "../../src/text/json-writer.js";
-import { toSafeJson, toSafePrettyJsonLines } from "../../src/text/sanitize.js";
+import { toSafeJson } from "../../src/text/sanitize.js";
+import { prettyJsonTextLines } from "../../src/text/json-text.js";
 
 const sampleEvents = readFileSync(new URL("../fixtures/eve/surevego-2017-multi.eve.json", import.meta.url), "utf8")
   .split("\n")
@@ -40,7 +41,7 @@ describe("writeJsonIteratively", () => {
   });
 });
 
-describe("toSafeJson and toSafePrettyJsonLines on hostile depth", () => {
+describe("toSafeJson and prettyJsonTextLines on hostile depth", () => {
   it("gives one parseable line equal in value", () => {
     const text = `{"event_type":"deep","sni":"\\u001b]0;owned\\u0007x","x":${nestedArrays(10_000)}}`;
     const value = JSON.parse(text) as unknown;
@@ -51,7 +52,7 @@ describe("toSafeJson and toSafePrettyJsonLines on hostile depth", () => {
   });
 
   it("gives printable lines for the detail view", () => {
-    const lines = toSafePrettyJsonLines(JSON.parse(nestedObjects(10_000)));
+    const lines = prettyJsonTextLines(nestedObjects(10_000));
     expect(lines.length).toBe(20_001);
     expect(lines[1]).toBe('  "a": {');
   });

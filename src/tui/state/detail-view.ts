@@ -1,6 +1,7 @@
 // The event view (Enter): one event as pretty, sanitised JSON, wrapped to the screen width, and its scroll keys.
 import { decodeEvent } from "../../eve/event.js";
-import { sanitizeText, toSafePrettyJsonLines } from "../../text/sanitize.js";
+import { prettyJsonTextLines } from "../../text/json-text.js";
+import { sanitizeText } from "../../text/sanitize.js";
 import type { ResolvedKey } from "../keymap.js";
 import { TextView, type TextViewOutcome } from "./text-view.js";
 
@@ -8,7 +9,8 @@ import { TextView, type TextViewOutcome } from "./text-view.js";
 export function eventDetailLines(raw: string): string[] {
   const decoded = decodeEvent(raw);
   if (!decoded.ok) return [`(not an event: ${decoded.reason})`, ...raw.split("\n").map(sanitizeText)];
-  return toSafePrettyJsonLines(decoded.event);
+  // From the text, so numbers read as the sensor wrote them (a 64-bit flow_id, to search for elsewhere).
+  return prettyJsonTextLines(decoded.raw);
 }
 
 /** What a key did to the view: the store closes it or quits. */
