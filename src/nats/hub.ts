@@ -105,7 +105,8 @@ async function sample(jsm: JetStreamManager, stream: string): Promise<SensorSamp
   }
 }
 
-async function latestStats(jsm: JetStreamManager, stream: string, subject: string, now: number): Promise<SensorStatus["stats"]> {
+/** The latest Suricata stats event on `subject`: its age and kernel drops since Suricata started; undefined when none can be read. */
+export async function latestStats(jsm: JetStreamManager, stream: string, subject: string, now: number): Promise<SensorStatus["stats"]> {
   try {
     const msg = await jsm.streams.getMessage(stream, { last_by_subj: subject });
     if (!msg) return undefined;
