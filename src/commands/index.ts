@@ -15,6 +15,7 @@ import { register as registerContext } from "./context.js";
 import { register as registerCompletion } from "./completion.js";
 import { register as registerSensor } from "./sensor.js";
 import { register as registerHub } from "./hub.js";
+import { register as registerCheck } from "./check.js";
 
 export const commandModules: Array<(program: Command) => void> = [
   registerStream,
@@ -31,5 +32,6 @@ export const commandModules: Array<(program: Command) => void> = [
   registerContext,
   registerSensor,
   registerHub,
+  registerCheck,
   registerCompletion,
 ];
