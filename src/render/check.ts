@@ -32,7 +32,8 @@ export function perfdataOf(report: HealthReport): string {
 }
 
 export function summaryOf(report: HealthReport): string {
-  const text = summaryChecks(report).map((c) => outputText(c.message)).join("; ");
+  // One cause can fail several checks (a sensor that does not answer has no stats age and no drops): said once.
+  const text = [...new Set(summaryChecks(report).map((c) => outputText(c.message)))].join("; ");
   const isError = report.checks.length === 1 && report.checks[0]!.name === "check";
   return isError ? text : `stream ${outputText(report.stream)}: ${text}`;
 }

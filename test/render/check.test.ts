@@ -32,6 +32,14 @@ describe("renderNagios", () => {
     );
   });
 
+  it("a cause that fails several checks is said once in the summary, on each check's line after it", () => {
+    const down: HealthFacts = { ...facts, stats: [{ sensor: "garage", reachable: false }] };
+    expect(renderNagios(evaluateHealth(down, parseThresholds({ statsAgeWarn: "1m", dropWarn: "1" })))).toBe(
+      "NSM4HOME UNKNOWN: stream suricata: sensor garage does not answer (leaf node link down?): its stats are unknown\n" +
+        "UNKNOWN: sensor garage does not answer (leaf node link down?): its stats are unknown\n".repeat(2),
+    );
+  });
+
   it("an UNKNOWN that stopped the check is the reason alone, without perfdata", () => {
     expect(renderNagios(unknownReport("suricata", "cannot connect to nats://127.0.0.1:1: connection refused"))).toBe(
       "NSM4HOME UNKNOWN: cannot connect to nats://127.0.0.1:1: connection refused\n",
