@@ -93,7 +93,9 @@ async function runCheck(opts: CheckOptions, cmd: Command) {
   try {
     const { parseThresholds } = await import("../health/thresholds.js");
     const { checkStreamName } = await import("../nats/names.js");
+    const { checkSubject } = await import("../nats/subjects.js");
     checkStreamName(opts.stream);
+    checkSubject(`${opts.prefix}.stats`, "--prefix");
     thresholds = parseThresholds(opts);
   } catch (err) {
     if (!isUserFacingError(err)) throw err;

@@ -62,6 +62,8 @@ describe("check", () => {
     const order = await check(["--age-warn", "1h", "--age-critical", "5m"]);
     expect(expectStatus(order, 3)).toBe("NSM4HOME UNKNOWN: --age-warn 1h is above --age-critical 5m: a check warns first, then goes critical");
     expect(order.stderr.trim()).toBe("nsm4home: --age-warn 1h is above --age-critical 5m: a check warns first, then goes critical");
+    expect(expectStatus(await check(["--prefix", "a b"]), 3)).toBe("NSM4HOME UNKNOWN: invalid --prefix 'a b.stats': use a NATS subject such as suricata.> or suricata.dns");
+    expect(expectStatus(await check(["--stream", "a.b"]), 3)).toMatch(/^NSM4HOME UNKNOWN: invalid stream name 'a\.b'/);
     const help = await check(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("with none, --age-warn 5m --age-critical 15m");
