@@ -24,6 +24,8 @@ interface IngestFlags {
   progress: string;
   stopTimeout: string;
   metrics?: string;
+  ttl?: string;
+  ttlFile?: string;
 }
 
 export function register(program: Command): void {
@@ -47,6 +49,8 @@ export function register(program: Command): void {
     .option("--stop-timeout <duration>", "on SIGINT/SIGTERM, how long to wait for JetStream to acknowledge in-flight publishes", "5s")
     .option("--progress <duration>", "progress line on stderr every DURATION (0: only the final summary)", "5s")
     .option("--metrics <host:port>", "serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464)")
+    .option("--ttl <type=duration,...>", "keep each event type this long, e.g. alert=90d,flow=7d,stats=1d,*=14d (nats-server 2.11+)")
+    .option("--ttl-file <file>", "the same entries from a file, one a line (# comments)")
     .addHelpText(
       "after",
       `
@@ -54,11 +58,14 @@ Delivery: items leave Redis (moved to a processing list, or XACKed) and a file's
 JetStream acknowledged them; after a crash the unconfirmed ones are sent again, and their Nats-Msg-Id (from the
 content) lets the stream's duplicate window drop the repeats. With --core nothing is acknowledged: at-most-once.
 When nats-server or Redis is down, ingest waits and retries with backoff, saying so on stderr.
+--ttl gives each event type its own retention (a Nats-TTL header): it needs nats-server 2.11+ and a stream that
+allows per-message TTLs (--create-stream makes it so; an existing one: stream edit NAME --allow-msg-ttl).
 
 Examples:
   nsm4home ingest --from redis://127.0.0.1:6379/suricata --create-stream
   nsm4home ingest --from redis-stream://sensor:6379/suricata --group nsm4home
   nsm4home ingest --from /var/log/suricata/eve.json --metrics 127.0.0.1:9464
+  nsm4home ingest --from /var/log/suricata/eve.json --ttl alert=90d,flow=7d,stats=1d,*=14d --create-stream
   zcat eve.json.gz | nsm4home ingest --from - --once
 `,
     )
@@ -68,6 +75,9 @@ Examples:
       }
       const progressMs = parseProgressFlag(flags.progress);
       const metrics = flags.metrics === undefined ? undefined : (await import("../metrics/http.js")).parseListenAddress(flags.metrics, "--metrics");
+      if (flags.ttl !== undefined && flags.ttlFile !== undefined) throw new UsageError("--ttl and --ttl-file do not go together: choose one");
+      const ttlModule = flags.ttl !== undefined || flags.ttlFile !== undefined ? await import("../ingest/ttl.js") : undefined;
+      const ttl = flags.ttl !== undefined ? ttlModule!.parseTtlSpec(flags.ttl, "--ttl") : flags.ttlFile !== undefined ? ttlModule!.readTtlFile(flags.ttlFile) : undefined;
       const { runIngest } = await import("../ingest/run.js");
       await runIngest(connectionFlagsOf(cmd), {
         from: flags.from!,
@@ -88,6 +98,7 @@ Examples:
         progressMs,
         stopTimeoutMs: parseDuration(flags.stopTimeout, "--stop-timeout"),
         metrics,
+        ...(ttl !== undefined ? { ttl } : {}),
       });
     });
 }

@@ -326,8 +326,8 @@ export function register(program: Command): void {
     .command("subjects")
     .argument("<name>", "stream name")
     .argument("[filter]", "only subjects matching this (e.g. 'suricata.*'); default all")
-    .description("messages per subject, most first: a quick event-type census")
-    .option("--json", "print [{subject, messages}] as JSON")
+    .description("messages per subject, most first, and how old each one's oldest message is: a census of event types")
+    .option("--json", "print [{subject, messages, oldest}] as JSON (oldest: when it was stored)")
     .action(async (name: string, filter: string | undefined, opts: { json?: boolean }, cmd: Command) => {
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { subjectCounts } = await import("../nats/streams/index.js");

@@ -40,6 +40,8 @@ export interface PipelineOptions {
   notify: Notify;
   /** Per-event-type counts and publish latencies (ingest --metrics); absent, nothing is measured. */
   observer?: PipelineObserver;
+  /** The Nats-TTL the publisher adds for a subject (--ttl), counted against max_payload. */
+  ttlFor?: (subject: string) => string | undefined;
 }
 
 /** What `--metrics` counts by subject; called only when an observer is given, so an ingest without it pays nothing. */
@@ -201,7 +203,7 @@ export class IngestPipeline {
         this.counters.unknownType++;
       }
       const msgId = msgIds ? messageIdFor(payload) : undefined;
-      const size = wireSize(payload.length, msgId);
+      const size = wireSize(payload.length, msgId, this.opts.ttlFor?.(item.subject));
       if (size > maxPayload) {
         this.counters.rejected++;
         this.rejectNotice.say(

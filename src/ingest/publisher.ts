@@ -45,11 +45,15 @@ const PERMANENT_ERR_CODES = new Set([
   10054, // message size exceeds maximum allowed (the stream's max_msg_size)
 ]);
 
-const MSG_ID_HEADER_OVERHEAD = "NATS/1.0\r\nNats-Msg-Id: \r\n\r\n".length;
+/** The header block of a published event: its Nats-Msg-Id and Nats-TTL, where there are any. */
+export function headerText(msgId: string | undefined, ttl: string | undefined): string | undefined {
+  if (msgId === undefined && ttl === undefined) return undefined;
+  return `NATS/1.0\r\n${msgId === undefined ? "" : `Nats-Msg-Id: ${msgId}\r\n`}${ttl === undefined ? "" : `Nats-TTL: ${ttl}\r\n`}\r\n`;
+}
 
 /** Bytes a message occupies against max_payload: payload plus the header block, as nats.js counts it. */
-export function wireSize(payloadLength: number, msgId: string | undefined): number {
-  return payloadLength + (msgId === undefined ? 0 : MSG_ID_HEADER_OVERHEAD + msgId.length);
+export function wireSize(payloadLength: number, msgId: string | undefined, ttl?: string): number {
+  return payloadLength + (headerText(msgId, ttl)?.length ?? 0);
 }
 
 interface PendingAck {
@@ -67,17 +71,21 @@ interface PubAckReply {
 
 const utf8 = new TextDecoder();
 
-export async function createJetStreamPublisher(nc: NatsConnection, opts: { timeoutMs: number; inboxPrefix?: string }): Promise<Publisher> {
+export async function createJetStreamPublisher(
+  nc: NatsConnection,
+  opts: { timeoutMs: number; inboxPrefix?: string; ttlFor?: (subject: string) => string | undefined },
+): Promise<Publisher> {
   const core = await import("@nats-io/nats-core");
   const inbox = core.createInbox(opts.inboxPrefix);
-  // Headers holding only a Nats-Msg-Id, encoded in one step: the generic headers object (a Map, key
+  // A Nats-Msg-Id (and a Nats-TTL) encoded in one step: the generic headers object (a Map, key
   // canonicalisation, toString, TextEncoder) costs as much per message as the rest of the publish.
-  class MsgIdHeader extends core.MsgHdrsImpl {
+  class EventHeaders extends core.MsgHdrsImpl {
     private readonly bytes: Uint8Array;
-    constructor(msgId: string) {
+    constructor(msgId: string | undefined, ttl: string | undefined) {
       super();
-      this.headers.set("Nats-Msg-Id", [msgId]);
-      this.bytes = Buffer.from(`NATS/1.0\r\nNats-Msg-Id: ${msgId}\r\n\r\n`, "latin1");
+      if (msgId !== undefined) this.headers.set("Nats-Msg-Id", [msgId]);
+      if (ttl !== undefined) this.headers.set("Nats-TTL", [ttl]);
+      this.bytes = Buffer.from(headerText(msgId, ttl)!, "latin1");
     }
     override encode(): Uint8Array {
       return this.bytes;
@@ -147,7 +155,8 @@ export async function createJetStreamPublisher(nc: NatsConnection, opts: { timeo
       }
       const token = nextToken++;
       pending.set(token, { done, deadline: Date.now() + opts.timeoutMs, subject });
-      const hdrs = msgId === undefined ? undefined : new MsgIdHeader(msgId);
+      const ttl = opts.ttlFor?.(subject);
+      const hdrs = msgId === undefined && ttl === undefined ? undefined : new EventHeaders(msgId, ttl);
       try {
         nc.publish(subject, payload, { reply: `${inbox}.${token}`, headers: hdrs });
       } catch (err) {

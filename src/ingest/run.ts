@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { RuntimeError, UsageError } from "../errors.js";
 import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags, type ResolvedConnection } from "../nats/connection/index.js";
-import { describeJetStreamError, openJetStreamManager } from "../nats/jetstream.js";
+import { describeJetStreamError, openJetStreamManager, requireServerVersion } from "../nats/jetstream.js";
 import { nsmStreamConfig } from "../nats/stream-defaults.js";
 import { isValidPrefix } from "./classify.js";
 import { IngestPipeline, type IngestCounters } from "./pipeline.js";
@@ -13,6 +13,7 @@ import { formatProgress, formatSummary } from "./progress.js";
 import { formatDuration, formatNanos } from "../text/units.js";
 import { sanitizeText } from "../text/sanitize.js";
 import { createCorePublisher, createJetStreamPublisher, type Publisher } from "./publisher.js";
+import { ttlForSubject, type TtlPolicy } from "./ttl.js";
 import { isRedisUrl, parseRedisLocation } from "./redis-location.js";
 import { maskUrlCredentials } from "../text/credentials.js";
 import { defaultCheckpointPath } from "./checkpoint.js";
@@ -42,6 +43,8 @@ export interface IngestSettings {
   metrics?: ListenAddress;
   /** How long a stop waits for in-flight publishes (default DEFAULT_STOP_TIMEOUT_MS). */
   stopTimeoutMs?: number;
+  /** --ttl: a Nats-TTL per event type (nats-server 2.11+, a stream that allows per-message TTLs). */
+  ttl?: TtlPolicy;
 }
 
 export const DEFAULT_STOP_TIMEOUT_MS = 5000;
@@ -52,6 +55,7 @@ export function checkSettings(s: IngestSettings): void {
   }
   if (s.window < 1) throw new UsageError("invalid --window: give at least 1 (unacknowledged publishes in flight)");
   if (s.batch < 1) throw new UsageError("invalid --batch: give at least 1 (items taken from the source per read)");
+  if (s.ttl !== undefined && s.core) throw new UsageError("--ttl is a header JetStream reads on each stored event: leave out --core");
 }
 
 /** The source --from names: a Redis list or stream, stdin (`-`), or a file to follow. */
@@ -114,24 +118,45 @@ export async function connectWithRetry(resolved: ResolvedConnection, notify: Not
 
 /** Makes sure a stream stores `<prefix>.>`: finds it, or creates it with --create-stream. */
 export async function ensureStream(nc: NatsConnection, resolved: ResolvedConnection, s: IngestSettings, notify: Notify): Promise<string> {
+  // Before anything is created: an older server would store the events without their TTL, for the stream's max_age.
+  if (s.ttl !== undefined) requireServerVersion(nc, "2.11.0", "--ttl (a Nats-TTL per event type)");
   const jsm = await openJetStreamManager(nc, resolved);
   const subjects = `${s.prefix}.>`;
+  let found: string | undefined;
   try {
-    return await jsm.streams.find(subjects);
+    found = await jsm.streams.find(subjects);
   } catch (err) {
     if (!/no stream matches/i.test((err as Error).message ?? "")) throw describeJetStreamError(err, `finding the stream for ${subjects}`);
+  }
+  if (found !== undefined) {
+    if (s.ttl !== undefined) {
+      const info = await jsm.streams.info(found);
+      if ((info.config as { allow_msg_ttl?: boolean }).allow_msg_ttl !== true) {
+        throw new RuntimeError(
+          `stream ${found} does not allow per-message TTLs, so --ttl cannot apply: run 'nsm4home stream edit ${found} --allow-msg-ttl' (it cannot be turned off again), then ingest`,
+        );
+      }
+      notify(ttlNotice(s.ttl));
+    }
+    return found;
   }
   if (!s.createStream) {
     throw new RuntimeError(`no JetStream stream stores ${subjects}: add --create-stream, or run 'nsm4home stream add --defaults'`);
   }
   const config = nsmStreamConfig(s.stream, s.prefix);
+  if (s.ttl !== undefined) (config as typeof config & { allow_msg_ttl?: boolean }).allow_msg_ttl = true;
   try {
     await jsm.streams.add(config);
   } catch (err) {
     throw describeJetStreamError(err, `creating stream ${s.stream}`);
   }
-  notify(`created stream ${s.stream} for ${subjects} (${config.storage} storage, duplicate window ${formatNanos(config.duplicate_window)})`);
+  notify(`created stream ${s.stream} for ${subjects} (${config.storage} storage, duplicate window ${formatNanos(config.duplicate_window)}${s.ttl ? ", per-message TTLs allowed" : ""})`);
+  if (s.ttl !== undefined) notify(ttlNotice(s.ttl));
   return s.stream;
+}
+
+function ttlNotice(ttl: TtlPolicy): string {
+  return `TTL per event type: ${ttl.summary}${ttl.byType.has("*") ? "" : " (other types: the stream's max_age)"}`;
 }
 
 export interface IngestRunOptions {
@@ -214,6 +239,8 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
     process.on("SIGTERM", onSignal);
   }
 
+  const ttl = s.ttl;
+  const ttlOption = ttl === undefined ? {} : { ttlFor: (subject: string) => ttlForSubject(ttl, subject) };
   let nc: NatsConnection | undefined;
   let progressTimer: NodeJS.Timeout | undefined;
   const started = Date.now();
@@ -223,7 +250,7 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
     if (!s.core) {
       const stream = await ensureStream(nc, resolved, s, notify);
       notify(`${source.description} → stream ${stream} as ${s.prefix}.<event_type> (window ${s.window})`);
-      publisher = await createJetStreamPublisher(nc, { timeoutMs: resolved.timeoutMs, inboxPrefix: resolved.inboxPrefix });
+      publisher = await createJetStreamPublisher(nc, { timeoutMs: resolved.timeoutMs, inboxPrefix: resolved.inboxPrefix, ...ttlOption });
     } else {
       notify(`${source.description} → core NATS ${s.prefix}.<event_type> (at-most-once: nothing is stored or acknowledged)`);
       publisher = createCorePublisher(nc, { timeoutMs: resolved.timeoutMs });
@@ -238,6 +265,7 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
       window: s.window,
       batchSize: s.batch,
       dropInvalid: s.dropInvalid,
+      ...ttlOption,
       msgIds,
       notify,
       observer: metrics,

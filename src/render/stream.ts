@@ -185,20 +185,27 @@ export function renderStreamTable(streams: StreamInfo[], layout: TableOptions = 
 }
 
 /** Subject, messages, share of the listed total: the event-type census of `stream subjects`. */
-export function renderSubjectCounts(counts: Array<{ subject: string; messages: number }>, layout: TableOptions = {}): string {
+export function renderSubjectCounts(
+  counts: Array<{ subject: string; messages: number; oldest?: string }>,
+  layout: TableOptions = {},
+  nowMs = Date.now(),
+): string {
   if (counts.length === 0) return "No messages on matching subjects\n";
   const total = counts.reduce((a, c) => a + c.messages, 0);
+  const age = (iso: string | undefined) => (iso === undefined ? "" : formatDuration(Math.max(0, nowMs - Date.parse(iso))));
   const rows = counts.map((c) => [
     c.subject,
     formatCount(c.messages),
     total > 0 ? `${((c.messages / total) * 100).toFixed(1)}%` : "",
+    age(c.oldest),
   ]);
-  rows.push(["total", formatCount(total), ""]);
+  rows.push(["total", formatCount(total), "", ""]);
   return renderTable(
     [
       { header: "Subject", shrink: true, minWidth: 16 },
       { header: "Messages", align: "right" },
       { header: "Share", align: "right" },
+      { header: "Oldest", align: "right" },
     ],
     rows,
     layout,

@@ -153,8 +153,11 @@ describe("stream info, ls, subjects, get, view", () => {
     expectExit(r, 0);
     expect(r.stdout).toMatch(/evts\.dns\s+500\s+33\.3%/);
     expect(r.stdout).toMatch(/total\s+1,500/);
-    const json = parseJson<Array<{ subject: string; messages: number }>>(await cli(["stream", "subjects", "evts", "evts.dns", "--json"]));
-    expect(json).toEqual([{ subject: "evts.dns", messages: 500 }]);
+    const json = parseJson<Array<{ subject: string; messages: number; oldest: string }>>(await cli(["stream", "subjects", "evts", "evts.dns", "--json"]));
+    expect(json).toEqual([{ subject: "evts.dns", messages: 500, oldest: expect.any(String) }]);
+    // The oldest dns message is the stream's first (seq 1), stored when the suite began.
+    const first = parseJson(await cli(["stream", "get", "evts", "1", "--json"]));
+    expect(json[0]!.oldest).toBe(first.time);
   });
 
   it("get shows a header and the formatted event; --raw the exact payload; --json a parseable line", async () => {

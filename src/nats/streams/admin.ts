@@ -1,6 +1,6 @@
 // Talking to JetStream about streams: info, idempotent add, update, list, rm, purge, per-subject counts and
 // single messages, every failure turned into a line a user can act on.
-import type { JetStreamManager, PurgeOpts, PurgeResponse, StoredMsg, StreamConfig, StreamInfo } from "@nats-io/jetstream";
+import type { JetStreamManager, MsgRequest, PurgeOpts, PurgeResponse, StoredMsg, StreamConfig, StreamInfo } from "@nats-io/jetstream";
 import { RuntimeError, UsageError } from "../../errors.js";
 import { parseCount } from "../../text/units.js";
 import { diffConfig, type ConfigChange } from "../config-diff.js";
@@ -131,15 +131,32 @@ export async function purgeStream(jsm: JetStreamManager, name: string, opts: Pur
 export interface SubjectCount {
   subject: string;
   messages: number;
+  /** When the subject's oldest stored message was stored (ISO 8601); absent past OLDEST_LOOKUP_LIMIT subjects. */
+  oldest?: string;
 }
 
-/** Messages per subject (most first), from the stream's own index: no message is read. */
+/** Subjects whose oldest message is looked up (one request each): a census of event types, not of every host. */
+export const OLDEST_LOOKUP_LIMIT = 200;
+
+/** Messages per subject (most first) from the stream's own index, and when each subject's oldest message was stored. */
 export async function subjectCounts(jsm: JetStreamManager, name: string, filter = ">"): Promise<SubjectCount[]> {
   checkSubject(filter, "FILTER");
   const info = await streamInfo(jsm, name, { subjects_filter: filter });
-  return Object.entries(info.state.subjects ?? {})
+  const counts: SubjectCount[] = Object.entries(info.state.subjects ?? {})
     .map(([subject, messages]) => ({ subject, messages }))
     .sort((a, b) => b.messages - a.messages || (a.subject < b.subject ? -1 : 1));
+  // How far back each event type reaches (retention per type: ingest --ttl): its first message from the stream's first.
+  const looked = counts.slice(0, OLDEST_LOOKUP_LIMIT);
+  for (let i = 0; i < looked.length; i += 16) {
+    await Promise.all(
+      looked.slice(i, i + 16).map(async (c) => {
+        const query = { seq: info.state.first_seq, next_by_subj: c.subject } as unknown as MsgRequest;
+        const msg = await jsm.streams.getMessage(name, query).catch(() => null);
+        if (msg !== null) c.oldest = msg.time.toISOString();
+      }),
+    );
+  }
+  return counts;
 }
 
 export type MessageQuery = { seq: number } | { lastFor: string };
