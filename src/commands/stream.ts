@@ -2,7 +2,7 @@
 // scriptable: every prompt has a flag, nothing needs a terminal, and `add` is idempotent).
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
-import { collectList, collectRepeat, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
+import { collectList, collectRepeat, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson, printJson } from "./shared.js";
 import { replayStartOf } from "../nats/replay-start.js";
 import { addEventExpressionOptions, compileEventExpressions, type EventExpressionFlags } from "./event-expressions.js";
 import type { StreamFlags } from "../nats/streams/index.js";
@@ -323,6 +323,46 @@ export function register(program: Command): void {
     });
 
   stream
+    .command("backup")
+    .alias("snapshot")
+    .argument("<name>", "stream name")
+    .argument("<dir>", "directory for backup.json and the archive (made when missing; must be empty)")
+    .description("back up a stream into a directory, as natscli does: 'nats stream restore' reads it, and so does 'stream restore'")
+    .option("--no-consumers", "leave the consumers out (their configuration and positions are in by default, as in natscli)")
+    .option("--check", "have the server check every message's checksum first (slow on a large stream)")
+    .option("--chunk-size <size>", "size of the chunks the server sends: 1KiB to 1MiB (default 128KiB)")
+    .option("-f, --force", "replace a backup already in DIR, once the new one is complete (other files stay)")
+    .option("--no-progress", "no progress line on the terminal")
+    .option("--json", "print the result as JSON: stream, messages, bytes, first_seq, last_seq, files, dir, ...")
+    .addHelpText(
+      "after",
+      "\nThe directory holds backup.json (the stream's configuration and state) and the compressed archive the server\n" +
+        "sends: stream.tar.s2 from nats-server before 2.15, stream.arc.s2 from 2.15 on (natscli v0.5.0 names them so).\n" +
+        "A backup that fails or is interrupted leaves nothing behind. File storage only.\n\n" +
+        "Examples:\n  nsm4home stream backup suricata /mnt/usb/suricata-$(date +%F)\n  nsm4home stream backup suricata ./bk --json\n",
+    )
+    .action(backupAction);
+
+  stream
+    .command("restore")
+    .argument("<dir>", "directory of a backup, made by 'stream backup' or 'nats stream backup'")
+    .description("restore a stream from a backup directory, then check it holds what backup.json recorded")
+    .option("--name <name>", "restore under another name (backups from nats-server 2.15+); with the original there, give --subjects too")
+    .option("--subjects <subjects>", "subjects the restored stream takes instead of the backup's, repeatable or comma separated", collectList)
+    .option("--replicas <n>", "copies kept in a cluster instead of the backup's (1 to restore a clustered stream on one server)")
+    .option("--no-progress", "no progress line on the terminal")
+    .option("--json", "print the result as JSON: stream, messages, bytes, first_seq, last_seq, files, dir, check, ...")
+    .addHelpText(
+      "after",
+      "\nThe stream must not exist yet. Afterwards its messages, bytes and first and last sequence are compared with\n" +
+        "backup.json: exit 1 if they differ (more messages at the end are fine: they came in while the backup ran).\n" +
+        "A restore that fails removes the part of the stream it made.\n\n" +
+        "Examples:\n  nsm4home stream restore /mnt/usb/suricata-2024-05-01\n" +
+        "  nsm4home stream restore ./bk --name suricata_copy --subjects 'copy.>'    # beside the original (2.15+)\n",
+    )
+    .action(restoreAction);
+
+  stream
     .command("subjects")
     .argument("<name>", "stream name")
     .argument("[filter]", "only subjects matching this (e.g. 'suricata.*'); default all")
@@ -484,4 +524,126 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
     await nc.close().catch(() => undefined);
   }
   await flushStdout();
+}
+
+interface BackupOpts {
+  consumers?: boolean;
+  check?: boolean;
+  chunkSize?: string;
+  force?: boolean;
+  progress?: boolean;
+  json?: boolean;
+}
+
+/** Ctrl-C (or SIGTERM) while chunks move ends the transfer cleanly instead of killing the process mid-write. */
+function abortOnSignals(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+async function backupAction(name: string, dir: string, opts: BackupOpts, cmd: Command): Promise<void> {
+  const { checkStreamName } = await import("../nats/streams/index.js");
+  const { backupStream } = await import("../nats/backup/index.js");
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { progressLine } = await import("../render/progress-line.js");
+  const { backupProgressText, renderBackupResult } = await import("../render/backup.js");
+  const { parseSize, formatBytes, formatCount } = await import("../text/units.js");
+  const { sanitizeText } = await import("../text/sanitize.js");
+  checkStreamName(name);
+  let chunkSize: number | undefined;
+  if (opts.chunkSize !== undefined) {
+    chunkSize = parseSize(opts.chunkSize, "--chunk-size");
+    if (chunkSize < 1024 || chunkSize > 1024 * 1024) throw new UsageError(`invalid --chunk-size '${opts.chunkSize}': use 1KiB to 1MiB`);
+  }
+  const line = progressLine(process.stderr, { enabled: opts.progress !== false });
+  const interrupt = abortOnSignals();
+  try {
+    const result = await withJetStreamManager(connectionFlagsOf(cmd), ({ nc, jsm, resolved }) =>
+      backupStream(nc, jsm, name, {
+        dir,
+        force: opts.force,
+        consumers: opts.consumers,
+        check: opts.check,
+        chunkSize,
+        timeoutMs: resolved.timeoutMs,
+        inboxPrefix: resolved.inboxPrefix,
+        signal: interrupt.signal,
+        onStart: (s) => {
+          process.stderr.write(`nsm4home: backing up stream ${name} (${formatCount(s.messages)} messages, ${formatBytes(s.bytes)}) to ${sanitizeText(dir)}\n`);
+        },
+        onProgress: (p) => line.update(backupProgressText(name, p.chunks, p.bytes)),
+      }),
+    );
+    line.clear();
+    if (opts.json) printJson(result);
+    else process.stdout.write(renderBackupResult(result));
+  } finally {
+    line.clear();
+    interrupt.release();
+  }
+}
+
+interface RestoreOpts {
+  name?: string;
+  subjects?: string[];
+  replicas?: string;
+  progress?: boolean;
+  json?: boolean;
+}
+
+async function restoreAction(dir: string, opts: RestoreOpts, cmd: Command): Promise<void> {
+  const { checkStreamName, checkSubject, parseReplicas } = await import("../nats/streams/index.js");
+  const { readBackupDir, restoreBackup } = await import("../nats/backup/index.js");
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { progressLine } = await import("../render/progress-line.js");
+  const { restoreProgressText, renderRestoreResult } = await import("../render/backup.js");
+  const { formatBytes, formatCount } = await import("../text/units.js");
+  const { sanitizeText } = await import("../text/sanitize.js");
+  if (opts.name !== undefined) checkStreamName(opts.name);
+  const subjects = opts.subjects?.map((s) => checkSubject(s, "--subjects"));
+  if (subjects !== undefined && subjects.length === 0) throw new UsageError("invalid --subjects: give at least one subject, e.g. --subjects 'copy.>'");
+  const replicas = opts.replicas !== undefined ? parseReplicas(opts.replicas) : undefined;
+  const backup = readBackupDir(dir);
+  const line = progressLine(process.stderr, { enabled: opts.progress !== false });
+  const interrupt = abortOnSignals();
+  let total = 1;
+  try {
+    const result = await withJetStreamManager(connectionFlagsOf(cmd), ({ nc, jsm, resolved }) =>
+      restoreBackup(nc, jsm, backup, {
+        name: opts.name,
+        subjects,
+        replicas,
+        timeoutMs: resolved.timeoutMs,
+        signal: interrupt.signal,
+        onStart: (s) => {
+          total = s.chunks;
+          const { recorded } = backup.meta;
+          const from = s.stream !== backup.meta.config.name ? ` (a backup of ${backup.meta.config.name})` : "";
+          process.stderr.write(
+            `nsm4home: restoring stream ${s.stream}${from} from ${sanitizeText(dir)} (${formatCount(recorded.messages)} messages, ${formatBytes(recorded.bytes)}; ${backup.dataFile} ${formatBytes(s.bytes)})\n`,
+          );
+        },
+        onProgress: (p) => line.update(restoreProgressText(p.chunks, total, p.bytes, backup.dataBytes)),
+        onSent: () => line.update(`Restoring: all ${formatBytes(backup.dataBytes)} sent; the server is rebuilding the stream`, true),
+      }),
+    );
+    line.clear();
+    if (opts.json) printJson(result);
+    else process.stdout.write(renderRestoreResult(result));
+    if (!result.check.same && !result.check.grew) {
+      throw new RuntimeError(`stream restore ${result.stream}: the restored stream is not what backup.json recorded: ${result.check.differences.join("; ")}`);
+    }
+  } finally {
+    line.clear();
+    interrupt.release();
+  }
 }
