@@ -34,6 +34,20 @@ export interface RecordedState {
   consumer_count?: number;
 }
 
+/** What `stream backup` and `stream restore` both report (their --json): the stream, its counts, the files. */
+export interface TransferSummary {
+  stream: string;
+  dir: string;
+  files: string[];
+  messages: number;
+  bytes: number;
+  first_seq: number;
+  last_seq: number;
+  consumers: number;
+  chunks: number;
+  elapsed_ms: number;
+}
+
 export interface BackupMeta {
   /** The stream configuration as the server sent it (unknown fields kept, to go back to a server unchanged). */
   config: Record<string, unknown> & { name: string };

@@ -12,7 +12,7 @@ import { formatBytes, formatCount, formatNanos } from "../../text/units.js";
 import { describeJetStreamError, serverVersion, versionAtLeast } from "../jetstream.js";
 import { deleteStream, findStream, listStreams } from "../streams/admin.js";
 import { apiRequest, apiSubject, parseApiResponse, watchInterruptions } from "./api.js";
-import { ARCHIVE_FILE, LEGACY_FILE, META_FILE, type BackupDir, type RecordedState } from "./files.js";
+import { ARCHIVE_FILE, LEGACY_FILE, META_FILE, type BackupDir, type RecordedState, type TransferSummary } from "./files.js";
 
 export const RESTORE_CHUNK = 64 * 1024;
 /** The server rebuilds the stream before it answers the last request: as long as jsm.go waits. */
@@ -40,21 +40,11 @@ export interface RestoreCheck {
   differences: string[];
 }
 
-export interface RestoreResult {
-  stream: string;
+export interface RestoreResult extends TransferSummary {
   /** The name the backup was taken of. */
   from: string;
-  dir: string;
-  files: string[];
-  messages: number;
-  bytes: number;
-  first_seq: number;
-  last_seq: number;
-  consumers: number;
   recorded: RecordedState;
   check: RestoreCheck;
-  chunks: number;
-  elapsed_ms: number;
 }
 
 /** The configuration the restore sends: backup.json's, with what the flags change. */

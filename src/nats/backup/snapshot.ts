@@ -10,7 +10,7 @@ import { formatBytes, formatCount, formatDuration } from "../../text/units.js";
 import { serverVersion } from "../jetstream.js";
 import { streamInfo } from "../streams/admin.js";
 import { apiRequest, apiSubject, watchInterruptions } from "./api.js";
-import { dataFileFor, metaText, openBackupTarget, parseMeta, type ArchiveFormat } from "./files.js";
+import { dataFileFor, metaText, openBackupTarget, parseMeta, type ArchiveFormat, type TransferSummary } from "./files.js";
 
 export const DEFAULT_SNAPSHOT_CHUNK = 128 * 1024;
 
@@ -30,20 +30,10 @@ export interface BackupOptions {
   onProgress?: (progress: { chunks: number; bytes: number }) => void;
 }
 
-export interface BackupResult {
-  stream: string;
-  dir: string;
-  files: string[];
-  messages: number;
-  bytes: number;
-  first_seq: number;
-  last_seq: number;
-  consumers: number;
-  /** The archive's size on disk (compressed), and the chunks it came in. */
+export interface BackupResult extends TransferSummary {
+  /** The archive's size on disk (compressed); it came in `chunks`. */
   archive_bytes: number;
-  chunks: number;
   format: ArchiveFormat;
-  elapsed_ms: number;
 }
 
 export async function backupStream(nc: NatsConnection, jsm: JetStreamManager, name: string, opts: BackupOptions): Promise<BackupResult> {
