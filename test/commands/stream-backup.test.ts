@@ -383,6 +383,37 @@ describe("a server that dies mid-transfer", () => {
   });
 });
 
+describe("Ctrl-C mid-transfer", () => {
+  it("ends a backup with exit 130 and removes the partial backup; a restore too, removing the part of the stream it made", async () => {
+    await seedBigStream(server.url, "intr");
+    const dir = dirFor("intr");
+    const env = isolatedEnv();
+    const backup = startCli(["-s", server.url, "--no-context", "stream", "backup", "intr", dir], { env });
+    await pauseOn(backup, /backing up stream intr/);
+    process.kill(backup.child.pid!, "SIGINT");
+    process.kill(backup.child.pid!, "SIGCONT");
+    const b = await backup.exited;
+    expect(b.code, b.stderr).toBe(130);
+    expect(b.stderr).toMatch(/\nnsm4home: stream backup intr stopped after [\d,]+ chunks? \([^)]*\): interrupted; the partial backup was removed\n$/);
+    expect(existsSync(dir)).toBe(false);
+
+    expectExit(await cli(["stream", "backup", "intr", dir]), 0);
+    expectExit(await cli(["stream", "rm", "intr", "-f"]), 0);
+    const restore = startCli(["-s", server.url, "--no-context", "stream", "restore", dir], { env });
+    await pauseOn(restore, /restoring stream intr/);
+    process.kill(restore.child.pid!, "SIGINT");
+    process.kill(restore.child.pid!, "SIGCONT");
+    const r = await restore.exited;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(
+      /\nnsm4home: stream restore intr stopped after [\d,]+ of [\d,]+ chunks \([^)]*\): interrupted; (removed the partial stream 'intr'|nothing was restored)\n$/,
+    );
+    const info = await cli(["stream", "info", "intr"]);
+    expectExit(info, 1);
+    expect(info.stderr).toContain("stream 'intr' not found");
+  });
+});
+
 describeWithNatscli("backups natscli v0.5.0 reads and writes", () => {
   it("nsm4home backup -> nats stream restore, and nats stream backup -> nsm4home restore", async () => {
     const env = isolatedEnv();
