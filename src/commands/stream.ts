@@ -207,7 +207,7 @@ export function register(program: Command): void {
   const stream = program
     .command("stream")
     .alias("str")
-    .description("JetStream streams: add (idempotent), info, ls, edit, rm, purge, subjects, get, view");
+    .description("JetStream streams: add (idempotent), info, ls, edit, rm, purge, subjects, get, view, backup, restore");
 
   addStreamConfigOptions(
     stream

@@ -259,25 +259,26 @@ describe("stream backup and restore", () => {
       return dir;
     };
     const goodMeta = JSON.parse(readFileSync(join(good, "backup.json"), "utf8"));
-    const cases: Array<[string, string, string]> = [
-      [dirFor("nowhere"), "", `cannot read backup directory ${dirFor("nowhere")} (ENOENT)`],
-      [variant("no-meta", undefined), "", `${dirFor("no-meta")}/backup.json is missing: not a backup directory, or a backup that did not finish`],
-      [variant("empty-meta", ""), "", `${dirFor("empty-meta")}/backup.json is empty: a backup that did not finish`],
-      [variant("not-json", "{config"), "", `${dirFor("not-json")}/backup.json is not valid JSON (`],
-      [variant("no-state", JSON.stringify({ config: goodMeta.config })), "", `${dirFor("no-state")}/backup.json is not a stream backup: no "state" object`],
-      [variant("bad-count", JSON.stringify({ ...goodMeta, state: { ...goodMeta.state, messages: "lots" } })), "", "is not a stream backup: state.messages is not a count"],
+    const cases: Array<[string, string]> = [
+      [dirFor("nowhere"), `cannot read backup directory ${dirFor("nowhere")} (ENOENT)`],
+      [variant("no-meta", undefined), `${dirFor("no-meta")}/backup.json is missing: not a backup directory, or a backup that did not finish`],
+      [variant("empty-meta", ""), `${dirFor("empty-meta")}/backup.json is empty: a backup that did not finish`],
+      [variant("not-json", "{config"), `${dirFor("not-json")}/backup.json is not valid JSON (`],
+      [variant("no-state", JSON.stringify({ config: goodMeta.config })), `${dirFor("no-state")}/backup.json is not a stream backup: no "state" object`],
+      [variant("bad-count", JSON.stringify({ ...goodMeta, state: { ...goodMeta.state, messages: "lots" } })), "is not a stream backup: state.messages is not a count"],
       // A name that would rewrite the terminal is shown escaped, never sent.
       [
         variant("hostile", JSON.stringify({ ...goodMeta, config: { ...goodMeta.config, name: "x\u001b[2J\u001b]0;pwned\u0007" } })),
-        "",
         "is not a stream backup: the stream name 'x\\x1B[2J\\x1B]0;pwned\\x07' is not one a server accepts",
       ],
-      [variant("no-archive", JSON.stringify(goodMeta), "drop"), "", `${dirFor("no-archive")} has no stream.tar.s2 or stream.arc.s2: the backup is incomplete`],
-      [variant("two-archives", JSON.stringify(goodMeta), "both"), "", `${dirFor("two-archives")} holds both stream.arc.s2 and stream.tar.s2: keep the one that belongs to backup.json`],
-      [variant("garbage", JSON.stringify(goodMeta), "garbage"), "", `${dirFor("garbage")}/${archiveFile()} is not an S2-compressed snapshot: the backup is damaged`],
-      [variant("memory", JSON.stringify({ ...goodMeta, config: { ...goodMeta.config, storage: "memory" } })), "", "stream restore bad: the backup is of a memory stream; restores are for file storage"],
+      [variant("no-archive", JSON.stringify(goodMeta), "drop"), `${dirFor("no-archive")} has no stream.tar.s2 or stream.arc.s2: the backup is incomplete`],
+      [variant("two-archives", JSON.stringify(goodMeta), "both"), `${dirFor("two-archives")} holds both stream.arc.s2 and stream.tar.s2: keep the one that belongs to backup.json`],
+      [variant("garbage", JSON.stringify(goodMeta), "garbage"), `${dirFor("garbage")}/${archiveFile()} is not an S2-compressed snapshot: the backup is damaged`],
+      // Valid JSON too deep for JSON.stringify: sent as it is, refused by the server, one line.
+      [variant("deep", `{"config":${JSON.stringify({ ...goodMeta.config, description: "@" }).replace('"@"', "[".repeat(50_000) + "]".repeat(50_000))},"state":${JSON.stringify(goodMeta.state)}}`), "stream restore bad: "],
+      [variant("memory", JSON.stringify({ ...goodMeta, config: { ...goodMeta.config, storage: "memory" } })), "stream restore bad: the backup is of a memory stream; restores are for file storage"],
     ];
-    for (const [dir, , message] of cases) {
+    for (const [dir, message] of cases) {
       const r = await cli(["stream", "restore", dir]);
       expectExit(r, 1);
       expect(r.stderr.split("\n").length, r.stderr).toBe(2);

@@ -4,6 +4,7 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import { RuntimeError } from "../../errors.js";
+import { stringifyJson } from "../../text/json-writer.js";
 import { describeJetStreamError } from "../jetstream.js";
 
 /** `$JS.API.STREAM.SNAPSHOT.<name>` and the like, under the manager's API prefix. */
@@ -16,7 +17,8 @@ export function apiSubject(jsm: JetStreamManager, tail: string): string {
 export async function apiRequest(nc: NatsConnection, subject: string, body: unknown, timeoutMs: number, what: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    const m = await nc.request(subject, JSON.stringify(body), { timeout: timeoutMs });
+    // A backup.json nested thousands deep is valid JSON, and too deep for JSON.stringify: written without recursion.
+    const m = await nc.request(subject, stringifyJson(body) ?? "{}", { timeout: timeoutMs });
     text = m.string();
   } catch (err) {
     throw describeJetStreamError(err, what);
