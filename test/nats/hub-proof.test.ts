@@ -3,13 +3,14 @@
 // link is cut for 30 s while its ingester keeps going, then restored; later its nats-server is killed with -9 and
 // restarted. The hub stream ends with every event of both sensors exactly once; `hub status` showed the cut
 // sensor down (the hub hearing nothing from it for longer and longer) and caught up after; `tail --js-domain hub`
-// showed events of both sensors.
+// showed events of both sensors, and `tui` on the hub a stats row per sensor.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { isolatedEnv, runCli, startCli, type CliProcess } from "../helpers/cli.js";
+import { cliPath, isolatedEnv, repoRoot, runCli, startCli, type CliProcess } from "../helpers/cli.js";
+import { hasTmux, TmuxSession } from "../tui/tmux.js";
 import { startHub, startSensor, waitForDomain, type Hub, type Sensor } from "../helpers/leaf-topology.js";
 import { trackDir } from "../helpers/processes.js";
 import { readStream, testConnection, waitForCount } from "../ingest/stream-helpers.js";
@@ -55,6 +56,7 @@ describe("a hub cluster and two sensor leaf nodes: nothing lost, nothing twice",
   const writers: Array<ReturnType<typeof startWriter>> = [];
   let hubNc: NatsConnection;
   let tail: CliProcess;
+  let tui: TmuxSession | undefined;
   const env = isolatedEnv();
   const hubCli = (args: string[]) => runCli(["-s", hub.url, "--timeout", "3s", ...args], { env });
   const status = async (): Promise<StatusRow[]> => {
@@ -95,6 +97,7 @@ describe("a hub cluster and two sensor leaf nodes: nothing lost, nothing twice",
   }, 120_000);
 
   afterAll(async () => {
+    tui?.kill();
     for (const w of writers) w.stop();
     await Promise.all([...ingesters, ...(tail ? [tail] : [])].map((p) => p.stop("SIGTERM")));
     await hubNc?.close();
@@ -105,6 +108,16 @@ describe("a hub cluster and two sensor leaf nodes: nothing lost, nothing twice",
   it("a link cut for 30 s: status shows the sensor down and unheard for longer and longer, then caught up; every event once", async () => {
     const [garage] = sensors;
     await tail.waitFor((t) => t.includes('"host":"garage"') && t.includes('"host":"attic"'), { timeoutMs: 20_000 });
+    if (hasTmux()) {
+      // The dashboard on the hub: its stats pane has a row per sensor (rates from each one's consecutive stats).
+      tui = new TmuxSession("hub-tui");
+      tui.start(120, 40, { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME!, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME! });
+      tui.run(`cd ${repoRoot} && ${process.execPath} ${cliPath} tui --server ${hub.url} --js-domain hub`);
+      const screen = await tui.waitFor((s) => /│attic\s+\S+/.test(s) && /│garage\s+\S+/.test(s), 30_000, "a stats row per sensor");
+      expect(screen).toMatch(/│sensor\s+uptime\s+pkts\/s/);
+      expect(screen).toMatch(/1 suricata\.dns \d+\/s total [1-9]/);
+      tui.send("q");
+    }
 
     garage!.relay.cut();
     const startedCut = Date.now();
