@@ -1,5 +1,5 @@
-// Runs `nsm4home metrics`: connect, check the stream, follow its stats subject from a little while back, refresh
-// the stream figures on an interval, serve /metrics until told to stop.
+// Runs `nsm4home metrics`: connect, check the stream, follow its stats subject from a little while back and the
+// whole stream from now on (counting), refresh the stream figures on an interval, serve /metrics until told to stop.
 import type { ConnectionFlags } from "../nats/connection/index.js";
 import { RuntimeError } from "../errors.js";
 import { serveMetrics, type ListenAddress } from "./http.js";
@@ -26,6 +26,7 @@ export async function runMetrics(flags: ConnectionFlags, s: MetricsSettings): Pr
   const resolved = resolveConnectionOptions(flags);
   const nc = await connectNats(resolved, { name: "nsm4home-metrics", onStatus: s.notify });
   let source: Awaited<ReturnType<typeof openEventSource>> | undefined;
+  let traffic: Awaited<ReturnType<typeof openEventSource>> | undefined;
   let server: Awaited<ReturnType<typeof serveMetrics>> | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -51,6 +52,19 @@ export async function runMetrics(flags: ConnectionFlags, s: MetricsSettings): Pr
     } catch (err) {
       s.notify(`no Suricata stats per sensor: cannot follow ${s.statsSubject} (${(err as Error)?.message ?? String(err)})`);
     }
+    try {
+      // Counting only, from now on: bytes per event type and anything per sensor are not in the stream's bookkeeping.
+      traffic = await openEventSource(nc, resolved, {
+        subjects: metrics.subjectsToFollow(),
+        start: { kind: "new" },
+        follow: true,
+        streamName: s.stream,
+        onMessage: (m) => metrics.traffic.note(m.subject, m.data),
+      });
+      traffic.done.catch((err: unknown) => s.notify(`stopped counting events per type and sensor: ${(err as Error)?.message ?? String(err)}`));
+    } catch (err) {
+      s.notify(`no counts per event type and sensor: cannot follow stream ${s.stream} (${(err as Error)?.message ?? String(err)})`);
+    }
     let failing = false;
     const refresh = () => {
       metrics.refresh().then(
@@ -69,6 +83,7 @@ export async function runMetrics(flags: ConnectionFlags, s: MetricsSettings): Pr
   } finally {
     if (timer) clearInterval(timer);
     await source?.stop().catch(() => undefined);
+    await traffic?.stop().catch(() => undefined);
     await server?.close();
     await nc.close().catch(() => undefined);
   }

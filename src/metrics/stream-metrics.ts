@@ -7,6 +7,7 @@ import { decodeEvent } from "../eve/event.js";
 import { StatsRateTracker, type StatsTotals } from "../eve/stats.js";
 import { asNumber, asObject, path } from "../eve/types.js";
 import { Exposition, type Labels } from "./exposition.js";
+import { TrafficCounter } from "./traffic.js";
 
 /** Series per family are bounded: subjects, sensors and app-layer protocols can be made up by whoever sends. */
 export const MAX_EVENT_TYPES = 128;
@@ -72,10 +73,19 @@ export class StreamMetrics {
   private lastRefreshSeconds = 0;
   private lastError: string | undefined;
 
+  /** Messages and bytes per event type and sensor from the follower, once it runs. */
+  readonly traffic = new TrafficCounter();
+
   constructor(
     private readonly jsm: JetStreamManager,
     readonly stream: string,
   ) {}
+
+  /** What to follow for the traffic counts: the stream's subjects, or everything for a hub's or a mirror's stream. */
+  subjectsToFollow(): string[] {
+    const subjects = this.info?.config.subjects ?? [];
+    return subjects.length > 0 ? subjects : [">"];
+  }
 
   /** A stats message from the follower: the newest event per sensor wins. */
   noteStats(payload: Uint8Array, storedMs: number | undefined): void {
@@ -207,6 +217,7 @@ export class StreamMetrics {
         "Flows per detected application protocol (stats.app_layer.flow).",
         sensors.flatMap((x) => [...x.appLayerFlows].map(([proto, n]): [Labels, number] => [{ sensor: x.sensor, app_proto: proto }, n])),
       );
+    this.traffic.addTo(out, stream);
     return out.text();
   }
 }

@@ -1,22 +1,15 @@
 // `consumer` features that depend on the server's version, run on every server of the matrix (2.9.10 to 2.15):
 // on a server that has the feature it is created and shown; on one that lacks it, the one-line refusal names
 // the version it needs and nothing is created.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { natsServerVersion, serverAtLeast } from "../helpers/server-version.js";
-import { cliFor, expectExit, parseJson, publishEvents } from "./jetstream-helpers.js";
+import { expectExit, parseJson, publishEvents, throwawayServerForFile } from "./jetstream-helpers.js";
 
-let server: NatsServer;
-let cli: ReturnType<typeof cliFor>;
+const { cli, server } = throwawayServerForFile();
 
 beforeAll(async () => {
-  server = await startNatsServer();
-  cli = cliFor(() => server.url);
   expectExit(await cli(["stream", "add", "ev", "--subjects", "ev.>", "--defaults"]), 0);
-  await publishEvents(server.url, "ev", 30);
-});
-afterAll(async () => {
-  await server?.dispose();
+  await publishEvents(server().url, "ev", 30);
 });
 
 const runs = () => natsServerVersion().replace(/\./g, "\\.");

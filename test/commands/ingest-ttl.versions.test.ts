@@ -1,21 +1,11 @@
 // ingest --ttl on every server of the matrix: on 2.11+ each event type is stored with its own Nats-TTL and ages out
 // on its own, and `stream subjects` shows how far back each type reaches; on older servers, and on a stream that
 // does not allow per-message TTLs, one line says what is needed and nothing is published.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
+import { describe, expect, it } from "vitest";
 import { natsServerVersion, serverAtLeast } from "../helpers/server-version.js";
-import { cliFor, expectExit, jsonLines, parseJson } from "./jetstream-helpers.js";
+import { expectExit, jsonLines, parseJson, throwawayServerForFile } from "./jetstream-helpers.js";
 
-let server: NatsServer;
-let cli: ReturnType<typeof cliFor>;
-
-beforeAll(async () => {
-  server = await startNatsServer();
-  cli = cliFor(() => server.url);
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+const { cli, server } = throwawayServerForFile();
 
 const events = ['{"event_type":"alert","n":1}', '{"event_type":"stats","n":2}', '{"event_type":"dns","n":3}'].join("\n") + "\n";
 

@@ -1,11 +1,31 @@
 // Shared by the stream/consumer CLI tests: run the CLI against one server, publish sample events, parse JSON output.
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { isolatedEnv, runCli, type CliResult } from "../helpers/cli.js";
+import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 
 export function cliFor(url: string | (() => string)) {
   const env = isolatedEnv();
   return (args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> =>
     runCli(["-s", typeof url === "string" ? url : url(), "--no-context", ...args], { env, ...opts });
+}
+
+/**
+ * The file's throwaway nats-server, started before its tests and stopped after them, and a CLI bound to it. Call
+ * at the top of a test file; a beforeAll of the file's own runs after the server is up.
+ */
+export function throwawayServerForFile(): { cli: ReturnType<typeof cliFor>; server: () => NatsServer } {
+  let server: NatsServer | undefined;
+  beforeAll(async () => {
+    server = await startNatsServer();
+  });
+  afterAll(async () => {
+    await server?.dispose();
+  });
+  const current = () => {
+    if (server === undefined) throw new Error("the file's nats-server is not started yet");
+    return server;
+  };
+  return { cli: cliFor(() => current().url), server: current };
 }
 
 /** Fails with both streams shown, so a failing CLI call says why. */

@@ -107,13 +107,26 @@ describe("metrics", () => {
     expect(statsAge).toBeLessThan(120);
 
     // New events and a new stats event show up on the next refresh, the process still the same one.
-    for (let i = 0; i < 4; i++) await publish(nc, "suricata.alert", { event_type: "alert", i });
-    await publish(nc, "suricata.stats", stats("pi-garage", 26, 2500, 9, 7));
+    const alerts = Array.from({ length: 4 }, (_, i) => ({ event_type: "alert", in_iface: "eth0", i }));
+    for (const alert of alerts) await publish(nc, "suricata.alert", alert);
+    const newest = stats("pi-garage", 26, 2500, 9, 7);
+    await publish(nc, "suricata.stats", newest);
     families = await scrapeUntil(
       url,
       (f) => valueOf(f, "nsm4home_stream_messages", s) === 17 && valueOf(f, "nsm4home_suricata_alerts_total", { sensor: "pi-garage" }) === 7,
     );
     expect(valueOf(families, "nsm4home_stream_event_type_messages", { ...s, event_type: "alert" })).toBe(4);
+    // Messages and bytes counted as they arrived since the exporter started: per event type and per sensor (the
+    // event's host, else its capture interface).
+    const bytesOf = (values: unknown[]) => values.reduce<number>((sum, v) => sum + JSON.stringify(v).length, 0);
+    families = await scrapeUntil(url, (f) => valueOf(f, "nsm4home_event_type_messages_total", { ...s, event_type: "stats" }) === 1);
+    expect(valueOf(families, "nsm4home_event_type_messages_total", { ...s, event_type: "alert" })).toBe(4);
+    expect(valueOf(families, "nsm4home_event_type_bytes_total", { ...s, event_type: "alert" })).toBe(bytesOf(alerts));
+    expect(valueOf(families, "nsm4home_event_type_bytes_total", { ...s, event_type: "stats" })).toBe(bytesOf([newest]));
+    expect(valueOf(families, "nsm4home_sensor_messages_total", { ...s, sensor: "eth0" })).toBe(4);
+    expect(valueOf(families, "nsm4home_sensor_bytes_total", { ...s, sensor: "pi-garage" })).toBe(bytesOf([newest]));
+    // What was stored before it started is not counted again (the stream's own counts above have it).
+    expect(valueOf(families, "nsm4home_event_type_messages_total", { ...s, event_type: "dns" })).toBeUndefined();
     expect(valueOf(families, "nsm4home_consumer_pending_messages", { ...s, consumer: "alerts-reader" })).toBe(5);
     expect(valueOf(families, "nsm4home_metrics_refresh_failures_total", s)).toBe(0);
     const result = await exporter.stop("SIGTERM");
@@ -128,6 +141,12 @@ describe("metrics", () => {
     const hub = await scrapeUntil(`http://127.0.0.1:${hubPort}/metrics`, (f) => valueOf(f, "nsm4home_stream_messages", { stream: "hub" }) === 17);
     expect(valueOf(hub, "nsm4home_stream_source_lag_messages", { stream: "hub", source: "suricata" })).toBe(0);
     expect(valueOf(hub, "nsm4home_stream_source_last_active_seconds", { stream: "hub", source: "suricata" })).toBeGreaterThanOrEqual(0);
+    // Events that reach the hub through its source are counted per sensor there too.
+    const attic = Array.from({ length: 3 }, (_, i) => ({ event_type: "dns", host: "pi-attic", i }));
+    for (const event of attic) await publish(nc, "suricata.dns", event);
+    const counted = await scrapeUntil(`http://127.0.0.1:${hubPort}/metrics`, (f) => valueOf(f, "nsm4home_sensor_messages_total", { stream: "hub", sensor: "pi-attic" }) === 3);
+    expect(valueOf(counted, "nsm4home_sensor_bytes_total", { stream: "hub", sensor: "pi-attic" })).toBe(bytesOf(attic));
+    expect(valueOf(counted, "nsm4home_event_type_messages_total", { stream: "hub", event_type: "dns" })).toBe(3);
     await exporter.stop("SIGTERM");
     exporter = undefined;
   });

@@ -1,20 +1,11 @@
 // `stream` against a real nats-server (2.9 and the newest; version-dependent parts are in stream.versions.test.ts): one server for the file, each test on its own stream names.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
-import { cliFor, expectExit, jsonLines, parseJson, publishEvents, publishOne, splitCommand } from "./jetstream-helpers.js";
+import { startNatsServer } from "../helpers/nats-server.js";
+import { cliFor, expectExit, jsonLines, parseJson, publishEvents, publishOne, splitCommand, throwawayServerForFile } from "./jetstream-helpers.js";
 
-let server: NatsServer;
-let cli: ReturnType<typeof cliFor>;
-
-beforeAll(async () => {
-  server = await startNatsServer();
-  cli = cliFor(() => server.url);
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+const { cli, server } = throwawayServerForFile();
 
 const NS = 1_000_000;
 
@@ -67,7 +58,7 @@ describe("stream add", () => {
   it("reads --config (a `stream info --json` document) with flags on top, idempotently", async () => {
     expectExit(await cli(["stream", "add", "cfgsrc", "--subjects", "cfgsrc.>", "--max-msgs", "5000", "--max-age", "30d", "--defaults"]), 0);
     const info = parseJson(await cli(["stream", "info", "cfgsrc", "--json"]));
-    const file = join(server.dir, "cfgsrc.json");
+    const file = join(server().dir, "cfgsrc.json");
     writeFileSync(file, JSON.stringify(info));
     const copy = parseJson(await cli(["stream", "add", "cfgcopy", "--config", file, "--subjects", "cfgcopy.>", "--json"]));
     expect(copy.config).toMatchObject({ name: "cfgcopy", subjects: ["cfgcopy.>"], max_msgs: 5000, max_age: 30 * 86_400_000 * NS });
@@ -105,7 +96,7 @@ describe("stream info, ls, subjects, get, view", () => {
   let payloads: string[];
   beforeAll(async () => {
     expectExit(await cli(["stream", "add", "evts", "--subjects", "evts.>", "--defaults"]), 0);
-    payloads = await publishEvents(server.url, "evts", 1500);
+    payloads = await publishEvents(server().url, "evts", 1500);
   });
 
   it("info renders natscli-style sections with units, and --json is the API object", async () => {
@@ -186,7 +177,7 @@ describe("stream info, ls, subjects, get, view", () => {
     const { connect } = await import("@nats-io/transport-node");
     const { jetstream } = await import("@nats-io/jetstream");
     const { headers } = await import("@nats-io/nats-core");
-    const nc = await connect({ servers: server.url });
+    const nc = await connect({ servers: server().url });
     try {
       const h = headers();
       h.set("X-Sensor", "pi\u001b[2J-1");
@@ -219,7 +210,7 @@ describe("stream info, ls, subjects, get, view", () => {
   it("never sends escape sequences from an event to the terminal", async () => {
     expectExit(await cli(["stream", "add", "esc", "--subjects", "esc.>", "--defaults"]), 0);
     const evil = JSON.stringify({ event_type: "dns", timestamp: "2024-05-01T12:00:00.000000+0000", dns: { type: "query", rrname: "a\u001b[2J\u001b]0;pwned\u0007.example", rrtype: "A" } });
-    await publishOne(server.url, "esc.dns", evil);
+    await publishOne(server().url, "esc.dns", evil);
     for (const args of [["stream", "get", "esc", "1", "--color", "never"], ["stream", "view", "esc", "--color", "never"], ["stream", "get", "esc", "1", "--json"]]) {
       const r = await cli(args);
       expectExit(r, 0);
@@ -269,7 +260,7 @@ describe("stream info, ls, subjects, get, view", () => {
     const text = '{"event_type":"flow","flow_id":18446744073709551615,"big":1e400,"ratio":1.50}';
     const { connect } = await import("@nats-io/transport-node");
     const { jetstream } = await import("@nats-io/jetstream");
-    const nc = await connect({ servers: server.url });
+    const nc = await connect({ servers: server().url });
     await jetstream(nc).publish("nums.flow", text);
     await nc.close();
     const viewed = await cli(["stream", "view", "nums", "--json"]);
@@ -326,7 +317,7 @@ describe("stream edit, purge, rm", () => {
 
   it("purge refuses without a terminal unless -f, then purges by subject, keep and seq", async () => {
     expectExit(await cli(["stream", "add", "pg", "--subjects", "pg.>", "--defaults"]), 0);
-    await publishEvents(server.url, "pg", 300);
+    await publishEvents(server().url, "pg", 300);
     const refused = await cli(["stream", "purge", "pg", "--subject", "pg.tls"]);
     expectExit(refused, 2);
     expect(refused.stderr).toContain("no terminal to confirm on; pass -f (--force)");
@@ -356,7 +347,7 @@ describe("stream edit, purge, rm", () => {
 describe("servers without JetStream or without room", () => {
   it("says JetStream is not enabled, and insufficient resources with the err_code", async () => {
     const plain = await startNatsServer({ jetstream: false });
-    const small = await startNatsServer({ jetstream: false, config: `jetstream { store_dir: "${join(server.dir, "small")}", max_file_store: 1MB, max_memory_store: 1MB }` });
+    const small = await startNatsServer({ jetstream: false, config: `jetstream { store_dir: "${join(server().dir, "small")}", max_file_store: 1MB, max_memory_store: 1MB }` });
     try {
       const off = await cliFor(plain.url)(["stream", "ls"]);
       expectExit(off, 1);

@@ -1,29 +1,19 @@
 // `stream` features that depend on the server's version, run on every server of the matrix (2.9.10 to 2.15):
 // on a server that has the feature it is created and shown; on one that lacks it, the one-line refusal names
 // the version it needs and nothing is created.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { natsServerVersion, serverAtLeast } from "../helpers/server-version.js";
-import { cliFor, expectExit, parseJson } from "./jetstream-helpers.js";
+import { expectExit, parseJson, throwawayServerForFile } from "./jetstream-helpers.js";
 
-let server: NatsServer;
-let cli: ReturnType<typeof cliFor>;
-
-beforeAll(async () => {
-  server = await startNatsServer();
-  cli = cliFor(() => server.url);
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+const { cli, server } = throwawayServerForFile();
 
 const runs = () => natsServerVersion().replace(/\./g, "\\.");
 
 describe(`stream add on nats-server ${natsServerVersion()}`, () => {
   it("stream metadata: kept on 2.10+, refused on 2.9 naming the version, creating nothing", async () => {
-    const file = join(server.dir, "meta.json");
+    const file = join(server().dir, "meta.json");
     writeFileSync(file, JSON.stringify({ name: "withmeta", subjects: ["withmeta.>"], metadata: { owner: "lab" } }));
     const r = await cli(["stream", "add", "--config", file]);
     if (serverAtLeast("2.10")) {
@@ -75,7 +65,7 @@ describe(`stream add on nats-server ${natsServerVersion()}`, () => {
 
     // A message published to the transform's source is stored under its destination.
     const { connect } = await import("@nats-io/transport-node");
-    const nc = await connect({ servers: server.url });
+    const nc = await connect({ servers: server().url });
     try {
       await nc.request("feat.in.dns", "{}", { timeout: 5000 });
     } finally {
@@ -106,7 +96,7 @@ describe(`stream add on nats-server ${natsServerVersion()}`, () => {
 
   it("stream edit of a sealed stream says the server kept the old values instead of 'was updated'", async () => {
     expectExit(await cli(["stream", "add", "sealme", "--subjects", "sealme.>", "--defaults"]), 0);
-    const file = join(server.dir, "seal.json");
+    const file = join(server().dir, "seal.json");
     writeFileSync(file, JSON.stringify({ sealed: true }));
     expectExit(await cli(["stream", "edit", "sealme", "--config", file, "-f"]), 0);
     const r = await cli(["stream", "edit", "sealme", "--max-age", "7d", "-f"]);
