@@ -5,7 +5,8 @@
 //   ingest:    N events LPUSHed into a Redis list, then `nsm4home ingest --from redis://... --once`: moves to the
 //              processing list, msg-ids, PubAcks, LTRIM, all included; measured as a separate process from its
 //              start to its exit (process start-up and connecting included).
-//   follow:    the same N events as an eve.json, `nsm4home ingest --from FILE --once` (checkpoint included).
+//   follow:    the same N events as an eve.json, `nsm4home ingest --from FILE --once` (checkpoint included), and
+//              the same with --metrics: the exporter's cost when it is on.
 // Figures: events/s, ratio to the window-of-1000 publisher (target ≥ 1.5x), the ingester's CPU time and peak RSS.
 // N defaults to 100000 (INGEST_BENCH_N to change); the await-each baseline publishes N/5 (it is slow). The other
 // three run INGEST_BENCH_ROUNDS (3) times, interleaved, best run each.
@@ -27,6 +28,7 @@ const ROUNDS = Number(process.env.INGEST_BENCH_ROUNDS ?? 3);
 const WINDOW = "js.publish, windows of 1000 (Promise.all)";
 const FROM_REDIS = "nsm4home ingest --from redis://…/suricata";
 const FROM_FILE = "nsm4home ingest --from eve.json";
+const FROM_FILE_METRICS = "nsm4home ingest --from eve.json --metrics";
 const cli = join(repoRoot, "bin", "nsm4home.js");
 const MIX = { dns: 0.4, flow: 0.35, tls: 0.15, http: 0.04, alert: 0.02, fileinfo: 0.02, anomaly: 0.01, ssh: 0.01, stats: 0.001 };
 
@@ -93,6 +95,19 @@ try {
 
   // The window baseline and the two ingests run ROUNDS times, interleaved, and each keeps its best run: on a
   // shared machine a neighbour's burst should not decide the ratio.
+  async function followFile(name, extraArgs) {
+    await freshStream();
+    const eve = join(work, "eve.json");
+    rmSync(join(work, "cp.json"), { force: true });
+    writeFileSync(eve, events.map((e) => e.payload.toString("utf8")).join("\n") + "\n");
+    const run = await runPipeline([
+      nodeStage(cli, ["-s", server.url, "--no-context", "ingest", "--from", eve, "--checkpoint", join(work, "cp.json"), "--once", "--progress", "0", ...extraArgs]),
+    ]).exited;
+    const stage = run.stages[0];
+    if (stage.code !== 0) throw new Error(`${name} failed:\n${stage.stderr}`);
+    if ((await streamMessages()) !== N) throw new Error(`${name}: stream does not hold N messages`);
+    return { name, rate: (N / run.wallMs) * 1000, ms: run.wallMs, cpu: stage.cpuMs, rss: stage.maxRssMb, note: summaryRate(stage.stderr) };
+  }
   const best = new Map();
   const keep = (row) => {
     const prev = best.get(row.name);
@@ -136,27 +151,11 @@ try {
       note: summaryRate(ingestStage.stderr),
     });
 
-    // nsm4home ingest following an eve.json.
-    await freshStream();
-    const eve = join(work, "eve.json");
-    rmSync(join(work, "cp.json"), { force: true });
-    writeFileSync(eve, events.map((e) => e.payload.toString("utf8")).join("\n") + "\n");
-    const followRun = await runPipeline([
-      nodeStage(cli, ["-s", server.url, "--no-context", "ingest", "--from", eve, "--checkpoint", join(work, "cp.json"), "--once", "--progress", "0"]),
-    ]).exited;
-    const followStage = followRun.stages[0];
-    if (followStage.code !== 0) throw new Error(`ingest (file) failed:\n${followStage.stderr}`);
-    if ((await streamMessages()) !== N) throw new Error("follow: stream does not hold N messages");
-    keep({
-      name: FROM_FILE,
-      rate: (N / followRun.wallMs) * 1000,
-      ms: followRun.wallMs,
-      cpu: followStage.cpuMs,
-      rss: followStage.maxRssMb,
-      note: summaryRate(followStage.stderr),
-    });
+    // nsm4home ingest following an eve.json, and the same with --metrics (what the exporter costs when on).
+    keep(await followFile(FROM_FILE, []));
+    keep(await followFile(FROM_FILE_METRICS, ["--metrics", `127.0.0.1:${await freePort()}`]));
   }
-  rows.push(best.get(WINDOW), best.get(FROM_REDIS), best.get(FROM_FILE));
+  rows.push(best.get(WINDOW), best.get(FROM_REDIS), best.get(FROM_FILE), best.get(FROM_FILE_METRICS));
   const windowRate = best.get(WINDOW).rate;
 
   printTable(
@@ -183,6 +182,12 @@ try {
   process.stdout.write(
     `\ningest from Redis: ${fmtRatio(ratio)} the windowed publisher (target ≥ 1.50x), process start-up and connecting included; ` +
       `msg-ids, LMOVE batches and LTRIM included; best of ${ROUNDS} runs each\n`,
+  );
+  const plain = best.get(FROM_FILE);
+  const measured = best.get(FROM_FILE_METRICS);
+  process.stdout.write(
+    `ingest --metrics: ${fmtRatio(measured.cpu / plain.cpu)} the CPU and ${fmtRatio(measured.rate / plain.rate)} the rate of the same run without it ` +
+      `(target: CPU <= 1.10x; without --metrics nothing is measured)\n`,
   );
 } finally {
   redis.disconnect();

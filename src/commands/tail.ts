@@ -169,6 +169,9 @@ async function runTail(args: string[], flags: TailFlags, cmd: Command): Promise<
     });
   } catch (err) {
     await nc.close().catch(() => undefined);
+    if (start !== undefined && err instanceof RuntimeError && /may not use the JetStream API/.test(err.message)) {
+      throw new RuntimeError(`${err.message}; replaying needs it, live tail (without --since, --last, --seq or --all) does not`);
+    }
     throw err;
   }
 

@@ -71,12 +71,19 @@ export function apiErrorCode(err: unknown): number | undefined {
   return typeof e?.apiError === "function" ? e.apiError().err_code : undefined;
 }
 
+/** A user without the right to call the JetStream API: the server answers its requests with a permissions error. */
+export const JS_API_DENIED = /Permissions Violation for Publish to "(((?:\$JS|[^"]*?)\.API)[^"]*)"/;
+
 /** One line for a JetStream API failure, naming what failed and the server's err_code. */
 export function describeJetStreamError(err: unknown, what: string): RuntimeError {
   if (err instanceof RuntimeError) return err;
   const e = err as { name?: string; message?: string; apiError?: () => { err_code?: number; code?: number; description?: string } };
   if (e?.name === "JetStreamNotEnabled" || /jetstream not enabled/i.test(e?.message ?? "")) {
     return new RuntimeError(`${what}: JetStream is not enabled on this server or account (start nats-server with -js)`);
+  }
+  const denied = JS_API_DENIED.exec(e?.message ?? "");
+  if (denied) {
+    return new RuntimeError(`${what}: this user may not use the JetStream API (Permissions Violation for Publish to "${denied[1]}"): allow it to publish to ${denied[2]}.>`);
   }
   if (typeof e?.apiError === "function") {
     const api = e.apiError();

@@ -7,6 +7,7 @@ import { resolveConnectionOptions } from "./resolve.js";
 import type { ConnectionFlags, ResolvedConnection } from "./types.js";
 import { describeServers, hostPortOf, redactUrl } from "./urls.js";
 import { gossipGuard } from "./gossip.js";
+import { JS_API_DENIED } from "../jetstream.js";
 
 export interface ConnectOptions {
   name?: string;
@@ -77,7 +78,8 @@ export async function connectNats(resolved: ResolvedConnection, opts: ConnectOpt
           report(`server ${redactUrl(s.server)} entered lame duck mode; will move to another server`);
           break;
         case "error":
-          report(`server error: ${s.error.message}`);
+          // A JetStream API call the user may not make fails with its own, more telling, line.
+          if (!JS_API_DENIED.test(s.error.message)) report(`server error: ${s.error.message}`);
           break;
         default:
           break;
