@@ -92,7 +92,7 @@ describe.skipIf(!scriptBinary)("prompts on a terminal", () => {
     await p.answer(/Start with \(--deliver [^)]*\) \[all\]: /, "new");
     await p.answer(/Acknowledgement \(--ack explicit\|none\|all\) \[explicit\]: /, "sometimes");
     await p.answer(/invalid --ack 'sometimes'[\s\S]*\(--ack explicit\|none\|all\) \[explicit\]: /, "all");
-    await p.answer(/Only subjects \(--filter [^)]*\) \[none\]: /, "cons.dns");
+    await p.answer(/Only subjects \(--subject [^)]*\) \[none\]: /, "cons.dns");
     await p.answer(/\(--max-deliver [^)]*\) \[unlimited\]: /, "4");
     const done = await p.exited;
     expect(done.code, done.output).toBe(0);
