@@ -8,6 +8,7 @@ import { parseCount } from "../text/units.js";
 import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { eventTypeOfSubject, subjectsFor } from "../nats/subjects.js";
+import { keyHelpLines } from "../tui/keymap.js";
 import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY, DEFAULT_TUI_TYPES, MAX_PANES } from "../tui/limits.js";
 import { connectionFlagsOf, parseTimestampsFlag, refuseTraceOnTerminal } from "./shared.js";
 
@@ -36,9 +37,10 @@ export function register(program: Command): void {
     .addOption(oldSpelling("--buffer <n>", "--history", "--buffer is bytes of output in tail"))
     .addHelpText(
       "after",
-      "\nKeys: Tab/1-9 focus, z zoom, space pause, j/k PgUp/PgDn g/G scroll, / filter, Esc clear it, Enter event JSON,\n" +
-        "t timestamps, T top-N, a alerts, c clear, ? help, q quit; in the event view f flow timeline, h/H host. Needs a terminal; for pipes and scripts use 'nsm4home tail'.\n\n" +
-        "Examples:\n  nsm4home tui\n  nsm4home tui --since 10m\n  nsm4home tui dns alert http\n",
+      () =>
+        "\nNeeds a terminal; for pipes and scripts use 'nsm4home tail'. Keys (? shows them in the dashboard too):\n\n" +
+        keyHelpLines().join("\n") +
+        "\n\nExamples:\n  nsm4home tui\n  nsm4home tui --since 10m\n  nsm4home tui dns alert http\n",
     )
     .action(async (words: string[], flags: TuiFlags, cmd: Command) => {
       const subjects = subjectsFor(words.length === 0 ? DEFAULT_TUI_TYPES : words, flags.prefix);

@@ -55,19 +55,21 @@ export interface KeyBinding {
   /** How the help screen writes the keys. */
   keys: string;
   description: string;
+  /** Its word in the status bar, for the keys worth a reminder there. */
+  hint?: string;
   match: KeyMatch[];
 }
 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
-  { command: "focusNext", context: "panes", keys: "Tab", description: "focus the next pane", match: [{ key: "tab", shift: false }] },
+  { command: "focusNext", context: "panes", keys: "Tab", description: "focus the next pane", hint: "focus", match: [{ key: "tab", shift: false }] },
   { command: "focusPrev", context: "panes", keys: "Shift-Tab", description: "focus the previous pane", match: [{ key: "tab", shift: true }] },
   { command: "focusPane", context: "panes", keys: "1-9", description: "focus pane N", match: [{ digit: true }] },
-  { command: "zoom", context: "panes", keys: "z", description: "zoom the focused pane full screen, and back", match: [{ input: "z" }] },
+  { command: "zoom", context: "panes", keys: "z", description: "zoom the focused pane full screen, and back", hint: "zoom", match: [{ input: "z" }] },
   {
     command: "pause",
     context: "panes",
     keys: "space",
-    description: 'pause the display (counting and buffering go on, titles show "+N new"); again to resume',
+    description: 'pause the display (counting and buffering go on, titles show "+N new"); again to resume', hint: "pause",
     match: [{ input: " " }],
   },
   { command: "scrollUp", context: "global", keys: "k / ↑", description: "scroll up (select an older event)", match: [{ input: "k" }, { key: "upArrow" }] },
@@ -80,11 +82,11 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     command: "filter",
     context: "panes",
     keys: "/",
-    description: "filter the focused pane: a JMESPath expression, or text matched against the line",
+    description: "filter the focused pane: a JMESPath expression, or text matched against the line", hint: "filter",
     match: [{ input: "/" }],
   },
   { command: "clearFilter", context: "panes", keys: "Esc", description: "clear the focused pane's filter", match: [{ key: "escape" }] },
-  { command: "detail", context: "panes", keys: "Enter", description: "open the selected event as JSON", match: [{ key: "return" }] },
+  { command: "detail", context: "panes", keys: "Enter", description: "open the selected event as JSON", hint: "event", match: [{ key: "return" }] },
   { command: "close", context: "detail", keys: "Esc / Enter", description: "close the event view (or the page over it)", match: [{ key: "escape" }, { key: "return" }] },
   {
     command: "flowTimeline",
@@ -100,14 +102,14 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     command: "topN",
     context: "panes",
     keys: "T",
-    description: "top-N of the focused pane: domains, SNIs, talkers by bytes, signatures",
+    description: "top-N of the focused pane: domains, SNIs, talkers by bytes, signatures", hint: "top",
     match: [{ input: "T" }],
   },
   { command: "clear", context: "panes", keys: "c", description: "clear the focused pane (totals keep counting)", match: [{ input: "c", ctrl: false }] },
-  { command: "alerts", context: "panes", keys: "a", description: "recent alerts, newest first (counted since start)", match: [{ input: "a" }] },
-  { command: "help", context: "panes", keys: "?", description: "this help", match: [{ input: "?" }] },
+  { command: "alerts", context: "panes", keys: "a", description: "recent alerts, newest first (counted since start)", hint: "alerts", match: [{ input: "a" }] },
+  { command: "help", context: "panes", keys: "?", description: "this help", hint: "help", match: [{ input: "?" }] },
   { command: "close", context: "help", keys: "? / Esc", description: "close the help", match: [{ input: "?" }, { key: "escape" }] },
-  { command: "quit", context: "global", keys: "q / Ctrl-C", description: "quit", match: [{ input: "q", ctrl: false }, { input: "c", ctrl: true }] },
+  { command: "quit", context: "global", keys: "q / Ctrl-C", description: "quit", hint: "quit", match: [{ input: "q", ctrl: false }, { input: "c", ctrl: true }] },
   { command: "filterApply", context: "filter", keys: "Enter", description: "apply the filter", match: [{ key: "return" }] },
   { command: "filterCancel", context: "filter", keys: "Esc", description: "leave the filter as it was", match: [{ key: "escape" }] },
   { command: "filterBackspace", context: "filter", keys: "Backspace", description: "delete a character", match: [{ key: "backspace" }, { key: "delete" }] },
@@ -144,5 +146,25 @@ export function resolveKey(input: string, key: Key, context: Exclude<KeyContext,
   return undefined;
 }
 
-/** The short hints of the status bar. */
-export const STATUS_HINTS = "Tab focus  z zoom  space pause  / filter  Enter event  a alerts  T top  ? help  q quit";
+/** The help's sections: where bindings apply, in the order `?` and `tui --help` list them. */
+export const KEY_SECTIONS: ReadonlyArray<{ context: KeyContext; title: string }> = [
+  { context: "panes", title: "Panes" },
+  { context: "global", title: "Everywhere" },
+  { context: "filter", title: "Filter box (after /)" },
+  { context: "detail", title: "Event view" },
+  { context: "help", title: "This help" },
+];
+
+/** The status bar's reminders, from the bindings that have a hint: "Tab focus  z zoom  ...  q quit". */
+export const STATUS_HINTS = KEY_BINDINGS.filter((b) => b.hint !== undefined)
+  .map((b) => `${b.keys.split(" / ")[0]} ${b.hint}`)
+  .join("  ");
+
+/** Every binding as plain text lines, section by section (for `tui --help`). */
+export function keyHelpLines(): string[] {
+  const width = Math.max(...KEY_BINDINGS.map((b) => b.keys.length)) + 2;
+  return KEY_SECTIONS.flatMap((section) => [
+    `${section.title}:`,
+    ...KEY_BINDINGS.filter((b) => b.context === section.context).map((b) => `  ${b.keys.padEnd(width)}${b.description}`),
+  ]);
+}

@@ -1,3 +1,4 @@
+import { runCli } from "../helpers/cli.js";
 import type { Key } from "ink";
 import { describe, expect, it } from "vitest";
 import { KEY_BINDINGS, resolveKey } from "../../src/tui/keymap.js";
@@ -74,5 +75,17 @@ describe("resolveKey", () => {
       expect(b.keys.length).toBeGreaterThan(0);
       expect(b.description.length).toBeGreaterThan(3);
     }
+  });
+});
+
+describe("the keymap as the one source of key text", () => {
+  it("gives the status bar its hints and `tui --help` every binding, in the table's order", async () => {
+    const { KEY_BINDINGS, STATUS_HINTS } = await import("../../src/tui/keymap.js");
+    expect(STATUS_HINTS).toBe("Tab focus  z zoom  space pause  / filter  Enter event  T top  a alerts  ? help  q quit");
+    const help = await runCli(["tui", "--help"]);
+    expect(help.code).toBe(0);
+    const lines = help.stdout.split("\n");
+    for (const b of KEY_BINDINGS) expect(lines.some((l) => l.trimStart().startsWith(b.keys) && l.endsWith(b.description)), b.description).toBe(true);
+    expect(help.stdout).toContain("Event view:\n  Esc / Enter");
   });
 });

@@ -1,21 +1,13 @@
 // `?`: every key of the keymap table, grouped by where it applies; in two columns when one does not fit.
 import { Box, Text } from "ink";
-import { KEY_BINDINGS, type KeyBinding, type KeyContext } from "../keymap.js";
+import { KEY_BINDINGS, KEY_SECTIONS, type KeyBinding } from "../keymap.js";
 import { useTheme } from "./ThemeContext.js";
-
-const SECTIONS: Array<{ context: KeyContext; title: string }> = [
-  { context: "panes", title: "Panes" },
-  { context: "global", title: "Everywhere" },
-  { context: "filter", title: "Filter box (after /)" },
-  { context: "detail", title: "Event view" },
-  { context: "help", title: "This help" },
-];
 
 type HelpRow = { title: string } | { binding: KeyBinding };
 
 export function helpRows(): HelpRow[] {
   const rows: HelpRow[] = [];
-  for (const section of SECTIONS) {
+  for (const section of KEY_SECTIONS) {
     rows.push({ title: section.title });
     for (const binding of KEY_BINDINGS.filter((b) => b.context === section.context)) rows.push({ binding });
   }
