@@ -99,3 +99,10 @@ export async function readStream(nc: NatsConnection, stream = "suricata"): Promi
   await messages.close();
   return out;
 }
+
+/** The duplicates ingest's closing summary reports (re-sends the stream dropped by their Nats-Msg-Id). */
+export function duplicatesOf(stderr: string): number {
+  const m = /done: read .*duplicates ([\d,]+)/.exec(stderr);
+  if (!m) throw new Error(`no summary in:\n${stderr}`);
+  return Number(m[1]!.replace(/,/g, ""));
+}
