@@ -59,14 +59,23 @@ function userCreds(account: KeyPair, name: string): string {
 export function operatorSetup(): { serverConfig: string; creds: string; foreignCreds: string } {
   const operator = createOperator();
   const account = createAccount();
-  const operatorJwt = encodeJwt(operator, operator.getPublicKey(), "test-operator", { type: "operator", version: 2 });
+  // JetStream in operator mode wants a system account (2.15 refuses to start without one).
+  const system = createAccount();
+  const operatorJwt = encodeJwt(operator, operator.getPublicKey(), "test-operator", { type: "operator", version: 2, system_account: system.getPublicKey() });
+  const systemJwt = encodeJwt(operator, system.getPublicKey(), "SYS", { type: "account", version: 2, limits: { ...UNLIMITED, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1 } });
   const accountJwt = encodeJwt(operator, account.getPublicKey(), "test-account", {
     type: "account",
     version: 2,
-    limits: { ...UNLIMITED, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1 },
+    // JetStream on for the account (storage, streams and consumers without limits), as `nsc edit account --js-*`.
+    limits: { ...UNLIMITED, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1, mem_storage: -1, disk_storage: -1, streams: -1, consumer: -1 },
   });
   return {
-    serverConfig: [`operator: ${operatorJwt}`, "resolver: MEMORY", `resolver_preload: { ${account.getPublicKey()}: ${accountJwt} }`].join("\n"),
+    serverConfig: [
+      `operator: ${operatorJwt}`,
+      `system_account: ${system.getPublicKey()}`,
+      "resolver: MEMORY",
+      `resolver_preload: { ${account.getPublicKey()}: ${accountJwt}, ${system.getPublicKey()}: ${systemJwt} }`,
+    ].join("\n"),
     creds: userCreds(account, "alice"),
     foreignCreds: userCreds(createAccount(), "mallory"),
   };
