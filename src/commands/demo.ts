@@ -6,6 +6,7 @@ import { parseCount, parseDuration } from "../text/units.js";
 import { UsageError } from "../errors.js";
 import { connectionFlagsOf, refuseTraceOnTerminal } from "./shared.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
+import { checkPublishPrefix } from "../nats/subjects.js";
 
 interface DemoFlags {
   tui: boolean;
@@ -54,9 +55,8 @@ Examples:
 `,
     )
     .action(async (panes: string[], flags: DemoFlags, cmd: Command) => {
-      if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(flags.prefix)) {
-        throw new UsageError(`invalid --prefix '${flags.prefix}': use subject tokens of letters, digits, '-' or '_' joined by dots`);
-      }
+      // The demo makes its own events, so its prefix tokens have no length limit.
+      checkPublishPrefix(flags.prefix, { maxTokenLength: Infinity });
       const eventsPerSecond = parseCount(flags.rate, "--rate");
       if (eventsPerSecond < 1) throw new UsageError("invalid --rate '0': give at least 1 event per second");
       const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration, "--duration");

@@ -1,8 +1,6 @@
 // Which subject an item goes to, and the Nats-Msg-Id that lets JetStream drop it when it is sent twice.
 import * as crypto from "node:crypto";
-
-/** A NATS subject token that is safe to build from event data: no dots, spaces, wildcards or control characters. */
-const SAFE_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+import { isPlainToken, MAX_EVENT_TYPE_LENGTH } from "../nats/subjects.js";
 
 export type ItemKind = "event" | "unknown" | "invalid";
 
@@ -18,7 +16,7 @@ const utf8 = new TextDecoder("utf-8");
 
 /** `<prefix>.<event_type>`; a missing, non-string or unsafe event_type goes to `<prefix>.unknown`. */
 export function subjectForEventType(prefix: string, eventType: unknown): string {
-  return typeof eventType === "string" && SAFE_TOKEN.test(eventType) ? `${prefix}.${eventType}` : `${prefix}.unknown`;
+  return typeof eventType === "string" && isPlainToken(eventType, MAX_EVENT_TYPE_LENGTH) ? `${prefix}.${eventType}` : `${prefix}.unknown`;
 }
 
 function firstNonSpace(bytes: Uint8Array): number {
@@ -50,11 +48,6 @@ export function classifyItem(bytes: Uint8Array, prefix: string): ClassifiedItem 
     return { kind: "unknown", subject, detail: eventType === undefined ? "no event_type" : "unsafe event_type" };
   }
   return { kind: "event", subject };
-}
-
-/** A prefix must be one or more safe tokens joined by dots (`suricata`, `nsm.home`). */
-export function isValidPrefix(prefix: string): boolean {
-  return prefix.split(".").every((t) => SAFE_TOKEN.test(t));
 }
 
 const oneShotHash = (crypto as { hash?: (alg: string, data: Uint8Array, enc: "base64url") => string }).hash;

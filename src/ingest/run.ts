@@ -7,7 +7,7 @@ import { RuntimeError, UsageError } from "../errors.js";
 import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags, type ResolvedConnection } from "../nats/connection/index.js";
 import { describeJetStreamError, openJetStreamManager, requireServerVersion } from "../nats/jetstream.js";
 import { nsmStreamConfig } from "../nats/stream-defaults.js";
-import { isValidPrefix } from "./classify.js";
+import { checkPublishPrefix } from "../nats/subjects.js";
 import { IngestPipeline, type IngestCounters } from "./pipeline.js";
 import { formatProgress, formatSummary } from "./progress.js";
 import { formatDuration, formatNanos } from "../text/units.js";
@@ -50,9 +50,7 @@ export interface IngestSettings {
 export const DEFAULT_STOP_TIMEOUT_MS = 5000;
 
 export function checkSettings(s: IngestSettings): void {
-  if (!isValidPrefix(s.prefix)) {
-    throw new UsageError(`invalid --prefix '${s.prefix}': use subject tokens of letters, digits, '-' or '_' joined by dots (e.g. suricata)`);
-  }
+  checkPublishPrefix(s.prefix, { example: "suricata" });
   if (s.window < 1) throw new UsageError("invalid --window: give at least 1 (unacknowledged publishes in flight)");
   if (s.batch < 1) throw new UsageError("invalid --batch: give at least 1 (items taken from the source per read)");
   if (s.ttl !== undefined && s.core) throw new UsageError("--ttl is a header JetStream reads on each stored event: leave out --core");

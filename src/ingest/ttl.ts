@@ -2,9 +2,8 @@
 // on a stream that allows per-message TTLs. Alerts matter for months, flows for days, stats for hours.
 import { readFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
+import { isPlainToken, lastToken } from "../nats/subjects.js";
 import { formatDuration, parseDuration } from "../text/units.js";
-
-const EVENT_TYPE = /^[A-Za-z0-9_-]+$/;
 
 export interface TtlPolicy {
   /** Event type (last subject token) → the Nats-TTL header value; "*" for every other type. */
@@ -28,7 +27,7 @@ export function parseTtlSpec(text: string, what: string): TtlPolicy {
     const eq = entry.indexOf("=");
     const type = eq === -1 ? "" : entry.slice(0, eq).trim();
     const value = eq === -1 ? "" : entry.slice(eq + 1).trim();
-    if (type === "" || value === "" || (type !== "*" && !EVENT_TYPE.test(type))) {
+    if (type === "" || value === "" || (type !== "*" && !isPlainToken(type))) {
       throw new UsageError(`invalid ${what} entry '${entry}': use type=duration, e.g. alert=90d, flow=7d, *=14d (or type=never)`);
     }
     if (byType.has(type)) throw new UsageError(`invalid ${what}: '${type}' is given twice`);
@@ -60,6 +59,5 @@ export function readTtlFile(path: string): TtlPolicy {
 
 /** The Nats-TTL value for a subject (its last token is the event type); undefined: no header, the stream's max_age. */
 export function ttlForSubject(policy: TtlPolicy, subject: string): string | undefined {
-  const type = subject.slice(subject.lastIndexOf(".") + 1);
-  return policy.byType.get(type) ?? policy.byType.get("*");
+  return policy.byType.get(lastToken(subject)) ?? policy.byType.get("*");
 }

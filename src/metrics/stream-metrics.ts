@@ -8,6 +8,7 @@ import { StatsRateTracker, type StatsTotals } from "../eve/stats.js";
 import { asNumber, asObject, path } from "../eve/types.js";
 import { Exposition, type Labels } from "./exposition.js";
 import { TrafficCounter } from "./traffic.js";
+import { lastToken } from "../nats/subjects.js";
 
 /** Series per family are bounded: subjects, sensors and app-layer protocols can be made up by whoever sends. */
 export const MAX_EVENT_TYPES = 128;
@@ -30,12 +31,6 @@ interface EventTypeState {
   messages: number;
   /** Stored time of the newest message, epoch ms. */
   newestMs?: number;
-}
-
-/** `suricata.dns` → `dns`: the last token names the event type, whatever the prefix (and a hub's sensor token). */
-export function eventTypeOf(subject: string): string {
-  const dot = subject.lastIndexOf(".");
-  return dot === -1 ? subject : subject.slice(dot + 1);
 }
 
 /** Reads the figures of one Suricata stats event (cumulative counters since Suricata started). */
@@ -105,7 +100,7 @@ export class StreamMetrics {
       const counts = new Map<string, number>();
       const subjectsOf = new Map<string, string[]>();
       for (const [subject, n] of Object.entries(info.state.subjects ?? {})) {
-        const type = eventTypeOf(subject);
+        const type = lastToken(subject);
         if (!counts.has(type) && counts.size >= MAX_EVENT_TYPES) continue;
         counts.set(type, (counts.get(type) ?? 0) + n);
         const list = subjectsOf.get(type) ?? [];
@@ -119,7 +114,7 @@ export class StreamMetrics {
         subjects.slice(0, MAX_LAST_LOOKUPS).map(async (subject) => {
           const m = await this.jsm.streams.getMessage(this.stream, { last_by_subj: subject });
           if (!m) return;
-          const type = eventTypeOf(subject);
+          const type = lastToken(subject);
           newest.set(type, Math.max(newest.get(type) ?? 0, m.time.getTime()));
         }),
       );

@@ -2,7 +2,8 @@
 // stream's own bookkeeping has messages per subject but neither bytes per subject nor anything per sensor (a hub
 // stores every sensor's events on the same subjects), so these come from following the stream, counting only.
 import { Exposition, type Labels } from "./exposition.js";
-import { eventTypeOf, MAX_EVENT_TYPES, MAX_SENSORS } from "./stream-metrics.js";
+import { lastToken } from "../nats/subjects.js";
+import { MAX_EVENT_TYPES, MAX_SENSORS } from "./stream-metrics.js";
 
 interface Tally {
   messages: number;
@@ -44,7 +45,7 @@ export class TrafficCounter {
   private overflow = 0;
 
   note(subject: string, data: Uint8Array): void {
-    const type = tallyIn(this.byType, eventTypeOf(subject), MAX_EVENT_TYPES);
+    const type = tallyIn(this.byType, lastToken(subject), MAX_EVENT_TYPES);
     const sensor = tallyIn(this.bySensor, sensorOfPayload(data), MAX_SENSORS);
     if (!type || !sensor) this.overflow++;
     for (const t of [type, sensor]) {

@@ -9,6 +9,7 @@ import { isConsumerNotFound } from "./consumers/index.js";
 import { collectHubStatus, latestStats, sourceLabel } from "./hub.js";
 import { describeJetStreamError } from "./jetstream.js";
 import { findStream } from "./streams/index.js";
+import { hasWildcard } from "./subjects.js";
 
 export interface HealthRequest {
   stream: string;
@@ -66,8 +67,6 @@ export interface HealthFacts {
 /** Subjects read per wildcard at most: Suricata has a few dozen event types. */
 export const MAX_SUBJECTS_PER_PATTERN = 100;
 
-const isWildcard = (subject: string) => subject.split(".").some((t) => t === "*" || t === ">");
-
 async function lastMessageAge(jsm: JetStreamManager, stream: string, subject: string, now: () => number): Promise<number | undefined> {
   try {
     const msg = await jsm.streams.getMessage(stream, { last_by_subj: subject });
@@ -80,7 +79,7 @@ async function lastMessageAge(jsm: JetStreamManager, stream: string, subject: st
 async function subjectFact(jsm: JetStreamManager, stream: string, pattern: string, now: () => number): Promise<SubjectFact> {
   let subjects = [pattern];
   let truncated = 0;
-  if (isWildcard(pattern)) {
+  if (hasWildcard(pattern)) {
     let info: StreamInfo;
     try {
       info = await jsm.streams.info(stream, { subjects_filter: pattern });

@@ -5,6 +5,7 @@ import type { JetStreamAccountStats as AccountInfoResponse } from "@nats-io/jets
 import { RuntimeError } from "../errors.js";
 import type { ResolvedConnection } from "./connection/index.js";
 import { openJetStreamManager } from "./jetstream.js";
+import { isPlainToken } from "./subjects.js";
 
 export interface ClusterReport {
   name: string;
@@ -154,7 +155,7 @@ async function leafNodesOf(nc: NatsConnection, leafz: Record<string, unknown>, p
         account: typeof l.account === "string" ? l.account : "",
         ...(typeof l.rtt === "string" ? { rttText: l.rtt } : {}),
       };
-      if (/^[A-Za-z0-9_-]+$/.test(name)) {
+      if (isPlainToken(name)) {
         try {
           const m = await nc.request(`$JS.${name}.API.INFO`, undefined, { timeout: probeMs });
           const info = m.json<{ domain?: string; error?: unknown }>();

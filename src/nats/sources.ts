@@ -5,7 +5,8 @@ import type { StreamConfig, StreamSource } from "@nats-io/jetstream";
 import { UsageError } from "../errors.js";
 import { sanitizeText } from "../text/sanitize.js";
 import { requireServerVersion } from "./jetstream.js";
-import { checkApiName, checkSubject } from "./streams/index.js";
+import { checkApiName } from "./names.js";
+import { checkSubject, isPlainToken } from "./subjects.js";
 
 export interface SourceSpec {
   name: string;
@@ -14,8 +15,6 @@ export interface SourceSpec {
   /** Subject the filtered messages are stored under (a subject transform, 2.10+). */
   transformTo?: string;
 }
-
-const DOMAIN = /^[A-Za-z0-9_-]+$/;
 
 /** "suricata@garage", "suricata@garage:suricata.alert", "suricata@garage:suricata.>:garage.>". */
 export function parseSourceSpec(text: string, flag: string): SourceSpec {
@@ -30,7 +29,7 @@ export function parseSourceSpec(text: string, flag: string): SourceSpec {
   } catch (err) {
     throw new UsageError(`${(err as Error).message}; ${usage}`);
   }
-  if (domain !== undefined && !DOMAIN.test(domain)) {
+  if (domain !== undefined && !isPlainToken(domain)) {
     throw new UsageError(`invalid ${flag} domain '${sanitizeText(domain)}' in '${sanitizeText(text)}': use letters, digits, - and _ (${usage})`);
   }
   const spec: SourceSpec = { name, ...(domain !== undefined ? { domain } : {}) };

@@ -1,21 +1,65 @@
-// EVE event types and NATS subjects: `dns` is published as `<prefix>.dns`, and a pane for `suricata.dns` shows dns.
+// What nsm4home counts as a NATS subject, a subject filter (wildcards `*` and a final `>`) and a subject prefix, and
+// how a filter matches a subject: every check and match in the tree calls this file, so the rules live in one place.
 // Pure and light (no NATS client): commands check their arguments with it before anything is loaded.
 import { UsageError } from "../errors.js";
 import { isSafeText, sanitizeText } from "../text/sanitize.js";
 
-const SUBJECT_TOKEN = /^[^\s.*>]+$|^\*$|^>$/;
+/** A token nsm4home publishes under or builds from event data: letters, digits, '-' and '_'. */
+const PLAIN_TOKEN = /^[A-Za-z0-9_-]+$/;
+
+/** An event_type longer than this (from event data) is not made a subject token; ingest's prefix keeps to it too. */
+export const MAX_EVENT_TYPE_LENGTH = 64;
+
+/** A token with no dots, spaces, wildcards or control characters, at most `maxLength` characters. */
+export function isPlainToken(token: string, maxLength = Infinity): boolean {
+  return token.length <= maxLength && PLAIN_TOKEN.test(token);
+}
+
+/** A prefix nsm4home publishes under: plain tokens joined by dots (`suricata`, `nsm.home`). */
+export function isPublishPrefix(prefix: string, maxTokenLength = MAX_EVENT_TYPE_LENGTH): boolean {
+  return prefix.split(".").every((t) => isPlainToken(t, maxTokenLength));
+}
+
+/** `--prefix` of a command that publishes (ingest, replay, demo); `example` ends the message with "(e.g. ...)". */
+export function checkPublishPrefix(prefix: string, rule: { maxTokenLength?: number; example?: string } = {}): string {
+  if (!isPublishPrefix(prefix, rule.maxTokenLength)) {
+    const example = rule.example === undefined ? "" : ` (e.g. ${rule.example})`;
+    throw new UsageError(`invalid --prefix '${prefix}': use subject tokens of letters, digits, '-' or '_' joined by dots${example}`);
+  }
+  return prefix;
+}
+
+/** Dot-separated tokens, none empty, no whitespace; `*` only as a whole token, `>` only as the whole last token. */
+export function isSubjectFilter(subject: string): boolean {
+  if (/\s/u.test(subject)) return false;
+  const tokens = subject.split(".");
+  return tokens.every((t, i) => t !== "" && (t === "*" || !t.includes("*")) && (t === ">" ? i === tokens.length - 1 : !t.includes(">")));
+}
+
+/** A filter with `*` or `>` in it, which stands for many subjects. */
+export function hasWildcard(subject: string): boolean {
+  return subject.split(".").some((t) => t === "*" || t === ">");
+}
+
+/** One subject, no wildcards: what an API or inbox prefix must be. */
+export function isLiteralSubject(subject: string): boolean {
+  return isSubjectFilter(subject) && !hasWildcard(subject);
+}
+
+/** A prefix `tail` and `tui` put event types under: anything but empty, spaced, or starting or ending with a dot. */
+function isReadPrefix(prefix: string): boolean {
+  return prefix !== "" && !/\s/.test(prefix) && !prefix.startsWith(".") && !prefix.endsWith(".");
+}
 
 /** `dns` → `suricata.dns`; a word with a dot is a full subject; no words → `suricata.>`. */
 export function subjectsFor(words: readonly string[], prefix: string): string[] {
-  if (prefix === "" || /\s/.test(prefix) || prefix.startsWith(".") || prefix.endsWith(".")) {
+  if (!isReadPrefix(prefix)) {
     throw new UsageError(`invalid --prefix '${prefix}': give a subject prefix such as 'suricata'`);
   }
   if (words.length === 0) return [`${prefix}.>`];
   return words.map((word) => {
     const subject = word.includes(".") ? word : `${prefix}.${word}`;
-    const tokens = subject.split(".");
-    const bad = tokens.findIndex((t, i) => !SUBJECT_TOKEN.test(t) || (t === ">" && i !== tokens.length - 1));
-    if (bad !== -1) {
+    if (!isSubjectFilter(subject)) {
       throw new UsageError(`invalid subject '${word}': use an event type such as dns, or a subject such as suricata.dns or suricata.>`);
     }
     return subject;
@@ -32,9 +76,14 @@ export function unusedPrefixNote(words: readonly string[], prefix: string): stri
   return `--prefix ${prefix} is not used: ${words.join(", ")} ${words.length === 1 ? "is a full subject" : "are full subjects"} (a word with a dot); for ${prefix}.${example} give the event type alone: ${example} --prefix ${prefix}`;
 }
 
+/** `suricata.dns` → dns: the last token names the event type, whatever the prefix (and a hub's sensor token). */
+export function lastToken(subject: string): string {
+  return subject.slice(subject.lastIndexOf(".") + 1);
+}
+
 /** `suricata.dns` → dns; a wildcard's last token says nothing about the events, so it is "events". */
 export function eventTypeOfSubject(subject: string): string {
-  const last = subject.split(".").pop() ?? "";
+  const last = lastToken(subject);
   return last === "*" || last === ">" || last === "" ? "events" : last;
 }
 
@@ -58,14 +107,10 @@ export function dedupeSubjects(subjects: string[]): string[] {
 }
 
 
-/** NATS subjects: dot-separated tokens, no spaces, wildcards `*` and a final `>`. */
+/** A subject or filter from the command line, as `flag` names it; the rejected one is shown escaped. */
 export function checkSubject(subject: string, flag: string): string {
-  const tokens = subject.split(".");
-  const bad =
-    subject === "" ||
-    /\s/u.test(subject) ||
-    !isSafeText(subject) ||
-    tokens.some((t, i) => t === "" || (t.includes(">") && (t !== ">" || i !== tokens.length - 1)) || (t.includes("*") && t !== "*"));
-  if (bad) throw new UsageError(`invalid ${flag} '${sanitizeText(subject)}': use a NATS subject such as suricata.> or suricata.dns`);
+  if (!isSubjectFilter(subject) || !isSafeText(subject)) {
+    throw new UsageError(`invalid ${flag} '${sanitizeText(subject)}': use a NATS subject such as suricata.> or suricata.dns`);
+  }
   return subject;
 }

@@ -1,6 +1,7 @@
 // The pure parts of ingest: subjects and msg-ids, line splitting with offsets, Redis locations, progress text.
 import { describe, expect, it } from "vitest";
-import { classifyItem, isValidPrefix, messageIdFor, subjectForEventType } from "../../src/ingest/classify.js";
+import { classifyItem, messageIdFor, subjectForEventType } from "../../src/ingest/classify.js";
+import { isPublishPrefix as isValidPrefix } from "../../src/nats/subjects.js";
 import { LineSplitter } from "../../src/ingest/lines.js";
 import { parseRedisLocation } from "../../src/ingest/redis-location.js";
 import { formatProgress, formatSummary } from "../../src/ingest/progress.js";

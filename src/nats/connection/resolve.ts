@@ -5,6 +5,7 @@ import { loadContext, selectedContextName, type NatsContext } from "../context.j
 import { ENV_OF, FLAG_OF } from "./provenance.js";
 import { DEFAULT_SERVER, type ConnectionFlags, type ResolvedConnection, type Source } from "./types.js";
 import { splitUrlCredentials } from "./urls.js";
+import { isLiteralSubject, isPlainToken } from "../subjects.js";
 
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v === "" ? undefined : v;
@@ -153,11 +154,11 @@ function resolveJetStreamAccess(
     const source = sources[key];
     return source === "flag" ? FLAG_OF[key] : source === "env" ? ENV_OF[key] : `context '${context?.name ?? "?"}'`;
   };
-  if (jetstreamDomain !== undefined && !/^[A-Za-z0-9_-]+$/.test(jetstreamDomain)) {
+  if (jetstreamDomain !== undefined && !isPlainToken(jetstreamDomain)) {
     throw new UsageError(`invalid JetStream domain '${jetstreamDomain}' (from ${from("jetstream_domain")}): use letters, digits, - and _, such as hub or garage`);
   }
   for (const [key, value] of [["jetstream_api_prefix", jetstreamApiPrefix], ["inbox_prefix", inboxPrefix]] as const) {
-    if (value !== undefined && (/[\s*>]/.test(value) || value.startsWith(".") || value.endsWith(".") || value.includes(".."))) {
+    if (value !== undefined && !isLiteralSubject(value)) {
       throw new UsageError(`invalid ${key === "inbox_prefix" ? "inbox" : "JetStream API"} prefix '${value}' (from ${from(key)}): use a subject prefix without spaces or wildcards, such as $JS.hub.API`);
     }
   }
