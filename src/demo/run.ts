@@ -4,9 +4,10 @@
 // server's watcher: see local-server.ts).
 import { sanitizeText } from "../text/sanitize.js";
 import { connectNats, resolveConnectionOptions, type ConnectionFlags, type TraceSettings } from "../nats/connection/index.js";
-import { describeJetStreamError, openJetStreamManager } from "../nats/jetstream.js";
+import { openJetStreamManager } from "../nats/jetstream.js";
 import { startLocalNatsServer, type LocalNatsServer } from "../nats/local-server.js";
-import { DEFAULT_STREAM_NAME, nsmStreamConfig } from "../nats/stream-defaults.js";
+import { DEFAULT_STREAM_NAME } from "../nats/stream-defaults.js";
+import { createNsmStream } from "../nats/streams/nsm-stream.js";
 import { eventTypeOfSubject, subjectsFor } from "../nats/subjects.js";
 import { formatCount } from "../text/units.js";
 import { DEFAULT_DEMO_TYPES } from "../tui/limits.js";
@@ -101,11 +102,7 @@ export async function runDemo(s: DemoSettings): Promise<void> {
     const resolved = resolveConnectionOptions(flags, {});
     nc = await connectNats(resolved, { name: "nsm4home demo feed", onStatus: null });
     const jsm = await openJetStreamManager(nc, resolved);
-    try {
-      await jsm.streams.add(nsmStreamConfig(DEFAULT_STREAM_NAME, s.prefix));
-    } catch (err) {
-      throw describeJetStreamError(err, `creating stream ${DEFAULT_STREAM_NAME}`);
-    }
+    await createNsmStream(jsm, DEFAULT_STREAM_NAME, s.prefix);
     feed = startDemoFeed(nc, { prefix: s.prefix, eventsPerSecond: s.eventsPerSecond, seed: s.seed });
     if (s.tui) {
       // As the tui command does: React's production build, chosen when react is first loaded (the import below).

@@ -5,8 +5,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { RuntimeError, UsageError } from "../errors.js";
 import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags, type ResolvedConnection } from "../nats/connection/index.js";
-import { describeJetStreamError, openJetStreamManager, requireServerVersion } from "../nats/jetstream.js";
-import { nsmStreamConfig } from "../nats/stream-defaults.js";
+import { openJetStreamManager, requireServerVersion } from "../nats/jetstream.js";
+import { findStreamStoring } from "../nats/streams/admin.js";
+import { createNsmStream } from "../nats/streams/nsm-stream.js";
 import { checkPublishPrefix } from "../nats/subjects.js";
 import { IngestPipeline, type IngestCounters } from "./pipeline.js";
 import { formatProgress, formatSummary } from "./progress.js";
@@ -120,12 +121,7 @@ export async function ensureStream(nc: NatsConnection, resolved: ResolvedConnect
   if (s.ttl !== undefined) requireServerVersion(nc, "2.11.0", "--ttl (a Nats-TTL per event type)");
   const jsm = await openJetStreamManager(nc, resolved);
   const subjects = `${s.prefix}.>`;
-  let found: string | undefined;
-  try {
-    found = await jsm.streams.find(subjects);
-  } catch (err) {
-    if (!/no stream matches/i.test((err as Error).message ?? "")) throw describeJetStreamError(err, `finding the stream for ${subjects}`);
-  }
+  const found = await findStreamStoring(jsm, subjects);
   if (found !== undefined) {
     if (s.ttl !== undefined) {
       const info = await jsm.streams.info(found);
@@ -141,13 +137,7 @@ export async function ensureStream(nc: NatsConnection, resolved: ResolvedConnect
   if (!s.createStream) {
     throw new RuntimeError(`no JetStream stream stores ${subjects}: add --create-stream, or run 'nsm4home stream add --defaults'`);
   }
-  const config = nsmStreamConfig(s.stream, s.prefix);
-  if (s.ttl !== undefined) (config as typeof config & { allow_msg_ttl?: boolean }).allow_msg_ttl = true;
-  try {
-    await jsm.streams.add(config);
-  } catch (err) {
-    throw describeJetStreamError(err, `creating stream ${s.stream}`);
-  }
+  const config = await createNsmStream(jsm, s.stream, s.prefix, { allowMsgTtl: s.ttl !== undefined });
   notify(`created stream ${s.stream} for ${subjects} (${config.storage} storage, duplicate window ${formatNanos(config.duplicate_window)}${s.ttl ? ", per-message TTLs allowed" : ""})`);
   if (s.ttl !== undefined) notify(ttlNotice(s.ttl));
   return s.stream;

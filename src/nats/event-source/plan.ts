@@ -2,7 +2,7 @@
 // server without filter_subjects) and where each one starts.
 import type { ConsumerConfig, JetStreamManager, StreamInfo } from "@nats-io/jetstream";
 import { RuntimeError } from "../../errors.js";
-import { describeJetStreamError } from "../jetstream.js";
+import { findStreamStoring } from "../streams/admin.js";
 import { startConfig, type ReplayContext, type StartConfig } from "./consumer-config.js";
 import { startOfLast } from "./last-n.js";
 import type { ReplayStart } from "./types.js";
@@ -11,17 +11,11 @@ import type { ReplayStart } from "./types.js";
 export async function findStreamFor(jsm: JetStreamManager, subjects: string[]): Promise<string> {
   const names = new Set<string>();
   for (const subject of subjects) {
-    try {
-      names.add(await jsm.streams.find(subject));
-    } catch (err) {
-      const e = err as Error;
-      if (/no stream matches subject/i.test(e.message ?? "")) {
-        throw new RuntimeError(
-          `no stream captures ${subject}: create one with 'nsm4home stream add --defaults', or name it with --stream`,
-        );
-      }
-      throw describeJetStreamError(err, `finding the stream for ${subject}`);
+    const name = await findStreamStoring(jsm, subject);
+    if (name === undefined) {
+      throw new RuntimeError(`no stream captures ${subject}: create one with 'nsm4home stream add --defaults', or name it with --stream`);
     }
+    names.add(name);
   }
   if (names.size > 1) {
     throw new RuntimeError(`the subjects are stored in different streams (${[...names].join(", ")}): replay one stream at a time`);

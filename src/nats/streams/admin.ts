@@ -40,6 +40,16 @@ export async function findStream(jsm: JetStreamManager, name: string): Promise<S
   }
 }
 
+/** The stream whose subjects capture `subject`; undefined when no stream does. */
+export async function findStreamStoring(jsm: JetStreamManager, subject: string): Promise<string | undefined> {
+  try {
+    return await jsm.streams.find(subject);
+  } catch (err) {
+    if (/no stream matches/i.test((err as Error)?.message ?? "")) return undefined;
+    throw describeJetStreamError(err, `finding the stream for ${subject}`);
+  }
+}
+
 export type AddStreamOutcome =
   | { kind: "created"; info: StreamInfo }
   | { kind: "same"; info: StreamInfo }
