@@ -4,13 +4,18 @@
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
 import { parseColorChoice, shouldUseColor } from "../render/color.js";
+import { sanitizeText } from "../text/sanitize.js";
 import { formatCount, parseCount, parseDuration, parseSize } from "../text/units.js";
 import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { subjectsFor, unusedPrefixNote } from "../nats/subjects.js";
 import { collectList, connectionFlagsOf, parseTimestampsFlag } from "./shared.js";
-import { addEventExpressionOptions, compileEventExpressions, type EventExpressionFlags } from "./event-expressions.js";
-import type { DeliveryMetadata, ReplayStart, SourceMessage } from "../nats/event-source/index.js";
+import { addEventExpressionOptions, compileEventExpressions, type EventExpressionFlags, type EventExpressions } from "./event-expressions.js";
+import type { NatsConnection } from "@nats-io/nats-core";
+import type { TimestampMode } from "../eve/format.js";
+import type { DeliveryMetadata, EventSource, ReplayStart, SourceMessage } from "../nats/event-source/index.js";
+import type { EventOutput } from "../render/event-output.js";
+import type { LineWriter } from "../render/line-writer.js";
 
 export interface TailFlags extends EventExpressionFlags {
   subject?: string[];
@@ -53,23 +58,25 @@ function checkCombinations(flags: TailFlags, start: ReplayStart | undefined): Ou
   return "pretty";
 }
 
-interface TailCounts {
-  received: number;
-  shown: number;
-  filtered: number;
-  invalid: number;
-  dropped: number;
+/** What the command line asks for, every part of it checked before anything connects. */
+interface TailRequest {
+  subjects: string[];
+  prefixNote?: string;
+  start?: ReplayStart;
+  mode: OutputMode;
+  count?: number;
+  timestamps: TimestampMode;
+  color: boolean;
+  maxBacklog: number;
+  batch?: number;
+  width?: number;
+  /** --timeout (global): stop after this long without a message. */
+  idleTimeoutMs?: number;
+  expressions: EventExpressions;
 }
 
-export function formatSummary(c: TailCounts): string {
-  const parts = [`received ${formatCount(c.received)}`, `shown ${formatCount(c.shown)}`, `filtered ${formatCount(c.filtered)}`];
-  if (c.invalid > 0) parts.push(`not events ${formatCount(c.invalid)}`);
-  parts.push(`dropped ${formatCount(c.dropped)}`);
-  return parts.join(", ");
-}
-
-async function runTail(args: string[], flags: TailFlags, cmd: Command): Promise<void> {
-  // Everything that can be wrong with the command line is found before connecting.
+/** Step 1: parse and check the command line; everything that can be wrong with it is found before connecting. */
+async function readCommandLine(args: string[], flags: TailFlags, cmd: Command): Promise<TailRequest> {
   const words = [...args, ...(flags.subject ?? [])];
   const subjects = subjectsFor(words, flags.prefix);
   const prefixNote = cmd.getOptionValueSource("prefix") === "cli" ? unusedPrefixNote(words, flags.prefix) : undefined;
@@ -81,52 +88,80 @@ async function runTail(args: string[], flags: TailFlags, cmd: Command): Promise<
   const color = shouldUseColor(parseColorChoice(flags.color), process.stdout);
   const maxBacklog = parseSize(flags.buffer, "--buffer");
   const batch = flags.batch === undefined ? undefined : parseCount(flags.batch, "--batch");
-  const explicitWidth = flags.width === undefined ? undefined : parseCount(flags.width, "--width");
+  const width = flags.width === undefined ? undefined : parseCount(flags.width, "--width");
   const globalTimeout = connectionFlagsOf(cmd).timeout;
   const idleTimeoutMs = globalTimeout === undefined ? undefined : parseDuration(globalTimeout, "--timeout");
-
-  const [{ EventOutput }, { sanitizeText }, { StatsRateTracker }] = await Promise.all([
-    import("../render/event-output.js"),
-    import("../text/sanitize.js"),
-    import("../eve/stats.js"),
-  ]);
   const expressions = await compileEventExpressions(flags);
+  return { subjects, prefixNote, start, mode, count, timestamps, color, maxBacklog, batch, width, idleTimeoutMs, expressions };
+}
 
-  const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
-  const { openEventSource, parseDeliveryMetadata } = await import("../nats/event-source/index.js");
-  const { formatDeliveryHeader, deliveryJson } = await import("../render/delivery.js");
-  const { LineWriter } = await import("../render/line-writer.js");
+interface TailOutput {
+  output: EventOutput;
+  writer: LineWriter;
+  /** Stops following the terminal's width. */
+  close(): void;
+}
 
+/** Step 2: the output pipeline on stdout (decode, filter, text/json/raw, counts), cut to the terminal's width. */
+async function buildOutput(req: TailRequest, flags: TailFlags, say: (line: string) => void): Promise<TailOutput> {
+  const [{ EventOutput }, { StatsRateTracker }, { LineWriter }] = await Promise.all([
+    import("../render/event-output.js"),
+    import("../eve/stats.js"),
+    import("../render/line-writer.js"),
+  ]);
   const stdout = process.stdout;
   const tty = stdout.isTTY === true;
-  // Status lines can quote servers and stream names: escaped like event text.
-  const say = (line: string) => process.stderr.write(`nsm4home: ${sanitizeText(line)}\n`);
-  if (prefixNote !== undefined) say(prefixNote);
   // A reader that went away (`tail | head -1`) is the user saying "enough": leave at once, quietly.
   const writer = new LineWriter({ onClose: () => process.exit(process.exitCode ?? 0) });
   const output = new EventOutput(writer, {
-    mode,
-    color,
-    timestamps,
+    mode: req.mode,
+    color: req.color,
+    timestamps: req.timestamps,
     toTerminal: tty,
     stats: new StatsRateTracker(),
     headers: flags.headers === true,
-    ...expressions,
+    ...req.expressions,
     bare: flags.bare === true,
     onFirstInvalid: (subject, reason) =>
       say(`skipping messages that are not JSON events (first on ${sanitizeText(subject)}: ${reason}); the summary counts them`),
   });
-  const applyWidth = () => output.setWidth(explicitWidth !== undefined ? explicitWidth : tty ? stdout.columns : undefined);
+  const applyWidth = () => output.setWidth(req.width !== undefined ? req.width : tty ? stdout.columns : undefined);
   applyWidth();
   const onResize = () => applyWidth();
-  if (tty && explicitWidth === undefined) stdout.on("resize", onResize);
+  if (tty && req.width === undefined) stdout.on("resize", onResize);
+  return { output, writer, close: () => stdout.off("resize", onResize) };
+}
 
-  let finishing = false;
-  let finish: (outcome: { code: number; error?: Error }) => void = () => undefined;
+type TailOutcome = { code: number; error?: Error };
+
+/** How a tail ends: the first reason given (the source's end or failure, --count, a signal, --timeout) wins. */
+class TailEnding {
+  ended = false;
+  private settle: (outcome: TailOutcome) => void = () => undefined;
+  readonly outcome = new Promise<TailOutcome>((resolve) => (this.settle = resolve));
+
+  end(outcome: TailOutcome): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.settle(outcome);
+  }
+}
+
+interface OpenedSource {
+  nc: NatsConnection;
+  source: EventSource;
+}
+
+/** Step 3: connect and open the source, each message shown (with a push consumer's metadata, acked with --ack). */
+async function openSource(req: TailRequest, flags: TailFlags, cmd: Command, out: TailOutput, ending: TailEnding, say: (line: string) => void): Promise<OpenedSource> {
+  const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
+  const { openEventSource, parseDeliveryMetadata, readsLive } = await import("../nats/event-source/index.js");
+  const { formatDeliveryHeader, deliveryJson } = await import("../render/delivery.js");
+  const { output, writer } = out;
   const showMessage = (m: SourceMessage, meta: DeliveryMetadata | undefined): void => {
-    if (finishing) return;
-    const shown = output.write(meta === undefined ? m : { ...m, jetstream: { headerLine: formatDeliveryHeader(meta, color), fields: deliveryJson(meta) } });
-    if (shown && count !== undefined && output.counts.shown >= count) finish({ code: 0 });
+    if (ending.ended) return;
+    const shown = output.write(meta === undefined ? m : { ...m, jetstream: { headerLine: formatDeliveryHeader(meta, req.color), fields: deliveryJson(meta) } });
+    if (shown && req.count !== undefined && output.counts.shown >= req.count) ending.end({ code: 0 });
   };
   // Set once connected: acknowledges a push consumer's delivery (--ack).
   let ackDelivery: ((reply: string) => void) | undefined;
@@ -144,88 +179,98 @@ async function runTail(args: string[], flags: TailFlags, cmd: Command): Promise<
     name: "nsm4home tail",
     onStatusEvent: (status) => {
       // A core subscription cannot see what was published while it was away: say so once, and how to get it back.
-      const throughStream = start !== undefined || resolved.jetstreamDomain !== undefined || resolved.jetstreamApiPrefix !== undefined;
-      if (status.type === "disconnect" && !throughStream && !disconnectNoted) {
+      if (status.type === "disconnect" && readsLive(req.start, resolved) && !disconnectNoted) {
         disconnectNoted = true;
         say("live events published until the reconnect are not shown; replay them from the stream with --since");
       }
     },
   });
   if (flags.ack) ackDelivery = (reply) => nc.publish(reply);
-  let source: import("../nats/event-source/index.js").EventSource;
   try {
-    source = await openEventSource(nc, resolved, {
-      subjects,
-      ...(start !== undefined ? { start } : {}),
+    const source = await openEventSource(nc, resolved, {
+      subjects: req.subjects,
+      ...(req.start !== undefined ? { start: req.start } : {}),
       follow: flags.follow,
       ...(flags.stream !== undefined ? { streamName: flags.stream } : {}),
-      ...(batch !== undefined ? { batch } : {}),
+      ...(req.batch !== undefined ? { batch: req.batch } : {}),
       onMessage,
       headers: flags.headers === true,
       onDrop: (n) => say(`dropped ${formatCount(n)} messages (slow consumer)`),
       onStatus: say,
       backlog: () => writer.backlog(),
-      maxBacklog,
+      maxBacklog: req.maxBacklog,
     });
+    return { nc, source };
   } catch (err) {
     await nc.close().catch(() => undefined);
-    if (start !== undefined && err instanceof RuntimeError && /may not use the JetStream API/.test(err.message)) {
-      throw new RuntimeError(`${err.message}; replaying needs it, live tail (without --since, --last, --seq or --all) does not`);
-    }
     throw err;
   }
+}
 
-  let idleTimer: NodeJS.Timeout | undefined;
-  const onSignal = () => finish({ code: 0 });
-  const outcome = await new Promise<{ code: number; error?: Error }>((resolve) => {
-    finish = (o) => {
-      if (finishing) return;
-      finishing = true;
-      resolve(o);
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-    source.done.then(
-      () => finish({ code: 0 }),
-      (err: unknown) => finish({ code: 1, error: err instanceof Error ? err : new Error(String(err)) }),
-    );
-    if (idleTimeoutMs !== undefined) {
-      // Checked on a timer rather than reset per message: the hot path stays free of timer work.
-      let seen = -1;
-      let lastChange = Date.now();
-      idleTimer = setInterval(() => {
-        const now = Date.now();
-        if (output.counts.received !== seen) {
-          seen = output.counts.received;
-          lastChange = now;
-        } else if (now - lastChange >= idleTimeoutMs) {
-          const reached = count === undefined || output.counts.shown >= count;
-          finish(
-            reached
-              ? { code: 0 }
-              : { code: 1, error: new RuntimeError(`timeout: received ${formatCount(output.counts.shown)} of ${formatCount(count!)}`) },
-          );
-        }
-      }, Math.max(10, Math.min(250, idleTimeoutMs / 4)));
-    }
-  });
+/** Step 4: run until the source ends or fails, --count is reached, Ctrl-C or SIGTERM, or --timeout passes quietly. */
+async function runUntilDone(req: TailRequest, source: EventSource, output: EventOutput, ending: TailEnding): Promise<TailOutcome> {
+  const onSignal = () => ending.end({ code: 0 });
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  source.done.then(
+    () => ending.end({ code: 0 }),
+    (err: unknown) => ending.end({ code: 1, error: err instanceof Error ? err : new Error(String(err)) }),
+  );
+  const idleTimer = req.idleTimeoutMs === undefined ? undefined : endWhenQuiet(req.idleTimeoutMs, req.count, output, ending);
+  const outcome = await ending.outcome;
   if (idleTimer !== undefined) clearInterval(idleTimer);
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
-  stdout.off("resize", onResize);
+  return outcome;
+}
 
-  await source.stop();
-  const dropped = source.counts().dropped;
-  const counts: TailCounts = { ...output.counts, received: output.counts.received + dropped, dropped };
-  await writer.drain();
-  await nc.close().catch(() => undefined);
-  if (!flags.quiet) say(formatSummary(counts));
-  for (const problem of expressions.problems()) say(problem);
+/** --timeout: nothing received for that long ends the tail, an error if --count was not reached. */
+function endWhenQuiet(idleTimeoutMs: number, count: number | undefined, output: EventOutput, ending: TailEnding): NodeJS.Timeout {
+  // Checked on a timer rather than reset per message: the hot path stays free of timer work.
+  let seen = -1;
+  let lastChange = Date.now();
+  return setInterval(() => {
+    const now = Date.now();
+    if (output.counts.received !== seen) {
+      seen = output.counts.received;
+      lastChange = now;
+    } else if (now - lastChange >= idleTimeoutMs) {
+      const reached = count === undefined || output.counts.shown >= count;
+      ending.end(
+        reached ? { code: 0 } : { code: 1, error: new RuntimeError(`timeout: received ${formatCount(output.counts.shown)} of ${formatCount(count!)}`) },
+      );
+    }
+  }, Math.max(10, Math.min(250, idleTimeoutMs / 4)));
+}
+
+/** Step 5: stop reading, let the output drain, print the summary and notes, and turn the outcome into an exit. */
+async function report(opened: OpenedSource, out: TailOutput, outcome: TailOutcome, req: TailRequest, flags: TailFlags, say: (line: string) => void): Promise<void> {
+  const { formatOutputSummary } = await import("../render/event-output.js");
+  await opened.source.stop();
+  const dropped = opened.source.counts().dropped;
+  const counts = { ...out.output.counts, received: out.output.counts.received + dropped, dropped };
+  await out.writer.drain();
+  await opened.nc.close().catch(() => undefined);
+  if (!flags.quiet) say(formatOutputSummary(counts));
+  for (const problem of req.expressions.problems()) say(problem);
   if (outcome.error !== undefined) {
     if (outcome.error instanceof RuntimeError || outcome.error instanceof UsageError) throw outcome.error;
     throw new RuntimeError(outcome.error.message.split("\n")[0]!);
   }
   process.exitCode = outcome.code;
+}
+
+async function runTail(args: string[], flags: TailFlags, cmd: Command): Promise<void> {
+  const req = await readCommandLine(args, flags, cmd);
+  // Status lines can quote servers and stream names: escaped like event text.
+  const say = (line: string) => process.stderr.write(`nsm4home: ${sanitizeText(line)}\n`);
+  if (req.prefixNote !== undefined) say(req.prefixNote);
+  const out = await buildOutput(req, flags, say);
+  const ending = new TailEnding();
+  const opened = await openSource(req, flags, cmd, out, ending, say);
+  const outcome = await runUntilDone(req, opened.source, out.output, ending);
+  out.close();
+  await report(opened, out, outcome, req, flags, say);
 }
 
 export function register(program: Command): void {

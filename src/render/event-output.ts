@@ -82,6 +82,14 @@ export interface OutputCounts {
 
 const utf8 = new TextDecoder("utf-8");
 
+/** The line tail prints on exit: `received 10, shown 8, filtered 2, dropped 0` (not-events only when there were some). */
+export function formatOutputSummary(c: OutputCounts & { dropped: number }): string {
+  const parts = [`received ${formatCount(c.received)}`, `shown ${formatCount(c.shown)}`, `filtered ${formatCount(c.filtered)}`];
+  if (c.invalid > 0) parts.push(`not events ${formatCount(c.invalid)}`);
+  parts.push(`dropped ${formatCount(c.dropped)}`);
+  return parts.join(", ");
+}
+
 /** `[2024-05-01 12:00:00.123] subj: suricata.dns / seq: 12`, or the consumer form with tries and pending. */
 export function formatMessageHeader(m: OutputMessage, color: boolean, timestamps: TimestampMode = "local"): string {
   const p = paletteFor(color);

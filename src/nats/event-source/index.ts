@@ -14,7 +14,7 @@ import type { ResolvedConnection } from "../connection/index.js";
 import { dedupeSubjects } from "../subjects.js";
 import { openLiveSource } from "./live.js";
 import { openReplaySource } from "./replay.js";
-import type { EventSource, EventSourceOptions } from "./types.js";
+import type { EventSource, EventSourceOptions, ReplayStart } from "./types.js";
 
 export type { EventSource, EventSourceCounts, EventSourceOptions, ReplayStart, SourceMessage } from "./types.js";
 export { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_LAG_BYTES } from "./types.js";
@@ -23,6 +23,15 @@ export { parseAckBytes, parseAckSubject, parseDeliveryMetadata, type AckInfo, ty
 export { findStreamFor } from "./plan.js";
 export { startOfLast, type LastStart } from "./last-n.js";
 
+/**
+ * Whether the events come from core subscriptions: no replay start, and no JetStream domain or API prefix (which
+ * names where the events are stored; core subscriptions do not cross domains, and a hub's sourced events are never
+ * published there, so new events are read through that domain's stream instead).
+ */
+export function readsLive(start: ReplayStart | undefined, resolved: ResolvedConnection): boolean {
+  return start === undefined && resolved.jetstreamDomain === undefined && resolved.jetstreamApiPrefix === undefined;
+}
+
 export async function openEventSource(
   nc: NatsConnection,
   resolved: ResolvedConnection,
@@ -30,11 +39,6 @@ export async function openEventSource(
 ): Promise<EventSource> {
   const subjects = dedupeSubjects(options.subjects);
   if (subjects.length === 0) throw new RuntimeError("no subject to read: give an event type or a subject");
-  // A JetStream domain (or API prefix) names where the events are stored; core subscriptions do not cross domains
-  // (a hub's sourced events are never published there): read new events through that domain's stream instead.
-  if (options.start === undefined && (resolved.jetstreamDomain !== undefined || resolved.jetstreamApiPrefix !== undefined)) {
-    return openReplaySource(nc, resolved, subjects, { kind: "new" }, options);
-  }
-  if (options.start === undefined) return openLiveSource(nc, subjects, options);
-  return openReplaySource(nc, resolved, subjects, options.start, options);
+  if (readsLive(options.start, resolved)) return openLiveSource(nc, subjects, options);
+  return openReplaySource(nc, resolved, subjects, options.start ?? { kind: "new" }, options);
 }
