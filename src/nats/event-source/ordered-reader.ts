@@ -248,9 +248,21 @@ export class OrderedReader {
     this.ctx.jsm.consumers.info(this.ctx.stream, name).then(
       (ci) => {
         this.confirming = false;
-        // Something pending or on its way (or already here): its arrival moves the merge on.
-        if (name !== this.name || this.expectedDelivery - 1 !== delivered) return;
-        if (ci.num_pending !== 0 || ci.delivered.consumer_seq !== delivered) return;
+        // Messages arrived while we asked: the answer is about an older moment. Their arrival found the question
+        // still open and asked nothing, so the merge is asked to look again now, or it could wait for ever.
+        if (name !== this.name || this.expectedDelivery - 1 !== delivered) {
+          this.owner.readerChanged(this);
+          return;
+        }
+        if (ci.num_pending !== 0 || ci.delivered.consumer_seq !== delivered) {
+          // Pending with no pull of ours waiting at the server: our count of what is still due is wrong (a pull
+          // ended without a word); ask again. Otherwise the arrival of what is pending moves the merge on.
+          if (ci.num_pending !== 0 && ci.num_waiting === 0) {
+            this.outstanding = 0;
+            this.pull();
+          }
+          return;
+        }
         this.emptyThrough = Math.max(this.emptyThrough, upTo);
         this.owner.readerChanged(this);
       },
