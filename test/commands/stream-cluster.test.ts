@@ -1,6 +1,11 @@
 // An R3 stream on a real 3-node cluster: `stream info` shows the leader and two replicas, and the stream keeps
-// taking messages and answering info after its leader is killed.
+// taking messages and answering info after its leader is killed; ingest and tail keep going through such a death.
+import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isolatedEnv, startCli } from "../helpers/cli.js";
+import { trackDir } from "../helpers/processes.js";
 import { disposeAll, startNatsCluster, waitForJetStreamReady, type NatsServer } from "../helpers/nats-server.js";
 import { cliFor, expectExit, parseJson, publishEvents } from "./jetstream-helpers.js";
 
@@ -76,4 +81,54 @@ describe("R3 stream on a 3-node cluster", () => {
     const ls = await cli(["stream", "ls"]);
     expect(ls.stdout).toMatch(/suricata\s+suricata\.>\s+1[5-9]\d/);
   }, 120_000);
+});
+
+describe("tail and ingest through a stream leader's death", () => {
+  it("ingest following a file and tail following the stream lose nothing and show nothing twice", async () => {
+    // The node the first test killed comes back first: three nodes again.
+    for (const n of nodes) if (killed.has(n.name)) await n.restart();
+    killed.clear();
+    await Promise.all(nodes.map((n) => waitForJetStreamReady(n.url)));
+    const allUrls = nodes.map((n) => n.url).join(",");
+    expectExit(await cli(["stream", "add", "proof", "--subjects", "lk.>", "--replicas", "3", "--defaults"]), 0);
+    await until("a leader for the proof stream", async () => parseJson(await cli(["stream", "info", "proof", "--json"])).cluster?.leader);
+
+    const dir = mkdtempSync(join(tmpdir(), "nsm4home-leader-"));
+    trackDir(dir);
+    const eve = join(dir, "eve.json");
+    writeFileSync(eve, "");
+    const env = isolatedEnv();
+    const common = ["-s", allUrls, "--no-context"];
+    const tail = startCli([...common, "tail", "--prefix", "lk", "--all", "--json", "--quiet"], { env, timeoutMs: 120_000 });
+    const ingest = startCli([...common, "ingest", "--from", eve, "--prefix", "lk", "--stream", "proof", "--checkpoint", join(dir, "ckpt"), "--progress", "0"], {
+      env,
+      timeoutMs: 120_000,
+    });
+    const TOTAL = 2000;
+    let killedLeader = "";
+    for (let n = 0; n < TOTAL; n += 40) {
+      appendFileSync(eve, Array.from({ length: 40 }, (_, i) => JSON.stringify({ event_type: (n + i) % 2 ? "tls" : "dns", n: n + i }) + "\n").join(""));
+      if (n === 600) {
+        const leader = parseJson(await cli(["stream", "info", "proof", "--json"])).cluster.leader as string;
+        const victim = nodes.find((x) => x.name === leader)!;
+        await victim.kill();
+        killed.add(victim.name);
+        killedLeader = leader;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const shownAll = (t: string) => t.split("\n").filter(Boolean).length >= TOTAL;
+    await tail.waitFor(shownAll, { timeoutMs: 60_000 });
+    const tailed = await tail.stop("SIGINT");
+    const ingested = await ingest.stop("SIGTERM");
+    expect(ingested.code, ingested.stderr).toBe(0);
+    const shown = tailed.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { n: number }).n);
+    expect(shown).toEqual(Array.from({ length: TOTAL }, (_, i) => i));
+    const after = parseJson(await cli(["stream", "info", "proof", "--json"]));
+    expect(after.state.messages).toBe(TOTAL);
+    expect(after.cluster.leader).not.toBe(killedLeader);
+  }, 180_000);
 });
