@@ -203,6 +203,9 @@ async function openSource(req: TailRequest, flags: TailFlags, cmd: Command, out:
     return { nc, source };
   } catch (err) {
     await nc.close().catch(() => undefined);
+    if (req.start !== undefined && err instanceof RuntimeError && /may not use the JetStream API/.test(err.message)) {
+      throw new RuntimeError(`${err.message}; replaying needs it, live tail (without --since, --last, --seq or --all) does not`);
+    }
     throw err;
   }
 }

@@ -38,6 +38,20 @@ export async function runMetrics(flags: ConnectionFlags, s: MetricsSettings): Pr
       if (apiErrorCode(err) === 10059) throw new RuntimeError(`stream ${s.stream} not found: name one with --stream (see 'nsm4home stream ls')`);
       throw describeJetStreamError(err, `reading stream ${s.stream}`);
     }
+    // Before saying it serves: what arrives from then on is counted.
+    try {
+      // Counting only, from now on: bytes per event type and anything per sensor are not in the stream's bookkeeping.
+      traffic = await openEventSource(nc, resolved, {
+        subjects: metrics.subjectsToFollow(),
+        start: { kind: "new" },
+        follow: true,
+        streamName: s.stream,
+        onMessage: (m) => metrics.traffic.note(m.subject, m.data),
+      });
+      traffic.done.catch((err: unknown) => s.notify(`stopped counting events per type and sensor: ${(err as Error)?.message ?? String(err)}`));
+    } catch (err) {
+      s.notify(`no counts per event type and sensor: cannot follow stream ${s.stream} (${(err as Error)?.message ?? String(err)})`);
+    }
     server = await serveMetrics(s.listen, () => metrics.render(), "--listen");
     s.notify(`serving metrics of stream ${s.stream} on ${server.url} (refreshed every ${Math.round(s.intervalMs / 100) / 10}s)`);
     try {
@@ -51,19 +65,6 @@ export async function runMetrics(flags: ConnectionFlags, s: MetricsSettings): Pr
       source.done.catch((err: unknown) => s.notify(`stopped following ${s.statsSubject}: ${(err as Error)?.message ?? String(err)}`));
     } catch (err) {
       s.notify(`no Suricata stats per sensor: cannot follow ${s.statsSubject} (${(err as Error)?.message ?? String(err)})`);
-    }
-    try {
-      // Counting only, from now on: bytes per event type and anything per sensor are not in the stream's bookkeeping.
-      traffic = await openEventSource(nc, resolved, {
-        subjects: metrics.subjectsToFollow(),
-        start: { kind: "new" },
-        follow: true,
-        streamName: s.stream,
-        onMessage: (m) => metrics.traffic.note(m.subject, m.data),
-      });
-      traffic.done.catch((err: unknown) => s.notify(`stopped counting events per type and sensor: ${(err as Error)?.message ?? String(err)}`));
-    } catch (err) {
-      s.notify(`no counts per event type and sensor: cannot follow stream ${s.stream} (${(err as Error)?.message ?? String(err)})`);
     }
     let failing = false;
     const refresh = () => {

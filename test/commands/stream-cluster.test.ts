@@ -1,10 +1,11 @@
 // An R3 stream on a real 3-node cluster: `stream info` shows the leader and two replicas, and the stream keeps
-// taking messages and answering info after its leader is killed; ingest and tail keep going through such a death.
+// taking messages and answering info after its leader is killed; ingest, tail and the dashboard keep going through such a death.
 import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolatedEnv, startCli } from "../helpers/cli.js";
+import { cliPath, isolatedEnv, repoRoot, startCli } from "../helpers/cli.js";
+import { hasTmux, TmuxSession } from "../tui/tmux.js";
 import { trackDir } from "../helpers/processes.js";
 import { disposeAll, startNatsCluster, waitForJetStreamReady, type NatsServer } from "../helpers/nats-server.js";
 import { cliFor, expectExit, parseJson, publishEvents } from "./jetstream-helpers.js";
@@ -104,6 +105,14 @@ describe("tail and ingest through a stream leader's death", () => {
       env,
       timeoutMs: 120_000,
     });
+    // The dashboard too, its panes backfilled from the stream and then following it live.
+    let tui: TmuxSession | undefined;
+    if (hasTmux()) {
+      tui = new TmuxSession("leader-tui");
+      tui.start(120, 40, { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME!, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME! });
+      tui.run(`cd ${repoRoot} && ${process.execPath} ${cliPath} tui ${common.join(" ")} --prefix lk dns tls --since 1h`);
+      await tui.waitFor((s) => /1 lk\.dns .*total/.test(s), 20_000, "the dashboard");
+    }
     const TOTAL = 2000;
     let killedLeader = "";
     for (let n = 0; n < TOTAL; n += 40) {
@@ -130,5 +139,13 @@ describe("tail and ingest through a stream leader's death", () => {
     const after = parseJson(await cli(["stream", "info", "proof", "--json"]));
     expect(after.state.messages).toBe(TOTAL);
     expect(after.cluster.leader).not.toBe(killedLeader);
+    if (tui) {
+      try {
+        await tui.waitFor((s) => /1 lk\.dns \d+\/s total 1,000\b/.test(s) && /2 lk\.tls \d+\/s total 1,000\b/.test(s), 30_000, "totals of 1,000 each");
+        tui.send("q");
+      } finally {
+        tui.kill();
+      }
+    }
   }, 180_000);
 });

@@ -116,4 +116,29 @@ describe("tail across a server restart", () => {
     expect(lines(r.stdout).map((l) => JSON.parse(l).n)).toEqual(expected);
     expect(r.stderr).toMatch(/stream RECREATE was deleted and created again: reading the new stream from its first message/);
   });
+
+  it("replay of several subjects (on 2.9 one consumer each, merged): a recreated stream is read from its first message", async () => {
+    const { jetstreamManager } = await import("@nats-io/jetstream");
+    const jsm = await jetstreamManager(nc);
+    const config = { name: "RECREATE2", subjects: ["rc2.>"], storage: "file" as never };
+    const typed = (n: number) => JSON.stringify({ event_type: n % 2 ? "tls" : "dns", n });
+    const publishRange = async (from: number, to: number) => {
+      for (let i = from; i <= to; i++) nc.publish(`rc2.${i % 2 ? "tls" : "dns"}`, typed(i));
+      await nc.flush();
+    };
+    await jsm.streams.add(config);
+    await publishRange(1, 30);
+
+    const tail = startCli(["-s", server.url, "tail", "rc2.dns", "rc2.tls", "--all", "--json"], { env, timeoutMs: 60_000 });
+    await tail.waitFor((t) => lines(t).length === 30);
+    await jsm.streams.delete("RECREATE2");
+    await jsm.streams.add(config);
+    await publishRange(101, 140);
+    await tail.waitFor((t) => lines(t).length >= 70, { timeoutMs: 40_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const r = await tail.stop("SIGINT");
+    const expected = [...Array.from({ length: 30 }, (_, i) => i + 1), ...Array.from({ length: 40 }, (_, i) => i + 101)];
+    expect(lines(r.stdout).map((l) => JSON.parse(l).n)).toEqual(expected);
+    expect(r.stderr).toMatch(/stream RECREATE2 was deleted and created again: reading the new stream from its first message/);
+  });
 });
