@@ -7,7 +7,7 @@ import { createEventGenerator, serializeEvent } from "../../src/demo/sample-gene
 import { isolatedEnv, startCli, type CliProcess } from "../helpers/cli.js";
 import type { NatsServer } from "../helpers/nats-server.js";
 import type { RedisServer } from "../helpers/redis-server.js";
-import { duplicatesOf, readStream, startNatsAndRedis, streamCount, waitForCount, type NatsAndRedis } from "./stream-helpers.js";
+import { duplicatesOf, readStream, settledCount, startNatsAndRedis, streamCount, waitForCount, type NatsAndRedis } from "./stream-helpers.js";
 
 const TOTAL = 100_000;
 
@@ -62,13 +62,14 @@ describe("ingest from a Redis list through crashes", () => {
 
     // Taken events the stream already holds (acknowledged, the kill came before they left the processing list):
     // the restart sends them again, and the stream's duplicate window must drop each one, counted.
+    await settledCount(nc);
     const storedBefore = new Set((await readStream(nc)).map((m) => m.data));
     const resent = (await redis.lrange("suricata:processing", 0, -1)).filter((e) => storedBefore.has(e)).length;
 
     const second = ingest(["--once"]);
     const secondResult = await second.exited;
     expect(secondResult.code, secondResult.stderr).toBe(0);
-    if (leftInProcessing > 0) expect(secondResult.stderr).toMatch(new RegExp(`re-publishing ${leftInProcessing} events left in suricata:processing`));
+    if (leftInProcessing > 0) expect(secondResult.stderr).toMatch(new RegExp(`re-publishing ${leftInProcessing.toLocaleString("en-US")} events left in suricata:processing`));
     expect(duplicatesOf(secondResult.stderr)).toBe(resent);
     expect(secondResult.stderr).toMatch(/done: read/);
     if (process.env.NSM4HOME_TEST_VERBOSE) process.stderr.write(`--- first run\n${firstResult.stderr}\n--- second run\n${secondResult.stderr}\n`);

@@ -9,7 +9,7 @@ import { createEventGenerator, serializeEvent } from "../../src/demo/sample-gene
 import { isolatedEnv, startCli, type CliProcess } from "../helpers/cli.js";
 import type { NatsServer } from "../helpers/nats-server.js";
 import type { RedisServer } from "../helpers/redis-server.js";
-import { duplicatesOf, readStream, startNatsAndRedis, streamCount, waitForCount, type NatsAndRedis } from "./stream-helpers.js";
+import { duplicatesOf, readStream, settledCount, startNatsAndRedis, streamCount, waitForCount, type NatsAndRedis } from "./stream-helpers.js";
 
 const TOTAL = 60_000;
 const KEY = "eve";
@@ -55,6 +55,7 @@ describe("ingest from a Redis stream through crashes", () => {
     expect(firstResult.signal).toBe("SIGKILL");
 
     // Entries read by p1 and not acknowledged: some are in the stream already (stored, the kill came before XACK).
+    await settledCount(nc);
     const pending = (await redis.xpending(KEY, "nsm4home", "-", "+", 100_000, "p1")) as Array<[string, string, number, number]>;
     expect(pending.length).toBeGreaterThan(0);
     const storedBefore = new Set((await readStream(nc)).map((m) => m.data));

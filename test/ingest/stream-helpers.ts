@@ -106,3 +106,17 @@ export function duplicatesOf(stderr: string): number {
   if (!m) throw new Error(`no summary in:\n${stderr}`);
   return Number(m[1]!.replace(/,/g, ""));
 }
+
+/**
+ * Waits until the stream stops growing: publishes a killed client had already written to its socket are still
+ * stored after it died, and a count taken at once would miss them.
+ */
+export async function settledCount(nc: NatsConnection, stream = "suricata", quietMs = 750): Promise<number> {
+  let last = await streamCount(nc, stream);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, quietMs));
+    const now = await streamCount(nc, stream);
+    if (now === last) return now;
+    last = now;
+  }
+}

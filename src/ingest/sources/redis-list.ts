@@ -7,6 +7,7 @@
 import { type Backlog, EMPTY_BATCH, type IngestSource, type Notify, type SourceBatch } from "../types.js";
 import type { RedisLocation } from "../redis-location.js";
 import { fatalRedisError, RedisConnector, type RedisSession } from "./redis-session.js";
+import { formatCount } from "../../text/units.js";
 
 export interface RedisListOptions {
   /** Where taken items wait for their PubAck (default `<key>:processing`); one ingester per processing list. */
@@ -83,7 +84,7 @@ export class RedisListSource implements IngestSource {
         this.recovery = await this.readProcessingList(session);
         this.recoveredEpoch = session.epoch;
         if (this.recovery.length > 0) {
-          this.opts.notify(`re-publishing ${this.recovery.length} events left in ${this.processingKey} (taken but not confirmed before)`);
+          this.opts.notify(`re-publishing ${formatCount(this.recovery.length)} events left in ${this.processingKey} (taken but not confirmed before)`);
         }
       }
       if (this.recovery.length > 0) return this.batchOf(session, this.recovery.splice(0, max));

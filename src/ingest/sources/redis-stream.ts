@@ -4,6 +4,7 @@
 import { type Backlog, EMPTY_BATCH, type IngestSource, type Notify, type SourceBatch } from "../types.js";
 import type { RedisLocation } from "../redis-location.js";
 import { fatalRedisError, RedisConnector, type RedisSession } from "./redis-session.js";
+import { formatCount } from "../../text/units.js";
 
 export interface RedisStreamOptions {
   group: string;
@@ -68,7 +69,7 @@ export class RedisStreamSource implements IngestSource {
           return this.batchOf(session, batch.items, batch.ids);
         }
         if (this.pendingCount > 0) {
-          this.opts.notify(`re-published ${this.pendingCount} entries left pending for consumer ${this.opts.consumer} (read but not acknowledged before)`);
+          this.opts.notify(`re-published ${formatCount(this.pendingCount)} entries left pending for consumer ${this.opts.consumer} (read but not acknowledged before)`);
         }
         this.pendingCursor = undefined;
       }
