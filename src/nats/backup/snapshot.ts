@@ -11,6 +11,7 @@ import { serverVersion } from "../jetstream.js";
 import { streamInfo } from "../streams/admin.js";
 import { apiRequest, apiSubject, watchInterruptions } from "./api.js";
 import { dataFileFor, metaText, openBackupTarget, parseMeta, type ArchiveFormat, type TransferSummary } from "./files.js";
+import { deferredDone } from "../event-source/delivery.js";
 
 export const DEFAULT_SNAPSHOT_CHUNK = 128 * 1024;
 
@@ -52,13 +53,11 @@ export async function backupStream(nc: NatsConnection, jsm: JetStreamManager, na
     const inbox = createInbox(opts.inboxPrefix);
     // natscli's rule: no chunk for max(5 s, --timeout) and the backup has stalled (2.15 gives up after 5 s too).
     const idleMs = Math.max(5000, opts.timeoutMs);
-    let finish!: () => void;
-    let fail!: (err: Error) => void;
-    const ended = new Promise<void>((resolve, reject) => {
-      finish = resolve;
-      fail = reject;
-    });
-    ended.catch(() => undefined);
+    // The event source's deferred end: settled once, a rejection nobody awaits yet is not unhandled.
+    const end = deferredDone();
+    const finish = end.resolve;
+    const fail = (err: Error) => end.reject(err);
+    const ended = end.promise;
     let idle: NodeJS.Timeout | undefined;
     let answered = false;
     const armIdle = () => {
