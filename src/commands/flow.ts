@@ -70,7 +70,8 @@ async function runFlow(id: string | undefined, flags: FlowFlags, cmd: Command): 
       ...(streamName !== undefined ? { streamName } : {}),
       onStatus: say,
     });
-    await printFlow(result, window, { json: flags.json === true, color, timestamps, width: flags.width, say });
+    const outside = result.timeline.events.length === 0 && anchorMs !== undefined ? await storedRangeOutside(nc, resolved, result.stream, window) : undefined;
+    await printFlow(result, window, { json: flags.json === true, color, timestamps, width: flags.width, say, outside });
   } finally {
     await nc.close().catch(() => undefined);
   }
@@ -79,7 +80,15 @@ async function runFlow(id: string | undefined, flags: FlowFlags, cmd: Command): 
 async function printFlow(
   result: import("../investigate/flow.js").FlowResult,
   window: import("../investigate/scan.js").TimeWindow,
-  out: { json: boolean; color: boolean; timestamps: import("../eve/format.js").TimestampMode; width: string | undefined; say: (line: string) => void },
+  out: {
+    json: boolean;
+    color: boolean;
+    timestamps: import("../eve/format.js").TimestampMode;
+    width: string | undefined;
+    say: (line: string) => void;
+    /** Set when the window lies wholly before or after what the stream stores: its first and last stored times. */
+    outside: { firstMs: number; lastMs: number } | undefined;
+  },
 ): Promise<void> {
   const { RuntimeError } = await import("../errors.js");
   const { formatCount, parseCount } = await import("../text/units.js");
@@ -87,9 +96,19 @@ async function printFlow(
   const { timeline } = result;
   if (timeline.events.length === 0) {
     const { formatLocalTime } = await import("../text/time.js");
+    const { sanitizeText } = await import("../text/sanitize.js");
+    const between = `between ${formatLocalTime(new Date(window.sinceMs))} and ${formatLocalTime(new Date(window.untilMs))}`;
+    const stream = sanitizeText(result.stream);
+    // A replayed log (a pcap run, an old eve.json ingested today) is stored long after its own timestamps.
+    if (out.outside !== undefined) {
+      throw new RuntimeError(
+        `no event of flow ${timeline.key.id} stored ${between}: stream ${stream} holds events stored from ${formatLocalTime(new Date(out.outside.firstMs))} ` +
+          `to ${formatLocalTime(new Date(out.outside.lastMs))} (the window is stream time, not the event's own; a replayed log is stored when it is replayed): give --since/--until in that range`,
+      );
+    }
     throw new RuntimeError(
-      `no event of flow ${timeline.key.id} stored between ${formatLocalTime(new Date(window.sinceMs))} and ${formatLocalTime(new Date(window.untilMs))} ` +
-        `(${formatCount(result.read)} messages read from stream ${result.stream}): widen the window with --since/--until or --around`,
+      `no event of flow ${timeline.key.id} stored ${between} ` +
+        `(${formatCount(result.read)} messages read from stream ${stream}): widen the window with --since/--until or --around`,
     );
   }
   if (result.overflow > 0) out.say(`kept the first ${formatCount(timeline.events.length)} events of the flow; ${formatCount(result.overflow)} more not shown`);
@@ -123,6 +142,27 @@ async function eventAtSequence(
   const decoded = decodeEvent(msg.data);
   if (!decoded.ok) throw new UsageError(`message ${seq} of stream ${stream} is not an event (${decoded.reason})`);
   return { event: decoded.event, timeMs: msg.time.getTime(), stream };
+}
+
+/** The stream's first and last stored times when the window misses them entirely; undefined otherwise or unknown. */
+async function storedRangeOutside(
+  nc: import("@nats-io/nats-core").NatsConnection,
+  resolved: import("../nats/connection/index.js").ResolvedConnection,
+  stream: string,
+  window: import("../investigate/scan.js").TimeWindow,
+): Promise<{ firstMs: number; lastMs: number } | undefined> {
+  try {
+    const { openJetStreamManager } = await import("../nats/jetstream.js");
+    const jsm = await openJetStreamManager(nc, resolved);
+    const { state } = await jsm.streams.info(stream);
+    if (state.messages === 0) return undefined;
+    const firstMs = Date.parse(state.first_ts);
+    const lastMs = Date.parse(state.last_ts);
+    if (!Number.isFinite(firstMs) || !Number.isFinite(lastMs)) return undefined;
+    return window.untilMs < firstMs || window.sinceMs > lastMs ? { firstMs, lastMs } : undefined;
+  } catch {
+    return undefined; // only a hint: the plain 'widen the window' line stands without it
+  }
 }
 
 function readStdin(): Promise<string> {

@@ -87,10 +87,13 @@ describe("nsm4home flow", () => {
     const file = join(dir, "event.json");
     const line = readFileSync(fixture, "utf8").split("\n").find((l) => l.includes('"flow_id":1132792655884373'))!;
     writeFileSync(file, line);
-    // The event's own time is 2017: the window around it holds nothing, and the error says how to widen it.
+    // The event's own time is 2017, long before anything the stream stores: the error gives the stored range.
     const old = await cli(["flow", "--from", file]);
     expectExit(old, 1);
-    expect(old.stderr).toMatch(/no event of flow 1132792655884373 stored between .* \(0 messages read from stream suricata\): widen/);
+    expect(old.stderr).toMatch(
+      /no event of flow 1132792655884373 stored between 2017-.*: stream suricata holds events stored from 20\d\d-.* \(the window is stream time, not the event's own; .*\): give --since\/--until in that range/,
+    );
+    expect(old.stderr.trim().split("\n")).toHaveLength(1);
     const widened = await cli(["flow", "--from", file, "--since", "1h", "--until", "0s", "--json"]);
     expectExit(widened, 0);
     expect(jsonLines(widened.stdout).length).toBeGreaterThan(2);
