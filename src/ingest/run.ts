@@ -4,7 +4,15 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { RuntimeError, UsageError } from "../errors.js";
-import { connectNats, describeServers, resolveConnectionOptions, type ConnectionFlags, type ResolvedConnection } from "../nats/connection/index.js";
+import {
+  ConnectError,
+  connectNats,
+  describeServers,
+  resolveConnectionOptions,
+  type ConnectErrorKind,
+  type ConnectionFlags,
+  type ResolvedConnection,
+} from "../nats/connection/index.js";
 import { openJetStreamManager, requireServerVersion } from "../nats/jetstream.js";
 import { findStreamStoring } from "../nats/streams/admin.js";
 import { createNsmStream } from "../nats/streams/nsm-stream.js";
@@ -85,9 +93,12 @@ export async function openSource(s: IngestSettings, notify: Notify): Promise<Ing
   });
 }
 
-function isRetryableConnectError(err: unknown): boolean {
-  const message = (err as Error)?.message ?? "";
-  return /connection refused|timed out|host not found|ECONNRESET|closed/i.test(message);
+// Failures that pass once the server is back (restarted, or the network was down); a refused login or a TLS mistake
+// does not pass by waiting.
+const RETRYABLE_CONNECT_KINDS: ReadonlySet<ConnectErrorKind> = new Set<ConnectErrorKind>(["refused", "timeout", "host-not-found", "closed"]);
+
+export function isRetryableConnectError(err: unknown): boolean {
+  return err instanceof ConnectError && RETRYABLE_CONNECT_KINDS.has(err.kind);
 }
 
 /** Connects, waiting with backoff while the server is unreachable (a sensor's ingester outlives restarts). */

@@ -7,6 +7,9 @@ import { parseRedisLocation } from "../../src/ingest/redis-location.js";
 import { formatProgress, formatSummary } from "../../src/ingest/progress.js";
 import { defaultCheckpointPath } from "../../src/ingest/checkpoint.js";
 import { wireSize } from "../../src/ingest/publisher.js";
+import { isRetryableConnectError } from "../../src/ingest/run.js";
+import { ConnectError } from "../../src/nats/connection/index.js";
+import { RuntimeError } from "../../src/errors.js";
 
 const bytes = (s: string) => Buffer.from(s);
 
@@ -113,5 +116,19 @@ describe("LineSplitter and byte order marks", () => {
       ['{"c":3}', 32],
     ]);
     for (const [text] of lines) expect(() => JSON.parse(text)).not.toThrow();
+  });
+});
+
+describe("isRetryableConnectError", () => {
+  it("waits for the server by the error's kind, not its text", () => {
+    for (const kind of ["refused", "timeout", "host-not-found", "closed"] as const) {
+      expect(isRetryableConnectError(new ConnectError(kind, "cannot connect to nats://h:1: x")), kind).toBe(true);
+    }
+    for (const kind of ["auth", "tls", "unreachable", "other"] as const) {
+      expect(isRetryableConnectError(new ConnectError(kind, "cannot connect to nats://h:1: x")), kind).toBe(false);
+    }
+    // A user named 'closed' is refused the same as anyone: the text no longer decides.
+    expect(isRetryableConnectError(new ConnectError("auth", "authorization violation: the server refused user 'closed'"))).toBe(false);
+    expect(isRetryableConnectError(new RuntimeError("cannot connect to nats://h:1: connection refused"))).toBe(false);
   });
 });

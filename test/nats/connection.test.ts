@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { RuntimeError } from "../../src/errors.js";
 import {
   buildConnectOptions,
+  ConnectError,
   connectNats,
   describeConnectError,
   effectiveSettings,
@@ -102,6 +104,38 @@ describe("URLs, TLS and what may be shown", () => {
       code: "ERR_SSL_WRONG_VERSION_NUMBER",
     });
     expect(describeConnectError(ssl, r).message).toBe("cannot connect to nats://h:1: TLS handshake failed (wrong version number); is this a TLS port?");
+  });
+
+  it("gives each described connect error its kind", () => {
+    const r = resolveConnectionOptions({ server: "nats://h:1", context: false }, {});
+    const kindOf = (err: unknown) => {
+      const described = describeConnectError(err, r);
+      expect(described).toBeInstanceOf(ConnectError);
+      return (described as ConnectError).kind;
+    };
+    const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
+    expect(kindOf(withCode("ECONNREFUSED"))).toBe("refused");
+    expect(kindOf(Object.assign(new Error("connection refused"), { name: "ConnectionError" }))).toBe("refused");
+    expect(kindOf(Object.assign(new Error("timeout"), { name: "TimeoutError" }))).toBe("timeout");
+    expect(kindOf(withCode("ENOTFOUND"))).toBe("host-not-found");
+    expect(kindOf(withCode("EAI_AGAIN"))).toBe("host-not-found");
+    expect(kindOf(withCode("EHOSTUNREACH"))).toBe("unreachable");
+    expect(kindOf(withCode("ECONNRESET"))).toBe("closed");
+    expect(kindOf(withCode("EPIPE"))).toBe("closed");
+    expect(kindOf(new Error("closed connection"))).toBe("closed");
+    expect(kindOf(Object.assign(new Error("'Authorization Violation'"), { name: "AuthorizationError" }))).toBe("auth");
+    expect(kindOf(Object.assign(new Error("user authentication expired"), { name: "UserAuthenticationExpiredError" }))).toBe("auth");
+    expect(kindOf(new Error("server does not support 'tls'"))).toBe("tls");
+    expect(kindOf(withCode("DEPTH_ZERO_SELF_SIGNED_CERT", "self-signed certificate"))).toBe("tls");
+    expect(kindOf(withCode("CERT_HAS_EXPIRED"))).toBe("tls");
+    expect(kindOf(withCode("ERR_SSL_WRONG_VERSION_NUMBER", "SSL routines::wrong version number"))).toBe("tls");
+    expect(kindOf(new Error("something else"))).toBe("other");
+  });
+
+  it("passes errors that are already the user's to act on through unchanged, without a kind", () => {
+    const r = resolveConnectionOptions({ server: "nats://h:1", context: false }, {});
+    const given = new RuntimeError("already described");
+    expect(describeConnectError(given, r)).toBe(given);
   });
 });
 

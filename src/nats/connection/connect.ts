@@ -1,5 +1,4 @@
 // Connecting: with the resolved options, diagnosing a failure, reporting reconnects through a callback.
-import { RuntimeError } from "../../errors.js";
 import { sanitizeText } from "../../text/sanitize.js";
 import { describeConnectError, diagnoseTimeout } from "./diagnose.js";
 import { buildConnectOptions } from "./options.js";
@@ -51,7 +50,7 @@ export async function connectNats(resolved: ResolvedConnection, opts: ConnectOpt
     const described = describeConnectError(err, resolved);
     if ((err as Error)?.name === "TimeoutError") {
       const diagnosis = await diagnoseTimeout(resolved);
-      if (diagnosis) throw new RuntimeError(`cannot connect to ${describeServers(resolved)}: ${diagnosis}`);
+      if (diagnosis) throw diagnosis;
     }
     throw described;
   }

@@ -41,12 +41,28 @@ function sslReason(e: { reason?: unknown; message?: string }): string {
   return (m?.[1] ?? (e.message ?? "").split("\n")[0] ?? "").trim();
 }
 
+/** What kind of connect failure it was: callers decide by this (ingest retries the passing ones), never by the text. */
+export type ConnectErrorKind = "refused" | "timeout" | "host-not-found" | "unreachable" | "closed" | "auth" | "tls" | "other";
+
+/** A connect failure described for the user, with its kind. */
+export class ConnectError extends RuntimeError {
+  readonly kind: ConnectErrorKind;
+  constructor(kind: ConnectErrorKind, message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+/** "cannot connect to SERVERS: WHAT", of its kind. */
+function cannotConnect(resolved: ResolvedConnection, kind: ConnectErrorKind, what: string): ConnectError {
+  return new ConnectError(kind, `cannot connect to ${describeServers(resolved)}: ${what}`);
+}
+
 /** Turns nats.js connect failures into one actionable line (never including secrets). */
 export function describeConnectError(err: unknown, resolved: ResolvedConnection): RuntimeError {
   if (err instanceof RuntimeError) return err;
   if (err instanceof UsageError) return err as unknown as RuntimeError;
-  const where = describeServers(resolved);
-  const fail = (what: string) => new RuntimeError(`cannot connect to ${where}: ${what}`);
+  const fail = (kind: ConnectErrorKind, what: string) => cannotConnect(resolved, kind, what);
   type ErrorShape = { name?: string; message?: string; code?: string; reason?: string; cause?: ErrorShape };
   const e = (err ?? {}) as ErrorShape;
   // nats.js wraps socket and TLS setup errors in ConnectionError; the Node error with its code is the cause.
@@ -55,36 +71,36 @@ export function describeConnectError(err: unknown, resolved: ResolvedConnection)
   const message = (e.message ?? String(err)).split("\n")[0]!.trim();
   const tlsFlags = "--tlsca/--tlscert/--tlskey";
 
-  if (code === "ECONNREFUSED") return fail("connection refused (is nats-server running there?)");
+  if (code === "ECONNREFUSED") return fail("refused", "connection refused (is nats-server running there?)");
   if (e.name === "UserAuthenticationExpiredError" || /authentication expired/i.test(message)) {
-    return fail(`authorization violation: the credentials have expired (${describeCredentials(resolved) || "none given"}); get new ones`);
+    return fail("auth", `authorization violation: the credentials have expired (${describeCredentials(resolved) || "none given"}); get new ones`);
   }
   if (e.name === "AuthorizationError" || /authorization violation/i.test(message)) {
     const creds = describeCredentials(resolved);
     return creds === ""
-      ? fail("authorization violation: the server requires authentication (give --user/--password, --token, --creds or --nkey)")
-      : fail(`authorization violation: the server refused ${creds}`);
+      ? fail("auth", "authorization violation: the server requires authentication (give --user/--password, --token, --creds or --nkey)")
+      : fail("auth", `authorization violation: the server refused ${creds}`);
   }
   if (/server does not support 'tls'/i.test(message)) {
     const asked = resolved.servers.some((s) => /^tls:\/\//i.test(s)) ? "the tls:// URL" : tlsFlags;
-    return fail(`the server does not offer TLS, but ${asked} asks for it (use nats:// and drop the TLS options, or enable tls on the server)`);
+    return fail("tls", `the server does not offer TLS, but ${asked} asks for it (use nats:// and drop the TLS options, or enable tls on the server)`);
   }
   if (UNTRUSTED_CERT_CODES.has(code)) {
     const detail = `${inner.message ?? message}`.split("\n")[0];
     if (resolved.tls?.caFile) {
-      return fail(`TLS handshake failed: the server's certificate is not signed by the CA in ${resolved.tls.caFile} (${detail}; from ${settingOrigin(resolved, "tlsca")})`);
+      return fail("tls", `TLS handshake failed: the server's certificate is not signed by the CA in ${resolved.tls.caFile} (${detail}; from ${settingOrigin(resolved, "tlsca")})`);
     }
     const whose = resolved.tls === undefined ? "the server requires TLS and its" : "the server's";
-    return fail(`TLS handshake failed: ${whose} certificate is not signed by a CA this machine trusts (${detail}); give the CA with --tlsca`);
+    return fail("tls", `TLS handshake failed: ${whose} certificate is not signed by a CA this machine trusts (${detail}); give the CA with --tlsca`);
   }
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-    return fail(`TLS handshake failed: the server's certificate is not valid for this host name (${inner.message ?? message}); connect with a name the certificate lists`);
+    return fail("tls", `TLS handshake failed: the server's certificate is not valid for this host name (${inner.message ?? message}); connect with a name the certificate lists`);
   }
   if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
-    return fail(`TLS handshake failed: the server's certificate ${code === "CERT_HAS_EXPIRED" ? "has expired" : "is not valid yet"} (check the server's certificate and this machine's clock)`);
+    return fail("tls", `TLS handshake failed: the server's certificate ${code === "CERT_HAS_EXPIRED" ? "has expired" : "is not valid yet"} (check the server's certificate and this machine's clock)`);
   }
   if (code.startsWith("ERR_OSSL_") || /PEM routines|x509 certificate routines/i.test(`${inner.message}`)) {
-    return fail(`cannot use the TLS files (${sslReason(inner)}): check that ${tlsFlags} are PEM files and that the key belongs to the certificate`);
+    return fail("tls", `cannot use the TLS files (${sslReason(inner)}): check that ${tlsFlags} are PEM files and that the key belongs to the certificate`);
   }
   if (code.startsWith("ERR_SSL_") || /SSL routines/i.test(`${inner.message}`)) {
     const reason = sslReason(inner);
@@ -95,23 +111,32 @@ export function describeConnectError(err: unknown, resolved: ResolvedConnection)
       : /alert (bad|unknown|unsupported) cert|certificate required|alert unknown ca/i.test(reason)
         ? "the server rejected the client certificate: check --tlscert/--tlskey"
         : `check ${tlsFlags}`;
-    return fail(`TLS handshake failed (${reason}); ${hint}`);
+    return fail("tls", `TLS handshake failed (${reason}); ${hint}`);
   }
   if (e.name === "TimeoutError" || /^timeout$/i.test(message)) {
-    return fail(`timed out after ${resolved.timeoutMs} ms (is the address right and reachable? raise --timeout)`);
+    return fail("timeout", `timed out after ${resolved.timeoutMs} ms (is the address right and reachable? raise --timeout)`);
   }
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return fail(`host not found (check the server address, from ${settingOrigin(resolved, "server")})`);
-  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return fail("no route to the host (check the address and the network)");
-  if (code === "ECONNRESET" || code === "EPIPE") return fail(`the server closed the connection (${code}); is this a NATS client port?`);
-  return fail(message);
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return fail("host-not-found", `host not found (check the server address, from ${settingOrigin(resolved, "server")})`);
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return fail("unreachable", "no route to the host (check the address and the network)");
+  if (code === "ECONNRESET" || code === "EPIPE") return fail("closed", `the server closed the connection (${code}); is this a NATS client port?`);
+  // nats.js's own texts when no Node error code says more: "connection refused" once every server failed to
+  // dial, "closed connection".
+  const kind: ConnectErrorKind = /connection refused/i.test(message)
+    ? "refused"
+    : /closed|ECONNRESET/i.test(message)
+      ? "closed"
+      : /timed out/i.test(message)
+        ? "timeout"
+        : "other";
+  return fail(kind, message);
 }
 
 /**
  * A connect that timed out can mean a silent listener, a TLS-first server, or a TLS server that rejected our
  * client certificate after the handshake (nats.js only sees the silence). Look once more, ourselves, at the first
- * server so the message says which; undefined when the look finds nothing more specific.
+ * server so the error says which; undefined when the look finds nothing more specific.
  */
-export async function diagnoseTimeout(resolved: ResolvedConnection): Promise<string | undefined> {
+export async function diagnoseTimeout(resolved: ResolvedConnection): Promise<ConnectError | undefined> {
   const net = await import("node:net");
   const tls = await import("node:tls");
   // A server greets (or a TLS server answers) at once: a quarter of --timeout (250 ms to 1 s) tells the cases
@@ -140,17 +165,21 @@ export async function diagnoseTimeout(resolved: ResolvedConnection): Promise<str
   // After our handshake the server checks our certificate; a rejection arrives as an alert right after.
   const tlsVerdict = (sock: import("node:tls").TLSSocket) =>
     within(
-      new Promise<string | undefined>((resolve) => {
+      new Promise<ConnectError | undefined>((resolve) => {
         sock.once("error", (err: Error & { code?: string; reason?: string }) => {
           const reason = sslReason(err);
           // Only an alert the server sent is about our certificate; our own verification failures are not.
           if (/ALERT/.test(err.code ?? "") && /certificate|unknown ca/i.test(reason)) {
             resolve(
-              resolved.tls?.certFile
-                ? `TLS handshake failed: the server rejected the client certificate ${resolved.tls.certFile} (${reason}); use one signed by a CA the server trusts`
-                : `TLS handshake failed: the server requires a client certificate (${reason}); give --tlscert and --tlskey`,
+              cannotConnect(
+                resolved,
+                "tls",
+                resolved.tls?.certFile
+                  ? `TLS handshake failed: the server rejected the client certificate ${resolved.tls.certFile} (${reason}); use one signed by a CA the server trusts`
+                  : `TLS handshake failed: the server requires a client certificate (${reason}); give --tlscert and --tlskey`,
+              ),
             );
-          } else resolve(`TLS handshake failed (${reason})`);
+          } else resolve(cannotConnect(resolved, "tls", `TLS handshake failed (${reason})`));
         });
         sock.once("close", () => resolve(undefined));
       }),
@@ -177,7 +206,8 @@ export async function diagnoseTimeout(resolved: ResolvedConnection): Promise<str
       "",
     );
     if (info === "") {
-      return `timed out after ${resolved.timeoutMs} ms: ${addr} accepts connections but sends no NATS greeting (is it a NATS client port? a server with TLS handshake_first needs --tlsfirst)`;
+      const detail = `timed out after ${resolved.timeoutMs} ms: ${addr} accepts connections but sends no NATS greeting (is it a NATS client port? a server with TLS handshake_first needs --tlsfirst)`;
+      return cannotConnect(resolved, "timeout", detail);
     }
     if (info === undefined || !info.startsWith("INFO ")) return undefined;
     let serverInfo: { tls_required?: boolean; tls_available?: boolean };

@@ -6,5 +6,5 @@ export { resolveConnectionOptions } from "./resolve.js";
 export { effectiveSettings, settingOrigin, type EffectiveSetting } from "./provenance.js";
 export { describeServers, redactUrl, splitUrlCredentials } from "./urls.js";
 export { buildConnectOptions } from "./options.js";
-export { describeConnectError, diagnoseTimeout } from "./diagnose.js";
+export { ConnectError, describeConnectError, diagnoseTimeout, type ConnectErrorKind } from "./diagnose.js";
 export { connectNats, withConnection, type ConnectOptions } from "./connect.js";
