@@ -3,47 +3,10 @@
 import type { Command } from "commander";
 import { confirmDestructive, connectionFlagsOf, printJson } from "./shared.js";
 import { UsageError } from "../errors.js";
-import type { ContextSettings, ContextSummary } from "../nats/context.js";
-import type { ContextCheck } from "../nats/context-check.js";
-import type { EffectiveSetting } from "../nats/connection/index.js";
-import { renderSections, type KvRow } from "../render/kv.js";
-import { renderTable, tableLayout, type TableOptions } from "../render/table.js";
+import type { ContextSettings } from "../nats/context.js";
+import { renderContextChecks, renderContextInfo, renderContextTable, renderSavedContext, type ContextInfoView } from "../render/context.js";
+import { tableLayout } from "../render/table.js";
 import { sanitizeText } from "../text/sanitize.js";
-
-/** The `ls` table: the selected context marked with `*` after its name, as natscli does (renderTable sanitises the cells). */
-export function renderContextTable(contexts: ContextSummary[], directory: string, layout: TableOptions = {}): string {
-  if (contexts.length === 0) {
-    return `No contexts in ${directory}/context (natscli: nats context add NAME --server URL)\n`;
-  }
-  const rows = contexts.map((c) => [
-    c.selected ? `${c.name}*` : c.name,
-    c.url ?? "",
-    c.error ? `(broken: ${c.error})` : (c.description ?? ""),
-  ]);
-  return renderTable(
-    [{ header: "NAME" }, { header: "URL", shrink: true }, { header: "DESCRIPTION", shrink: true }],
-    rows,
-    layout,
-  );
-}
-
-export interface ContextInfoView {
-  /** The context's own fields, masked; undefined when no context is in use. */
-  context?: Record<string, string | boolean>;
-  /** What a command would connect with now, and where each setting comes from. */
-  effective: EffectiveSetting[];
-}
-
-export function renderContextInfo(view: ContextInfoView): string {
-  const ctxRows: KvRow[] = view.context
-    ? Object.entries(view.context).map(([k, v]) => [k, v === true ? "yes" : String(v)])
-    : [["name", "none (no --context, NATS_CONTEXT or selected context)"]];
-  const effRows: KvRow[] = view.effective.map((s) => [s.setting, `${s.value}  (${s.origin})`]);
-  return renderSections([
-    { title: "Context", rows: ctxRows },
-    { title: "Effective settings (flag > env > context > default)", rows: effRows },
-  ]);
-}
 
 /** The connection flags given on this command line as context fields; file paths made absolute (a context is used from any folder). */
 export function contextSettingsOf(cmd: Command, description: string | undefined, resolvePath: (p: string) => string): ContextSettings {
@@ -67,15 +30,6 @@ export function contextSettingsOf(cmd: Command, description: string | undefined,
   };
   for (const k of Object.keys(settings) as Array<keyof ContextSettings>) if (settings[k] === undefined) delete settings[k];
   return settings;
-}
-
-/** `validate`'s lines: each check ok or FAILED with what it found (sanitised: server texts and paths). */
-export function renderContextChecks(name: string, checks: ContextCheck[]): string {
-  const width = Math.max(...checks.map((c) => c.check.length));
-  const lines = checks.map((c) => `  ${c.ok ? "ok    " : "FAILED"}  ${c.check.padEnd(width)}  ${sanitizeText(c.detail)}`);
-  const failed = checks.filter((c) => !c.ok).length;
-  const verdict = failed === 0 ? `context '${sanitizeText(name)}' works` : `context '${sanitizeText(name)}': ${failed} of ${checks.length} checks failed`;
-  return `${verdict}\n${lines.join("\n")}\n`;
 }
 
 const CONTEXT_FLAGS_HELP = `
@@ -139,9 +93,7 @@ export function register(program: Command): void {
   const showSaved = async (name: string, verb: string) => {
     const { loadContext, maskedContext } = await import("../nats/context.js");
     const { redactUrl } = await import("../nats/connection/index.js");
-    const masked = maskedContext(loadContext(name), redactUrl);
-    const rows: KvRow[] = Object.entries(masked).map(([k, v]) => [k, v === true ? "yes" : String(v)]);
-    process.stdout.write(`${verb} context '${sanitizeText(name)}'\n\n` + renderSections([{ title: "Context", rows }]));
+    process.stdout.write(renderSavedContext(name, verb, maskedContext(loadContext(name), redactUrl)));
   };
 
   context
