@@ -1,14 +1,13 @@
 // `nsm4home ingest` as a user runs it, against real nats-server and redis-server processes: subjects from
 // event_type, invalid and oversized items, --drop-invalid, Redis streams with pending entries, SIGINT while
 // publishing, Redis and nats-server going away and coming back.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Redis } from "ioredis";
 import { isolatedEnv, runCli, startCli } from "../helpers/cli.js";
 import { freePort } from "../helpers/ports.js";
-import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
-import type { RedisServer } from "../helpers/redis-server.js";
-import { readStream, startNatsAndRedis, streamCount, testConnection, waitForCount, type NatsAndRedis } from "../ingest/stream-helpers.js";
+import { startNatsServer } from "../helpers/nats-server.js";
+import { natsAndRedisForFile, readStream, streamCount, testConnection, waitForCount } from "../ingest/stream-helpers.js";
 
 // Each test's events differ (`tag`): identical content within the stream's duplicate window is one event to JetStream.
 let tag = 0;
@@ -21,23 +20,16 @@ async function purge(nc: NatsConnection, stream = "suricata"): Promise<void> {
 }
 
 describe("ingest", () => {
-  let nats: NatsServer;
-  let redisServer: RedisServer;
-  let redis: Redis;
-  let nc: NatsConnection;
-  let servers: NatsAndRedis | undefined;
+  const servers = natsAndRedisForFile();
   const env = isolatedEnv();
 
   beforeAll(async () => {
-    servers = await startNatsAndRedis();
-    ({ nats, redisServer, redis, nc } = servers);
-    const created = await runCli(["-s", nats.url, "stream", "add", "--defaults"], { env });
+    const created = await runCli(["-s", servers.nats.url, "stream", "add", "--defaults"], { env });
     expect(created.code, created.stderr).toBe(0);
   });
-  afterAll(() => servers?.stop());
 
   it("maps event_type to subjects; invalid, untyped and unsafe types; a 1 MB event is refused alone", async () => {
-    await purge(nc);
+    await purge(servers.nc);
     const huge = event("fileinfo", 99, { blob: "x".repeat(1024 * 1024) });
     const input = [
       event("dns", 1),
@@ -52,11 +44,11 @@ describe("ingest", () => {
       "",
       event("alert", 6),
     ].join("\n");
-    const result = await runCli(["-s", nats.url, "ingest", "--from", "-"], { env, input });
+    const result = await runCli(["-s", servers.nats.url, "ingest", "--from", "-"], { env, input });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/not published: an event of 1(\.0)? MiB for suricata\.fileinfo is larger than the server's max_payload \(1 MiB\)/);
     expect(result.stderr).toMatch(/read 10, published 9, acked 9, duplicates 0, invalid 3, unknown type 3, rejected 1/);
-    const stored = await readStream(nc);
+    const stored = await readStream(servers.nc);
     const bySubject = (s: string) => stored.filter((m) => m.subject === s).map((m) => m.data);
     expect(bySubject("suricata.dns")).toEqual([event("dns", 1)]);
     expect(bySubject("suricata.invalid")).toEqual(["this is not json", "[1,2,3]", '{"event_type": "flow", "broken": ']);
@@ -69,18 +61,18 @@ describe("ingest", () => {
   });
 
   it("--drop-invalid counts and skips what is not a JSON object; escapes hostile text in its notices", async () => {
-    await purge(nc);
+    await purge(servers.nc);
     const input = [event("dns", 1), "\u001b[31mred\u001b[0m not json", event("tls", 2)].join("\n") + "\n";
-    const result = await runCli(["-s", nats.url, "ingest", "--from", "-", "--drop-invalid"], { env, input });
+    const result = await runCli(["-s", servers.nats.url, "ingest", "--from", "-", "--drop-invalid"], { env, input });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/invalid 1/);
     expect(result.stderr).toMatch(/dropped an invalid item \(not a JSON object\)/);
     expect(result.stderr).not.toContain("\u001b[31m");
-    expect((await readStream(nc)).map((m) => m.subject)).toEqual(["suricata.dns", "suricata.tls"]);
+    expect((await readStream(servers.nc)).map((m) => m.subject)).toEqual(["suricata.dns", "suricata.tls"]);
   });
 
   it("refuses to start without a stream for the prefix, naming the fix; rejects bad flags", async () => {
-    const noStream = await runCli(["-s", nats.url, "ingest", "--from", "-", "--prefix", "nowhere"], { env, input: "" });
+    const noStream = await runCli(["-s", servers.nats.url, "ingest", "--from", "-", "--prefix", "nowhere"], { env, input: "" });
     expect(noStream.code).toBe(1);
     expect(noStream.stderr).toMatch(/no JetStream stream stores nowhere\.>: add --create-stream, or run 'nsm4home stream add --defaults'/);
     const badPrefix = await runCli(["ingest", "--from", "-", "--prefix", "a b"], { env, input: "" });
@@ -94,116 +86,115 @@ describe("ingest", () => {
   });
 
   it("stops with one line when the key is not a list, or a file given with --once is missing", async () => {
-    await redis.set("a-string", "x");
-    const wrongType = await runCli(["-s", nats.url, "ingest", "--from", `${redisServer.url}/a-string`], { env });
+    await servers.redis.set("a-string", "x");
+    const wrongType = await runCli(["-s", servers.nats.url, "ingest", "--from", `${servers.redisServer.url}/a-string`], { env });
     expect(wrongType.code).toBe(1);
     expect(wrongType.stderr).toContain("Redis key a-string holds a string, and redis:// reads lists");
     // A Redis stream behind redis://: say so and name the scheme that reads it, not WRONGTYPE and a Lua SHA.
-    await redis.xadd("a-stream", "*", "eve", event("dns", 1));
-    const aStream = await runCli(["-s", nats.url, "ingest", "--from", `${redisServer.url}/a-stream`], { env });
+    await servers.redis.xadd("a-stream", "*", "eve", event("dns", 1));
+    const aStream = await runCli(["-s", servers.nats.url, "ingest", "--from", `${servers.redisServer.url}/a-stream`], { env });
     expect(aStream.code).toBe(1);
-    const port = new URL(redisServer.url).port;
+    const port = new URL(servers.redisServer.url).port;
     expect(aStream.stderr).toContain(
       `\nnsm4home: Redis key a-stream is a Redis stream, and redis:// reads lists: use --from redis-stream://127.0.0.1:${port}/a-stream (read through a consumer group)\n`,
     );
     expect(aStream.stderr).not.toMatch(/WRONGTYPE|f_[0-9a-f]{40}|[0-9a-f]{40}/);
-    await redis.rpush("a-list", event("dns", 1));
-    const aList = await runCli(["-s", nats.url, "ingest", "--from", `${redisServer.url.replace("redis:", "redis-stream:")}/a-list`], { env });
+    await servers.redis.rpush("a-list", event("dns", 1));
+    const aList = await runCli(["-s", servers.nats.url, "ingest", "--from", `${servers.redisServer.url.replace("redis:", "redis-stream:")}/a-list`], { env });
     expect(aList.code).toBe(1);
     expect(aList.stderr).toContain(`Redis key a-list is a Redis list, and redis-stream:// reads streams: use --from redis://127.0.0.1:${port}/a-list`);
-    const missing = await runCli(["-s", nats.url, "ingest", "--from", "/nonexistent/eve.json", "--once"], { env });
+    const missing = await runCli(["-s", servers.nats.url, "ingest", "--from", "/nonexistent/eve.json", "--once"], { env });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/\/nonexistent\/eve.json does not exist/);
   });
 
   it("--core publishes without JetStream acknowledgements", async () => {
-    await purge(nc);
-    const result = await runCli(["-s", nats.url, "ingest", "--from", "-", "--core"], { env, input: `${event("dns", 1)}\n${event("dns", 2)}\n` });
+    await purge(servers.nc);
+    const result = await runCli(["-s", servers.nats.url, "ingest", "--from", "-", "--core"], { env, input: `${event("dns", 1)}\n${event("dns", 2)}\n` });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/core NATS .*at-most-once/);
     // The stream still captures core publishes on its subjects, without msg-ids.
-    const stored = await readStream(nc);
+    const stored = await readStream(servers.nc);
     expect(stored).toHaveLength(2);
     expect(stored[0]!.msgId).toBeUndefined();
   });
 
   it("reads a Redis stream in a consumer group, re-publishes this consumer's pending entries, and XACKs", async () => {
-    await purge(nc);
-    for (let i = 0; i < 300; i++) await redis.xadd("eve-stream", "*", "eve", event("dns", i));
-    await redis.xadd("eve-stream", "*", "other", "value");
+    await purge(servers.nc);
+    for (let i = 0; i < 300; i++) await servers.redis.xadd("eve-stream", "*", "eve", event("dns", i));
+    await servers.redis.xadd("eve-stream", "*", "other", "value");
     // A crashed ingester read 50 entries as consumer c1 and never acknowledged them.
-    await redis.xgroup("CREATE", "eve-stream", "nsm4home", "0");
-    await redis.xreadgroup("GROUP", "nsm4home", "c1", "COUNT", 50, "STREAMS", "eve-stream", ">");
-    expect(((await redis.xpending("eve-stream", "nsm4home")) as unknown[])[0]).toBe(50);
+    await servers.redis.xgroup("CREATE", "eve-stream", "nsm4home", "0");
+    await servers.redis.xreadgroup("GROUP", "nsm4home", "c1", "COUNT", 50, "STREAMS", "eve-stream", ">");
+    expect(((await servers.redis.xpending("eve-stream", "nsm4home")) as unknown[])[0]).toBe(50);
 
-    const result = await runCli(["-s", nats.url, "ingest", "--from", `redis-stream://127.0.0.1:${redisServer.port}/eve-stream`, "--consumer", "c1", "--once"], {
-      env,
-    });
+    const from = `redis-stream://127.0.0.1:${servers.redisServer.port}/eve-stream`;
+    const result = await runCli(["-s", servers.nats.url, "ingest", "--from", from, "--consumer", "c1", "--once"], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/re-published 50 entries left pending for consumer c1/);
     expect(result.stderr).toMatch(/read 301, published 301, acked 301/);
-    expect(((await redis.xpending("eve-stream", "nsm4home")) as unknown[])[0]).toBe(0);
-    const stored = await readStream(nc);
+    expect(((await servers.redis.xpending("eve-stream", "nsm4home")) as unknown[])[0]).toBe(0);
+    const stored = await readStream(servers.nc);
     expect(stored.slice(0, 300).map((m) => (JSON.parse(m.data) as { n: number }).n)).toEqual(Array.from({ length: 300 }, (_, i) => i));
     // An entry without the eve field is kept whole, as JSON of its fields.
     expect(stored[300]).toMatchObject({ subject: "suricata.unknown", data: '{"other":"value"}' });
   });
 
   it("falls back to pipelined LMOVE when Redis refuses scripts (ACLs)", async () => {
-    await purge(nc);
-    await redis.call("ACL", "SETUSER", "noscript", "on", "nopass", "~*", "&*", "+@all", "-@scripting");
-    const p = redis.pipeline();
+    await purge(servers.nc);
+    await servers.redis.call("ACL", "SETUSER", "noscript", "on", "nopass", "~*", "&*", "+@all", "-@scripting");
+    const p = servers.redis.pipeline();
     for (let i = 0; i < 1000; i++) p.lpush("acl-list", event("dns", i));
     await p.exec();
-    const result = await runCli(["-s", nats.url, "ingest", "--from", `redis://noscript:x@127.0.0.1:${redisServer.port}/acl-list`, "--once"], { env });
+    const result = await runCli(["-s", servers.nats.url, "ingest", "--from", `redis://noscript:x@127.0.0.1:${servers.redisServer.port}/acl-list`, "--once"], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/Redis refused the move script \(NOPERM.*moving items with pipelined LMOVE/);
     expect(result.stderr).toMatch(/read 1,000, published 1,000, acked 1,000/);
     expect(result.stderr).not.toContain(":x@");
-    expect(await redis.llen("acl-list")).toBe(0);
-    expect(await redis.llen("acl-list:processing")).toBe(0);
-    expect((await readStream(nc)).map((m) => (JSON.parse(m.data) as { n: number }).n)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(await servers.redis.llen("acl-list")).toBe(0);
+    expect(await servers.redis.llen("acl-list:processing")).toBe(0);
+    expect((await readStream(servers.nc)).map((m) => (JSON.parse(m.data) as { n: number }).n)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
   });
 
   it("on SIGINT finishes in-flight publishes, confirms them to Redis, and exits 0", async () => {
-    await purge(nc);
+    await purge(servers.nc);
     const total = 60_000;
     for (let i = 0; i < total; i += 5000) {
-      const p = redis.pipeline();
+      const p = servers.redis.pipeline();
       for (let j = i; j < i + 5000; j++) p.lpush("sigint", event("flow", j));
       await p.exec();
     }
-    const proc = startCli(["-s", nats.url, "ingest", "--from", `${redisServer.url}/sigint`, "--progress", "0"], { env });
-    await waitForCount(nc, (n) => n >= 5000);
+    const proc = startCli(["-s", servers.nats.url, "ingest", "--from", `${servers.redisServer.url}/sigint`, "--progress", "0"], { env });
+    await waitForCount(servers.nc, (n) => n >= 5000);
     const result = await proc.stop("SIGINT");
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/SIGINT: stopping; finishing \d+ in-flight publishes/);
     expect(result.stderr).toMatch(/done: read/);
-    expect(await redis.llen("sigint:processing")).toBe(0);
-    const stored = await streamCount(nc);
-    expect(stored + (await redis.llen("sigint"))).toBe(total);
+    expect(await servers.redis.llen("sigint:processing")).toBe(0);
+    const stored = await streamCount(servers.nc);
+    expect(stored + (await servers.redis.llen("sigint"))).toBe(total);
     // Order kept: the oldest (first pushed) first.
-    const first = (await readStream(nc)).slice(0, 3).map((m) => (JSON.parse(m.data) as { n: number }).n);
+    const first = (await readStream(servers.nc)).slice(0, 3).map((m) => (JSON.parse(m.data) as { n: number }).n);
     expect(first).toEqual([0, 1, 2]);
   });
 
   it("waits for Redis when it goes away and picks up again", async () => {
-    await purge(nc);
-    const proc = startCli(["-s", nats.url, "ingest", "--from", `${redisServer.url}/comeback`, "--progress", "0"], { env, timeoutMs: 60_000 });
-    await redis.lpush("comeback", event("dns", 1));
-    await waitForCount(nc, (n) => n === 1);
-    await redisServer.kill();
+    await purge(servers.nc);
+    const proc = startCli(["-s", servers.nats.url, "ingest", "--from", `${servers.redisServer.url}/comeback`, "--progress", "0"], { env, timeoutMs: 60_000 });
+    await servers.redis.lpush("comeback", event("dns", 1));
+    await waitForCount(servers.nc, (n) => n === 1);
+    await servers.redisServer.kill();
     await proc.waitFor(/lost Redis|unreachable/, { stream: "stderr" });
-    await redisServer.restart();
-    const again = new Redis(redisServer.url);
+    await servers.redisServer.restart();
+    const again = new Redis(servers.redisServer.url);
     await again.lpush("comeback", event("dns", 2), event("dns", 3));
-    await waitForCount(nc, (n) => n === 3, 20_000);
+    await waitForCount(servers.nc, (n) => n === 3, 20_000);
     await proc.waitFor(/connected to Redis at .* again/, { stream: "stderr" });
     const result = await proc.stop("SIGTERM");
     expect(result.code, result.stderr).toBe(0);
     again.disconnect();
-    redis.disconnect();
-    redis = servers!.redis = new Redis(redisServer.url);
+    servers.redis.disconnect();
+    servers.redis = new Redis(servers.redisServer.url);
   });
 
   it("waits for nats-server when it is not there at start", async () => {

@@ -1,13 +1,10 @@
 // 100k events from a Redis list while nats-server is killed (-9) and restarted on its store, and the ingester is
 // killed (-9) and started again: the stream ends with each event exactly once, and Redis with nothing left.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NatsConnection } from "@nats-io/nats-core";
+import { describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { createEventGenerator, serializeEvent } from "../../src/demo/sample-generator.js";
 import { isolatedEnv, startCli, type CliProcess } from "../helpers/cli.js";
-import type { NatsServer } from "../helpers/nats-server.js";
-import type { RedisServer } from "../helpers/redis-server.js";
-import { duplicatesOf, readStream, settledCount, startNatsAndRedis, streamCount, waitForCount, type NatsAndRedis } from "./stream-helpers.js";
+import { duplicatesOf, natsAndRedisForFile, readStream, settledCount, streamCount, waitForCount } from "./stream-helpers.js";
 
 const TOTAL = 100_000;
 
@@ -20,21 +17,11 @@ async function fillList(redis: Redis, key: string, events: string[]): Promise<vo
 }
 
 describe("ingest from a Redis list through crashes", () => {
-  let nats: NatsServer;
-  let redisServer: RedisServer;
-  let redis: Redis;
-  let nc: NatsConnection;
-  let servers: NatsAndRedis | undefined;
+  const servers = natsAndRedisForFile();
   const env = isolatedEnv();
 
-  beforeAll(async () => {
-    servers = await startNatsAndRedis();
-    ({ nats, redisServer, redis, nc } = servers);
-  });
-  afterAll(() => servers?.stop());
-
   const ingest = (extra: string[] = []): CliProcess =>
-    startCli(["-s", nats.url, "--timeout", "2s", "ingest", "--from", `${redisServer.url}/suricata`, "--create-stream", "--progress", "1s", ...extra], {
+    startCli(["-s", servers.nats.url, "--timeout", "2s", "ingest", "--from", `${servers.redisServer.url}/suricata`, "--create-stream", "--progress", "1s", ...extra], {
       env,
       timeoutMs: 120_000,
     });
@@ -43,28 +30,28 @@ describe("ingest from a Redis list through crashes", () => {
     const generator = createEventGenerator({ seed: 42, startTime: new Date("2026-03-01T12:00:00Z") });
     const events = Array.from({ length: TOTAL }, () => serializeEvent(generator.next()));
     expect(new Set(events).size).toBe(TOTAL);
-    await fillList(redis, "suricata", events);
+    await fillList(servers.redis, "suricata", events);
 
     const first = ingest();
-    await waitForCount(nc, (n) => n >= 15_000, 30_000);
-    await nats.kill();
+    await waitForCount(servers.nc, (n) => n >= 15_000, 30_000);
+    await servers.nats.kill();
     await new Promise((r) => setTimeout(r, 1500));
-    await nats.restart();
-    await waitForCount(nc, (n) => n >= 55_000, 60_000);
+    await servers.nats.restart();
+    await waitForCount(servers.nc, (n) => n >= 55_000, 60_000);
     first.child.kill("SIGKILL");
     const firstResult = await first.exited;
     expect(firstResult.signal).toBe("SIGKILL");
     expect(firstResult.stderr).toMatch(/publish failed/);
-    const leftInProcessing = await redis.llen("suricata:processing");
+    const leftInProcessing = await servers.redis.llen("suricata:processing");
     // Killed mid-run: events still waiting in the list, and taken ones not yet confirmed.
-    expect(await redis.llen("suricata")).toBeGreaterThan(0);
+    expect(await servers.redis.llen("suricata")).toBeGreaterThan(0);
     expect(leftInProcessing).toBeGreaterThan(0);
 
     // Taken events the stream already holds (acknowledged, the kill came before they left the processing list):
     // the restart sends them again, and the stream's duplicate window must drop each one, counted.
-    await settledCount(nc);
-    const storedBefore = new Set((await readStream(nc)).map((m) => m.data));
-    const resent = (await redis.lrange("suricata:processing", 0, -1)).filter((e) => storedBefore.has(e)).length;
+    await settledCount(servers.nc);
+    const storedBefore = new Set((await readStream(servers.nc)).map((m) => m.data));
+    const resent = (await servers.redis.lrange("suricata:processing", 0, -1)).filter((e) => storedBefore.has(e)).length;
 
     const second = ingest(["--once"]);
     const secondResult = await second.exited;
@@ -74,11 +61,11 @@ describe("ingest from a Redis list through crashes", () => {
     expect(secondResult.stderr).toMatch(/done: read/);
     if (process.env.NSM4HOME_TEST_VERBOSE) process.stderr.write(`--- first run\n${firstResult.stderr}\n--- second run\n${secondResult.stderr}\n`);
 
-    expect(await streamCount(nc)).toBe(TOTAL);
-    expect(await redis.llen("suricata")).toBe(0);
-    expect(await redis.llen("suricata:processing")).toBe(0);
+    expect(await streamCount(servers.nc)).toBe(TOTAL);
+    expect(await servers.redis.llen("suricata")).toBe(0);
+    expect(await servers.redis.llen("suricata:processing")).toBe(0);
 
-    const stored = await readStream(nc);
+    const stored = await readStream(servers.nc);
     expect(stored).toHaveLength(TOTAL);
     const ids = new Set(stored.map((m) => m.msgId));
     expect(ids.size).toBe(TOTAL);

@@ -1,6 +1,7 @@
 // The servers of the ingest tests, and reading a test stream back: counts that tolerate a server being restarted,
 // and every stored message.
 import type { NatsConnection } from "@nats-io/nats-core";
+import { afterAll, beforeAll } from "vitest";
 import { Redis } from "ioredis";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
@@ -39,24 +40,30 @@ export async function startNatsWithClient(): Promise<NatsWithClient> {
   };
 }
 
-export interface NatsAndRedis extends NatsWithClient {
+export interface NatsAndRedis {
+  nats: NatsServer;
+  nc: NatsConnection;
   redisServer: RedisServer;
-  /** Replaceable (after a Redis restart): stop() disconnects the one here at the end. */
+  /** Replaceable (after a Redis restart): the one here is disconnected at the end. */
   redis: Redis;
 }
 
-/** A nats-server and a redis-server, with a client of each. */
-export async function startNatsAndRedis(): Promise<NatsAndRedis> {
-  const [withClient, redisServer] = await Promise.all([startNatsWithClient(), startRedisServer()]);
-  const servers: NatsAndRedis = {
-    ...withClient,
-    redisServer,
-    redis: new Redis(redisServer.url),
-    stop: async () => {
-      servers.redis.disconnect();
-      await Promise.all([withClient.stop(), redisServer.dispose()]);
-    },
-  };
+/**
+ * The file's nats-server and redis-server, with a client of each, started before its tests and stopped after them.
+ * Call at the top of a describe; the fields are there once its beforeAll hooks have run.
+ */
+export function natsAndRedisForFile(): NatsAndRedis {
+  const servers = {} as NatsAndRedis;
+  let withClient: NatsWithClient | undefined;
+  beforeAll(async () => {
+    const [started, redisServer] = await Promise.all([startNatsWithClient(), startRedisServer()]);
+    withClient = started;
+    Object.assign(servers, { nats: started.nats, nc: started.nc, redisServer, redis: new Redis(redisServer.url) });
+  });
+  afterAll(async () => {
+    servers.redis?.disconnect();
+    await Promise.all([withClient?.stop(), servers.redisServer?.dispose()]);
+  });
   return servers;
 }
 
