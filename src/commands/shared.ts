@@ -1,10 +1,13 @@
 // Small pieces every command file uses: the global connection flags, JSON output, stdout writes, confirmations,
-// and the preview-confirm-apply half of `stream edit` and `consumer edit`.
+// prompts for what flags left open, Ctrl-C as an abort signal, the output flags of stored messages, and the
+// preview-confirm-apply half of `stream edit` and `consumer edit`.
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { TimestampMode } from "../eve/format.js";
 import type { ConfigChange } from "../nats/config-diff.js";
 import type { ConnectionFlags } from "../nats/connection/index.js";
+import type { PromptField } from "../prompt/fields.js";
+import type { MessageOutputFlags } from "../render/message.js";
 import { DEFAULT_STREAM_NAME, DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { parseDuration } from "../text/units.js";
 import { toSafePrettyJson } from "../text/sanitize.js";
@@ -81,6 +84,63 @@ export async function printApiJson(value: object): Promise<void> {
 export async function confirmDestructive(what: string, force: boolean | undefined, command: string): Promise<void> {
   const { confirmOrRefuse } = await import("../prompt/fields.js");
   await confirmOrRefuse(what, force, command);
+}
+
+/**
+ * Fills in what the flags left open: asks on a terminal (each question names its flag); without one takes the
+ * defaults and says which on stderr. `--defaults` takes them quietly and never asks.
+ */
+export async function askOrApplyDefaults(fields: PromptField[], values: Record<string, unknown>, defaults: boolean | undefined): Promise<void> {
+  const { applyDefaults, askMissing } = await import("../prompt/fields.js");
+  const { createPrompter, isInteractive } = await import("../prompt/prompter.js");
+  if (!defaults && isInteractive()) {
+    const prompter = createPrompter();
+    try {
+      await askMissing(fields, values, prompter);
+    } finally {
+      prompter.close();
+    }
+  } else {
+    const applied = applyDefaults(fields, values);
+    if (!defaults && applied.length > 0) {
+      process.stderr.write(`nsm4home: no terminal to ask on; using defaults: ${applied.join(", ")} (--defaults accepts them quietly)\n`);
+    }
+  }
+}
+
+/**
+ * Ctrl-C (or SIGTERM) aborts the returned signal, so a command ends its work cleanly instead of being killed
+ * mid-write. With `onlyOnce`, the handlers go after the first signal: a second one is left to Node's default
+ * (exit) unless something else listens.
+ */
+export function abortOnSignals(opts: { onlyOnce?: boolean } = {}): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  const listen = opts.onlyOnce ? process.once.bind(process) : process.on.bind(process);
+  listen("SIGINT", onSignal);
+  listen("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+/** The --color, --timestamps and --utc flags of every command that prints stored messages. */
+export function addMessageStyleOptions(cmd: Command): Command {
+  return cmd
+    .option("--color <when>", "auto, always or never", "auto")
+    .option("--timestamps <mode>", "local, utc or none")
+    .option("--utc", "the older spelling of --timestamps utc");
+}
+
+/** --raw/--json/--color/--timestamps as rendering settings, with a note on stderr when the older --utc is used. */
+export async function messageOutputOf(flags: MessageOutputFlags) {
+  const { messageOutput } = await import("../render/message.js");
+  if (flags.utc) process.stderr.write("nsm4home: --utc is now --timestamps utc, as in tail (--utc still works)\n");
+  return messageOutput(flags);
 }
 
 export interface ConfigEdit<T extends object> {

@@ -1,11 +1,48 @@
 // `stream`: provision and inspect the JetStream stream that holds the events (natscli's `nats stream`, made
 // scriptable: every prompt has a flag, nothing needs a terminal, and `add` is idempotent).
+// `register` lists the subcommands in the order `--help` shows them; below it, each subcommand's flags
+// (`registerAdd`, ...) and then its action (`addAction`, ...).
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
-import { collectList, collectRepeat, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson, printJson } from "./shared.js";
+import {
+  abortOnSignals,
+  addMessageStyleOptions,
+  askOrApplyDefaults,
+  collectList,
+  collectRepeat,
+  confirmDestructive,
+  connectionFlagsOf,
+  flushStdout,
+  messageOutputOf,
+  previewAndApply,
+  printApiJson,
+  printJson,
+} from "./shared.js";
 import { replayStartOf } from "../nats/replay-start.js";
 import { addEventExpressionOptions, compileEventExpressions, type EventExpressionFlags } from "./event-expressions.js";
 import type { StreamFlags } from "../nats/streams/index.js";
+import type { MessageOutputFlags } from "../render/message.js";
+
+export function register(program: Command): void {
+  const stream = program
+    .command("stream")
+    .alias("str")
+    .description("JetStream streams: add (idempotent), info, ls, edit, rm, purge, subjects, get, view, backup, restore");
+  registerAdd(stream);
+  registerInfo(stream);
+  registerLs(stream);
+  registerEdit(stream);
+  registerRm(stream);
+  registerPurge(stream);
+  registerBackup(stream);
+  registerRestore(stream);
+  registerSubjects(stream);
+  registerGet(stream);
+  registerView(stream);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Add and edit: the stream's configuration from flags, a --config file, or prompts.
 
 interface StreamConfigOpts extends StreamFlags {
   source?: string[];
@@ -15,14 +52,6 @@ interface StreamConfigOpts extends StreamFlags {
   json?: boolean;
   dryRun?: boolean;
   force?: boolean;
-}
-
-interface OutputOpts {
-  json?: boolean;
-  raw?: boolean;
-  color?: string;
-  timestamps?: string;
-  utc?: boolean;
 }
 
 function addStreamConfigOptions(cmd: Command, edit: boolean): Command {
@@ -74,22 +103,30 @@ function streamFlagsOf(opts: StreamConfigOpts): StreamFlags {
   };
 }
 
-async function outputOptions(opts: OutputOpts) {
-  const { messageOutput } = await import("../render/message.js");
-  if (opts.utc) process.stderr.write("nsm4home: --utc is now --timestamps utc, as in tail (--utc still works)\n");
-  return messageOutput(opts);
-}
-
-function write(chunks: Array<string | Uint8Array>): void {
-  for (const c of chunks) process.stdout.write(c);
+function registerAdd(stream: Command): void {
+  addStreamConfigOptions(
+    stream
+      .command("add")
+      .alias("create")
+      .argument("[name]", "stream name (default suricata)")
+      .description("create a stream with the NSM defaults; exits 0 if it already exists with the same configuration"),
+    false,
+  )
+    .option("--defaults", "accept the defaults for everything not given; never prompt")
+    .addHelpText(
+      "after",
+      "\nDefaults: name suricata, subjects suricata.>, file storage, limits retention, discard old, duplicate window 2m,\n" +
+        "unlimited messages, bytes and age. On a terminal, missing settings are asked for (each question names its flag);\n" +
+        "without one they take the defaults and a line on stderr says which.\n\n" +
+        "Examples:\n  nsm4home stream add --defaults\n  nsm4home stream add --max-age 30d --max-bytes 20GiB --defaults\n  nsm4home stream add lab --subjects 'lab.>' --storage memory --defaults\n",
+    )
+    .action(addAction);
 }
 
 async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cmd: Command): Promise<void> {
   const streams = await import("../nats/streams/index.js");
   const { nsmStreamConfig, DEFAULT_STREAM_NAME } = await import("../nats/stream-defaults.js");
-  const { applyDefaults, askMissing } = await import("../prompt/fields.js");
   const { streamPromptFields } = await import("../prompt/stream-fields.js");
-  const { createPrompter, isInteractive } = await import("../prompt/prompter.js");
 
   const flags = streamFlagsOf(opts) as StreamFlags & Record<string, unknown>;
   let name = nameArg;
@@ -103,19 +140,7 @@ async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cm
     const fields = streamPromptFields();
     const nameField = { key: "name", flag: "NAME", label: "Stream name", defaultText: DEFAULT_STREAM_NAME, check: (t: string) => void streams.checkStreamName(t) };
     const values: Record<string, unknown> = { ...flags, name };
-    if (!opts.defaults && isInteractive()) {
-      const prompter = createPrompter();
-      try {
-        await askMissing([nameField, ...fields], values, prompter);
-      } finally {
-        prompter.close();
-      }
-    } else {
-      const applied = applyDefaults([nameField, ...fields], values);
-      if (!opts.defaults && applied.length > 0) {
-        process.stderr.write(`nsm4home: no terminal to ask on; using defaults: ${applied.join(", ")} (--defaults accepts them quietly)\n`);
-      }
-    }
+    await askOrApplyDefaults([nameField, ...fields], values, opts.defaults);
     name = values.name as string;
     Object.assign(flags, values);
     base = nsmStreamConfig(name);
@@ -156,6 +181,20 @@ async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cm
     }
     process.stdout.write(`Stream ${name} was created\n\n` + renderStreamInfo(outcome.info));
   });
+}
+
+function registerEdit(stream: Command): void {
+  addStreamConfigOptions(
+    stream
+      .command("edit")
+      .alias("update")
+      .argument("<name>", "stream name")
+      .description("change a stream's settings: shows the change first; --dry-run only shows it"),
+    true,
+  )
+    .option("--dry-run", "show the change and stop")
+    .option("-f, --force", "do not ask for confirmation on a terminal")
+    .action(editAction);
 }
 
 async function editAction(name: string, opts: StreamConfigOpts, cmd: Command): Promise<void> {
@@ -203,44 +242,28 @@ async function editAction(name: string, opts: StreamConfigOpts, cmd: Command): P
   });
 }
 
-export function register(program: Command): void {
-  const stream = program
-    .command("stream")
-    .alias("str")
-    .description("JetStream streams: add (idempotent), info, ls, edit, rm, purge, subjects, get, view, backup, restore");
+// ---------------------------------------------------------------------------------------------------------
+// Info, ls, rm, purge: reading and removing.
 
-  addStreamConfigOptions(
-    stream
-      .command("add")
-      .alias("create")
-      .argument("[name]", "stream name (default suricata)")
-      .description("create a stream with the NSM defaults; exits 0 if it already exists with the same configuration"),
-    false,
-  )
-    .option("--defaults", "accept the defaults for everything not given; never prompt")
-    .addHelpText(
-      "after",
-      "\nDefaults: name suricata, subjects suricata.>, file storage, limits retention, discard old, duplicate window 2m,\n" +
-        "unlimited messages, bytes and age. On a terminal, missing settings are asked for (each question names its flag);\n" +
-        "without one they take the defaults and a line on stderr says which.\n\n" +
-        "Examples:\n  nsm4home stream add --defaults\n  nsm4home stream add --max-age 30d --max-bytes 20GiB --defaults\n  nsm4home stream add lab --subjects 'lab.>' --storage memory --defaults\n",
-    )
-    .action(addAction);
-
+function registerInfo(stream: Command): void {
   stream
     .command("info")
     .argument("<name>", "stream name")
     .description("configuration, limits, cluster (leader and replicas) and state of a stream")
     .option("--json", "print the stream info API object")
-    .action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
-      const { withJetStreamManager } = await import("../nats/admin.js");
-      const { streamInfo } = await import("../nats/streams/index.js");
-      const { renderStreamInfo } = await import("../render/stream.js");
-      const info = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => streamInfo(jsm, name));
-      if (opts.json) await printApiJson(info);
-      else process.stdout.write(renderStreamInfo(info));
-    });
+    .action(infoAction);
+}
 
+async function infoAction(name: string, opts: { json?: boolean }, cmd: Command): Promise<void> {
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { streamInfo } = await import("../nats/streams/index.js");
+  const { renderStreamInfo } = await import("../render/stream.js");
+  const info = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => streamInfo(jsm, name));
+  if (opts.json) await printApiJson(info);
+  else process.stdout.write(renderStreamInfo(info));
+}
+
+function registerLs(stream: Command): void {
   stream
     .command("ls")
     .alias("list")
@@ -248,50 +271,46 @@ export function register(program: Command): void {
     .option("--subject <subject>", "only streams that store this subject (wildcards allowed)")
     .option("-n, --names", "names only, one a line")
     .option("--json", "print the stream info API objects as a JSON array")
-    .action(async (opts: { subject?: string; names?: boolean; json?: boolean }, cmd: Command) => {
-      const { withJetStreamManager } = await import("../nats/admin.js");
-      const { listStreams, checkSubject } = await import("../nats/streams/index.js");
-      const { sanitizeText } = await import("../text/sanitize.js");
-      const { renderStreamTable } = await import("../render/stream.js");
-      const { tableLayout } = await import("../render/table.js");
-      if (opts.subject !== undefined) checkSubject(opts.subject, "--subject");
-      const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listStreams(jsm, opts.subject));
-      if (opts.json) await printApiJson(list);
-      else if (opts.names) process.stdout.write(list.map((s) => sanitizeText(s.config.name) + "\n").join(""));
-      else process.stdout.write(renderStreamTable(list, tableLayout()));
-    });
+    .action(lsAction);
+}
 
-  addStreamConfigOptions(
-    stream
-      .command("edit")
-      .alias("update")
-      .argument("<name>", "stream name")
-      .description("change a stream's settings: shows the change first; --dry-run only shows it"),
-    true,
-  )
-    .option("--dry-run", "show the change and stop")
-    .option("-f, --force", "do not ask for confirmation on a terminal")
-    .action(editAction);
+async function lsAction(opts: { subject?: string; names?: boolean; json?: boolean }, cmd: Command): Promise<void> {
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { listStreams, checkSubject } = await import("../nats/streams/index.js");
+  const { sanitizeText } = await import("../text/sanitize.js");
+  const { renderStreamTable } = await import("../render/stream.js");
+  const { tableLayout } = await import("../render/table.js");
+  if (opts.subject !== undefined) checkSubject(opts.subject, "--subject");
+  const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listStreams(jsm, opts.subject));
+  if (opts.json) await printApiJson(list);
+  else if (opts.names) process.stdout.write(list.map((s) => sanitizeText(s.config.name) + "\n").join(""));
+  else process.stdout.write(renderStreamTable(list, tableLayout()));
+}
 
+function registerRm(stream: Command): void {
   stream
     .command("rm")
     .alias("delete")
     .argument("<name>", "stream name")
     .description("remove a stream and all its messages (asks on a terminal; -f to skip)")
     .option("-f, --force", "remove without asking (needed without a terminal)")
-    .action(async (name: string, opts: { force?: boolean }, cmd: Command) => {
-      const { withJetStreamManager } = await import("../nats/admin.js");
-      const { deleteStream, streamInfo, checkStreamName } = await import("../nats/streams/index.js");
-      const { formatCount } = await import("../text/units.js");
-      checkStreamName(name);
-      await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
-        const info = await streamInfo(jsm, name);
-        await confirmDestructive(`remove stream ${name} and its ${formatCount(info.state.messages)} messages`, opts.force, "stream rm");
-        await deleteStream(jsm, name);
-        process.stdout.write(`Stream ${name} removed\n`);
-      });
-    });
+    .action(rmAction);
+}
 
+async function rmAction(name: string, opts: { force?: boolean }, cmd: Command): Promise<void> {
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { deleteStream, streamInfo, checkStreamName } = await import("../nats/streams/index.js");
+  const { formatCount } = await import("../text/units.js");
+  checkStreamName(name);
+  await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
+    const info = await streamInfo(jsm, name);
+    await confirmDestructive(`remove stream ${name} and its ${formatCount(info.state.messages)} messages`, opts.force, "stream rm");
+    await deleteStream(jsm, name);
+    process.stdout.write(`Stream ${name} removed\n`);
+  });
+}
+
+function registerPurge(stream: Command): void {
   stream
     .command("purge")
     .argument("<name>", "stream name")
@@ -301,27 +320,43 @@ export function register(program: Command): void {
     .option("--keep <n>", "keep the last N messages")
     .option("-f, --force", "purge without asking (needed without a terminal)")
     .option("--json", "print the API response")
-    .action(async (name: string, opts: { subject?: string; seq?: string; keep?: string; force?: boolean; json?: boolean }, cmd: Command) => {
-      const { withJetStreamManager } = await import("../nats/admin.js");
-      const { purgeOptions, purgeStream, streamInfo, checkStreamName } = await import("../nats/streams/index.js");
-      const { formatCount } = await import("../text/units.js");
-      checkStreamName(name);
-      const request = purgeOptions(opts);
-      await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
-        const info = await streamInfo(jsm, name);
-        const scope = [
-          opts.subject !== undefined ? `on ${opts.subject}` : "",
-          opts.seq !== undefined ? `below sequence ${opts.seq}` : "",
-          opts.keep !== undefined ? `except the last ${opts.keep}` : "",
-        ].filter(Boolean);
-        const what = `purge ${scope.length ? "messages " + scope.join(" ") : `all ${formatCount(info.state.messages)} messages`} from stream ${name}`;
-        await confirmDestructive(what, opts.force, "stream purge");
-        const res = await purgeStream(jsm, name, request);
-        if (opts.json) await printApiJson(res);
-        else process.stdout.write(`Purged ${formatCount(res.purged)} messages from stream ${name}\n`);
-      });
-    });
+    .action(purgeAction);
+}
 
+async function purgeAction(name: string, opts: { subject?: string; seq?: string; keep?: string; force?: boolean; json?: boolean }, cmd: Command): Promise<void> {
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { purgeOptions, purgeStream, streamInfo, checkStreamName } = await import("../nats/streams/index.js");
+  const { formatCount } = await import("../text/units.js");
+  checkStreamName(name);
+  const request = purgeOptions(opts);
+  await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
+    const info = await streamInfo(jsm, name);
+    const scope = [
+      opts.subject !== undefined ? `on ${opts.subject}` : "",
+      opts.seq !== undefined ? `below sequence ${opts.seq}` : "",
+      opts.keep !== undefined ? `except the last ${opts.keep}` : "",
+    ].filter(Boolean);
+    const what = `purge ${scope.length ? "messages " + scope.join(" ") : `all ${formatCount(info.state.messages)} messages`} from stream ${name}`;
+    await confirmDestructive(what, opts.force, "stream purge");
+    const res = await purgeStream(jsm, name, request);
+    if (opts.json) await printApiJson(res);
+    else process.stdout.write(`Purged ${formatCount(res.purged)} messages from stream ${name}\n`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Backup and restore: natscli's backup directories.
+
+interface BackupOpts {
+  consumers?: boolean;
+  check?: boolean;
+  chunkSize?: string;
+  force?: boolean;
+  progress?: boolean;
+  json?: boolean;
+}
+
+function registerBackup(stream: Command): void {
   stream
     .command("backup")
     .alias("snapshot")
@@ -342,7 +377,59 @@ export function register(program: Command): void {
         "Examples:\n  nsm4home stream backup suricata /mnt/usb/suricata-$(date +%F)\n  nsm4home stream backup suricata ./bk --json\n",
     )
     .action(backupAction);
+}
 
+async function backupAction(name: string, dir: string, opts: BackupOpts, cmd: Command): Promise<void> {
+  const { checkStreamName } = await import("../nats/streams/index.js");
+  const { backupStream } = await import("../nats/backup/index.js");
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { progressLine } = await import("../render/progress-line.js");
+  const { backupProgressText, renderBackupResult } = await import("../render/backup.js");
+  const { parseSize, formatBytes, formatCount } = await import("../text/units.js");
+  const { sanitizeText } = await import("../text/sanitize.js");
+  checkStreamName(name);
+  let chunkSize: number | undefined;
+  if (opts.chunkSize !== undefined) {
+    chunkSize = parseSize(opts.chunkSize, "--chunk-size");
+    if (chunkSize < 1024 || chunkSize > 1024 * 1024) throw new UsageError(`invalid --chunk-size '${opts.chunkSize}': use 1KiB to 1MiB`);
+  }
+  const line = progressLine(process.stderr, { enabled: opts.progress !== false });
+  const interrupt = abortOnSignals();
+  try {
+    const result = await withJetStreamManager(connectionFlagsOf(cmd), ({ nc, jsm, resolved }) =>
+      backupStream(nc, jsm, name, {
+        dir,
+        force: opts.force,
+        consumers: opts.consumers,
+        check: opts.check,
+        chunkSize,
+        timeoutMs: resolved.timeoutMs,
+        inboxPrefix: resolved.inboxPrefix,
+        signal: interrupt.signal,
+        onStart: (s) => {
+          process.stderr.write(`nsm4home: backing up stream ${name} (${formatCount(s.messages)} messages, ${formatBytes(s.bytes)}) to ${sanitizeText(dir)}\n`);
+        },
+        onProgress: (p) => line.update(backupProgressText(name, p.chunks, p.bytes)),
+      }),
+    );
+    line.clear();
+    if (opts.json) printJson(result);
+    else process.stdout.write(renderBackupResult(result));
+  } finally {
+    line.clear();
+    interrupt.release();
+  }
+}
+
+interface RestoreOpts {
+  name?: string;
+  subjects?: string[];
+  replicas?: string;
+  progress?: boolean;
+  json?: boolean;
+}
+
+function registerRestore(stream: Command): void {
   stream
     .command("restore")
     .argument("<dir>", "directory of a backup, made by 'stream backup' or 'nats stream backup'")
@@ -361,54 +448,123 @@ export function register(program: Command): void {
         "  nsm4home stream restore ./bk --name suricata_copy --subjects 'copy.>'    # beside the original (2.15+)\n",
     )
     .action(restoreAction);
+}
 
+async function restoreAction(dir: string, opts: RestoreOpts, cmd: Command): Promise<void> {
+  const { checkStreamName, checkSubject, parseReplicas } = await import("../nats/streams/index.js");
+  const { readBackupDir, restoreBackup } = await import("../nats/backup/index.js");
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { progressLine } = await import("../render/progress-line.js");
+  const { restoreProgressText, renderRestoreResult } = await import("../render/backup.js");
+  const { formatBytes, formatCount } = await import("../text/units.js");
+  const { sanitizeText } = await import("../text/sanitize.js");
+  if (opts.name !== undefined) checkStreamName(opts.name);
+  const subjects = opts.subjects?.map((s) => checkSubject(s, "--subjects"));
+  if (subjects !== undefined && subjects.length === 0) throw new UsageError("invalid --subjects: give at least one subject, e.g. --subjects 'copy.>'");
+  const replicas = opts.replicas !== undefined ? parseReplicas(opts.replicas) : undefined;
+  const backup = readBackupDir(dir);
+  const line = progressLine(process.stderr, { enabled: opts.progress !== false });
+  const interrupt = abortOnSignals();
+  let total = 1;
+  try {
+    const result = await withJetStreamManager(connectionFlagsOf(cmd), ({ nc, jsm, resolved }) =>
+      restoreBackup(nc, jsm, backup, {
+        name: opts.name,
+        subjects,
+        replicas,
+        timeoutMs: resolved.timeoutMs,
+        signal: interrupt.signal,
+        onStart: (s) => {
+          total = s.chunks;
+          const { recorded } = backup.meta;
+          const from = s.stream !== backup.meta.config.name ? ` (a backup of ${backup.meta.config.name})` : "";
+          process.stderr.write(
+            `nsm4home: restoring stream ${s.stream}${from} from ${sanitizeText(dir)} (${formatCount(recorded.messages)} messages, ${formatBytes(recorded.bytes)}; ${backup.dataFile} ${formatBytes(s.bytes)})\n`,
+          );
+        },
+        onProgress: (p) => line.update(restoreProgressText(p.chunks, total, p.bytes, backup.dataBytes)),
+        onSent: () => line.update(`Restoring: all ${formatBytes(backup.dataBytes)} sent; the server is rebuilding the stream`, true),
+      }),
+    );
+    line.clear();
+    if (opts.json) printJson(result);
+    else process.stdout.write(renderRestoreResult(result));
+    if (!result.check.same && !result.check.grew) {
+      throw new RuntimeError(`stream restore ${result.stream}: the restored stream is not what backup.json recorded: ${result.check.differences.join("; ")}`);
+    }
+  } finally {
+    line.clear();
+    interrupt.release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Subjects, get, view: what the stream holds.
+
+function registerSubjects(stream: Command): void {
   stream
     .command("subjects")
     .argument("<name>", "stream name")
     .argument("[filter]", "only subjects matching this (e.g. 'suricata.*'); default all")
     .description("messages per subject, most first, and how old each one's oldest message is: a census of event types")
     .option("--json", "print [{subject, messages, oldest}] as JSON (oldest: when it was stored)")
-    .action(async (name: string, filter: string | undefined, opts: { json?: boolean }, cmd: Command) => {
-      const { withJetStreamManager } = await import("../nats/admin.js");
-      const { subjectCounts } = await import("../nats/streams/index.js");
-      const { renderSubjectCounts } = await import("../render/stream.js");
-      const { tableLayout } = await import("../render/table.js");
-      const counts = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => subjectCounts(jsm, name, filter));
-      if (opts.json) {
-        const { toSafeJson } = await import("../text/sanitize.js");
-        process.stdout.write(toSafeJson(counts) + "\n");
-      } else process.stdout.write(renderSubjectCounts(counts, tableLayout()));
-    });
+    .action(subjectsAction);
+}
 
-  stream
-    .command("get")
-    .argument("<name>", "stream name")
-    .argument("[seq]", "sequence of the message")
-    .description("one stored message: a header line (time, subject, sequence) and the formatted event")
-    .option("--last-for <subject>", "the last message stored on this subject instead of a sequence")
-    .option("--raw", "the payload exactly as stored")
-    .option("--json", "one JSON line: seq, subject, time, headers and the event")
-    .option("--color <when>", "auto, always or never", "auto")
-    .option("--timestamps <mode>", "local, utc or none")
-    .option("--utc", "the older spelling of --timestamps utc")
-    .action(async (name: string, seqText: string | undefined, opts: OutputOpts & { lastFor?: string }, cmd: Command) => {
-      const { withJetStreamManager } = await import("../nats/admin.js");
-      const { getStreamMessage, checkSubject } = await import("../nats/streams/index.js");
-      const { parseCount } = await import("../text/units.js");
-      const { renderMessage } = await import("../render/message.js");
-      if ((seqText === undefined) === (opts.lastFor === undefined)) {
-        throw new UsageError("stream get: give a sequence (stream get NAME 42) or --last-for SUBJECT, one of the two");
-      }
-      const seq = seqText !== undefined ? parseCount(seqText, "SEQ") : undefined;
-      if (seq !== undefined && seq < 1) throw new UsageError(`invalid SEQ '${seqText}': sequences start at 1`);
-      const query = seq !== undefined ? { seq } : { lastFor: checkSubject(opts.lastFor!, "--last-for") };
-      const out = await outputOptions(opts);
-      const msg = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => getStreamMessage(jsm, name, query));
-      // A stored message calls its headers `header`.
-      const view = { seq: msg.seq, subject: msg.subject, time: msg.time, data: msg.data, headers: msg.header };
-      write(renderMessage(view, out.mode, { ...out, header: true, extra: { stream: name } }));
-    });
+async function subjectsAction(name: string, filter: string | undefined, opts: { json?: boolean }, cmd: Command): Promise<void> {
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { subjectCounts } = await import("../nats/streams/index.js");
+  const { renderSubjectCounts } = await import("../render/stream.js");
+  const { tableLayout } = await import("../render/table.js");
+  const counts = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => subjectCounts(jsm, name, filter));
+  if (opts.json) {
+    const { toSafeJson } = await import("../text/sanitize.js");
+    process.stdout.write(toSafeJson(counts) + "\n");
+  } else process.stdout.write(renderSubjectCounts(counts, tableLayout()));
+}
 
+function registerGet(stream: Command): void {
+  addMessageStyleOptions(
+    stream
+      .command("get")
+      .argument("<name>", "stream name")
+      .argument("[seq]", "sequence of the message")
+      .description("one stored message: a header line (time, subject, sequence) and the formatted event")
+      .option("--last-for <subject>", "the last message stored on this subject instead of a sequence")
+      .option("--raw", "the payload exactly as stored")
+      .option("--json", "one JSON line: seq, subject, time, headers and the event"),
+  ).action(getAction);
+}
+
+async function getAction(name: string, seqText: string | undefined, opts: MessageOutputFlags & { lastFor?: string }, cmd: Command): Promise<void> {
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { getStreamMessage, checkSubject } = await import("../nats/streams/index.js");
+  const { parseCount } = await import("../text/units.js");
+  const { renderMessage } = await import("../render/message.js");
+  if ((seqText === undefined) === (opts.lastFor === undefined)) {
+    throw new UsageError("stream get: give a sequence (stream get NAME 42) or --last-for SUBJECT, one of the two");
+  }
+  const seq = seqText !== undefined ? parseCount(seqText, "SEQ") : undefined;
+  if (seq !== undefined && seq < 1) throw new UsageError(`invalid SEQ '${seqText}': sequences start at 1`);
+  const query = seq !== undefined ? { seq } : { lastFor: checkSubject(opts.lastFor!, "--last-for") };
+  const out = await messageOutputOf(opts);
+  const msg = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => getStreamMessage(jsm, name, query));
+  // A stored message calls its headers `header`.
+  const view = { seq: msg.seq, subject: msg.subject, time: msg.time, data: msg.data, headers: msg.header };
+  for (const chunk of renderMessage(view, out.mode, { ...out, header: true, extra: { stream: name } })) process.stdout.write(chunk);
+}
+
+interface ViewOpts extends MessageOutputFlags, EventExpressionFlags {
+  since?: string;
+  seq?: string;
+  last?: string;
+  subject?: string[];
+  count?: string;
+  envelope?: boolean;
+  headers?: boolean;
+}
+
+function registerView(stream: Command): void {
   const view = stream
     .command("view")
     .argument("<name>", "stream name")
@@ -422,10 +578,8 @@ export function register(program: Command): void {
     .option("--raw", "payloads exactly as stored, one a line")
     .option("--json", "each event as one line of compact JSON, as tail --json prints it")
     .option("--envelope", "JSON lines of seq, subject, time, headers and the event (what --json printed before)")
-    .option("--headers", "show each message's NATS headers (Nats-Msg-Id, ...) on lines of their own before the event")
-    .option("--color <when>", "auto, always or never", "auto")
-    .option("--timestamps <mode>", "local, utc or none")
-    .option("--utc", "the older spelling of --timestamps utc")
+    .option("--headers", "show each message's NATS headers (Nats-Msg-Id, ...) on lines of their own before the event");
+  addMessageStyleOptions(view)
     .addHelpText(
       "after",
       "\nWithout --since/--seq/--last it starts at the first message. It stops at the end of the stream; use `tail` to follow.\n" +
@@ -437,14 +591,14 @@ export function register(program: Command): void {
     .action(viewAction);
 }
 
-interface ViewOpts extends OutputOpts, EventExpressionFlags {
-  since?: string;
-  seq?: string;
-  last?: string;
-  subject?: string[];
-  count?: string;
-  envelope?: boolean;
-  headers?: boolean;
+/** `stream view`'s output mode from its flags, refusing the combinations that mean two things at once. */
+function viewModeOf(opts: ViewOpts): "envelope" | "select" | "json" | "raw" | "pretty" {
+  if (opts.raw && (opts.json || opts.envelope || opts.select !== undefined)) throw new UsageError("--raw prints payloads as stored: it cannot be combined with --json or --select");
+  if (opts.select !== undefined && opts.envelope) throw new UsageError("--select prints its projection alone: leave out --envelope (or select the fields you need)");
+  if (opts.headers && (opts.raw || opts.json || opts.envelope || opts.select !== undefined)) {
+    throw new UsageError("--headers shows headers in the text view: leave out --raw, --json and --select (--envelope carries them in JSON)");
+  }
+  return opts.envelope ? "envelope" : opts.select !== undefined ? "select" : opts.json ? "json" : opts.raw ? "raw" : "pretty";
 }
 
 /** `stream view`: a bounded replay through the shared event source (ordered consumers, 2.9 multi-subject merge). */
@@ -456,17 +610,12 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
   const start = replayStartOf(opts) ?? { kind: "all" };
   const filter = (opts.subject ?? []).map((s) => streams.checkSubject(s, "--subject"));
   const count = opts.count !== undefined ? parseCount(opts.count, "--count") : undefined;
-  if (opts.raw && (opts.json || opts.envelope || opts.select !== undefined)) throw new UsageError("--raw prints payloads as stored: it cannot be combined with --json or --select");
-  if (opts.select !== undefined && opts.envelope) throw new UsageError("--select prints its projection alone: leave out --envelope (or select the fields you need)");
-  if (opts.headers && (opts.raw || opts.json || opts.envelope || opts.select !== undefined)) {
-    throw new UsageError("--headers shows headers in the text view: leave out --raw, --json and --select (--envelope carries them in JSON)");
-  }
+  const mode = viewModeOf(opts);
   const expressions = await compileEventExpressions(opts);
-  const out = await outputOptions(opts);
+  const out = await messageOutputOf(opts);
   if (opts.json && !opts.envelope && process.stderr.isTTY) {
     process.stderr.write("nsm4home: --json prints each event as tail --json does; --envelope gives the earlier {seq, subject, time, headers, event} lines\n");
   }
-  const mode = opts.envelope ? "envelope" : opts.select !== undefined ? "select" : opts.json ? "json" : opts.raw ? "raw" : "pretty";
 
   const { resolveConnectionOptions, connectNats } = await import("../nats/connection/index.js");
   const { openJetStreamManager } = await import("../nats/jetstream.js");
@@ -524,126 +673,4 @@ async function viewAction(name: string, opts: ViewOpts, cmd: Command): Promise<v
     await nc.close().catch(() => undefined);
   }
   await flushStdout();
-}
-
-interface BackupOpts {
-  consumers?: boolean;
-  check?: boolean;
-  chunkSize?: string;
-  force?: boolean;
-  progress?: boolean;
-  json?: boolean;
-}
-
-/** Ctrl-C (or SIGTERM) while chunks move ends the transfer cleanly instead of killing the process mid-write. */
-function abortOnSignals(): { signal: AbortSignal; release: () => void } {
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  return {
-    signal: controller.signal,
-    release: () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    },
-  };
-}
-
-async function backupAction(name: string, dir: string, opts: BackupOpts, cmd: Command): Promise<void> {
-  const { checkStreamName } = await import("../nats/streams/index.js");
-  const { backupStream } = await import("../nats/backup/index.js");
-  const { withJetStreamManager } = await import("../nats/admin.js");
-  const { progressLine } = await import("../render/progress-line.js");
-  const { backupProgressText, renderBackupResult } = await import("../render/backup.js");
-  const { parseSize, formatBytes, formatCount } = await import("../text/units.js");
-  const { sanitizeText } = await import("../text/sanitize.js");
-  checkStreamName(name);
-  let chunkSize: number | undefined;
-  if (opts.chunkSize !== undefined) {
-    chunkSize = parseSize(opts.chunkSize, "--chunk-size");
-    if (chunkSize < 1024 || chunkSize > 1024 * 1024) throw new UsageError(`invalid --chunk-size '${opts.chunkSize}': use 1KiB to 1MiB`);
-  }
-  const line = progressLine(process.stderr, { enabled: opts.progress !== false });
-  const interrupt = abortOnSignals();
-  try {
-    const result = await withJetStreamManager(connectionFlagsOf(cmd), ({ nc, jsm, resolved }) =>
-      backupStream(nc, jsm, name, {
-        dir,
-        force: opts.force,
-        consumers: opts.consumers,
-        check: opts.check,
-        chunkSize,
-        timeoutMs: resolved.timeoutMs,
-        inboxPrefix: resolved.inboxPrefix,
-        signal: interrupt.signal,
-        onStart: (s) => {
-          process.stderr.write(`nsm4home: backing up stream ${name} (${formatCount(s.messages)} messages, ${formatBytes(s.bytes)}) to ${sanitizeText(dir)}\n`);
-        },
-        onProgress: (p) => line.update(backupProgressText(name, p.chunks, p.bytes)),
-      }),
-    );
-    line.clear();
-    if (opts.json) printJson(result);
-    else process.stdout.write(renderBackupResult(result));
-  } finally {
-    line.clear();
-    interrupt.release();
-  }
-}
-
-interface RestoreOpts {
-  name?: string;
-  subjects?: string[];
-  replicas?: string;
-  progress?: boolean;
-  json?: boolean;
-}
-
-async function restoreAction(dir: string, opts: RestoreOpts, cmd: Command): Promise<void> {
-  const { checkStreamName, checkSubject, parseReplicas } = await import("../nats/streams/index.js");
-  const { readBackupDir, restoreBackup } = await import("../nats/backup/index.js");
-  const { withJetStreamManager } = await import("../nats/admin.js");
-  const { progressLine } = await import("../render/progress-line.js");
-  const { restoreProgressText, renderRestoreResult } = await import("../render/backup.js");
-  const { formatBytes, formatCount } = await import("../text/units.js");
-  const { sanitizeText } = await import("../text/sanitize.js");
-  if (opts.name !== undefined) checkStreamName(opts.name);
-  const subjects = opts.subjects?.map((s) => checkSubject(s, "--subjects"));
-  if (subjects !== undefined && subjects.length === 0) throw new UsageError("invalid --subjects: give at least one subject, e.g. --subjects 'copy.>'");
-  const replicas = opts.replicas !== undefined ? parseReplicas(opts.replicas) : undefined;
-  const backup = readBackupDir(dir);
-  const line = progressLine(process.stderr, { enabled: opts.progress !== false });
-  const interrupt = abortOnSignals();
-  let total = 1;
-  try {
-    const result = await withJetStreamManager(connectionFlagsOf(cmd), ({ nc, jsm, resolved }) =>
-      restoreBackup(nc, jsm, backup, {
-        name: opts.name,
-        subjects,
-        replicas,
-        timeoutMs: resolved.timeoutMs,
-        signal: interrupt.signal,
-        onStart: (s) => {
-          total = s.chunks;
-          const { recorded } = backup.meta;
-          const from = s.stream !== backup.meta.config.name ? ` (a backup of ${backup.meta.config.name})` : "";
-          process.stderr.write(
-            `nsm4home: restoring stream ${s.stream}${from} from ${sanitizeText(dir)} (${formatCount(recorded.messages)} messages, ${formatBytes(recorded.bytes)}; ${backup.dataFile} ${formatBytes(s.bytes)})\n`,
-          );
-        },
-        onProgress: (p) => line.update(restoreProgressText(p.chunks, total, p.bytes, backup.dataBytes)),
-        onSent: () => line.update(`Restoring: all ${formatBytes(backup.dataBytes)} sent; the server is rebuilding the stream`, true),
-      }),
-    );
-    line.clear();
-    if (opts.json) printJson(result);
-    else process.stdout.write(renderRestoreResult(result));
-    if (!result.check.same && !result.check.grew) {
-      throw new RuntimeError(`stream restore ${result.stream}: the restored stream is not what backup.json recorded: ${result.check.differences.join("; ")}`);
-    }
-  } finally {
-    line.clear();
-    interrupt.release();
-  }
 }
