@@ -1,10 +1,44 @@
 // `consumer`: durable readers of a stream (natscli's `nats consumer`, made scriptable): add (idempotent), info,
 // ls, edit, rm, and reading through one with `next` (a fixed count) or `sub` (until interrupted), acking as it prints.
+// `register` lists the subcommands in the order `--help` shows them; below it, each subcommand's flags
+// (`registerAdd`, ...) and then its action (`addAction`, ...).
 import type { Command } from "commander";
 import { RuntimeError, UsageError } from "../errors.js";
 import { oldSpelling } from "./old-spellings.js";
-import { collectList, collectRepeat, confirmDestructive, connectionFlagsOf, flushStdout, previewAndApply, printApiJson } from "./shared.js";
+import {
+  abortOnSignals,
+  addMessageStyleOptions,
+  askOrApplyDefaults,
+  collectList,
+  collectRepeat,
+  confirmDestructive,
+  connectionFlagsOf,
+  flushStdout,
+  messageOutputOf,
+  previewAndApply,
+  printApiJson,
+} from "./shared.js";
 import type { ConsumerFlags } from "../nats/consumers/index.js";
+import type { MessageOutputFlags } from "../render/message.js";
+
+export function register(program: Command): void {
+  const consumer = program
+    .command("consumer")
+    .alias("con")
+    .description("JetStream consumers: add (idempotent), info, ls, edit, rm, next, sub");
+  registerAdd(consumer);
+  registerInfo(consumer);
+  registerLs(consumer);
+  registerEdit(consumer);
+  registerPause(consumer);
+  registerResume(consumer);
+  registerRm(consumer);
+  registerNext(consumer);
+  registerSub(consumer);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Add and edit: the consumer's configuration from flags, a --config file, or prompts.
 
 interface ConsumerConfigOpts extends ConsumerFlags {
   pull?: boolean;
@@ -14,18 +48,6 @@ interface ConsumerConfigOpts extends ConsumerFlags {
   json?: boolean;
   dryRun?: boolean;
   force?: boolean;
-}
-
-interface ReadOpts {
-  count?: string;
-  ack?: boolean;
-  nak?: boolean;
-  term?: boolean;
-  raw?: boolean;
-  json?: boolean;
-  color?: string;
-  timestamps?: string;
-  utc?: boolean;
 }
 
 function addConsumerConfigOptions(cmd: Command): Command {
@@ -63,12 +85,31 @@ function consumerFlagsOf(opts: ConsumerConfigOpts): ConsumerFlags {
   };
 }
 
+function registerAdd(consumer: Command): void {
+  addConsumerConfigOptions(
+    consumer
+      .command("add")
+      .alias("create")
+      .argument("<stream>", "stream name")
+      .argument("[name]", "consumer name (durable)")
+      .description("create a consumer: pull unless --target; exits 0 if it already exists with the same configuration"),
+  )
+    .option("--pull", "a pull consumer (the default; answers the --target question)")
+    .option("--ephemeral", "a consumer that the server removes after --inactive-threshold without use")
+    .option("--defaults", "accept the defaults for everything not given; never prompt")
+    .addHelpText(
+      "after",
+      "\nDefaults: pull, deliver all, ack explicit, replay instant, no filter, unlimited deliveries. On a terminal,\n" +
+        "missing settings are asked for (each question names its flag); without one the defaults apply.\n\n" +
+        "Examples:\n  nsm4home consumer add suricata alerts --subject suricata.alert --defaults\n  nsm4home consumer add suricata live --target sensors.live --deliver new --ack none --defaults\n",
+    )
+    .action(addAction);
+}
+
 async function addAction(stream: string, nameArg: string | undefined, opts: ConsumerConfigOpts, cmd: Command): Promise<void> {
   const consumers = await import("../nats/consumers/index.js");
   const { checkStreamName } = await import("../nats/streams/index.js");
-  const { applyDefaults, askMissing } = await import("../prompt/fields.js");
   const { consumerPromptFields } = await import("../prompt/consumer-fields.js");
-  const { createPrompter, isInteractive } = await import("../prompt/prompter.js");
   checkStreamName(stream);
   if (opts.pull && opts.target !== undefined) throw new UsageError("--pull and --target do not go together: a consumer is pull or push");
 
@@ -85,21 +126,8 @@ async function addAction(stream: string, nameArg: string | undefined, opts: Cons
     if (opts.pull) flags.target = "";
     const fields = consumerPromptFields();
     const nameField = { key: "name", flag: "NAME", label: "Consumer name", defaultText: "", check: (t: string) => void consumers.checkConsumerName(t) };
-    const asked = opts.ephemeral ? fields : [nameField, ...fields];
     const values: Record<string, unknown> = { ...flags, name };
-    if (!opts.defaults && isInteractive()) {
-      const prompter = createPrompter();
-      try {
-        await askMissing(asked, values, prompter);
-      } finally {
-        prompter.close();
-      }
-    } else {
-      const applied = applyDefaults(asked, values);
-      if (!opts.defaults && applied.length > 0) {
-        process.stderr.write(`nsm4home: no terminal to ask on; using defaults: ${applied.join(", ")} (--defaults accepts them quietly)\n`);
-      }
-    }
+    await askOrApplyDefaults(opts.ephemeral ? fields : [nameField, ...fields], values, opts.defaults);
     name = values.name as string | undefined;
     if (values.target === "") values.target = undefined;
     Object.assign(flags, values);
@@ -132,6 +160,20 @@ async function addAction(stream: string, nameArg: string | undefined, opts: Cons
     }
     process.stdout.write(`Consumer ${stream} > ${outcome.info.name} was created\n\n` + renderConsumerInfo(outcome.info));
   });
+}
+
+function registerEdit(consumer: Command): void {
+  addConsumerConfigOptions(
+    consumer
+      .command("edit")
+      .alias("update")
+      .argument("<stream>", "stream name")
+      .argument("<name>", "consumer name")
+      .description("change a consumer's settings: shows the change first; --dry-run only shows it"),
+  )
+    .option("--dry-run", "show the change and stop")
+    .option("-f, --force", "do not ask for confirmation on a terminal")
+    .action(editAction);
 }
 
 async function editAction(stream: string, name: string, opts: ConsumerConfigOpts, cmd: Command): Promise<void> {
@@ -170,11 +212,136 @@ async function editAction(stream: string, name: string, opts: ConsumerConfigOpts
   });
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Info, ls, pause, resume, rm: reading, pausing and removing.
+
+function registerInfo(consumer: Command): void {
+  consumer
+    .command("info")
+    .argument("<stream>", "stream name")
+    .argument("<name>", "consumer name")
+    .description("configuration and state: last delivered, ack floor, outstanding acks, redelivered, unprocessed, waiting pulls")
+    .option("--json", "print the consumer info API object")
+    .action(infoAction);
+}
+
+async function infoAction(stream: string, name: string, opts: { json?: boolean }, cmd: Command): Promise<void> {
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { consumerInfo } = await import("../nats/consumers/index.js");
+  const { renderConsumerInfo } = await import("../render/consumer.js");
+  const ci = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => consumerInfo(jsm, stream, name));
+  if (opts.json) await printApiJson(ci);
+  else process.stdout.write(renderConsumerInfo(ci));
+}
+
+function registerLs(consumer: Command): void {
+  consumer
+    .command("ls")
+    .alias("list")
+    .argument("<stream>", "stream name")
+    .description("the consumers of a stream with their mode, filter, and progress")
+    .option("-n, --names", "names only, one a line")
+    .option("--json", "print the consumer info API objects as a JSON array")
+    .action(lsAction);
+}
+
+async function lsAction(stream: string, opts: { names?: boolean; json?: boolean }, cmd: Command): Promise<void> {
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { listConsumers } = await import("../nats/consumers/index.js");
+  const { sanitizeText } = await import("../text/sanitize.js");
+  const { renderConsumerTable } = await import("../render/consumer.js");
+  const { tableLayout } = await import("../render/table.js");
+  const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listConsumers(jsm, stream));
+  if (opts.json) await printApiJson(list);
+  else if (opts.names) process.stdout.write(list.map((c) => sanitizeText(c.name) + "\n").join(""));
+  else process.stdout.write(renderConsumerTable(list, tableLayout()));
+}
+
+function registerPause(consumer: Command): void {
+  consumer
+    .command("pause")
+    .argument("<stream>", "stream name")
+    .argument("<name>", "consumer name")
+    .argument("<until>", "a duration from now (2h) or an RFC 3339 time")
+    .description("stop a consumer delivering until a later time (nats-server 2.11+); `consumer resume` ends it early")
+    .option("--json", "print the server's answer")
+    .action(pauseAction);
+}
+
+async function pauseAction(stream: string, name: string, untilText: string, opts: { json?: boolean }, cmd: Command): Promise<void> {
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { parsePauseUntil, pauseConsumer } = await import("../nats/consumers/index.js");
+  const { formatLocalTime } = await import("../text/time.js");
+  const until = parsePauseUntil(untilText, "UNTIL");
+  const answer = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, nc }) => pauseConsumer(jsm, nc, stream, name, until));
+  if (opts.json) await printApiJson(answer);
+  else process.stdout.write(`Consumer ${stream} > ${name} paused until ${formatLocalTime(answer.pause_until ?? until.toISOString())}\n`);
+}
+
+function registerResume(consumer: Command): void {
+  consumer
+    .command("resume")
+    .argument("<stream>", "stream name")
+    .argument("<name>", "consumer name")
+    .description("let a paused consumer deliver again now (nats-server 2.11+)")
+    .option("--json", "print the server's answer")
+    .action(resumeAction);
+}
+
+async function resumeAction(stream: string, name: string, opts: { json?: boolean }, cmd: Command): Promise<void> {
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { resumeConsumer } = await import("../nats/consumers/index.js");
+  const answer = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, nc }) => resumeConsumer(jsm, nc, stream, name));
+  if (opts.json) await printApiJson(answer);
+  else process.stdout.write(`Consumer ${stream} > ${name} resumed\n`);
+}
+
+function registerRm(consumer: Command): void {
+  consumer
+    .command("rm")
+    .alias("delete")
+    .argument("<stream>", "stream name")
+    .argument("<name>", "consumer name")
+    .description("remove a consumer (asks on a terminal; -f to skip)")
+    .option("-f, --force", "remove without asking (needed without a terminal)")
+    .action(rmAction);
+}
+
+async function rmAction(stream: string, name: string, opts: { force?: boolean }, cmd: Command): Promise<void> {
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { deleteConsumer, consumerInfo } = await import("../nats/consumers/index.js");
+  await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
+    await consumerInfo(jsm, stream, name);
+    await confirmDestructive(`remove consumer ${stream} > ${name}`, opts.force, "consumer rm");
+    await deleteConsumer(jsm, stream, name);
+    process.stdout.write(`Consumer ${stream} > ${name} removed\n`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Next and sub: reading through a consumer, each message acknowledged once stdout has taken it.
+
+interface ReadOpts extends MessageOutputFlags {
+  count?: string;
+  ack?: boolean;
+  nak?: boolean;
+  term?: boolean;
+}
+
+function addReadOptions(cmd: Command): Command {
+  return addMessageStyleOptions(
+    cmd
+      .option("--no-ack", "do not acknowledge (the messages are redelivered after the ack wait)")
+      .option("--nak", "negatively acknowledge each message: redeliver it now")
+      .option("--term", "terminate each message: never deliver it again")
+      .option("--raw", "payloads exactly as stored")
+      .option("--json", "one JSON line per message, with delivery details"),
+  );
+}
+
 /** Output settings and the ack action shared by `next` and `sub`. */
 async function readSettings(opts: ReadOpts) {
-  const { messageOutput } = await import("../render/message.js");
-  if (opts.utc) process.stderr.write("nsm4home: --utc is now --timestamps utc, as in tail (--utc still works)\n");
-  const output = messageOutput(opts);
+  const output = await messageOutputOf(opts);
   const actions = [opts.ack === false ? "--no-ack" : "", opts.nak ? "--nak" : "", opts.term ? "--term" : ""].filter(Boolean);
   if (actions.length > 1) throw new UsageError(`${actions.join(" and ")} do not go together: choose what happens to each message once`);
   const action: import("../nats/consumers/index.js").AckAction = opts.ack === false ? "none" : opts.nak ? "nak" : opts.term ? "term" : "ack";
@@ -201,138 +368,7 @@ async function writeMessage(
   });
 }
 
-function addReadOptions(cmd: Command): Command {
-  return cmd
-    .option("--no-ack", "do not acknowledge (the messages are redelivered after the ack wait)")
-    .option("--nak", "negatively acknowledge each message: redeliver it now")
-    .option("--term", "terminate each message: never deliver it again")
-    .option("--raw", "payloads exactly as stored")
-    .option("--json", "one JSON line per message, with delivery details")
-    .option("--color <when>", "auto, always or never", "auto")
-    .option("--timestamps <mode>", "local, utc or none")
-    .option("--utc", "the older spelling of --timestamps utc");
-}
-
-export function register(program: Command): void {
-  const consumer = program
-    .command("consumer")
-    .alias("con")
-    .description("JetStream consumers: add (idempotent), info, ls, edit, rm, next, sub");
-
-  addConsumerConfigOptions(
-    consumer
-      .command("add")
-      .alias("create")
-      .argument("<stream>", "stream name")
-      .argument("[name]", "consumer name (durable)")
-      .description("create a consumer: pull unless --target; exits 0 if it already exists with the same configuration"),
-  )
-    .option("--pull", "a pull consumer (the default; answers the --target question)")
-    .option("--ephemeral", "a consumer that the server removes after --inactive-threshold without use")
-    .option("--defaults", "accept the defaults for everything not given; never prompt")
-    .addHelpText(
-      "after",
-      "\nDefaults: pull, deliver all, ack explicit, replay instant, no filter, unlimited deliveries. On a terminal,\n" +
-        "missing settings are asked for (each question names its flag); without one the defaults apply.\n\n" +
-        "Examples:\n  nsm4home consumer add suricata alerts --subject suricata.alert --defaults\n  nsm4home consumer add suricata live --target sensors.live --deliver new --ack none --defaults\n",
-    )
-    .action(addAction);
-
-  consumer
-    .command("info")
-    .argument("<stream>", "stream name")
-    .argument("<name>", "consumer name")
-    .description("configuration and state: last delivered, ack floor, outstanding acks, redelivered, unprocessed, waiting pulls")
-    .option("--json", "print the consumer info API object")
-    .action(async (stream: string, name: string, opts: { json?: boolean }, cmd: Command) => {
-      const { withJetStreamManager } = await import("../nats/admin.js");
-      const { consumerInfo } = await import("../nats/consumers/index.js");
-      const { renderConsumerInfo } = await import("../render/consumer.js");
-      const ci = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => consumerInfo(jsm, stream, name));
-      if (opts.json) await printApiJson(ci);
-      else process.stdout.write(renderConsumerInfo(ci));
-    });
-
-  consumer
-    .command("ls")
-    .alias("list")
-    .argument("<stream>", "stream name")
-    .description("the consumers of a stream with their mode, filter, and progress")
-    .option("-n, --names", "names only, one a line")
-    .option("--json", "print the consumer info API objects as a JSON array")
-    .action(async (stream: string, opts: { names?: boolean; json?: boolean }, cmd: Command) => {
-      const { withJetStreamManager } = await import("../nats/admin.js");
-      const { listConsumers } = await import("../nats/consumers/index.js");
-      const { sanitizeText } = await import("../text/sanitize.js");
-      const { renderConsumerTable } = await import("../render/consumer.js");
-      const { tableLayout } = await import("../render/table.js");
-      const list = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => listConsumers(jsm, stream));
-      if (opts.json) await printApiJson(list);
-      else if (opts.names) process.stdout.write(list.map((c) => sanitizeText(c.name) + "\n").join(""));
-      else process.stdout.write(renderConsumerTable(list, tableLayout()));
-    });
-
-  addConsumerConfigOptions(
-    consumer
-      .command("edit")
-      .alias("update")
-      .argument("<stream>", "stream name")
-      .argument("<name>", "consumer name")
-      .description("change a consumer's settings: shows the change first; --dry-run only shows it"),
-  )
-    .option("--dry-run", "show the change and stop")
-    .option("-f, --force", "do not ask for confirmation on a terminal")
-    .action(editAction);
-
-  consumer
-    .command("pause")
-    .argument("<stream>", "stream name")
-    .argument("<name>", "consumer name")
-    .argument("<until>", "a duration from now (2h) or an RFC 3339 time")
-    .description("stop a consumer delivering until a later time (nats-server 2.11+); `consumer resume` ends it early")
-    .option("--json", "print the server's answer")
-    .action(async (stream: string, name: string, untilText: string, opts: { json?: boolean }, cmd: Command) => {
-      const { withJetStreamManager } = await import("../nats/admin.js");
-      const { parsePauseUntil, pauseConsumer } = await import("../nats/consumers/index.js");
-      const { formatLocalTime } = await import("../text/time.js");
-      const until = parsePauseUntil(untilText, "UNTIL");
-      const answer = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, nc }) => pauseConsumer(jsm, nc, stream, name, until));
-      if (opts.json) await printApiJson(answer);
-      else process.stdout.write(`Consumer ${stream} > ${name} paused until ${formatLocalTime(answer.pause_until ?? until.toISOString())}\n`);
-    });
-
-  consumer
-    .command("resume")
-    .argument("<stream>", "stream name")
-    .argument("<name>", "consumer name")
-    .description("let a paused consumer deliver again now (nats-server 2.11+)")
-    .option("--json", "print the server's answer")
-    .action(async (stream: string, name: string, opts: { json?: boolean }, cmd: Command) => {
-      const { withJetStreamManager } = await import("../nats/admin.js");
-      const { resumeConsumer } = await import("../nats/consumers/index.js");
-      const answer = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, nc }) => resumeConsumer(jsm, nc, stream, name));
-      if (opts.json) await printApiJson(answer);
-      else process.stdout.write(`Consumer ${stream} > ${name} resumed\n`);
-    });
-
-  consumer
-    .command("rm")
-    .alias("delete")
-    .argument("<stream>", "stream name")
-    .argument("<name>", "consumer name")
-    .description("remove a consumer (asks on a terminal; -f to skip)")
-    .option("-f, --force", "remove without asking (needed without a terminal)")
-    .action(async (stream: string, name: string, opts: { force?: boolean }, cmd: Command) => {
-      const { withJetStreamManager } = await import("../nats/admin.js");
-      const { deleteConsumer, consumerInfo } = await import("../nats/consumers/index.js");
-      await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
-        await consumerInfo(jsm, stream, name);
-        await confirmDestructive(`remove consumer ${stream} > ${name}`, opts.force, "consumer rm");
-        await deleteConsumer(jsm, stream, name);
-        process.stdout.write(`Consumer ${stream} > ${name} removed\n`);
-      });
-    });
-
+function registerNext(consumer: Command): void {
   addReadOptions(
     consumer
       .command("next")
@@ -347,21 +383,25 @@ export function register(program: Command): void {
       "\nEach message: a header `[time] subj / tries / cons seq / str seq / pending`, then the event.\n" +
         "Exits 0 when --count messages came, 1 when one did not come within --timeout (default 5s), as natscli's.\n",
     )
-    .action(async (stream: string, name: string, opts: ReadOpts, cmd: Command) => {
-      const { parseCount } = await import("../text/units.js");
-      const count = parseCount(opts.count ?? "1", "--count");
-      if (count < 1) throw new UsageError(`invalid --count '${opts.count}': use 1 or more`);
-      const settings = await readSettings(opts);
-      const { withJetStreamManager } = await import("../nats/admin.js");
-      const { nextMessages } = await import("../nats/consumers/index.js");
-      // How long to wait for each message is the connection's timeout (--timeout, NATS_TIMEOUT, the context), as
-      // in natscli.
-      await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, resolved }) =>
-        nextMessages(jsm, stream, name, { count, waitMs: resolved.timeoutMs, action: settings.action }, (m) => writeMessage(m, stream, name, settings)),
-      );
-      await flushStdout();
-    });
+    .action(nextAction);
+}
 
+async function nextAction(stream: string, name: string, opts: ReadOpts, cmd: Command): Promise<void> {
+  const { parseCount } = await import("../text/units.js");
+  const count = parseCount(opts.count ?? "1", "--count");
+  if (count < 1) throw new UsageError(`invalid --count '${opts.count}': use 1 or more`);
+  const settings = await readSettings(opts);
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { nextMessages } = await import("../nats/consumers/index.js");
+  // How long to wait for each message is the connection's timeout (--timeout, NATS_TIMEOUT, the context), as
+  // in natscli.
+  await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, resolved }) =>
+    nextMessages(jsm, stream, name, { count, waitMs: resolved.timeoutMs, action: settings.action }, (m) => writeMessage(m, stream, name, settings)),
+  );
+  await flushStdout();
+}
+
+function registerSub(consumer: Command): void {
   addReadOptions(
     consumer
       .command("sub")
@@ -369,48 +409,60 @@ export function register(program: Command): void {
       .argument("<name>", "consumer name (pull or push)")
       .description("follow a consumer until interrupted, acknowledging each message after it is written")
       .option("--count <n>", "stop after N messages"),
-  ).action(async (stream: string, name: string, opts: ReadOpts, cmd: Command) => {
-    const { parseCount } = await import("../text/units.js");
-    const count = opts.count !== undefined ? parseCount(opts.count, "--count") : undefined;
-    const settings = await readSettings(opts);
-    const { withJetStreamManager } = await import("../nats/admin.js");
-    const { followConsumer } = await import("../nats/consumers/index.js");
-    const interrupt = new AbortController();
-    const onSignal = () => interrupt.abort();
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-    let replays = 0;
-    let replayNote: NodeJS.Timeout | undefined;
-    // Said once per burst: after a server crash the replays come together.
-    const reportReplay = () => {
+  ).action(subAction);
+}
+
+async function subAction(stream: string, name: string, opts: ReadOpts, cmd: Command): Promise<void> {
+  const { parseCount } = await import("../text/units.js");
+  const count = opts.count !== undefined ? parseCount(opts.count, "--count") : undefined;
+  const settings = await readSettings(opts);
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { followConsumer } = await import("../nats/consumers/index.js");
+  const interrupt = abortOnSignals({ onlyOnce: true });
+  const replays = replayNotes();
+  try {
+    await withJetStreamManager(
+      connectionFlagsOf(cmd),
+      ({ jsm }) =>
+        followConsumer(
+          jsm,
+          stream,
+          name,
+          { count, action: settings.action, signal: interrupt.signal, onReplay: replays.report },
+          (m) => writeMessage(m, stream, name, settings),
+        ),
+      { reportReconnects: true },
+    );
+  } finally {
+    interrupt.release();
+    replays.finish();
+  }
+  await flushStdout();
+}
+
+/**
+ * Messages the server delivered again as new (e.g. after a crash) and `sub` skipped: said once per burst, as the
+ * replays come together, and once more at the end for any not said yet.
+ */
+function replayNotes(): { report: () => void; finish: () => void } {
+  let replays = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const say = () =>
+    process.stderr.write(`nsm4home: skipped ${replays} message(s) already shown (the server delivered them again as new, e.g. after a crash)\n`);
+  return {
+    report: () => {
       replays++;
-      replayNote ??= setTimeout(() => {
-        process.stderr.write(`nsm4home: skipped ${replays} message(s) already shown (the server delivered them again as new, e.g. after a crash)\n`);
+      timer ??= setTimeout(() => {
+        say();
         replays = 0;
-        replayNote = undefined;
+        timer = undefined;
       }, 500);
-    };
-    try {
-      await withJetStreamManager(
-        connectionFlagsOf(cmd),
-        ({ jsm }) =>
-          followConsumer(
-            jsm,
-            stream,
-            name,
-            { count, action: settings.action, signal: interrupt.signal, onReplay: reportReplay },
-            (m) => writeMessage(m, stream, name, settings),
-          ),
-        { reportReconnects: true },
-      );
-    } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      if (replayNote !== undefined) {
-        clearTimeout(replayNote);
-        process.stderr.write(`nsm4home: skipped ${replays} message(s) already shown (the server delivered them again as new, e.g. after a crash)\n`);
+    },
+    finish: () => {
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        say();
       }
-    }
-    await flushStdout();
-  });
+    },
+  };
 }
