@@ -2,22 +2,15 @@
 // ordered consumers merged back into stream order, on 2.10+ one with filter_subjects): for each way to start
 // (--since cutting mid-stream, --seq, --all, --last) tail shows one contiguous run of events from where it started
 // to the last one published, nothing missing and nothing twice; and the dashboard's pane totals count each once.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { cliPath, isolatedEnv, repoRoot, startCli } from "../helpers/cli.js";
 import { hasTmux, TmuxSession } from "../tui/tmux.js";
-import { startNatsWithClient, type NatsWithClient } from "../ingest/stream-helpers.js";
+import { natsWithClientForFile } from "../ingest/stream-helpers.js";
 
 const RATE_PER_TICK = 20; // every 10 ms: 2,000 events a second
-let servers: NatsWithClient;
+const servers = natsWithClientForFile();
 const env = isolatedEnv();
-
-beforeAll(async () => {
-  servers = await startNatsWithClient();
-});
-afterAll(async () => {
-  await servers?.stop();
-});
 
 /** Publishes numbered events alternating dns and tls until stopped; resolves with how many, all acknowledged. */
 function startPublisher(nc: NatsConnection, prefix: string, from: number) {

@@ -1,5 +1,5 @@
 // `nsm4home replay FILE`: as fast as possible, at the events' own pace, at N a second, in a loop.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,9 +7,8 @@ import { Readable } from "node:stream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { ReplayFileSource, lineTimestamp, parseReplayRate } from "../../src/ingest/sources/replay-file.js";
 import { isolatedEnv, repoRoot, runCli, startCli } from "../helpers/cli.js";
-import type { NatsServer } from "../helpers/nats-server.js";
 import { trackDir } from "../helpers/processes.js";
-import { readStream, startNatsWithClient, streamCount, waitForCount, type NatsWithClient } from "../ingest/stream-helpers.js";
+import { natsWithClientForFile, readStream, streamCount, waitForCount } from "../ingest/stream-helpers.js";
 
 const fixture = join(repoRoot, "test", "fixtures", "eve", "surevego-2017-multi.eve.json");
 const at = (ms: number) => new Date(Date.UTC(2026, 2, 1, 12, 0, 0) + ms).toISOString().replace("Z", "000+0000");
@@ -62,50 +61,43 @@ describe("replay pacing (source alone)", () => {
 });
 
 describe("replay", () => {
-  let nats: NatsServer;
-  let nc: NatsConnection;
-  let server: NatsWithClient | undefined;
+  const servers = natsWithClientForFile();
   const env = isolatedEnv();
-  beforeAll(async () => {
-    server = await startNatsWithClient();
-    ({ nats, nc } = server);
-  });
-  afterAll(() => server?.stop());
 
   it("--rate max publishes a real eve.json to <prefix>.<event_type>, in order", async () => {
     const lines = readFileSync(fixture, "utf8").split("\n").filter((l) => l.trim() !== "");
-    const result = await runCli(["-s", nats.url, "replay", fixture, "--rate", "max", "--create-stream"], { env });
+    const result = await runCli(["-s", servers.nats.url, "replay", fixture, "--rate", "max", "--create-stream"], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(new RegExp(`done: read ${lines.length}, published ${lines.length}, acked ${lines.length}`));
-    const stored = await readStream(nc);
+    const stored = await readStream(servers.nc);
     expect(stored.map((m) => m.data)).toEqual(lines);
     expect(stored.map((m) => m.subject)).toEqual(lines.map((l) => `suricata.${(JSON.parse(l) as { event_type: string }).event_type}`));
     // Replays repeat on purpose: no msg-ids, so a second run stores everything again.
-    const again = await runCli(["-s", nats.url, "replay", fixture, "--rate", "max"], { env });
+    const again = await runCli(["-s", servers.nats.url, "replay", fixture, "--rate", "max"], { env });
     expect(again.code, again.stderr).toBe(0);
-    expect(await streamCount(nc)).toBe(2 * lines.length);
+    expect(await streamCount(servers.nc)).toBe(2 * lines.length);
   });
 
   it("--rate realtime keeps the events' spacing", async () => {
-    await purge(nc);
+    await purge(servers.nc);
     const file = tempFile("eve.json", [ev(0, 1), ev(400, 2), ev(800, 3), ev(800, 4), ev(1200, 5)].join("\n") + "\n");
     const started = Date.now();
-    const result = await runCli(["-s", nats.url, "replay", file], { env });
+    const result = await runCli(["-s", servers.nats.url, "replay", file], { env });
     const elapsed = Date.now() - started;
     expect(result.code, result.stderr).toBe(0);
     expect(elapsed).toBeGreaterThanOrEqual(1200);
     expect(elapsed).toBeLessThan(5000);
-    expect((await readStream(nc)).map((m) => (JSON.parse(m.data) as { n: number }).n)).toEqual([1, 2, 3, 4, 5]);
+    expect((await readStream(servers.nc)).map((m) => (JSON.parse(m.data) as { n: number }).n)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it("--rate N --loop keeps going at N a second until SIGINT", async () => {
-    await purge(nc);
+    await purge(servers.nc);
     const file = tempFile("eve.json", [1, 2, 3].map((n) => ev(n, n)).join("\n") + "\n");
-    const proc = startCli(["-s", nats.url, "replay", file, "--rate", "20", "--loop", "--progress", "0"], { env });
-    await waitForCount(nc, (n) => n >= 12, 10_000);
+    const proc = startCli(["-s", servers.nats.url, "replay", file, "--rate", "20", "--loop", "--progress", "0"], { env });
+    await waitForCount(servers.nc, (n) => n >= 12, 10_000);
     const result = await proc.stop("SIGINT");
     expect(result.code, result.stderr).toBe(0);
-    const stored = await streamCount(nc);
+    const stored = await streamCount(servers.nc);
     // Started after about 0.6 s at 20/s; a few more before the stop took effect, but nowhere near "max".
     expect(stored).toBeGreaterThanOrEqual(12);
     expect(stored).toBeLessThan(60);
@@ -120,7 +112,7 @@ describe("replay", () => {
     const badRate = await runCli(["replay", fixture, "--rate", "fast"], { env });
     expect(badRate.code).toBe(2);
     expect(badRate.stderr).toMatch(/invalid --rate 'fast': use realtime, max, or events per second/);
-    const missing = await runCli(["-s", nats.url, "replay", "/nonexistent/eve.json"], { env });
+    const missing = await runCli(["-s", servers.nats.url, "replay", "/nonexistent/eve.json"], { env });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot replay \/nonexistent\/eve.json: ENOENT/);
     const loopStdin = await runCli(["replay", "-", "--loop"], { env });

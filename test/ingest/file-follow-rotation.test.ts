@@ -2,17 +2,15 @@
 // read in order (by their last write), each from 0, before the followed name; older unrelated rotations are left
 // alone; a restart in the middle of the chain reads nothing twice. The source alone first, then the CLI against a
 // real nats-server while a writer appends thousands of events a second and rotates like Suricata with logrotate.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { appendFileSync, copyFileSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { NatsConnection } from "@nats-io/nats-core";
 import { FileFollowSource, type FileFollowOptions } from "../../src/ingest/sources/file-follow.js";
 import { loadCheckpoint } from "../../src/ingest/checkpoint.js";
 import { isolatedEnv, startCli } from "../helpers/cli.js";
-import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { removeDir } from "../helpers/processes.js";
-import { readStream, streamCount, testConnection, waitForCount } from "./stream-helpers.js";
-import { collect, followOptions, line, lines, range, tempDir, writeNumberedEvents, writtenAt } from "./file-follow-helpers.js";
+import { natsWithClientForFile, readStream, streamCount, waitForCount } from "./stream-helpers.js";
+import { collect, followOptions, lines, range, tempDir, writeNumberedEvents, writtenAt } from "./file-follow-helpers.js";
 
 describe("FileFollowSource and several rename rotations between two looks", () => {
   let notices: string[] = [];
@@ -148,21 +146,12 @@ describe("FileFollowSource and several rename rotations between two looks", () =
 });
 
 describe("ingest --from FILE across several rename rotations", () => {
-  let nats: NatsServer;
-  let nc: NatsConnection;
-  beforeAll(async () => {
-    nats = await startNatsServer();
-    nc = await testConnection(nats.url);
-  });
-  afterAll(async () => {
-    await nc?.close();
-    await nats?.dispose();
-  });
+  const servers = natsWithClientForFile();
 
   const total = 20_000;
 
   async function expectEveryEventOnce(stream: string): Promise<void> {
-    const stored = await readStream(nc, stream);
+    const stored = await readStream(servers.nc, stream);
     const seen = stored.map((m) => (JSON.parse(m.data) as { n: number }).n);
     expect(stored).toHaveLength(total);
     expect(new Set(seen).size).toBe(total);
@@ -170,7 +159,7 @@ describe("ingest --from FILE across several rename rotations", () => {
   }
 
   function ingestArgs(eve: string, dir: string, stream: string): string[] {
-    return ["-s", nats.url, "ingest", "--from", eve, "--checkpoint", join(dir, "ckpt"), "--create-stream", "--prefix", stream, "--stream", stream, "--progress", "1s"];
+    return ["-s", servers.nats.url, "ingest", "--from", eve, "--checkpoint", join(dir, "ckpt"), "--create-stream", "--prefix", stream, "--stream", stream, "--progress", "1s"];
   }
 
   it("down across three rotations (kill -9, restart later), nats-server killed -9 too: every event exactly once", async () => {
@@ -192,7 +181,7 @@ describe("ingest --from FILE across several rename rotations", () => {
       [
         16_000,
         () =>
-          (storedBeforeSecond = streamCount(nc, stream).then((n) => {
+          (storedBeforeSecond = streamCount(servers.nc, stream).then((n) => {
             second = startCli(ingestArgs(eve, dir, stream), { env });
             return n;
           })),
@@ -202,16 +191,16 @@ describe("ingest --from FILE across several rename rotations", () => {
         18_000,
         () =>
           (serverBounce = (async () => {
-            await nats.kill();
+            await servers.nats.kill();
             await new Promise((r) => setTimeout(r, 800));
-            await nats.restart();
+            await servers.nats.restart();
           })()),
       ],
     ]);
     await writeNumberedEvents(eve, total, 4000, hooks, [5000, 9000, 15_000]);
     await serverBounce;
     // nats-server 2.15 can take tens of seconds to bring JetStream back from its store under the matrix's load.
-    await waitForCount(nc, (c) => c >= total, 60_000, stream).catch((err: Error) => {
+    await waitForCount(servers.nc, (c) => c >= total, 60_000, stream).catch((err: Error) => {
       throw new Error(`${err.message}; the second ingester said:\n${second!.stderr()}`);
     });
     const result = await second!.stop("SIGTERM");
@@ -243,7 +232,7 @@ describe("ingest --from FILE across several rename rotations", () => {
     await ingest.waitFor(/read 0/, { stream: "stderr" });
     // 5000 → 9000 is one second (the rotation grace); 9000 → 9400 is a tenth of it.
     await writeNumberedEvents(eve, total, 4000, undefined, [5000, 9000, 9400, 15_000]);
-    await waitForCount(nc, (c) => c >= total, 20_000, stream);
+    await waitForCount(servers.nc, (c) => c >= total, 20_000, stream);
     const result = await ingest.stop("SIGTERM");
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(/may be (missing|lost)/);

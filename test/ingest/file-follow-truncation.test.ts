@@ -3,16 +3,14 @@
 // emptied and written past the old offset between two reads is noticed by its content; without a copy the
 // possible loss is said on stderr. The source alone first, then the CLI against a real nats-server while a writer
 // appends thousands of events a second.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { appendFileSync, copyFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { NatsConnection } from "@nats-io/nats-core";
 import { estimateLostBytes, FileFollowSource, type FileFollowOptions } from "../../src/ingest/sources/file-follow.js";
 import { loadCheckpoint } from "../../src/ingest/checkpoint.js";
 import { isolatedEnv, startCli } from "../helpers/cli.js";
-import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { removeDir } from "../helpers/processes.js";
-import { readStream, testConnection, waitForCount } from "./stream-helpers.js";
+import { natsWithClientForFile, readStream, waitForCount } from "./stream-helpers.js";
 import { collect, followOptions, line, lines, range, tempDir, writeNumberedEvents } from "./file-follow-helpers.js";
 
 describe("FileFollowSource and truncation", () => {
@@ -175,22 +173,13 @@ describe("FileFollowSource and truncation", () => {
 });
 
 describe("ingest --from FILE while the file is copytruncated", () => {
-  let nats: NatsServer;
-  let nc: NatsConnection;
-  beforeAll(async () => {
-    nats = await startNatsServer();
-    nc = await testConnection(nats.url);
-  });
-  afterAll(async () => {
-    await nc?.close();
-    await nats?.dispose();
-  });
+  const servers = natsWithClientForFile();
 
   it("two copytruncates during continuous writing: the stream holds every event exactly once", async () => {
     const dir = tempDir("trunc");
     const eve = join(dir, "eve.json");
     writeFileSync(eve, "");
-    const ingest = startCli(["-s", nats.url, "ingest", "--from", eve, "--checkpoint", join(dir, "ckpt"), "--create-stream", "--progress", "1s"], { env: isolatedEnv() });
+    const ingest = startCli(["-s", servers.nats.url, "ingest", "--from", eve, "--checkpoint", join(dir, "ckpt"), "--create-stream", "--progress", "1s"], { env: isolatedEnv() });
     await ingest.waitFor(/read 0/, { stream: "stderr" });
     const copytruncate = (n: number) => () => {
       copyFileSync(eve, `${eve}.${n}`);
@@ -198,14 +187,14 @@ describe("ingest --from FILE while the file is copytruncated", () => {
     };
     const total = 20_000;
     await writeNumberedEvents(eve, total, 4000, new Map([[6000, copytruncate(6000)], [13_000, copytruncate(13_000)]]));
-    await waitForCount(nc, (c) => c >= total, 20_000);
+    await waitForCount(servers.nc, (c) => c >= total, 20_000);
     const result = await ingest.stop("SIGTERM");
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr.match(/\(copytruncate\): reading the rest/g)).toHaveLength(2);
     expect(result.stderr).not.toMatch(/may be lost/);
     expect(result.stderr).toMatch(/done: read 20,000, published 20,000, acked 20,000, duplicates 0/);
 
-    const stored = await readStream(nc);
+    const stored = await readStream(servers.nc);
     expect(stored).toHaveLength(total);
     const seen = stored.map((m) => (JSON.parse(m.data) as { n: number }).n);
     expect(new Set(seen).size).toBe(total);
@@ -219,14 +208,14 @@ describe("ingest --from FILE while the file is copytruncated", () => {
     writeFileSync(eve, "");
     const stream = "trunc";
     const ingest = startCli(
-      ["-s", nats.url, "ingest", "--from", eve, "--checkpoint", join(dir, "ckpt"), "--create-stream", "--prefix", stream, "--stream", stream, "--progress", "1s"],
+      ["-s", servers.nats.url, "ingest", "--from", eve, "--checkpoint", join(dir, "ckpt"), "--create-stream", "--prefix", stream, "--stream", stream, "--progress", "1s"],
       { env: isolatedEnv() },
     );
     await ingest.waitFor(/read 0/, { stream: "stderr" });
     const total = 8000;
     await writeNumberedEvents(eve, total, 4000, new Map([[5000, () => truncateSync(eve, 0)]]));
     // Everything written after the truncation arrives; before it, all but what the truncation took.
-    const stored = async () => new Set((await readStream(nc, stream)).map((m) => (JSON.parse(m.data) as { n: number }).n));
+    const stored = async () => new Set((await readStream(servers.nc, stream)).map((m) => (JSON.parse(m.data) as { n: number }).n));
     let seen = new Set<number>();
     const deadline = Date.now() + 20_000;
     while (!seen.has(total - 1) && Date.now() < deadline) {
@@ -238,7 +227,7 @@ describe("ingest --from FILE while the file is copytruncated", () => {
     expect(result.stderr).toMatch(
       /eve\.json was truncated at offset [\d,]+; (about [\d,]+ bytes \(~[\d,]+ lines?\)|an unknown number of bytes) written after the last read may be lost \(no rotated copy found\)/,
     );
-    const messages = await readStream(nc, stream);
+    const messages = await readStream(servers.nc, stream);
     seen = new Set(messages.map((m) => (JSON.parse(m.data) as { n: number }).n));
     expect(seen.size).toBe(messages.length);
     expect(range(5000, total - 1).filter((n) => !seen.has(n))).toEqual([]);

@@ -1,17 +1,15 @@
 // Following an eve.json across rotation and truncation, and resuming from the checkpoint (also when the file was
 // rotated while the follower was stopped). The source alone first, then the CLI against a real nats-server.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { appendFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { NatsConnection } from "@nats-io/nats-core";
 import { FileFollowSource } from "../../src/ingest/sources/file-follow.js";
 import { loadCheckpoint } from "../../src/ingest/checkpoint.js";
 import type { IngestSource } from "../../src/ingest/types.js";
 import { isolatedEnv, runCli } from "../helpers/cli.js";
-import type { NatsServer } from "../helpers/nats-server.js";
 import { removeDir, trackDir } from "../helpers/processes.js";
-import { readStream, startNatsWithClient, streamCount, type NatsWithClient } from "./stream-helpers.js";
+import { natsWithClientForFile, readStream, streamCount } from "./stream-helpers.js";
 
 const line = (n: number, type = "dns") => JSON.stringify({ timestamp: `2026-03-01T12:00:${String(n % 60).padStart(2, "0")}.000000+0000`, event_type: type, n });
 
@@ -131,14 +129,7 @@ describe("FileFollowSource", () => {
 });
 
 describe("ingest --from FILE", () => {
-  let nats: NatsServer;
-  let nc: NatsConnection;
-  let server: NatsWithClient | undefined;
-  beforeAll(async () => {
-    server = await startNatsWithClient();
-    ({ nats, nc } = server);
-  });
-  afterAll(() => server?.stop());
+  const servers = natsWithClientForFile();
 
   it("resumes from its checkpoint without sending anything again", async () => {
     const dir = tempDir();
@@ -146,11 +137,11 @@ describe("ingest --from FILE", () => {
     const checkpoint = join(dir, "eve.checkpoint");
     writeFileSync(eve, Array.from({ length: 1000 }, (_, i) => line(i)).join("\n") + "\n");
     const env = isolatedEnv();
-    const args = ["-s", nats.url, "ingest", "--from", eve, "--checkpoint", checkpoint, "--create-stream", "--once"];
+    const args = ["-s", servers.nats.url, "ingest", "--from", eve, "--checkpoint", checkpoint, "--create-stream", "--once"];
     const first = await runCli(args, { env });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/done: read 1,000, published 1,000, acked 1,000, duplicates 0/);
-    expect(await streamCount(nc)).toBe(1000);
+    expect(await streamCount(servers.nc)).toBe(1000);
 
     appendFileSync(eve, Array.from({ length: 500 }, (_, i) => line(1000 + i, "flow")).join("\n") + "\n");
     const second = await runCli(args, { env });
@@ -158,7 +149,7 @@ describe("ingest --from FILE", () => {
     expect(second.stderr).toMatch(/done: read 500, published 500, acked 500, duplicates 0/);
     expect(second.stderr).toMatch(/backlog 0 B/);
 
-    const stored = await readStream(nc);
+    const stored = await readStream(servers.nc);
     expect(stored).toHaveLength(1500);
     expect(stored.map((m) => (JSON.parse(m.data) as { n: number }).n)).toEqual(Array.from({ length: 1500 }, (_, i) => i));
     expect(stored[1200]!.subject).toBe("suricata.flow");
@@ -170,7 +161,7 @@ describe("ingest --from FILE", () => {
     const eve = join(dir, "eve.json");
     writeFileSync(eve, `${line(1)}\n`);
     const env = isolatedEnv();
-    const result = await runCli(["-s", nats.url, "ingest", "--from", eve, "--create-stream", "--once", "--prefix", "other", "--stream", "other"], { env });
+    const result = await runCli(["-s", servers.nats.url, "ingest", "--from", eve, "--create-stream", "--once", "--prefix", "other", "--stream", "other"], { env });
     expect(result.code, result.stderr).toBe(0);
     const expected = join(env.HOME!, ".local", "state", "nsm4home", "checkpoints", `${encodeURIComponent(eve)}.json`);
     expect(loadCheckpoint(expected)?.offset).toBe(line(1).length + 1);

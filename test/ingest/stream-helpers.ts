@@ -19,9 +19,12 @@ export async function testConnection(url: string): Promise<NatsConnection> {
   return connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100, timeout: 5000 });
 }
 
-export interface NatsWithClient {
+export interface NatsAndClient {
   nats: NatsServer;
   nc: NatsConnection;
+}
+
+export interface NatsWithClient extends NatsAndClient {
   /** Closes the client and disposes of the server. */
   stop(): Promise<void>;
 }
@@ -40,9 +43,22 @@ export async function startNatsWithClient(): Promise<NatsWithClient> {
   };
 }
 
-export interface NatsAndRedis {
-  nats: NatsServer;
-  nc: NatsConnection;
+/**
+ * The file's nats-server, with a client that reconnects quickly, started before its tests and stopped after them.
+ * Call at the top of a describe (or of the file); the fields are there once its beforeAll hooks have run.
+ */
+export function natsWithClientForFile(): NatsAndClient {
+  const servers = {} as NatsAndClient;
+  let withClient: NatsWithClient | undefined;
+  beforeAll(async () => {
+    withClient = await startNatsWithClient();
+    Object.assign(servers, { nats: withClient.nats, nc: withClient.nc });
+  });
+  afterAll(() => withClient?.stop());
+  return servers;
+}
+
+export interface NatsAndRedis extends NatsAndClient {
   redisServer: RedisServer;
   /** Replaceable (after a Redis restart): the one here is disconnected at the end. */
   redis: Redis;

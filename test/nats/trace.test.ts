@@ -1,13 +1,13 @@
 // --trace as a user sees it: real nats-server, the built CLI; JetStream API requests and replies on stderr (or in
 // a file), stdout exactly as without it, hostile text escaped, secrets masked, data only with --trace-data.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { traceBody } from "../../src/nats/trace.js";
 import { isolatedEnv, runCli } from "../helpers/cli.js";
 import { trackDir } from "../helpers/processes.js";
-import { startNatsWithClient, type NatsWithClient } from "../ingest/stream-helpers.js";
+import { natsWithClientForFile } from "../ingest/stream-helpers.js";
 import { scriptBinary, startInPty } from "../commands/pty.js";
 
 const LINE = /^\d\d:\d\d:\d\d\.\d{3} (>>>|<<<) (\S+)( .*)?$/;
@@ -35,13 +35,8 @@ describe("traceBody", () => {
 });
 
 describe("--trace", () => {
-  let servers: NatsWithClient;
+  const servers = natsWithClientForFile();
   const env = isolatedEnv();
-
-  beforeAll(async () => {
-    servers = await startNatsWithClient();
-  });
-  afterAll(() => servers?.stop());
 
   it("traces stream add and info: each API request and its reply, once, with stdout unchanged", async () => {
     const url = servers.nats.url;
