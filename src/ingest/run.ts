@@ -93,9 +93,9 @@ export async function openSource(s: IngestSettings, notify: Notify): Promise<Ing
   });
 }
 
-// Failures that pass once the server is back (restarted, or the network was down); a refused login or a TLS mistake
-// does not pass by waiting.
-const RETRYABLE_CONNECT_KINDS: ReadonlySet<ConnectErrorKind> = new Set<ConnectErrorKind>(["refused", "timeout", "host-not-found", "closed"]);
+// Failures that pass once the server is back (restarted, or the network was down: no route to the host is a
+// sensor's network blipping, like refused); a refused login or a TLS mistake does not pass by waiting.
+const RETRYABLE_CONNECT_KINDS: ReadonlySet<ConnectErrorKind> = new Set<ConnectErrorKind>(["refused", "timeout", "host-not-found", "unreachable", "closed"]);
 
 export function isRetryableConnectError(err: unknown): boolean {
   return err instanceof ConnectError && RETRYABLE_CONNECT_KINDS.has(err.kind);

@@ -121,10 +121,10 @@ describe("LineSplitter and byte order marks", () => {
 
 describe("isRetryableConnectError", () => {
   it("waits for the server by the error's kind, not its text", () => {
-    for (const kind of ["refused", "timeout", "host-not-found", "closed"] as const) {
+    for (const kind of ["refused", "timeout", "host-not-found", "unreachable", "closed"] as const) {
       expect(isRetryableConnectError(new ConnectError(kind, "cannot connect to nats://h:1: x")), kind).toBe(true);
     }
-    for (const kind of ["auth", "tls", "unreachable", "other"] as const) {
+    for (const kind of ["auth", "tls", "other"] as const) {
       expect(isRetryableConnectError(new ConnectError(kind, "cannot connect to nats://h:1: x")), kind).toBe(false);
     }
     // A user named 'closed' is refused the same as anyone: the text no longer decides.
