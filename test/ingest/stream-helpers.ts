@@ -65,20 +65,19 @@ export interface NatsAndRedis extends NatsAndClient {
 }
 
 /**
- * The file's nats-server and redis-server, with a client of each, started before its tests and stopped after them.
- * Call at the top of a describe; the fields are there once its beforeAll hooks have run.
+ * The file's nats-server and redis-server, with a client of each, started before its tests and stopped after them:
+ * natsWithClientForFile and a redis-server beside it. Call at the top of a describe; the fields are there once its
+ * beforeAll hooks have run.
  */
 export function natsAndRedisForFile(): NatsAndRedis {
-  const servers = {} as NatsAndRedis;
-  let withClient: NatsWithClient | undefined;
+  const servers = natsWithClientForFile() as NatsAndRedis;
   beforeAll(async () => {
-    const [started, redisServer] = await Promise.all([startNatsWithClient(), startRedisServer()]);
-    withClient = started;
-    Object.assign(servers, { nats: started.nats, nc: started.nc, redisServer, redis: new Redis(redisServer.url) });
+    const redisServer = await startRedisServer();
+    Object.assign(servers, { redisServer, redis: new Redis(redisServer.url) });
   });
   afterAll(async () => {
     servers.redis?.disconnect();
-    await Promise.all([withClient?.stop(), servers.redisServer?.dispose()]);
+    await servers.redisServer?.dispose();
   });
   return servers;
 }
