@@ -69,7 +69,13 @@ export function runPipeline(stages, { keepOutput = false, timeoutMs = 300_000, c
     c.stderr.on("data", (d) => (ref.text = (ref.text + d).slice(-16 * 1024)));
     return ref;
   });
-  const timer = setTimeout(() => children.forEach((c) => c.kill("SIGKILL")), timeoutMs);
+  // At the deadline the first stage is stopped so the rest drain and report (a sink killed too would say nothing
+  // of what it received); whatever still runs a few seconds later is killed.
+  let killer;
+  const timer = setTimeout(() => {
+    children[0].kill("SIGTERM");
+    killer = setTimeout(() => children.forEach((c) => c.kill("SIGKILL")), 5000);
+  }, timeoutMs);
   const exits = children.map(
     (c, i) =>
       new Promise((resolve) =>
@@ -81,6 +87,7 @@ export function runPipeline(stages, { keepOutput = false, timeoutMs = 300_000, c
   const exited = Promise.all(exits).then((ends) => {
     clearInterval(poll);
     clearTimeout(timer);
+    clearTimeout(killer);
     const endedAt = Math.max(...ends.map((e) => e.endedAt));
     return {
       startedAt: started,
