@@ -1,10 +1,13 @@
 // React reads the store a few times a second, never once per message: a timer takes a snapshot and sets it as
-// state. refresh() takes one at once (after a key press, so the answer shows without waiting for the timer).
+// state, more slowly while the process is busy (FramePacer). refresh() takes one at once (after a key press, so
+// the answer shows without waiting for the timer).
+import { performance } from "node:perf_hooks";
 import { useCallback, useEffect, useState } from "react";
+import { FramePacer } from "../state/frame-pacing.js";
 import type { TuiSnapshot } from "../state/snapshot.js";
 import type { TuiStore } from "../state/store.js";
 
-/** 10 frames a second at most: the bound, and what the eye needs for counters that move. */
+/** 10 frames a second at most: the bound, and what the eye needs for counters that move (fewer when busy). */
 export const DEFAULT_REFRESH_MS = 100;
 
 export function useSnapshot(store: TuiStore, columns: number, rows: number, intervalMs = DEFAULT_REFRESH_MS): [TuiSnapshot, () => void] {
@@ -18,8 +21,18 @@ export function useSnapshot(store: TuiStore, columns: number, rows: number, inte
     refresh();
   }, [store, columns, rows, refresh]);
   useEffect(() => {
-    const timer = setInterval(refresh, intervalMs);
-    return () => clearInterval(timer);
+    const pacer = new FramePacer(intervalMs, intervalMs * 4);
+    let since = performance.eventLoopUtilization();
+    let timer: NodeJS.Timeout;
+    const tick = () => {
+      refresh();
+      const now = performance.eventLoopUtilization();
+      const busy = performance.eventLoopUtilization(now, since).utilization;
+      since = now;
+      timer = setTimeout(tick, pacer.next(busy));
+    };
+    timer = setTimeout(tick, intervalMs);
+    return () => clearTimeout(timer);
   }, [refresh, intervalMs]);
   return [snapshot, refresh];
 }
