@@ -68,7 +68,7 @@ export class ReplayRunner implements ReaderOwner {
   streamReplaced(reader: OrderedReader): void {
     this.maxReceivedSeq = 0;
     this.requestSeq = 0;
-    for (const r of this.readers) if (r !== reader) void r.reset("stream replaced");
+    for (const r of this.readers) if (r !== reader) r.streamReplacedElsewhere();
   }
 
   /** A reader was (re)created: its caught-up state may let the merge move on. */

@@ -144,6 +144,7 @@ export class OrderedReader {
     this.streamCreated = info.created;
     this.lastSeq = 0;
     this.nextSeq = 1;
+    this.caughtUp = false;
     this.emptyThrough = 0;
     this.finished = false;
     this.queue.length = 0;
@@ -286,6 +287,17 @@ export class OrderedReader {
     } else {
       this.pull();
     }
+  }
+
+  /**
+   * Another reader found the stream replaced: what this one knows (caught up, empty through a sequence) is about
+   * the old stream's sequences. Forgotten at once, before the async reset, so the merge waits for this reader
+   * instead of taking the new stream's first messages from the others as coming before anything of this one's.
+   */
+  streamReplacedElsewhere(): void {
+    this.caughtUp = false;
+    this.emptyThrough = 0;
+    void this.reset("stream replaced");
   }
 
   /** Replaces the consumer with a new one starting after the last message delivered (reconnects, gaps). */
