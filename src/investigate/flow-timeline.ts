@@ -162,6 +162,8 @@ export function attachLookup(timeline: FlowTimeline, dnsEvents: ScannedEvent[]):
 
 /** The timeline's events with the lookup in its place, for printing and --json. */
 export function timelineEvents(timeline: FlowTimeline): ScannedEvent[] {
-  if (timeline.lookup === undefined) return timeline.events;
-  return [timeline.lookup, ...timeline.events].sort(byTime);
+  const lookup = timeline.lookup;
+  // A DNS event of the flow itself that also answers its lookup is shown once.
+  if (lookup === undefined || timeline.events.some((e) => e.seq === lookup.seq)) return timeline.events;
+  return [lookup, ...timeline.events].sort(byTime);
 }

@@ -28,7 +28,8 @@ function direction(flow: Record<string, unknown>, bytesKey: string, pktsKey: str
   const bytes = asNumber(flow[bytesKey]);
   const pkts = asNumber(flow[pktsKey]);
   if (bytes === undefined && pkts === undefined) return undefined;
-  return `${formatBytes(bytes ?? 0)} in ${formatCount(pkts ?? 0)} packet${pkts === 1 ? "" : "s"}`;
+  // A count the sensor wrote that is no usable number (1e400, text) is unknown, not zero.
+  return `${bytes === undefined ? "?" : formatBytes(bytes)} in ${pkts === undefined ? "?" : formatCount(pkts)} packet${pkts === 1 ? "" : "s"}`;
 }
 
 function flowRows(record: EveEvent | undefined): KvRow[] {

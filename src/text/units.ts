@@ -135,7 +135,7 @@ export function formatNanos(ns: number): string {
  */
 export function formatBytes(bytes: number): string {
   if (bytes < 0) return "-" + formatBytes(-bytes);
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
   let value = bytes;
   let i = 0;
   while (value >= 1024 && i < units.length - 1) {

@@ -89,3 +89,20 @@ describe("hostile events", () => {
     for (const line of text.split("\n")) assertTerminalSafe(line);
   });
 });
+
+describe("a DNS event of the flow that also answers its lookup", () => {
+  it("is shown once, and unusable byte counts read as unknown, not zero", () => {
+    const events = [
+      { timestamp: "2026-01-01T00:00:00Z", flow_id: 9, event_type: "dns", src_ip: "10.0.0.5", dest_ip: "10.0.0.1", dns: { type: "answer", rrname: "x.example", answers: [{ rrname: "x.example", rrtype: "A", rdata: "6.6.6.6" }] } },
+      { timestamp: "2026-01-01T00:00:01Z", flow_id: 9, event_type: "tls", src_ip: "10.0.0.5", src_port: 40000, dest_ip: "6.6.6.6", dest_port: 443, tls: { sni: "x.example" } },
+      { timestamp: "2026-01-01T00:00:02Z", flow_id: 9, event_type: "flow", src_ip: "10.0.0.5", src_port: 40000, dest_ip: "6.6.6.6", dest_port: 443, flow: { bytes_toserver: "lots", pkts_toserver: 3, bytes_toclient: 2 ** 64, pkts_toclient: 1 } },
+    ];
+    const t = timelineOf(events as unknown as EveEvent[], "9");
+    expect(t.lookup?.seq).toBe(1);
+    expect(timelineEvents(t).map((e) => e.seq)).toEqual([1, 2, 3]);
+    const text = renderFlowTimeline(t, { read: 3, stream: "s", window: { sinceMs: 0, untilMs: 1 } }, { color: false, timestamps: "utc" });
+    expect(text.match(/DNS /g)).toHaveLength(1);
+    expect(text).toMatch(/to server: \? in 3 packets/);
+    expect(text).toMatch(/to client: 16 EiB in 1 packet\n/);
+  });
+});

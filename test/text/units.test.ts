@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount } from "../../src/text/units.js";
+import { formatBytes, formatCount } from "../../src/text/units.js";
 
 describe("formatCount", () => {
   it("groups thousands with commas, rounds, and says unlimited for negatives where asked", () => {
@@ -24,5 +24,15 @@ describe("formatCount", () => {
     }
     for (let i = 0; i < 2000; i++) values.push(Math.round((i * 7919) ** 1.7) * (i % 2 === 0 ? 1 : -1));
     for (const n of values) expect(formatCount(n), String(n)).toBe(Math.round(n).toLocaleString("en-US"));
+  });
+});
+
+describe("formatBytes", () => {
+  it("steps through the binary units up to EiB", () => {
+    expect(formatBytes(1023)).toBe("1023 B");
+    expect(formatBytes(1536)).toBe("1.5 KiB");
+    expect(formatBytes(1024 ** 5)).toBe("1 PiB");
+    expect(formatBytes(2 ** 64)).toBe("16 EiB");
+    expect(formatBytes(-2048)).toBe("-2 KiB");
   });
 });
