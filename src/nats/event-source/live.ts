@@ -33,7 +33,7 @@ class DropReporter {
 }
 
 /** Least time between two lag PINGs: far below the lag that sheds (DEFAULT_MAX_LAG_MS), far above a loopback PONG. */
-const MIN_PROBE_GAP_MS = 10;
+const MIN_PROBE_GAP_MS = 25;
 
 /**
  * How far the server is ahead of a core subscription, measured the only way the protocol allows: a PING queues

@@ -21,7 +21,7 @@ export function useSnapshot(store: TuiStore, columns: number, rows: number, inte
     refresh();
   }, [store, columns, rows, refresh]);
   useEffect(() => {
-    const pacer = new FramePacer(intervalMs, intervalMs * 4);
+    const pacer = new FramePacer(intervalMs, intervalMs * 5);
     let since = performance.eventLoopUtilization();
     let timer: NodeJS.Timeout;
     const tick = () => {

@@ -1,13 +1,13 @@
 // How often the dashboard repaints. A frame of a 120x40 screen costs ink tens of milliseconds (layout, then every
 // character measured and styled); at 20,000 events a second that was a third of a core at 10 frames a second,
 // on top of the events themselves. So the pause between frames grows with how busy the process is: 10 frames a
-// second while there is time to spare, down to a few when the event loop is nearly full. Key presses repaint at
+// second while there is time to spare, down to two when the event loop is half full. Key presses repaint at
 // once regardless (useSnapshot's refresh), so only the counters and scrolling slow down.
 
 /** Event-loop utilisation (0..1) at or below which frames come at the fastest pace. */
-const RELAXED = 0.3;
+const RELAXED = 0.2;
 /** Utilisation at or above which frames come at the slowest pace. */
-const SATURATED = 0.8;
+const SATURATED = 0.5;
 /** Weight of the newest measurement in the smoothed utilisation: a burst of a few frames does not swing it. */
 const SMOOTHING = 0.3;
 

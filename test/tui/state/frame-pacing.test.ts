@@ -4,7 +4,7 @@ import { FramePacer } from "../../../src/tui/state/frame-pacing.js";
 describe("FramePacer", () => {
   it("keeps the fastest pace while the event loop has time to spare", () => {
     const pacer = new FramePacer(100, 400);
-    for (let i = 0; i < 20; i++) expect(pacer.next(0.2)).toBe(100);
+    for (let i = 0; i < 20; i++) expect(pacer.next(0.15)).toBe(100);
   });
 
   it("slows down towards the slowest pace as the event loop fills, and back when it empties", () => {
@@ -15,7 +15,7 @@ describe("FramePacer", () => {
     // In between: half-way utilisation lands between the two paces.
     const middle = new FramePacer(100, 400);
     let delay = 0;
-    for (let i = 0; i < 30; i++) delay = middle.next(0.55);
+    for (let i = 0; i < 30; i++) delay = middle.next(0.35);
     expect(delay).toBeGreaterThan(100);
     expect(delay).toBeLessThan(400);
     const calm = Array.from({ length: 30 }, () => pacer.next(0.05));
