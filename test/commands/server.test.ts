@@ -119,8 +119,17 @@ describe("server info on a 3-node cluster", () => {
   });
 
   it("adds routes and the JetStream meta group from /varz", async () => {
-    const reports = await Promise.all(nodes.map((n) => serverInfo(["-s", n.url, "--monitor", n.monitorUrl, "--json"])));
-    const clusters = reports.map((r) => JSON.parse(r.stdout).cluster);
+    // JetStream answers on every node before each follower's /varz has heard of the whole meta group (seen under
+    // the server matrix's load on 2.9): ask until every node sees the group of 3 and one leader, for 20 s at most.
+    type ClusterReport = { routes: number; routedServers: number; metaSize: number; metaLeader: string; metaPeers: { name: string }[] };
+    let clusters: ClusterReport[] = [];
+    for (const deadline = Date.now() + 20_000; ; ) {
+      const reports = await Promise.all(nodes.map((n) => serverInfo(["-s", n.url, "--monitor", n.monitorUrl, "--json"])));
+      clusters = reports.map((r) => JSON.parse(r.stdout).cluster as ClusterReport);
+      const settled = clusters.every((c) => c.metaSize === 3 && c.routedServers === 2) && new Set(clusters.map((c) => c.metaLeader)).size === 1;
+      if (settled || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
     for (const c of clusters) {
       // 2.10+ pools routes: several connections to each of the 2 peers, the same number to each
       if (serverAtLeast("2.10")) expect(c.routes % 2 === 0 && c.routes >= 2, `routes ${c.routes}`).toBe(true);
@@ -132,10 +141,10 @@ describe("server info on a 3-node cluster", () => {
     }
     // all agree on one leader, and its /varz lists the whole group
     expect(new Set(clusters.map((c) => c.metaLeader)).size).toBe(1);
-    const leaderIndex = nodes.findIndex((n) => n.name === clusters[0].metaLeader);
-    expect(clusters[leaderIndex].metaPeers.map((p: { name: string }) => p.name)).toEqual(nodes.map((n) => n.name).sort());
+    const leaderIndex = nodes.findIndex((n) => n.name === clusters[0]!.metaLeader);
+    expect(clusters[leaderIndex]!.metaPeers.map((p) => p.name)).toEqual(nodes.map((n) => n.name).sort());
     const human = await serverInfo(["-s", nodes[leaderIndex]!.url, "--monitor", nodes[leaderIndex]!.monitorUrl]);
-    const routesText = serverAtLeast("2.10") ? `2 servers over ${clusters[leaderIndex].routes} connections` : "2 connected";
+    const routesText = serverAtLeast("2.10") ? `2 servers over ${clusters[leaderIndex]!.routes} connections` : "2 connected";
     expect(human.stdout).toMatch(new RegExp(`^\\s+Routes: ${routesText}`, "m"));
     expect(human.stdout).toMatch(new RegExp(`^\\s+Meta leader: ${nodes[leaderIndex]!.name} \\(meta group of 3\\)$`, "m"));
     expect(human.stdout).toMatch(new RegExp(`^\\s+Meta peers: .*${nodes[leaderIndex]!.name}\\*`, "m"));
