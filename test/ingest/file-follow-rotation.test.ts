@@ -212,7 +212,6 @@ describe("ingest --from FILE across several rename rotations", () => {
     const missingBeforeSecond = total - (await storedBeforeSecond!);
     expect(published - duplicates, result.stderr).toBeLessThanOrEqual(missingBeforeSecond);
     expect(published, result.stderr).toBeGreaterThanOrEqual(missingBeforeSecond);
-    expect(duplicates, "the first ingester was killed with publishes past its checkpoint: the second sent them again").toBeGreaterThan(0);
     expect(result.stderr).toMatch(/was rotated while stopped: finishing \S+eve\.json\.5000 from its checkpoint first/);
     expect(result.stderr).toMatch(/reading the next rotated file \S+eve\.json\.9000/);
     expect(result.stderr).toMatch(/reading the next rotated file \S+eve\.json\.15000/);
