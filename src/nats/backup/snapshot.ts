@@ -102,6 +102,8 @@ export async function backupStream(nc: NatsConnection, jsm: JetStreamManager, na
       const meta = parseMeta({ config: response.config, state: response.state }, `the snapshot response for ${name}`);
       opts.onStart?.({ stream: name, messages: meta.recorded.messages, bytes: meta.recorded.bytes, dataFile });
       answered = true;
+      // Chunks that overtook the answer (all of a small stream's, on a busy machine) are shown now.
+      if (chunks > 0) opts.onProgress?.({ chunks, bytes: received });
       armIdle();
       await Promise.race([ended, watch.failed]);
       const files = target.commit(metaText(response.config, response.state));
