@@ -153,8 +153,8 @@ async function storedRangeOutside(
 ): Promise<{ firstMs: number; lastMs: number } | undefined> {
   try {
     const { openJetStreamManager } = await import("../nats/jetstream.js");
-    const jsm = await openJetStreamManager(nc, resolved);
-    const { state } = await jsm.streams.info(stream);
+    const { streamInfo } = await import("../nats/streams/admin.js");
+    const { state } = await streamInfo(await openJetStreamManager(nc, resolved), stream);
     if (state.messages === 0) return undefined;
     const firstMs = Date.parse(state.first_ts);
     const lastMs = Date.parse(state.last_ts);
