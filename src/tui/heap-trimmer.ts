@@ -24,9 +24,6 @@ function exposeGc(): GcFunction | undefined {
  * execution lets V8 mark incrementally, so a key press is not held up behind a long pause.
  */
 export function startHeapTrimmer(intervalMs = 1000, growthBytes = 12 * 1024 * 1024): () => void {
-  // The young generation is resized as the program runs, so this limit still applies (16 MB semi-spaces by
-  // default; per-frame garbage dies young either way, and 4 MB halves the idle reservation).
-  v8.setFlagsFromString("--max-semi-space-size=4");
   const gc = exposeGc();
   if (!gc) return () => undefined;
   let baseline = process.memoryUsage().heapUsed;
@@ -37,6 +34,34 @@ export function startHeapTrimmer(intervalMs = 1000, growthBytes = 12 * 1024 * 10
     // The next baseline is measured after the collection has had time to finish.
     setTimeout(() => (baseline = process.memoryUsage().heapUsed), 200).unref();
   }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** New space (both semi-spaces) the dashboard lets V8 grow to: 16 MB instead of the default 32 MB (measured at
+ * 20k events/s: peak RSS 147 -> 126 MB at 120x40 at the same CPU; 8 MB cost 3-9 points of a core more). */
+const YOUNG_GENERATION_CAP_BYTES = 16 * 1024 * 1024;
+const CAP_CHECK_MS = 50;
+
+/**
+ * V8 doubles the young generation up to --max-semi-space-size while much survives a scavenge, and that flag is
+ * read only when Node starts (setting it later changes nothing: measured). The growth factor is read at every
+ * growth, so once new space has reached `capBytes` a factor of 1 keeps it there.
+ */
+export function capYoungGeneration(capBytes = YOUNG_GENERATION_CAP_BYTES): () => void {
+  // A size the user chose when starting Node is left alone.
+  const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((arg) => /semi-space/.test(arg));
+  if (chosen) return () => undefined;
+  const newSpaceBytes = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space")?.space_size ?? 0;
+  const reached = () => {
+    if (newSpaceBytes() < capBytes) return false;
+    v8.setFlagsFromString("--semi-space-growth-factor=1");
+    return true;
+  };
+  if (reached()) return () => undefined;
+  const timer = setInterval(() => {
+    if (reached()) clearInterval(timer);
+  }, CAP_CHECK_MS);
   timer.unref();
   return () => clearInterval(timer);
 }

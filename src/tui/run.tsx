@@ -13,7 +13,7 @@ import { useTerminalSize } from "./hooks/useTerminalSize.js";
 import type { PaneConfig } from "./state/pane-state.js";
 import { TuiStore } from "./state/store.js";
 import { findInkCaches, trimInkCaches } from "./ink-caches.js";
-import { startHeapTrimmer } from "./heap-trimmer.js";
+import { capYoungGeneration, startHeapTrimmer } from "./heap-trimmer.js";
 import { enterFullScreen, exitCodeForSignal, onEveryExitPath, onTerminalHangupError, type ExitReason } from "./terminal.js";
 
 export interface RunTuiOptions {
@@ -84,6 +84,8 @@ async function openSources(
  * process.exitCode set to 128 + the signal's number. An uncaught error restores the terminal and exits 1.
  */
 export async function runTui(options: RunTuiOptions): Promise<void> {
+  // Before the first event arrives: under load V8 would double the young generation again.
+  const stopYoungGenerationCap = capYoungGeneration();
   let instance: ReturnType<typeof render> | undefined;
   let untilSettled = false;
   const endByCaller = () => {
@@ -174,6 +176,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   } finally {
     clearInterval(trimTimer);
     stopHeapTrimmer();
+    stopYoungGenerationCap();
     instance?.unmount();
     screen.restore();
     uninstall();

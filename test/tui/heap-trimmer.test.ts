@@ -1,3 +1,6 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { expect, it } from "vitest";
 import { startHeapTrimmer } from "../../src/tui/heap-trimmer.js";
 
@@ -22,4 +25,34 @@ it("gives garbage back during a quiet period, when V8 on its own would not colle
   const { grown, left } = await heapLeftAfterQuietPeriod(true);
   expect(grown).toBeGreaterThan(15 * 1024 * 1024);
   expect(left).toBeLessThan(grown / 2);
+});
+
+/** New space of a fresh Node after a workload whose survivors make V8 double its young generation. */
+function newSpaceAfterWorkload(code: string, nodeArgs: string[] = []): number {
+  const script = `
+    import v8 from "node:v8";
+    const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size;
+    ${code}
+    const kept = [];
+    for (let i = 0; i < 2000000; i++) {
+      kept.push({ i, s: "x" + i });
+      if (kept.length > 100000) kept.splice(0, 50000);
+    }
+    console.log(newSpace());`;
+  const out = execFileSync(process.execPath, [...nodeArgs, "--input-type=module", "-e", script], { encoding: "utf8" });
+  return Number(out.trim());
+}
+
+const trimmer = pathToFileURL(join(process.cwd(), "dist", "tui", "heap-trimmer.js")).href;
+
+it("keeps the young generation at the size it had when capped; a size the user chose is left alone", () => {
+  const uncapped = newSpaceAfterWorkload("");
+  const capped = newSpaceAfterWorkload(`const { capYoungGeneration } = await import(${JSON.stringify(trimmer)}); const cap = newSpace(); capYoungGeneration(cap);`);
+  // The workload grows an uncapped young generation to several times its starting size (2 MB -> 32 MB).
+  expect(uncapped).toBeGreaterThanOrEqual(4 * capped);
+  expect(capped).toBeLessThanOrEqual(4 * 1024 * 1024);
+  const chosen = newSpaceAfterWorkload(`const { capYoungGeneration } = await import(${JSON.stringify(trimmer)}); capYoungGeneration(newSpace());`, [
+    "--max-semi-space-size=8",
+  ]);
+  expect(chosen).toBe(16 * 1024 * 1024);
 });
