@@ -176,90 +176,33 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
   // Notices quote file names, Redis keys and server errors: escaped like event text.
   const notify: Notify = opts.notify ?? ((line) => process.stderr.write(`nsm4home: ${label}: ${sanitizeText(line)}\n`));
   const resolved = resolveConnectionOptions(flags);
+  const run: RunState = {};
   // Before the source is touched: a port that is taken stops the run with nothing read.
-  let metrics: IngestMetrics | undefined;
-  let metricsServer: MetricsServer | undefined;
-  let pipeline: IngestPipeline | undefined;
-  let publisher: Publisher | undefined;
-  let opened: IngestSource | undefined;
-  if (s.metrics) {
-    const { IngestMetrics } = await import("./metrics.js");
-    const { serveMetrics } = await import("../metrics/http.js");
-    const m = (metrics = new IngestMetrics(s.prefix));
-    metricsServer = await serveMetrics(s.metrics, async () =>
-      m.render({
-        counters: pipeline?.counters ?? emptyCounters(),
-        inFlight: pipeline?.inFlight ?? 0,
-        backlog: await opened?.backlog().catch(() => undefined),
-        natsConnected: publisher?.connected() ?? false,
-      }),
-    );
-    notify(`serving metrics on ${metricsServer.url}`);
-  }
+  const metrics = s.metrics ? await serveIngestMetrics(s.metrics, s.prefix, run, notify) : undefined;
   let source: IngestSource;
   try {
-    source = opened = opts.source ?? (await openSource(s, notify));
+    source = run.source = opts.source ?? (await openSource(s, notify));
   } catch (err) {
-    await metricsServer?.close();
+    await metrics?.server.close();
     throw err;
   }
+  const stopping = new IngestStop(s.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS, source, label, notify);
+  if (opts.handleSignals !== false) stopping.listen();
 
-  let stopRequests = 0;
-  // A stop waits for acknowledgements only so long: JetStream may refuse (stream or store full) or not answer.
-  const stopTimeoutMs = s.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
-  let stopTimer: NodeJS.Timeout | undefined;
-  let leftUnconfirmed = 0;
-  const giveUp = (p: IngestPipeline, why: string) => {
-    leftUnconfirmed = p.inFlight;
-    if (leftUnconfirmed > 0) {
-      const last = p.lastFailure ? ` (last answer: ${p.lastFailure})` : "";
-      notify(`${leftUnconfirmed} ${leftUnconfirmed === 1 ? "publish" : "publishes"} still unacknowledged${why}${last}: left at the source, sent again on the next start`);
-    }
-    p.abandon();
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    stopRequests++;
-    if (!pipeline) return;
-    const p = pipeline;
-    if (stopRequests === 1) {
-      const atOnce =
-        source.resumes === false
-          ? `unconfirmed events may not be stored, and ${label} keeps no position: a new run starts from the beginning`
-          : "unconfirmed events stay at the source and are sent on the next start";
-      notify(`${signal}: stopping; finishing ${p.inFlight} in-flight publishes (waiting up to ${formatDuration(stopTimeoutMs)}; again to quit at once: ${atOnce})`);
-      p.stop();
-      stopTimer = setTimeout(() => giveUp(p, ` after ${formatDuration(stopTimeoutMs)}`), stopTimeoutMs);
-    } else {
-      giveUp(p, "");
-    }
-  };
-  if (opts.handleSignals !== false) {
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  }
-
-  const ttl = s.ttl;
-  const ttlOption = ttl === undefined ? {} : { ttlFor: (subject: string) => ttlForSubject(ttl, subject) };
+  const ttlOption = ttlOptionOf(s.ttl);
   let nc: NatsConnection | undefined;
-  let progressTimer: NodeJS.Timeout | undefined;
+  let stopProgress = () => undefined as void;
   const started = Date.now();
   try {
-    nc = await connectWithRetry(resolved, notify, () => stopRequests > 0);
+    nc = await connectWithRetry(resolved, notify, () => stopping.requested);
     if (!nc) return emptyCounters();
-    if (!s.core) {
-      const stream = await ensureStream(nc, resolved, s, notify);
-      notify(`${source.description} → stream ${stream} as ${s.prefix}.<event_type> (window ${s.window})`);
-      publisher = await createJetStreamPublisher(nc, { timeoutMs: resolved.timeoutMs, inboxPrefix: resolved.inboxPrefix, ...ttlOption });
-    } else {
-      notify(`${source.description} → core NATS ${s.prefix}.<event_type> (at-most-once: nothing is stored or acknowledged)`);
-      publisher = createCorePublisher(nc, { timeoutMs: resolved.timeoutMs });
-    }
+    run.publisher = await openPublisher(nc, resolved, s, source, notify);
     const msgIds = opts.msgIds ?? !s.core;
     // JetStream can only call a publish a duplicate by its Nats-Msg-Id: without them the count would always be 0.
     const countsDuplicates = msgIds;
-    pipeline = new IngestPipeline({
+    const pipeline = (run.pipeline = new IngestPipeline({
       source,
-      publisher,
+      publisher: run.publisher,
       prefix: s.prefix,
       window: s.window,
       batchSize: s.batch,
@@ -267,60 +210,180 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
       ...ttlOption,
       msgIds,
       notify,
-      observer: metrics,
-    });
-    if (stopRequests > 0) {
-      const p = pipeline;
-      p.stop();
-      stopTimer = setTimeout(() => giveUp(p, ` after ${formatDuration(stopTimeoutMs)}`), stopTimeoutMs);
-    }
-    if (s.progressMs > 0) {
-      let lastAcked = 0;
-      let lastAt = Date.now();
-      const p = pipeline;
-      progressTimer = setInterval(() => {
-        void source.backlog().then((backlog) => {
-          const now = Date.now();
-          const rate = ((p.counters.acked - lastAcked) * 1000) / Math.max(1, now - lastAt);
-          lastAcked = p.counters.acked;
-          lastAt = now;
-          notify(formatProgress(p.counters, p.inFlight, backlog, rate, countsDuplicates));
-        });
-      }, s.progressMs);
-    }
+      observer: metrics?.metrics,
+    }));
+    stopping.attach(pipeline);
+    if (s.progressMs > 0) stopProgress = reportProgress(pipeline, source, s.progressMs, countsDuplicates, notify);
     const counters = await pipeline.run();
-    clearTimeout(stopTimer);
-    if (progressTimer) clearInterval(progressTimer);
-    progressTimer = undefined;
+    stopping.done();
+    stopProgress();
     const backlog = await source.backlog();
     notify(`done: ${formatSummary(counters, Date.now() - started, backlog, countsDuplicates)}`);
-    const refused = publisher?.refusals?.() ?? 0;
-    if (refused > 0) {
-      throw new RuntimeError(`the server refused ${refused} ${refused === 1 ? "publish" : "publishes"} (see above): the user needs permission to publish to ${s.prefix}.>`);
-    }
-    if (leftUnconfirmed > 0) {
-      const where = source.resumes === false ? `${label} keeps no position: run it again to send them` : "left at the source for the next start";
-      throw new RuntimeError(`stopped with ${leftUnconfirmed} ${leftUnconfirmed === 1 ? "event" : "events"} not acknowledged by JetStream; ${where}`);
-    }
+    checkEverythingStored(run.publisher, stopping.leftUnconfirmed, source, s.prefix, label);
     return counters;
   } finally {
-    clearTimeout(stopTimer);
-    if (progressTimer) clearInterval(progressTimer);
-    if (opts.handleSignals !== false) {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    }
+    stopping.done();
+    stopProgress();
+    if (opts.handleSignals !== false) stopping.unlisten();
     await source.close().catch(() => undefined);
-    await publisher?.close().catch(() => undefined);
-    if (nc) {
-      // Flush what is buffered (core mode); never hang on a server that went away.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([nc.drain().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 2000)))]);
-      clearTimeout(timer);
-      await nc.close().catch(() => undefined);
-    }
-    await metricsServer?.close();
+    await run.publisher?.close().catch(() => undefined);
+    if (nc) await drainAndClose(nc);
+    await metrics?.server.close();
   }
+}
+
+/** What the metrics endpoint reads while the run is being set up and runs. */
+interface RunState {
+  source?: IngestSource;
+  publisher?: Publisher;
+  pipeline?: IngestPipeline;
+}
+
+async function serveIngestMetrics(
+  listen: ListenAddress,
+  prefix: string,
+  run: RunState,
+  notify: Notify,
+): Promise<{ metrics: IngestMetrics; server: MetricsServer }> {
+  const { IngestMetrics } = await import("./metrics.js");
+  const { serveMetrics } = await import("../metrics/http.js");
+  const metrics = new IngestMetrics(prefix);
+  const server = await serveMetrics(listen, async () =>
+    metrics.render({
+      counters: run.pipeline?.counters ?? emptyCounters(),
+      inFlight: run.pipeline?.inFlight ?? 0,
+      backlog: await run.source?.backlog().catch(() => undefined),
+      natsConnected: run.publisher?.connected() ?? false,
+    }),
+  );
+  notify(`serving metrics on ${server.url}`);
+  return { metrics, server };
+}
+
+function ttlOptionOf(ttl: TtlPolicy | undefined): { ttlFor?: (subject: string) => string | undefined } {
+  return ttl === undefined ? {} : { ttlFor: (subject: string) => ttlForSubject(ttl, subject) };
+}
+
+/** JetStream (the stream checked or created first) or core NATS, said in one line. */
+async function openPublisher(nc: NatsConnection, resolved: ResolvedConnection, s: IngestSettings, source: IngestSource, notify: Notify): Promise<Publisher> {
+  if (s.core) {
+    notify(`${source.description} → core NATS ${s.prefix}.<event_type> (at-most-once: nothing is stored or acknowledged)`);
+    return createCorePublisher(nc, { timeoutMs: resolved.timeoutMs });
+  }
+  const stream = await ensureStream(nc, resolved, s, notify);
+  notify(`${source.description} → stream ${stream} as ${s.prefix}.<event_type> (window ${s.window})`);
+  return createJetStreamPublisher(nc, { timeoutMs: resolved.timeoutMs, inboxPrefix: resolved.inboxPrefix, ...ttlOptionOf(s.ttl) });
+}
+
+/**
+ * SIGINT/SIGTERM: the first finishes the in-flight publishes (waiting up to the stop timeout), the second gives
+ * up at once. Unconfirmed publishes are left at the source (or, for a source that keeps no position, said).
+ */
+class IngestStop {
+  private requests = 0;
+  private pipeline: IngestPipeline | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** Publishes still unacknowledged when the run gave up on them. */
+  leftUnconfirmed = 0;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly source: IngestSource,
+    private readonly label: string,
+    private readonly notify: Notify,
+  ) {}
+
+  get requested(): boolean {
+    return this.requests > 0;
+  }
+
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.requests++;
+    const p = this.pipeline;
+    if (!p) return;
+    if (this.requests > 1) {
+      this.giveUp(p, "");
+      return;
+    }
+    const atOnce =
+      this.source.resumes === false
+        ? `unconfirmed events may not be stored, and ${this.label} keeps no position: a new run starts from the beginning`
+        : "unconfirmed events stay at the source and are sent on the next start";
+    this.notify(`${signal}: stopping; finishing ${p.inFlight} in-flight publishes (waiting up to ${formatDuration(this.timeoutMs)}; again to quit at once: ${atOnce})`);
+    this.stopWithin(p);
+  };
+
+  listen(): void {
+    process.on("SIGINT", this.onSignal);
+    process.on("SIGTERM", this.onSignal);
+  }
+
+  unlisten(): void {
+    process.off("SIGINT", this.onSignal);
+    process.off("SIGTERM", this.onSignal);
+  }
+
+  /** The pipeline is running: a stop asked for while connecting takes effect now. */
+  attach(p: IngestPipeline): void {
+    this.pipeline = p;
+    if (this.requested) this.stopWithin(p);
+  }
+
+  done(): void {
+    clearTimeout(this.timer);
+  }
+
+  private stopWithin(p: IngestPipeline): void {
+    p.stop();
+    // A stop waits for acknowledgements only so long: JetStream may refuse (stream or store full) or not answer.
+    this.timer = setTimeout(() => this.giveUp(p, ` after ${formatDuration(this.timeoutMs)}`), this.timeoutMs);
+  }
+
+  private giveUp(p: IngestPipeline, why: string): void {
+    this.leftUnconfirmed = p.inFlight;
+    if (this.leftUnconfirmed > 0) {
+      const last = p.lastFailure ? ` (last answer: ${p.lastFailure})` : "";
+      const publishes = this.leftUnconfirmed === 1 ? "publish" : "publishes";
+      this.notify(`${this.leftUnconfirmed} ${publishes} still unacknowledged${why}${last}: left at the source, sent again on the next start`);
+    }
+    p.abandon();
+  }
+}
+
+/** A progress line every `everyMs`: counts, in flight, the source's backlog and the acknowledged rate. */
+function reportProgress(p: IngestPipeline, source: IngestSource, everyMs: number, countsDuplicates: boolean, notify: Notify): () => void {
+  let lastAcked = 0;
+  let lastAt = Date.now();
+  const timer = setInterval(() => {
+    void source.backlog().then((backlog) => {
+      const now = Date.now();
+      const rate = ((p.counters.acked - lastAcked) * 1000) / Math.max(1, now - lastAt);
+      lastAcked = p.counters.acked;
+      lastAt = now;
+      notify(formatProgress(p.counters, p.inFlight, backlog, rate, countsDuplicates));
+    });
+  }, everyMs);
+  return () => clearInterval(timer);
+}
+
+/** A run that ended with refused or unacknowledged publishes is a failure (exit 1), said with what to do. */
+function checkEverythingStored(publisher: Publisher, leftUnconfirmed: number, source: IngestSource, prefix: string, label: string): void {
+  const refused = publisher.refusals?.() ?? 0;
+  if (refused > 0) {
+    throw new RuntimeError(`the server refused ${refused} ${refused === 1 ? "publish" : "publishes"} (see above): the user needs permission to publish to ${prefix}.>`);
+  }
+  if (leftUnconfirmed > 0) {
+    const where = source.resumes === false ? `${label} keeps no position: run it again to send them` : "left at the source for the next start";
+    throw new RuntimeError(`stopped with ${leftUnconfirmed} ${leftUnconfirmed === 1 ? "event" : "events"} not acknowledged by JetStream; ${where}`);
+  }
+}
+
+/** Flushes what is buffered (core mode); never hangs on a server that went away. */
+async function drainAndClose(nc: NatsConnection): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([nc.drain().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 2000)))]);
+  clearTimeout(timer);
+  await nc.close().catch(() => undefined);
 }
 
 function emptyCounters(): IngestCounters {
