@@ -126,6 +126,49 @@ export async function connectWithRetry(resolved: ResolvedConnection, notify: Not
   }
 }
 
+/**
+ * ensureStream, asked again while the server restarts under it: a server that went away during the check (killed,
+ * rebooted) brings JetStream back from its store only after it accepts connections, and until then the check
+ * times out. Without a restart, no answer is an error at once (is JetStream enabled?).
+ */
+async function ensureStreamOutlivingRestarts(
+  nc: NatsConnection,
+  resolved: ResolvedConnection,
+  s: IngestSettings,
+  notify: Notify,
+  stopped: () => boolean,
+): Promise<string | undefined> {
+  let restarted = false;
+  const statuses = nc.status();
+  void (async () => {
+    for await (const status of statuses) if (status.type === "disconnect" || status.type === "reconnect") restarted = true;
+  })().catch(() => undefined);
+  let announced = 0;
+  try {
+    for (;;) {
+      try {
+        return await ensureStream(nc, resolved, s, notify);
+      } catch (err) {
+        // Only JetStream not answering yet; an answer (no such stream, denied) is final.
+        if (!restarted || nc.isClosed() || !JETSTREAM_NOT_BACK.test((err as Error).message)) throw err;
+        if (Date.now() - announced >= 30_000) {
+          notify(`${(err as Error).message}; the server restarted during the stream check: asking again until JetStream answers`);
+          announced = Date.now();
+        }
+      }
+      for (let waited = 0; waited < 1000; waited += 100) {
+        if (stopped()) return undefined;
+        await sleep(100);
+      }
+    }
+  } finally {
+    (statuses as { stop?: () => void }).stop?.();
+  }
+}
+
+/** describeJetStreamError's lines for a JetStream that does not answer (yet). */
+const JETSTREAM_NOT_BACK = /no answer from JetStream in time|JetStream is not enabled/;
+
 /** Makes sure a stream stores `<prefix>.>`: finds it, or creates it with --create-stream. */
 export async function ensureStream(nc: NatsConnection, resolved: ResolvedConnection, s: IngestSettings, notify: Notify): Promise<string> {
   // Before anything is created: an older server would store the events without their TTL, for the stream's max_age.
@@ -196,7 +239,8 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
   try {
     nc = await connectWithRetry(resolved, notify, () => stopping.requested);
     if (!nc) return emptyCounters();
-    run.publisher = await openPublisher(nc, resolved, s, source, notify);
+    run.publisher = await openPublisher(nc, resolved, s, source, notify, () => stopping.requested);
+    if (!run.publisher) return emptyCounters();
     const msgIds = opts.msgIds ?? !s.core;
     // JetStream can only call a publish a duplicate by its Nats-Msg-Id: without them the count would always be 0.
     const countsDuplicates = msgIds;
@@ -265,12 +309,20 @@ function ttlOptionOf(ttl: TtlPolicy | undefined): { ttlFor?: (subject: string) =
 }
 
 /** JetStream (the stream checked or created first) or core NATS, said in one line. */
-async function openPublisher(nc: NatsConnection, resolved: ResolvedConnection, s: IngestSettings, source: IngestSource, notify: Notify): Promise<Publisher> {
+async function openPublisher(
+  nc: NatsConnection,
+  resolved: ResolvedConnection,
+  s: IngestSettings,
+  source: IngestSource,
+  notify: Notify,
+  stopped: () => boolean,
+): Promise<Publisher | undefined> {
   if (s.core) {
     notify(`${source.description} → core NATS ${s.prefix}.<event_type> (at-most-once: nothing is stored or acknowledged)`);
     return createCorePublisher(nc, { timeoutMs: resolved.timeoutMs });
   }
-  const stream = await ensureStream(nc, resolved, s, notify);
+  const stream = await ensureStreamOutlivingRestarts(nc, resolved, s, notify, stopped);
+  if (stream === undefined) return undefined;
   notify(`${source.description} → stream ${stream} as ${s.prefix}.<event_type> (window ${s.window})`);
   return createJetStreamPublisher(nc, { timeoutMs: resolved.timeoutMs, inboxPrefix: resolved.inboxPrefix, ...ttlOptionOf(s.ttl) });
 }
