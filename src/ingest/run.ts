@@ -13,7 +13,7 @@ import {
   type ConnectionFlags,
   type ResolvedConnection,
 } from "../nats/connection/index.js";
-import { openJetStreamManager, requireServerVersion } from "../nats/jetstream.js";
+import { JetStreamUnavailableError, openJetStreamManager, requireServerVersion } from "../nats/jetstream.js";
 import { findStreamStoring } from "../nats/streams/admin.js";
 import { createNsmStream } from "../nats/streams/nsm-stream.js";
 import { checkPublishPrefix } from "../nats/subjects.js";
@@ -104,32 +104,53 @@ export function isRetryableConnectError(err: unknown): boolean {
 /** Connects, waiting with backoff while the server is unreachable (a sensor's ingester outlives restarts). */
 export async function connectWithRetry(resolved: ResolvedConnection, notify: Notify, stopped: () => boolean): Promise<NatsConnection | undefined> {
   let backoff = 500;
-  let announced = 0;
+  const notice = new RetryNotice(notify);
   for (;;) {
     try {
       const nc = await connectNats(resolved, { name: "nsm4home-ingest" });
-      if (announced > 0) notify(`connected to ${describeServers(resolved)}`);
+      if (notice.said) notify(`connected to ${describeServers(resolved)}`);
       return nc;
     } catch (err) {
       if (!isRetryableConnectError(err)) throw err;
-      const now = Date.now();
-      if (now - announced >= 30_000) {
-        notify(`${(err as Error).message}; retrying with backoff (the source is left untouched)`);
-        announced = now;
-      }
+      notice.say(`${(err as Error).message}; retrying with backoff (the source is left untouched)`);
     }
-    for (let waited = 0; waited < backoff; waited += 100) {
-      if (stopped()) return undefined;
-      await sleep(100);
-    }
+    if (!(await pauseUnlessStopped(backoff, stopped))) return undefined;
     backoff = Math.min(backoff * 2, 10_000);
   }
+}
+
+/** A retry loop's notice: the first at once, then at most one every 30 s, so a long outage does not flood stderr. */
+class RetryNotice {
+  private lastAt = 0;
+
+  constructor(private readonly notify: Notify) {}
+
+  get said(): boolean {
+    return this.lastAt > 0;
+  }
+
+  say(line: string): void {
+    const now = Date.now();
+    if (now - this.lastAt < 30_000) return;
+    this.notify(line);
+    this.lastAt = now;
+  }
+}
+
+/** Waits `ms` in steps of 100 ms; false as soon as a stop is asked for. */
+async function pauseUnlessStopped(ms: number, stopped: () => boolean): Promise<boolean> {
+  for (let waited = 0; waited < ms; waited += 100) {
+    if (stopped()) return false;
+    await sleep(100);
+  }
+  return true;
 }
 
 /**
  * ensureStream, asked again while the server restarts under it: a server that went away during the check (killed,
  * rebooted) brings JetStream back from its store only after it accepts connections, and until then the check
- * times out. Without a restart, no answer is an error at once (is JetStream enabled?).
+ * gets no answer. Without a restart, no answer is an error at once (is JetStream enabled?), and so is an answer
+ * (no such stream, denied) with or without one.
  */
 async function ensureStreamOutlivingRestarts(
   nc: NatsConnection,
@@ -143,31 +164,21 @@ async function ensureStreamOutlivingRestarts(
   void (async () => {
     for await (const status of statuses) if (status.type === "disconnect" || status.type === "reconnect") restarted = true;
   })().catch(() => undefined);
-  let announced = 0;
+  const notice = new RetryNotice(notify);
   try {
     for (;;) {
       try {
         return await ensureStream(nc, resolved, s, notify);
       } catch (err) {
-        // Only JetStream not answering yet; an answer (no such stream, denied) is final.
-        if (!restarted || nc.isClosed() || !JETSTREAM_NOT_BACK.test((err as Error).message)) throw err;
-        if (Date.now() - announced >= 30_000) {
-          notify(`${(err as Error).message}; the server restarted during the stream check: asking again until JetStream answers`);
-          announced = Date.now();
-        }
+        if (!restarted || nc.isClosed() || !(err instanceof JetStreamUnavailableError)) throw err;
+        notice.say(`${err.message}; the server restarted during the stream check: asking again until JetStream answers`);
       }
-      for (let waited = 0; waited < 1000; waited += 100) {
-        if (stopped()) return undefined;
-        await sleep(100);
-      }
+      if (!(await pauseUnlessStopped(1000, stopped))) return undefined;
     }
   } finally {
     (statuses as { stop?: () => void }).stop?.();
   }
 }
-
-/** describeJetStreamError's lines for a JetStream that does not answer (yet). */
-const JETSTREAM_NOT_BACK = /no answer from JetStream in time|JetStream is not enabled/;
 
 /** Makes sure a stream stores `<prefix>.>`: finds it, or creates it with --create-stream. */
 export async function ensureStream(nc: NatsConnection, resolved: ResolvedConnection, s: IngestSettings, notify: Notify): Promise<string> {

@@ -74,12 +74,23 @@ export function apiErrorCode(err: unknown): number | undefined {
 /** A user without the right to call the JetStream API: the server answers its requests with a permissions error. */
 export const JS_API_DENIED = /Permissions Violation for Publish to "(((?:\$JS|[^"]*?)\.API)[^"]*)"/;
 
+/**
+ * JetStream did not answer at all: not enabled (here, or not yet back after a restart), no responders, or no answer
+ * in time. Unlike an answer (no such stream, denied), waiting may cure it; callers that outlive restarts retry it.
+ */
+export class JetStreamUnavailableError extends RuntimeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "JetStreamUnavailableError";
+  }
+}
+
 /** One line for a JetStream API failure, naming what failed and the server's err_code. */
 export function describeJetStreamError(err: unknown, what: string): RuntimeError {
   if (err instanceof RuntimeError) return err;
   const e = err as { name?: string; message?: string; apiError?: () => { err_code?: number; code?: number; description?: string } };
   if (e?.name === "JetStreamNotEnabled" || /jetstream not enabled/i.test(e?.message ?? "")) {
-    return new RuntimeError(`${what}: JetStream is not enabled on this server or account (start nats-server with -js)`);
+    return new JetStreamUnavailableError(`${what}: JetStream is not enabled on this server or account (start nats-server with -js)`);
   }
   const denied = JS_API_DENIED.exec(e?.message ?? "");
   if (denied) {
@@ -90,10 +101,10 @@ export function describeJetStreamError(err: unknown, what: string): RuntimeError
     return new RuntimeError(`${what}: ${api.description ?? e.message} (err_code ${api.err_code ?? "?"}, status ${api.code ?? "?"})`);
   }
   if (e?.name === "TimeoutError" || /timeout/i.test(e?.message ?? "")) {
-    return new RuntimeError(`${what}: no answer from JetStream in time (is JetStream enabled? raise --timeout)`);
+    return new JetStreamUnavailableError(`${what}: no answer from JetStream in time (is JetStream enabled? raise --timeout)`);
   }
   if (/no responders/i.test(e?.message ?? "")) {
-    return new RuntimeError(`${what}: JetStream is not enabled on this server or account (no responders)`);
+    return new JetStreamUnavailableError(`${what}: JetStream is not enabled on this server or account (no responders)`);
   }
   return new RuntimeError(`${what}: ${(e?.message ?? String(err)).split("\n")[0]}`);
 }

@@ -38,8 +38,9 @@ export function startHeapTrimmer(intervalMs = 1000, growthBytes = 12 * 1024 * 10
   return () => clearInterval(timer);
 }
 
-/** New space (both semi-spaces) the dashboard lets V8 grow to: 16 MB instead of the default 32 MB (measured at
- * 20k events/s: peak RSS 147 -> 126 MB at 120x40 at the same CPU; 8 MB cost 3-9 points of a core more). */
+/** New space (both semi-spaces) the dashboard lets V8 grow to: 16 MB instead of the default 32 MB. Measured at
+ * 20k events/s, 120x40: peak RSS 147 -> 126-130 MB at the same CPU; an 8 MB new space (--max-semi-space-size=4)
+ * cost 3-9 points of a core more and slower keys. */
 const YOUNG_GENERATION_CAP_BYTES = 16 * 1024 * 1024;
 const CAP_CHECK_MS = 50;
 

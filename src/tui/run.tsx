@@ -84,8 +84,6 @@ async function openSources(
  * process.exitCode set to 128 + the signal's number. An uncaught error restores the terminal and exits 1.
  */
 export async function runTui(options: RunTuiOptions): Promise<void> {
-  // Before the first event arrives: under load V8 would double the young generation again.
-  const stopYoungGenerationCap = capYoungGeneration();
   let instance: ReturnType<typeof render> | undefined;
   let untilSettled = false;
   const endByCaller = () => {
@@ -113,15 +111,19 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
       width: () => store.columns,
     });
   }
+  // Before the first event arrives: under load V8 would double the young generation again.
+  const stopYoungGenerationCap = capYoungGeneration();
   let sources: EventSource[];
   try {
     sources = await openSources(nc, resolved, store, options);
   } catch (err) {
+    stopYoungGenerationCap();
     await nc.close().catch(() => undefined);
     throw err;
   }
 
   const closeAll = async () => {
+    stopYoungGenerationCap();
     await Promise.all(sources.map((s) => s.stop().catch(() => undefined)));
     await nc.close().catch(() => undefined);
   };

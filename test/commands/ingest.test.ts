@@ -215,4 +215,56 @@ describe("ingest", () => {
       await late.dispose();
     }
   });
+
+  // A server without JetStream where the test answers nothing on $JS.API: ingest's stream check waits for an answer,
+  // as it does while a restarted server is still recovering JetStream from its store.
+  async function silentJetStream(): Promise<{ server: Awaited<ReturnType<typeof startNatsServer>>; asked: Promise<void>; nc: NatsConnection }> {
+    const server = await startNatsServer({ jetstream: false });
+    const nc = await testConnection(server.url);
+    let heard!: () => void;
+    const asked = new Promise<void>((r) => (heard = r));
+    nc.subscribe("$JS.API.>", { callback: () => heard() });
+    await nc.flush();
+    return { server, asked, nc };
+  }
+
+  it("asks JetStream again when the server restarts during the stream check, and stores everything", async () => {
+    tag++;
+    const silent = await silentJetStream();
+    const port = silent.server.port;
+    let restarted: Awaited<ReturnType<typeof startNatsServer>> | undefined;
+    const proc = startCli(["-s", silent.server.url, "--timeout", "2s", "ingest", "--from", "-", "--create-stream", "--progress", "0"], { env, timeoutMs: 60_000 });
+    try {
+      await silent.asked;
+      await silent.nc.close();
+      await silent.server.kill();
+      // The same address, now with JetStream, as a sensor's server comes back from a reboot.
+      restarted = await startNatsServer({ port });
+      await proc.waitFor(/no answer from JetStream in time.*the server restarted during the stream check: asking again/, { stream: "stderr", timeoutMs: 20_000 });
+      proc.child.stdin!.end(`${event("dns", 1)}\n${event("dns", 2)}\n`);
+      const result = await proc.exited;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/created stream suricata/);
+      const nc = await testConnection(restarted.url);
+      expect(await streamCount(nc)).toBe(2);
+      await nc.close();
+    } finally {
+      proc.child.kill("SIGKILL");
+      await silent.server.dispose();
+      await restarted?.dispose();
+    }
+  });
+
+  it("without a restart, a JetStream that does not answer is an error at once (exit 1, one line)", async () => {
+    const silent = await silentJetStream();
+    try {
+      const result = await runCli(["-s", silent.server.url, "--timeout", "1s", "ingest", "--from", "-", "--create-stream", "--progress", "0"], { env, input: "" });
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(/^nsm4home: JetStream: no answer from JetStream in time \(is JetStream enabled\? raise --timeout\)$/m);
+      expect(result.stderr).not.toMatch(/asking again/);
+    } finally {
+      await silent.nc.close();
+      await silent.server.dispose();
+    }
+  });
 });
