@@ -10,6 +10,7 @@
 // Figures: events/s, ratios, messages lost (and whether tail reported them), peak RSS, CPU.
 // The live targets are CPU seconds per event of each process against the count-only subscriber's in the same round
 // (a shared machine changes wall times, much less the CPU a process spends): the median of the rounds' ratios.
+// `tail --new` reads the same burst through a stream made for that row only: nothing may be lost there.
 // N defaults to 200000 (TAIL_BENCH_N to change); TAIL_BENCH_PARTS=live or =replay runs one half only;
 // TAIL_BENCH_LIVE=pretty,select keeps the count-only row and the live rows whose names contain those words.
 import { join } from "node:path";
@@ -71,6 +72,8 @@ try {
         expect: matching,
       },
       { name: "tail --json", stages: [tail(["--json", "--count", String(N), "--timeout", IDLE]), sinkStage()], expect: N },
+      // The lossless way: the same burst stored by a stream and read through it (ordered, paced by the output).
+      { name: "tail --new (pretty, via stream)", stages: [tail(["--new", "--count", String(N), "--timeout", IDLE]), sinkStage()], expect: N, stream: true },
       {
         name: "tail --raw | jq (baseline)",
         // Line-buffered so the sink sees when jq produced its last line, not when it flushed at exit.
@@ -99,6 +102,15 @@ try {
     }
 
     async function measureLive(run) {
+      // A stream only for the rows that read through one: the others' bursts are not stored.
+      const burstStream = run.stream ? await withStream(server.url, { name: "burst", subjects: ["suricata.>"] }) : undefined;
+      try {
+        return await measureLiveRun(run);
+      } finally {
+        await burstStream?.remove();
+      }
+    }
+    async function measureLiveRun(run) {
       const before = await subscriptionCount(server);
       const p = runPipeline(run.stages, { cwd: repoRoot, ...(run.timeoutMs ? { timeoutMs: run.timeoutMs } : {}) });
       await waitForSubscriptions(server, before + 1);
@@ -313,6 +325,8 @@ try {
     }
     const pretty = row("tail (pretty)");
     if (pretty) targets.push(`tail pretty CPU/event ${fmtRatio(pretty.cpuRatio)} count-only (<= 2.5x), unreported losses ${pretty.maxUnreported} in the worst round (0; a burst faster than tail can show is dropped and counted, not held against the publishers)`);
+    const viaStream = row("tail --new (pretty, via stream)");
+    if (viaStream) targets.push(`tail --new lost ${viaStream.lost} of the burst (0), CPU/event ${fmtRatio(viaStream.cpuRatio)} count-only`);
     const select = row("tail --filter --select");
     if (select) targets.push(`tail --filter --select CPU/event ${fmtRatio(select.cpuRatio)} count-only (<= 1.4x)`);
     targets.push(`max tail RSS ${Math.max(...liveRows.slice(1).map((r) => Number(r.rss.split("+")[0])))} MB (<= 150)`);

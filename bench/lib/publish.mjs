@@ -35,6 +35,11 @@ export async function withStream(url, config) {
         await new Promise((r) => setTimeout(r, 50));
       }
     },
+    /** Deletes the stream and closes the connection. */
+    async remove() {
+      await jsm.streams.delete(config.name).catch(() => undefined);
+      await nc.close();
+    },
     close: () => nc.close(),
   };
 }

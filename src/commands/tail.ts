@@ -24,6 +24,7 @@ export interface TailFlags extends EventExpressionFlags {
   last?: string;
   seq?: string;
   all?: boolean;
+  new?: boolean;
   follow: boolean;
   stream?: string;
   count?: string;
@@ -45,9 +46,11 @@ function checkCombinations(flags: TailFlags, start: ReplayStart | undefined): Ou
   if (flags.raw && (flags.json || flags.select !== undefined)) {
     throw new UsageError("--raw prints payloads as received: it cannot be combined with --json or --select");
   }
-  if (!flags.follow && start === undefined) throw new UsageError("--no-follow stops at the end of the stream: give --since, --last, --seq or --all too");
+  if (!flags.follow && (start === undefined || start.kind === "new")) {
+    throw new UsageError("--no-follow stops at the end of the stream: give --since, --last, --seq or --all too (--new only follows)");
+  }
   if (flags.ack && start !== undefined) {
-    throw new UsageError("--ack acknowledges a push consumer's deliveries: tail its delivery subject live, without --since, --last, --seq or --all");
+    throw new UsageError("--ack acknowledges a push consumer's deliveries: tail its delivery subject live, without --since, --last, --seq, --all or --new");
   }
   if (flags.headers && (flags.raw || flags.json || flags.select !== undefined)) {
     throw new UsageError("--headers shows headers in the text view: leave out --raw, --json and --select (stream view --json --envelope carries them for scripts)");
@@ -186,6 +189,7 @@ async function openSource(req: TailRequest, flags: TailFlags, cmd: Command, out:
     },
   });
   if (flags.ack) ackDelivery = (reply) => nc.publish(reply);
+  let droppedBefore = false;
   try {
     const source = await openEventSource(nc, resolved, {
       subjects: req.subjects,
@@ -195,7 +199,12 @@ async function openSource(req: TailRequest, flags: TailFlags, cmd: Command, out:
       ...(req.batch !== undefined ? { batch: req.batch } : {}),
       onMessage,
       headers: flags.headers === true,
-      onDrop: (n) => say(`dropped ${formatCount(n)} messages (slow consumer)`),
+      onDrop: (n) => {
+        // The first time, where the lossless way is: the stream holds what a live view cannot keep up with.
+        const hint = droppedBefore ? "" : "; tail --new reads new events through the stream and drops none";
+        droppedBefore = true;
+        say(`dropped ${formatCount(n)} messages (slow consumer${hint})`);
+      },
       onStatus: say,
       backlog: () => writer.backlog(),
       maxBacklog: req.maxBacklog,
@@ -204,7 +213,7 @@ async function openSource(req: TailRequest, flags: TailFlags, cmd: Command, out:
   } catch (err) {
     await nc.close().catch(() => undefined);
     if (req.start !== undefined && err instanceof RuntimeError && /may not use the JetStream API/.test(err.message)) {
-      throw new RuntimeError(`${err.message}; replaying needs it, live tail (without --since, --last, --seq or --all) does not`);
+      throw new RuntimeError(`${err.message}; replaying needs it, live tail (without --since, --last, --seq, --all or --new) does not`);
     }
     throw err;
   }
@@ -287,6 +296,7 @@ export function register(program: Command): void {
     .option("--last <n>", "replay the last N messages from the stream")
     .option("--seq <n>", "replay from this stream sequence")
     .option("--all", "replay everything the stream holds")
+    .option("--new", "follow only new events, read through the stream: ordered and nothing dropped (a burst is shown late, not lost)")
     .option("--no-follow", "with a replay: stop at the end of the stream instead of following new events")
     .option("--stream <name>", "stream to replay from (default: the one that stores the subjects)")
     .option("--count <n>", "stop after showing N events")

@@ -1,4 +1,4 @@
-// Where a replay starts: the flags tail and tui share (--since, --last, --seq, --all), and the start times of
+// Where a replay starts: the flags tail and tui share (--since, --last, --seq, --all, tail's --new), and the start times of
 // `stream view --since` and `consumer add --deliver`; checked and parsed before connecting.
 import { UsageError } from "../errors.js";
 import { parseCount, parseDuration } from "../text/units.js";
@@ -9,6 +9,8 @@ export interface ReplayFlags {
   last?: string;
   seq?: string;
   all?: boolean;
+  /** Only what is stored from now on, read through the stream (natscli's `sub --new`). */
+  new?: boolean;
 }
 
 /** "1h", "90m", "7d" (that long ago) or an RFC 3339 time ("2024-05-01T12:00:00Z", "2024-05-01"). */
@@ -30,8 +32,8 @@ export function parseStartTime(text: string, flag: string, now = Date.now()): Da
 
 /** The replay start the flags ask for, or undefined for live; at most one of them. */
 export function replayStartOf(flags: ReplayFlags): ReplayStart | undefined {
-  const given = (["since", "last", "seq", "all"] as const).filter((k) => flags[k] !== undefined && flags[k] !== false);
-  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} both say where to start: give one of --since, --last, --seq, --all`);
+  const given = (["since", "last", "seq", "all", "new"] as const).filter((k) => flags[k] !== undefined && flags[k] !== false);
+  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} both say where to start: give one of --since, --last, --seq, --all, --new`);
   if (flags.since !== undefined) return { kind: "time", time: parseStartTime(flags.since, "--since") };
   if (flags.last !== undefined) return { kind: "last", count: parseCount(flags.last, "--last") };
   if (flags.seq !== undefined) {
@@ -40,5 +42,6 @@ export function replayStartOf(flags: ReplayFlags): ReplayStart | undefined {
     return { kind: "seq", seq };
   }
   if (flags.all) return { kind: "all" };
+  if (flags.new) return { kind: "new" };
   return undefined;
 }

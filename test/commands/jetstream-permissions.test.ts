@@ -29,7 +29,7 @@ describe("a user without the JetStream API", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
-      'nsm4home: JetStream: this user may not use the JetStream API (Permissions Violation for Publish to "$JS.API.INFO"): allow it to publish to $JS.API.>; replaying needs it, live tail (without --since, --last, --seq or --all) does not\n',
+      'nsm4home: JetStream: this user may not use the JetStream API (Permissions Violation for Publish to "$JS.API.INFO"): allow it to publish to $JS.API.>; replaying needs it, live tail (without --since, --last, --seq, --all or --new) does not\n',
     );
     const ls = await as("viewer", ["stream", "ls"]);
     expect(ls.code).toBe(1);

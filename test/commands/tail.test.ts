@@ -378,11 +378,38 @@ describe("pipes and usage errors", () => {
     expect(code).toBe(0);
     const dropped = /dropped ([\d,]+) messages \(slow consumer/.exec(stderr);
     expect(dropped, stderr).not.toBeNull();
+    // The first drop names the way that loses nothing, once.
+    expect(stderr.split("tail --new reads new events through the stream and drops none")).toHaveLength(2);
     const summary = /received ([\d,]+), shown ([\d,]+), filtered 0, dropped ([\d,]+)/.exec(stderr)!;
     const [received, shown, droppedTotal] = summary.slice(1).map((x) => Number(x.replace(/,/g, "")));
     expect(received).toBe(2000);
     expect(shown! + droppedTotal!).toBe(2000);
     expect(droppedTotal).toBeGreaterThan(0);
+  });
+
+  it("--new: the same burst to the same slow reader, read through the stream, loses nothing and keeps the order", async () => {
+    await addStream("SLOWNEW", "slownew");
+    const tail = spawn(
+      "sh",
+      ["-c", `"${process.execPath}" "${cliPath}" -s ${server.url} tail --prefix slownew --new --raw --buffer 64KiB --count 2000 --timeout 10s | (sleep 3; cat)`],
+      { cwd: repoRoot, env },
+    );
+    trackPid(tail.pid);
+    let stderr = "";
+    let stdout = "";
+    tail.stderr.on("data", (d) => (stderr += d));
+    tail.stdout.on("data", (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => tail.on("close", (code) => resolve(code)));
+    // --new starts at the stream's end when its consumer exists: publish only after that.
+    while ((await jsm.streams.info("SLOWNEW")).state.consumer_count < 1) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 2000; i++) nc.publish("slownew.dns", JSON.stringify(dns(i, `${"z".repeat(900)}${i}`)));
+    await nc.flush();
+    const code = await exited;
+    untrackPid(tail.pid);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain("received 2,000, shown 2,000, filtered 0, dropped 0");
+    expect(stderr).not.toMatch(/slow consumer/);
+    expect(lines(stdout).map((l) => (JSON.parse(l) as { n: number }).n)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
   });
 
   it("`tail | head -1` exits 0 quietly, live and replaying", async () => {
@@ -432,6 +459,9 @@ describe("pipes and usage errors", () => {
     [["--no-follow"], /--no-follow .* give --since, --last, --seq or --all/],
     [["--since", "yesterday"], /invalid --since 'yesterday'/],
     [["--last", "3", "--all"], /--last and --all both say where to start/],
+    [["--since", "1h", "--new"], /--since and --new both say where to start/],
+    [["--new", "--no-follow"], /--no-follow .* \(--new only follows\)/],
+    [["--new", "--ack"], /--ack .* without --since, --last, --seq, --all or --new/],
     [["--timestamps", "gmt"], /invalid --timestamps 'gmt'/],
     [["--color", "rainbow"], /invalid --color 'rainbow'/],
     [["dns tls"], /invalid subject 'dns tls'/],
