@@ -84,11 +84,13 @@ const TYPE_TAGS = new Map<string, string>([
   ["frame", "FRAME"],
 ]);
 
+const PADDED_TYPE_TAGS = new Map([...TYPE_TAGS].map(([type, tag]) => [type, tag.padEnd(TYPE_TAG_WIDTH)]));
+
 /** The fixed-width (5 column) tag of an event type: known names, else the type's first letters in capitals. */
 export function typeTag(eventType: string | undefined): string {
   if (eventType === undefined) return "?".padEnd(TYPE_TAG_WIDTH);
-  const known = TYPE_TAGS.get(eventType);
-  if (known !== undefined) return known.padEnd(TYPE_TAG_WIDTH);
+  const known = PADDED_TYPE_TAGS.get(eventType);
+  if (known !== undefined) return known;
   const letters = eventType.replace(/[^A-Za-z0-9_-]/g, "?").slice(0, TYPE_TAG_WIDTH).toUpperCase();
   return (letters === "" ? "?" : letters).padEnd(TYPE_TAG_WIDTH);
 }
@@ -104,16 +106,28 @@ function pad3(n: number): string {
 const NO_TIME_LOCAL = "--:--:--.---";
 const NO_TIME_UTC = "--:--:--.---Z";
 
+// Events arrive in time order, many in each second: the `HH:MM:SS.` of the last second shown is kept, so most events
+// format only their milliseconds (no Date, no time-zone lookup). The cache is per mode; a second is never ambiguous,
+// as an instant has one local time.
+const secondPrefix = { local: { second: NaN, text: "" }, utc: { second: NaN, text: "" } };
+
 /** `HH:MM:SS.mmm` in local time, `HH:MM:SS.mmmZ` in UTC, or "" for "none". */
 export function formatTimestamp(timestamp: unknown, mode: TimestampMode): string {
   if (mode === "none") return "";
   const ms = parseEveTimestamp(timestamp);
   if (ms === undefined) return mode === "utc" ? NO_TIME_UTC : NO_TIME_LOCAL;
-  const d = new Date(ms);
-  if (mode === "utc") {
-    return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${pad3(d.getUTCMilliseconds())}Z`;
+  const second = Math.floor(ms / 1000);
+  const cached = secondPrefix[mode];
+  if (cached.second !== second) {
+    const d = new Date(second * 1000);
+    cached.second = second;
+    cached.text =
+      mode === "utc"
+        ? `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.`
+        : `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.`;
   }
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${pad3(d.getMilliseconds())}`;
+  const millis = pad3(ms - second * 1000);
+  return mode === "utc" ? `${cached.text}${millis}Z` : cached.text + millis;
 }
 
 function finishLine(prefixTime: string, tag: string, body: string, ctx: FormatContext): string {

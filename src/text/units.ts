@@ -101,27 +101,31 @@ export function parseCount(text: string, what = "count", allowUnlimited = false)
   return n;
 }
 
+// Built once: formatters call these per event.
+const DURATION_UNITS: ReadonlyArray<readonly [string, number]> = [
+  ["y", 365 * 86400],
+  ["d", 86400],
+  ["h", 3600],
+  ["m", 60],
+];
+const BYTE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+
 /** 1d2h3m4s; sub-second values as 250ms; 0 as 0s. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return "unlimited";
   if (ms < 0) return "-" + formatDuration(-ms);
   if (ms < 1000) return ms === 0 ? "0s" : `${Math.round(ms * 100) / 100}ms`.replace(/\.0+ms$/, "ms");
   let seconds = Math.floor(ms / 1000);
-  const parts: string[] = [];
-  const units: Array<[string, number]> = [
-    ["y", 365 * 86400],
-    ["d", 86400],
-    ["h", 3600],
-    ["m", 60],
-  ];
-  for (const [unit, size] of units) {
+  // Most flows are younger than a minute.
+  if (seconds < 60) return `${seconds}s`;
+  let text = "";
+  for (const [unit, size] of DURATION_UNITS) {
     if (seconds >= size) {
-      parts.push(`${Math.floor(seconds / size)}${unit}`);
+      text += `${Math.floor(seconds / size)}${unit}`;
       seconds %= size;
     }
   }
-  if (seconds > 0 || parts.length === 0) parts.push(`${seconds}s`);
-  return parts.join("");
+  return seconds > 0 ? `${text}${seconds}s` : text;
 }
 
 /** Durations in nanoseconds as the JetStream API carries them. */
@@ -135,15 +139,16 @@ export function formatNanos(ns: number): string {
  */
 export function formatBytes(bytes: number): string {
   if (bytes < 0) return "-" + formatBytes(-bytes);
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+  if (bytes < 1024) return `${bytes} B`;
   let value = bytes;
   let i = 0;
-  while (value >= 1024 && i < units.length - 1) {
+  while (value >= 1024 && i < BYTE_UNITS.length - 1) {
     value /= 1024;
     i++;
   }
-  if (i === 0) return `${bytes} B`;
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, "")} ${units[i]}`;
+  if (value >= 100) return `${Math.round(value)} ${BYTE_UNITS[i]}`;
+  const fixed = value.toFixed(1);
+  return `${fixed.endsWith(".0") ? fixed.slice(0, -2) : fixed} ${BYTE_UNITS[i]}`;
 }
 
 let enUsNumbers: Intl.NumberFormat | undefined;
