@@ -14,6 +14,7 @@ import type { PaneConfig } from "./state/pane-state.js";
 import { TuiStore } from "./state/store.js";
 import { findInkCaches, trimInkCaches } from "./ink-caches.js";
 import { capYoungGeneration, startHeapTrimmer } from "./heap-trimmer.js";
+import { installGraphemeFastPath } from "./grapheme-fast-path.js";
 import { enterFullScreen, exitCodeForSignal, onEveryExitPath, onTerminalHangupError, type ExitReason } from "./terminal.js";
 
 export interface RunTuiOptions {
@@ -134,6 +135,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   const trimTimer = setInterval(() => trimInkCaches(inkCaches), 1000);
   trimTimer.unref();
   const stopHeapTrimmer = startHeapTrimmer();
+  const removeGraphemeFastPath = installGraphemeFastPath();
 
   const screen = enterFullScreen(process.stdout, process.stdin);
   let stopping = false;
@@ -178,6 +180,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   } finally {
     clearInterval(trimTimer);
     stopHeapTrimmer();
+    removeGraphemeFastPath();
     stopYoungGenerationCap();
     instance?.unmount();
     screen.restore();
