@@ -170,9 +170,9 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   try {
     instance = render(<Root store={store} color={options.color} />, {
       exitOnCtrlC: false,
-      // The snapshot timer paces frames (10 a second); ink's own throttle only has to let a key press through
-      // without waiting for the next slot.
-      maxFps: 60,
+      // The snapshot timer paces frames (10 a second at most); ink's own throttle would only hold a key press's
+      // frame back (up to 1000/maxFps ms after the timer's), so it is kept out of the way.
+      maxFps: 1000,
       // Not incrementalRendering: in ink 6.8 it misplaces lines when several change at once (seen in tmux).
       patchConsole: true,
     });
