@@ -13,7 +13,7 @@ import { useTerminalSize } from "./hooks/useTerminalSize.js";
 import type { PaneConfig } from "./state/pane-state.js";
 import { TuiStore } from "./state/store.js";
 import { findInkCaches, trimInkCaches } from "./ink-caches.js";
-import { capYoungGeneration, startHeapTrimmer } from "./heap-trimmer.js";
+import { capYoungGeneration, startHeapTrimmer, tightenOldGenerationGrowth } from "./heap-trimmer.js";
 import { installGraphemeFastPath } from "./grapheme-fast-path.js";
 import { enterFullScreen, exitCodeForSignal, onEveryExitPath, onTerminalHangupError, type ExitReason } from "./terminal.js";
 
@@ -135,6 +135,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   const trimTimer = setInterval(() => trimInkCaches(inkCaches), 1000);
   trimTimer.unref();
   const stopHeapTrimmer = startHeapTrimmer();
+  const restoreOldGenerationGrowth = tightenOldGenerationGrowth();
   const removeGraphemeFastPath = installGraphemeFastPath();
 
   const screen = enterFullScreen(process.stdout, process.stdin);
@@ -180,6 +181,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   } finally {
     clearInterval(trimTimer);
     stopHeapTrimmer();
+    restoreOldGenerationGrowth();
     removeGraphemeFastPath();
     stopYoungGenerationCap();
     instance?.unmount();
