@@ -184,7 +184,7 @@ async function openSource(req: TailRequest, flags: TailFlags, cmd: Command, out:
       // A core subscription cannot see what was published while it was away: say so once, and how to get it back.
       if (status.type === "disconnect" && readsLive(req.start, resolved) && !disconnectNoted) {
         disconnectNoted = true;
-        say("live events published until the reconnect are not shown; replay them from the stream with --since");
+        say("live events published until the reconnect are not shown; replay them from the stream with --since (tail --new loses none)");
       }
     },
   });

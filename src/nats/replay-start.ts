@@ -33,7 +33,8 @@ export function parseStartTime(text: string, flag: string, now = Date.now()): Da
 /** The replay start the flags ask for, or undefined for live; at most one of them. */
 export function replayStartOf(flags: ReplayFlags): ReplayStart | undefined {
   const given = (["since", "last", "seq", "all", "new"] as const).filter((k) => flags[k] !== undefined && flags[k] !== false);
-  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} both say where to start: give one of --since, --last, --seq, --all, --new`);
+  // Only the two given are named: tui and stream view offer fewer of these flags than tail does.
+  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} both say where to start: give only one of them`);
   if (flags.since !== undefined) return { kind: "time", time: parseStartTime(flags.since, "--since") };
   if (flags.last !== undefined) return { kind: "last", count: parseCount(flags.last, "--last") };
   if (flags.seq !== undefined) {

@@ -51,8 +51,8 @@ function userChose(flagPart: string): boolean {
 /**
  * V8 lets the old generation grow by a factor it picks from its own speed (often 2x to 4x of what survived) before
  * it starts marking, so ink's per-frame garbage piles up between collections. A fixed 20% makes V8 start its own
- * incremental, mostly concurrent collection far sooner: measured at 20k events/s, peak RSS 113-120 MB instead of
- * 122-135 MB, and the timed full collections of startHeapTrimmer (25-30 ms pauses each) no longer come due. V8
+ * incremental, mostly concurrent collection far sooner: measured at 20k events/s, peak RSS 116-120 MB instead of
+ * 119-135 MB, and the timed full collections of startHeapTrimmer (25-30 ms pauses each) no longer come due. V8
  * reads the factor whenever it sets the next limit, so this works after start-up. Returns the undo.
  */
 export function tightenOldGenerationGrowth(percent = OLD_GENERATION_GROWTH_PERCENT): () => void {
