@@ -2,7 +2,9 @@
 // publisher process sends generated events (dns/flow/tls/stats) at a steady rate for a while. Figures:
 //   CPU % of one core and RSS of the TUI process (from /proc/<pid>/stat and status), sampled every second;
 //   the totals on screen against what was published, per subject (they must be equal);
-//   key-press latency: a key that changes the screen (z zooms, z again unzooms), polled with capture-pane.
+//   key-press latency: a key that changes the screen (z zooms, z again unzooms), from sending it through a tmux
+//   control-mode client to the screen showing the answer (read whenever the pane writes: lib/tmux-control.mjs),
+//   beside the same harness timing the shell's echo of a key before the dashboard starts.
 // Targets (issue 13): at 120x40 CPU <= 35% of a core and peak RSS <= 130 MB, at 200x50 <= 50% and <= 150 MB; totals
 // equal at every size; every key answered within 100 ms.
 // TUI_BENCH_SECONDS (default 30), TUI_BENCH_RATE (events/s, default 20000), TUI_BENCH_SIZES ("120x40,200x50"),
@@ -15,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { generateEvents, repoRoot } from "./lib/events.mjs";
 import { startThrowawayServer } from "./lib/nats-server.mjs";
 import { printTable } from "./lib/report.mjs";
+import { TmuxControl } from "./lib/tmux-control.mjs";
 
 const SUBJECTS = ["suricata.dns", "suricata.flow", "suricata.tls", "suricata.stats"];
 /** Events spread over the four panes' subjects, with stats as frequent as the others so every pane has load. */
@@ -103,15 +106,25 @@ function totalsOnScreen(screen) {
   return out;
 }
 
-const zoomed = (screen) => !screen.includes("suricata.flow") && screen.includes("suricata.dns");
-const unzoomed = (screen) => screen.includes("suricata.flow") && screen.includes("suricata.dns");
+// The status bar (it starts with the server's URL) is the last line of a frame: with it on the bottom line, tmux
+// holds the whole frame, not the first lines of one still arriving.
+const wholeFrame = (screen) => screen.trimEnd().split("\n").pop().startsWith("nats://");
+const zoomed = (screen) => wholeFrame(screen) && !screen.includes("suricata.flow") && screen.includes("suricata.dns");
+const unzoomed = (screen) => wholeFrame(screen) && screen.includes("suricata.flow") && screen.includes("suricata.dns");
 
-/** Sends z and times until capture-pane shows the zoom toggled. */
-async function keyLatency(session, wantZoomed) {
-  const started = performance.now();
-  tmux("send-keys", "-t", session, "z");
-  await waitForScreen(session, wantZoomed ? zoomed : unzoomed, 5000);
-  return performance.now() - started;
+/** Sends z and times until the screen shows the zoom toggled. */
+const keyLatency = (control, session, wantZoomed) => control.timeKey(session, "z", wantZoomed ? zoomed : unzoomed);
+
+/** The harness on its own: a key typed at the shell's prompt until its echo shows (then erased). */
+async function harnessLatency(control, session) {
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const before = (await control.capture(session)).trimEnd();
+    times.push(await control.timeKey(session, "x", (s) => s.trimEnd() !== before && s.trimEnd().endsWith("x")));
+    await control.command(`send-keys -t ${session} BSpace`);
+    await sleep(50);
+  }
+  return times;
 }
 
 function percentile(values, p) {
@@ -122,11 +135,15 @@ function percentile(values, p) {
 async function runAt(server, width, height) {
   const session = `tui-${width}x${height}`;
   const home = mkdtempSync(join(tmpdir(), "nsm4home-bench-home-"));
+  let control;
   try {
     // A clean environment: no CI variable (ink renders differently under CI), no NATS settings or contexts.
     tmux("new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), "env", "-i", `PATH=${process.env.PATH}`, `HOME=${home}`, "TERM=screen", "sh");
     tmux("set-option", "-t", session, "window-size", "manual");
     tmux("resize-window", "-t", session, "-x", String(width), "-y", String(height));
+    control = new TmuxControl(socket, session);
+    await waitForScreen(session, (s) => s.trimEnd().length > 0);
+    const harness = await harnessLatency(control, session);
     tmux("send-keys", "-t", session, "-l", `${process.execPath} ${process.env.TUI_BENCH_NODE_ARGS ?? ""} ${cli} --no-context tui --server ${server.url} ${process.env.TUI_BENCH_ARGS ?? ""}; echo TUI-EXIT=$?`);
     tmux("send-keys", "-t", session, "Enter");
     await waitForScreen(session, (s) => s.includes("waiting for suricata.dns"));
@@ -148,7 +165,7 @@ async function runAt(server, width, height) {
     let nextKey = performance.now() + 500;
     while (performance.now() < loadEnds) {
       if (performance.now() >= nextKey) {
-        latencies.push(await keyLatency(session, wantZoomed));
+        latencies.push(await keyLatency(control, session, wantZoomed));
         wantZoomed = !wantZoomed;
         nextKey = performance.now() + 1500;
       }
@@ -158,7 +175,7 @@ async function runAt(server, width, height) {
     samples.push(procSample(pid));
     await publisherDone;
     const { counts, sent, ms } = JSON.parse(published);
-    if (wantZoomed === false) await keyLatency(session, false);
+    if (wantZoomed === false) await keyLatency(control, session, false);
 
     // The totals must reach exactly what was published (the last frame may be up to 100 ms behind).
     let screen = "";
@@ -188,9 +205,11 @@ async function runAt(server, width, height) {
       counts,
       onScreen,
       latencies,
+      harness,
       screen,
     };
   } finally {
+    control?.close();
     try {
       tmux("kill-session", "-t", session);
     } catch {
@@ -231,6 +250,7 @@ printTable(
     keyMedian: `${percentile(r.latencies, 50).toFixed(0)} ms`,
     keyMax: `${Math.max(...r.latencies).toFixed(0)} ms`,
     keys: String(r.latencies.length),
+    harness: `${percentile(r.harness, 50).toFixed(0)} ms`,
   })),
   [
     { key: "size", title: "terminal", align: "left" },
@@ -243,6 +263,7 @@ printTable(
     { key: "keyMedian", title: "key median" },
     { key: "keyMax", title: "key max" },
     { key: "keys", title: "keys" },
+    { key: "harness", title: "harness alone" },
   ],
 );
 for (const r of results) {
