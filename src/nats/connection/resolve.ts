@@ -47,6 +47,47 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
   const timeoutMs = timeoutText === undefined ? 5000 : parseDuration(timeoutText, "--timeout");
   if (timeoutText === undefined) sources.timeout = "default";
 
+  const settings: SettingSources = { flags, env, context, pick, sources };
+  const tls = resolveTls(settings, servers);
+  const { jetstreamDomain, jetstreamApiPrefix, inboxPrefix } = resolveJetStreamAccess(settings);
+  const { user, password, token, credsFile, nkeyFile, unusedAuth, credentialsFromUrl } = resolveAuthentication(settings, parsedUrls);
+
+  return {
+    servers,
+    user,
+    password,
+    token,
+    credentialsFromUrl,
+    credsFile,
+    nkeyFile,
+    unusedAuth,
+    tls,
+    timeoutMs,
+    context,
+    jetstreamDomain,
+    jetstreamApiPrefix,
+    inboxPrefix,
+    trace: flags.trace,
+    sources,
+  };
+}
+
+/** What each part of the resolver reads: the flags, the environment, the chosen context, and `pick`. */
+interface SettingSources {
+  flags: ConnectionFlags;
+  env: NodeJS.ProcessEnv;
+  context: NatsContext | undefined;
+  /** The value from the first source that gives it (flag > environment > context); notes where it came from. */
+  pick(key: string, flag: string | undefined, envVar: string | undefined, ctx: string | undefined): string | undefined;
+  /** Where each setting came from, for `context info` and `--trace`. */
+  sources: Record<string, Source>;
+}
+
+/** TLS settings, or undefined when nothing asks for TLS (no files, no handshake-first, no tls:// URL). */
+function resolveTls(
+  { flags, env, context, pick, sources }: SettingSources,
+  servers: string[],
+): ResolvedConnection["tls"] {
   const certFile = pick("tlscert", flags.tlscert, env.NATS_CERT, context?.cert);
   const keyFile = pick("tlskey", flags.tlskey, env.NATS_KEY, context?.key);
   const caFile = pick("tlsca", flags.tlsca, env.NATS_CA, context?.ca);
@@ -57,17 +98,24 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
   }
   // nats.js treats tls:// like nats://; natscli (and the user who typed it) means "TLS or nothing".
   const tlsScheme = servers.some((s) => /^tls:\/\//i.test(s));
-  const tls = certFile || keyFile || caFile || handshakeFirst || tlsScheme ? { certFile, keyFile, caFile, handshakeFirst } : undefined;
-  const { jetstreamDomain, jetstreamApiPrefix, inboxPrefix } = resolveJetStreamAccess(flags, env, context, pick, sources);
+  return certFile || keyFile || caFile || handshakeFirst || tlsScheme ? { certFile, keyFile, caFile, handshakeFirst } : undefined;
+}
 
+/**
+ * User and password, token, creds or nkey. Precedence holds per authentication method, not per field: `--token`
+ * must beat a context's user and password, not sit unused beside them. Lower sources may still complete the
+ * winning method (`--user` with the context's password); other methods they name are dropped and listed in
+ * unusedAuth. Credentials in a server URL count when no user or token was given otherwise.
+ */
+function resolveAuthentication(
+  { flags, env, context, pick, sources }: SettingSources,
+  parsedUrls: ReturnType<typeof splitUrlCredentials>[],
+): Pick<ResolvedConnection, "user" | "password" | "token" | "credsFile" | "nkeyFile" | "unusedAuth" | "credentialsFromUrl"> {
   let user = pick("user", flags.user, env.NATS_USER, context?.user);
   let password = pick("password", flags.password, env.NATS_PASSWORD, context?.password);
   let token = pick("token", flags.token, env.NATS_TOKEN, context?.token);
   let credsFile = pick("creds", flags.creds, env.NATS_CREDS, context?.creds);
   let nkeyFile = pick("nkey", flags.nkey, env.NATS_NKEY, context?.nkey);
-  // Precedence holds per authentication method, not per field: `--token` must beat a context's user and
-  // password, not sit unused beside them. Lower sources may still complete the winning method (`--user` with
-  // the context's password); other methods they name are dropped.
   const rank = (key: string) => ({ flag: 0, env: 1, context: 2 })[sources[key] as "flag" | "env" | "context"] ?? 3;
   const methods = { user: rank("user"), token: rank("token"), creds: rank("creds"), nkey: rank("nkey") };
   const best = Math.min(...Object.values(methods));
@@ -116,37 +164,14 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
     }
   }
 
-  return {
-    servers,
-    user,
-    password,
-    token,
-    credentialsFromUrl,
-    credsFile,
-    nkeyFile,
-    unusedAuth,
-    tls,
-    timeoutMs,
-    context,
-    jetstreamDomain,
-    jetstreamApiPrefix,
-    inboxPrefix,
-    trace: flags.trace,
-    sources,
-  };
+  return { user, password, token, credsFile, nkeyFile, unusedAuth, credentialsFromUrl };
 }
 
 /**
  * --js-domain, --js-api-prefix and --inbox-prefix, each flag > env > context. A domain and an API prefix are two
  * ways to say the same thing: the one from the higher source wins; both from the same source is a usage error.
  */
-function resolveJetStreamAccess(
-  flags: ConnectionFlags,
-  env: NodeJS.ProcessEnv,
-  context: NatsContext | undefined,
-  pick: (key: string, flag: string | undefined, envVar: string | undefined, ctx: string | undefined) => string | undefined,
-  sources: Record<string, Source>,
-): { jetstreamDomain?: string; jetstreamApiPrefix?: string; inboxPrefix?: string } {
+function resolveJetStreamAccess({ flags, env, context, pick, sources }: SettingSources): { jetstreamDomain?: string; jetstreamApiPrefix?: string; inboxPrefix?: string } {
   let jetstreamDomain = pick("jetstream_domain", flags.jsDomain, env.NATS_JS_DOMAIN, context?.jetstream_domain);
   let jetstreamApiPrefix = pick("jetstream_api_prefix", flags.jsApiPrefix, env.NATS_JS_API_PREFIX, context?.jetstream_api_prefix);
   const inboxPrefix = pick("inbox_prefix", flags.inboxPrefix, env.NATS_INBOX_PREFIX, context?.inbox_prefix);
