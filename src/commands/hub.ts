@@ -19,6 +19,14 @@ interface HubInitFlags extends SetupFlags {
 
 export function register(program: Command): void {
   const hub = program.command("hub").description("the hub that gathers every sensor's events: init, add-sensor, rm-sensor, status");
+  registerInit(hub);
+  registerAddSensor(hub);
+  registerRmSensor(hub);
+  registerStatus(hub);
+}
+
+/** `hub init`: the hub's nats-server config and systemd unit. */
+function registerInit(hub: Command): void {
   addSetupOptions(
     hub
       .command("init")
@@ -47,7 +55,10 @@ With --leaf-user, sensors must log in with that user and the password from NSM4H
         "for each sensor: nsm4home hub add-sensor NAME (the first one creates the hub's stream)",
       ]);
     });
+}
 
+/** `hub add-sensor NAME`: the hub stream sources the sensor's stream. */
+function registerAddSensor(hub: Command): void {
   hub
     .command("add-sensor")
     .argument("<name>", "the sensor's name (its JetStream domain)")
@@ -81,7 +92,10 @@ With --leaf-user, sensors must log in with that user and the password from NSM4H
         process.stdout.write(said + "\n");
       });
     });
+}
 
+/** `hub rm-sensor NAME`: the hub stream stops sourcing it. */
+function registerRmSensor(hub: Command): void {
   hub
     .command("rm-sensor")
     .argument("<name>", "the sensor's name (its JetStream domain)")
@@ -102,7 +116,10 @@ With --leaf-user, sensors must log in with that user and the password from NSM4H
         process.stdout.write(`Hub stream ${opts.stream} no longer sources ${opts.sensorStream}@${name} (${(info.config.sources ?? []).length} source${(info.config.sources ?? []).length === 1 ? "" : "s"} left)\n`);
       });
     });
+}
 
+/** `hub status`: one row per sensor. */
+function registerStatus(hub: Command): void {
   hub
     .command("status")
     .description("one row per sensor: link up/down, lag, when the hub last heard from it, last event, events/s, kernel drops, stats age")
