@@ -81,6 +81,19 @@ async function openSources(
 }
 
 /**
+ * While the dashboard is on screen: ink's caches trimmed every second, V8 told to collect sooner (with a timed full
+ * collection behind it), and the grapheme shortcut for ink's measuring. Returns the undo of all of them.
+ */
+function tuneProcessForDashboard(inkCaches: Awaited<ReturnType<typeof findInkCaches>>): () => void {
+  const trimTimer = setInterval(() => trimInkCaches(inkCaches), 1000);
+  trimTimer.unref();
+  const undo = [() => clearInterval(trimTimer), startHeapTrimmer(), tightenOldGenerationGrowth(), installGraphemeFastPath()];
+  return () => {
+    for (const step of undo) step();
+  };
+}
+
+/**
  * Runs the dashboard until q or Ctrl-C, or a signal (SIGTERM, SIGHUP, SIGINT): then it returns with
  * process.exitCode set to 128 + the signal's number. An uncaught error restores the terminal and exits 1.
  */
@@ -132,11 +145,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   // Asked to end while connecting: no screen to take.
   if (untilSettled) return closeAll();
 
-  const trimTimer = setInterval(() => trimInkCaches(inkCaches), 1000);
-  trimTimer.unref();
-  const stopHeapTrimmer = startHeapTrimmer();
-  const restoreOldGenerationGrowth = tightenOldGenerationGrowth();
-  const removeGraphemeFastPath = installGraphemeFastPath();
+  const untune = tuneProcessForDashboard(inkCaches);
 
   const screen = enterFullScreen(process.stdout, process.stdin);
   let stopping = false;
@@ -179,10 +188,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     });
     await instance.waitUntilExit();
   } finally {
-    clearInterval(trimTimer);
-    stopHeapTrimmer();
-    restoreOldGenerationGrowth();
-    removeGraphemeFastPath();
+    untune();
     stopYoungGenerationCap();
     instance?.unmount();
     screen.restore();
