@@ -15,15 +15,25 @@ export function natsServerBinary() {
   throw new Error("nats-server not found: install it or set NSM4HOME_NATS_SERVER=/path/to/nats-server");
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
+/** Ports handed out already: the OS may offer a port again as soon as the probe closes it. */
+const handedOut = new Set();
+
+/** A port free now that this process has not handed out before (two in a row were once the same). */
+export async function freePort() {
+  for (;;) {
+    const port = await new Promise((resolve, reject) => {
+      const srv = createServer();
+      srv.on("error", reject);
+      srv.listen(0, "127.0.0.1", () => {
+        const { port } = srv.address();
+        srv.close(() => resolve(port));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 const live = new Set();

@@ -57,18 +57,22 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const dir = mkdtempSync(join(tmpdir(), "nsm4home-nats-"));
   trackDir(dir);
   const storeDir = options.storeDir ?? join(dir, "store");
-  const port = options.port ?? (await freePort());
-  const monitorPort = options.monitorPort ?? (await freePort());
-  const name = options.name ?? `t${port}`;
-  const lines = [`listen: 127.0.0.1:${port}`, `http: 127.0.0.1:${monitorPort}`, `server_name: ${name}`];
-  if (options.jetstream !== false) lines.push(`jetstream { store_dir: "${storeDir}" }`);
-  if (options.cluster) {
-    const routes = options.cluster.routes.map((p) => `nats-route://127.0.0.1:${p}`).join(", ");
-    lines.push(`cluster { name: ${options.cluster.name}, listen: 127.0.0.1:${options.cluster.port}, routes: [${routes}] }`);
-  }
-  if (options.config) lines.push(options.config);
+  let port = options.port ?? (await freePort());
+  let monitorPort = options.monitorPort ?? (await freePort());
+  let name = options.name ?? `t${port}`;
   const configFile = options.configFile ?? join(dir, "server.conf");
-  if (options.configFile === undefined) writeFileSync(configFile, lines.join("\n") + "\n");
+  const writeConfig = () => {
+    if (options.configFile !== undefined) return;
+    const lines = [`listen: 127.0.0.1:${port}`, `http: 127.0.0.1:${monitorPort}`, `server_name: ${name}`];
+    if (options.jetstream !== false) lines.push(`jetstream { store_dir: "${storeDir}" }`);
+    if (options.cluster) {
+      const routes = options.cluster.routes.map((p) => `nats-route://127.0.0.1:${p}`).join(", ");
+      lines.push(`cluster { name: ${options.cluster.name}, listen: 127.0.0.1:${options.cluster.port}, routes: [${routes}] }`);
+    }
+    if (options.config) lines.push(options.config);
+    writeFileSync(configFile, lines.join("\n") + "\n");
+  };
+  writeConfig();
 
   let child!: ChildProcess;
   const logRef = { text: "" };
@@ -83,7 +87,20 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     });
     await waitForReady(child, logRef, 20_000);
   };
-  await launch();
+  // Ports picked here were free a moment ago; another test file's process may have taken one since. Then new ones.
+  const portsOurs = options.port === undefined && options.monitorPort === undefined && options.configFile === undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (err) {
+      if (!portsOurs || attempt === 3 || !/address already in use/.test(logRef.text)) throw err;
+      port = await freePort();
+      monitorPort = await freePort();
+      name = options.name ?? `t${port}`;
+      writeConfig();
+    }
+  }
 
   const scheme = options.scheme ?? "nats";
   return {
