@@ -79,7 +79,7 @@ interface SettingSources {
   context: NatsContext | undefined;
   /** The value from the first source that gives it (flag > environment > context); notes where it came from. */
   pick(key: string, flag: string | undefined, envVar: string | undefined, ctx: string | undefined): string | undefined;
-  /** Where each setting came from, for `context info` and `--trace`. */
+  /** Where each setting came from: `context info` shows it, and errors name the flag, variable or context. */
   sources: Record<string, Source>;
 }
 
