@@ -89,8 +89,10 @@ export class JetStreamUnavailableError extends RuntimeError {
 export function describeJetStreamError(err: unknown, what: string): RuntimeError {
   if (err instanceof RuntimeError) return err;
   const e = err as { name?: string; message?: string; apiError?: () => { err_code?: number; code?: number; description?: string } };
+  // "JetStream: JetStream is not enabled" says it twice: a sentence that already names what failed stands alone.
+  const about = (text: string) => (text.startsWith(`${what} `) ? text : `${what}: ${text}`);
   if (e?.name === "JetStreamNotEnabled" || /jetstream not enabled/i.test(e?.message ?? "")) {
-    return new JetStreamUnavailableError(`${what}: JetStream is not enabled on this server or account (start nats-server with -js)`);
+    return new JetStreamUnavailableError(about("JetStream is not enabled on this server or account (start nats-server with -js)"));
   }
   const denied = JS_API_DENIED.exec(e?.message ?? "");
   if (denied) {
@@ -104,7 +106,7 @@ export function describeJetStreamError(err: unknown, what: string): RuntimeError
     return new JetStreamUnavailableError(`${what}: no answer from JetStream in time (is JetStream enabled? raise --timeout)`);
   }
   if (/no responders/i.test(e?.message ?? "")) {
-    return new JetStreamUnavailableError(`${what}: JetStream is not enabled on this server or account (no responders)`);
+    return new JetStreamUnavailableError(about("JetStream is not enabled on this server or account (no responders)"));
   }
   return new RuntimeError(`${what}: ${(e?.message ?? String(err)).split("\n")[0]}`);
 }

@@ -321,12 +321,12 @@ describe("stream backup and restore", () => {
       const noJs = cliFor(plain.url);
       const r = await noJs(["stream", "backup", "evid", dirFor("nojs")]);
       expectExit(r, 1);
-      expect(r.stderr).toMatch(/^nsm4home: JetStream: JetStream is not enabled on this server or account/);
+      expect(r.stderr).toMatch(/^nsm4home: JetStream is not enabled on this server or account/);
       expect(r.stderr.split("\n").length).toBe(2);
       expect(existsSync(dirFor("nojs"))).toBe(false);
       const restore = await noJs(["stream", "restore", dirFor("evid")]);
       expectExit(restore, 1);
-      expect(restore.stderr).toMatch(/^nsm4home: JetStream: JetStream is not enabled/);
+      expect(restore.stderr).toMatch(/^nsm4home: JetStream is not enabled/);
     } finally {
       await plain.dispose();
     }
