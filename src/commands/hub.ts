@@ -106,7 +106,10 @@ function registerRmSensor(hub: Command): void {
     .option("--json", "print the hub stream's info API object")
     .action(async (name: string, opts: HubStreamFlags & { force?: boolean }, cmd: Command) => {
       const { checkNodeName } = await import("../setup/config-files.js");
+      const { checkStreamName } = await import("../nats/streams/index.js");
       checkNodeName(name, "sensor name");
+      checkStreamName(opts.stream);
+      checkStreamName(opts.sensorStream);
       const { withJetStreamManager } = await import("../nats/admin.js");
       const { removeSensor } = await import("../nats/hub.js");
       await withJetStreamManager(connectionFlagsOf(cmd), async ({ jsm }) => {
