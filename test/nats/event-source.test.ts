@@ -118,6 +118,26 @@ describe("event source on a real server", () => {
     expect(drops.reduce((a, b) => a + b, 0)).toBe(50);
   });
 
+  it("live: every message keeps its own subject, across more distinct subjects than are remembered", async () => {
+    // Same lengths (subj.a00 .. subj.a39), a one-byte difference, and non-ASCII names: each must come back as sent.
+    const names = [...Array.from({ length: 40 }, (_, i) => `subj.a${String(i).padStart(2, "0")}`), "subj.bö", "subj.b\u00f6x", "subj.é"];
+    const { got, source } = await collect({ subjects: ["subj.>"] });
+    await nc.flush();
+    const sent: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(i * 7 + round) % names.length]!;
+        sent.push(name);
+        nc.publish(name, payload(sent.length - 1));
+      }
+    }
+    await nc.flush();
+    await until(() => got.length === sent.length);
+    await source.stop();
+    expect(got.map((m) => m.subject)).toEqual(got.map((m) => sent[nOf(m)]));
+    expect(new Set(got.map((m) => m.subject)).size).toBe(names.length);
+  });
+
   it("replay waits while the output is backed up, then delivers everything in order with seq and time", async () => {
     await fill("WAIT", "wait", Array.from({ length: 200 }, (_, i) => ["dns", i + 1] as [string, number]));
     let full = true;
