@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleMetaPath, sourcesBehind } from "../scripts/bundle-meta.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = join(root, "bin", "nsm4home.js");
@@ -15,10 +16,12 @@ const RUNS = Number(process.env.STARTUP_RUNS ?? 20);
 const GOAL_MS = 60;
 const FORBIDDEN = /node_modules\/(@nats-io|ink|react|react-reconciler|ioredis|yoga-layout)\//;
 
-if (!existsSync(join(root, "dist", "cli.js"))) {
-  console.error("dist/cli.js is missing: run 'npm run build' first (npm run bench does it)");
+if (!existsSync(bundleMetaPath(root))) {
+  console.error("dist/bundle is missing: run 'npm run build' first (npm run bench does it)");
   process.exit(1);
 }
+// The CLI runs bundled (scripts/bundle.mjs): a loaded bundle file stands for the sources esbuild put in it.
+const sourcesOf = sourcesBehind(root);
 
 // An --import preload that records every module the process loads: ESM through a resolve hook (which runs on the
 // hooks thread, hence the file), CommonJS from require.cache at exit.
@@ -36,7 +39,7 @@ process.on("exit", () => {
   appendFileSync(process.env.NSM4HOME_MODULE_LOG, Object.keys(cache).join("\\n") + "\\n");
 });`;
 
-/** Every module file `node bin/nsm4home.js ...args` loads, whatever its exit code. */
+/** Every module file `node bin/nsm4home.js ...args` loads (bundle files as the sources they hold), whatever its exit code. */
 export function loadedModules(args) {
   const dir = mkdtempSync(join(tmpdir(), "nsm4home-modules-"));
   const log = join(dir, "modules.log");
@@ -46,7 +49,8 @@ export function loadedModules(args) {
       encoding: "utf8",
     });
     if (r.error) throw r.error;
-    return existsSync(log) ? [...new Set(readFileSync(log, "utf8").split("\n").filter((l) => l !== ""))] : [];
+    const loaded = existsSync(log) ? readFileSync(log, "utf8").split("\n").filter((l) => l !== "") : [];
+    return [...new Set(loaded.flatMap(sourcesOf))];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -27,17 +27,19 @@ export function ensureDependencies() {
 }
 
 export function ensureBuilt() {
-  const cli = join(root, "dist", "cli.js");
+  // bin/nsm4home.js runs the bundle, written after tsc's output: it is what must be newer than src/.
+  const cli = join(root, "dist", "bundle", "cli.js");
   const sourcesChanged = Math.max(newestMtime(join(root, "src")), statSync(join(root, "tsconfig.json")).mtimeMs);
-  if (existsSync(cli) && newestMtime(join(root, "dist")) >= sourcesChanged) return;
-  process.stderr.write("nsm4home: building (tsc)\n");
+  if (existsSync(cli) && statSync(cli).mtimeMs >= sourcesChanged) return;
+  process.stderr.write("nsm4home: building (tsc, then the bundle)\n");
   try {
     run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"]);
   } catch {
     // tsc still emits JavaScript on type errors; `npm run typecheck` (run by CI first) is where they fail a build.
-    if (!existsSync(cli)) throw new Error("build failed: dist/cli.js was not produced");
+    if (!existsSync(join(root, "dist", "cli.js"))) throw new Error("build failed: dist/cli.js was not produced");
     process.stderr.write("nsm4home: tsc reported type errors (see above); continuing with the emitted build\n");
   }
+  run(process.execPath, [join(root, "scripts", "bundle.mjs")]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

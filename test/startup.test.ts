@@ -9,10 +9,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { cliPath, isolatedEnv, repoRoot } from "./helpers/cli.js";
 import { trackDir } from "./helpers/processes.js";
+import { sourcesBehind } from "../scripts/bundle-meta.mjs";
 
 const FORBIDDEN = /node_modules\/(@nats-io|ink|react|react-reconciler|ioredis|yoga-layout)\//;
 
-/** Every module (ESM via a resolve hook, CommonJS via require.cache at exit) `nsm4home ...args` loads. */
+/**
+ * Every module (ESM via a resolve hook, CommonJS via require.cache at exit) `nsm4home ...args` loads; a file of the
+ * bundle the CLI runs counts as the sources it holds.
+ */
 function loadedModules(args: string[]): { modules: string[]; code: number | null } {
   const dir = mkdtempSync(join(tmpdir(), "nsm4home-modules-"));
   trackDir(dir);
@@ -39,7 +43,9 @@ process.on("exit", () => appendFileSync(${JSON.stringify(log)}, Object.keys(crea
     encoding: "utf8",
     timeout: 30_000,
   });
-  const modules = existsSync(log) ? [...new Set(readFileSync(log, "utf8").split("\n").filter((l) => l !== ""))] : [];
+  const loaded = existsSync(log) ? readFileSync(log, "utf8").split("\n").filter((l) => l !== "") : [];
+  const sourcesOf = sourcesBehind(repoRoot);
+  const modules = [...new Set(loaded.flatMap(sourcesOf))];
   return { modules, code: r.status };
 }
 

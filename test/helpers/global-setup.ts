@@ -1,4 +1,4 @@
-// Runs once before the suite: the CLI tests execute bin/nsm4home.js, which needs dist/ (built by `npm test`'s
+// Runs once before the suite: the CLI tests execute bin/nsm4home.js, which needs dist/bundle/ (built by `npm test`'s
 // pretest step); fail early with one line when someone runs vitest directly on a tree never built. Also removes
 // the HOME dirs of earlier runs that ended before their cleanup (a killed worker, a run from before cleanup.ts).
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -22,8 +22,8 @@ function removeStaleHomes(now: number): void {
 }
 
 export default function setup(): void {
-  if (!existsSync(join(repoRoot, "dist", "cli.js"))) {
-    throw new Error("dist/cli.js is missing: run 'npm test' (it builds first) or 'npm run build'");
+  if (!existsSync(join(repoRoot, "dist", "bundle", "cli.js"))) {
+    throw new Error("dist/bundle/cli.js is missing: run 'npm test' (it builds first) or 'npm run build'");
   }
   removeStaleHomes(Date.now());
 }
