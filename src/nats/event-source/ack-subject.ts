@@ -98,7 +98,7 @@ export function parseAckBytes(bytes: Uint8Array, prefixLength: number): AckInfo 
   return undefined;
 }
 
-/** Subjects decoded once: a replay sees the same few subjects (one per event type) over and over. */
+/** Subjects decoded once: live and replay see the same few subjects (one per event type) over and over. */
 export class SubjectCache {
   private readonly bytes: Uint8Array[] = [];
   private readonly texts: string[] = [];
