@@ -16,7 +16,7 @@
 import { join } from "node:path";
 import { generateEvents, importDist, repoRoot } from "./lib/events.mjs";
 import { cpuMsOf, epochNow, nodeStage, runPipeline, sinkReport, sinkStage } from "./lib/measure.mjs";
-import { startThrowawayServer, subscriptionCount, waitForSubscriptions } from "./lib/nats-server.mjs";
+import { newestConnectionId, startThrowawayServer, waitForSubscriber } from "./lib/nats-server.mjs";
 import { publishEvents, withStream } from "./lib/publish.mjs";
 import { fmtRate, fmtRatio, printTable } from "./lib/report.mjs";
 import { natscliBinary } from "../scripts/test-servers.mjs";
@@ -105,15 +105,17 @@ try {
       // A stream only for the rows that read through one: the others' bursts are not stored.
       const burstStream = run.stream ? await withStream(server.url, { name: "burst", subjects: ["suricata.>"] }) : undefined;
       try {
-        return await measureLiveRun(run);
+        return await measureLiveRun(run, burstStream);
       } finally {
         await burstStream?.remove();
       }
     }
-    async function measureLiveRun(run) {
-      const before = await subscriptionCount(server);
+    async function measureLiveRun(run, burstStream) {
+      const lastCid = await newestConnectionId(server);
       const p = runPipeline(run.stages, { cwd: repoRoot, ...(run.timeoutMs ? { timeoutMs: run.timeoutMs } : {}) });
-      await waitForSubscriptions(server, before + 1);
+      await waitForSubscriber(server, lastCid);
+      // `tail --new` shows what is stored after its consumer exists: publishing sooner would count the first few as lost.
+      await burstStream?.waitForConsumer();
       const t0Epoch = epochNow();
       const t0 = performance.now();
       const pub = await publishEvents(server.url, events);

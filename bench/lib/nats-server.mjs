@@ -99,18 +99,23 @@ export async function monitor(server, path) {
   return res.json();
 }
 
-/** The server's subscription count now: take it before starting a subscriber, then wait for more. */
-export async function subscriptionCount(server) {
-  return (await monitor(server, "/subsz")).num_subscriptions;
+/** The newest client connection's id (0 for none): take it before starting a subscriber, then wait for a newer one. */
+export async function newestConnectionId(server) {
+  const conns = (await monitor(server, "/connz?sort=cid&limit=100000")).connections ?? [];
+  return conns.reduce((max, c) => Math.max(max, c.cid), 0);
 }
 
-/** Resolves once the server counts at least `count` subscriptions (a subscriber is ready before publishing). */
-export async function waitForSubscriptions(server, count, timeoutMs = 20_000) {
+/**
+ * Resolves once a connection newer than `afterCid` has a subscription (a subscriber is ready before publishing).
+ * Not a change in the server's total: a stream deleted just before takes its internal subscriptions away a moment
+ * later, and a total taken before that never grows by one (the bench once waited 20 s for it and failed).
+ */
+export async function waitForSubscriber(server, afterCid, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const n = await subscriptionCount(server);
-    if (n >= count) return;
-    if (Date.now() > deadline) throw new Error(`waited for ${count} subscriptions, the server has ${n}`);
+    const conns = (await monitor(server, "/connz?sort=cid&limit=100000")).connections ?? [];
+    if (conns.some((c) => c.cid > afterCid && c.subscriptions > 0)) return;
+    if (Date.now() > deadline) throw new Error(`no new connection with a subscription after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

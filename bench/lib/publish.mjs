@@ -35,6 +35,16 @@ export async function withStream(url, config) {
         await new Promise((r) => setTimeout(r, 50));
       }
     },
+    /** Resolves once the stream has a consumer: a reader of only new messages misses what is stored before it. */
+    async waitForConsumer(timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const info = await jsm.streams.info(config.name);
+        if (info.state.consumer_count > 0) return;
+        if (Date.now() > deadline) throw new Error(`stream ${config.name} has no consumer after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     /** Deletes the stream and closes the connection. */
     async remove() {
       await jsm.streams.delete(config.name).catch(() => undefined);
