@@ -100,6 +100,20 @@ function procSample(pid) {
 }
 
 /** Pane totals as the titles show them: "1 suricata.dns 5.0k/s total 240,123". */
+/** The status bar's `drops N`: what the dashboard shed to keep up (and says it did), 0 when not shown. */
+function dropsOnScreen(screen) {
+  const m = /drops ([\d,]+)/.exec(screen);
+  return m ? Number(m[1].replace(/,/g, "")) : 0;
+}
+
+/** The difference between published and shown, and whether the status bar's drops account for it. */
+function totalsVerdict(r) {
+  if (SUBJECTS.every((s) => r.onScreen[s] === r.counts[s])) return `equal (${r.sent.toLocaleString("en-US")})`;
+  const missing = SUBJECTS.reduce((sum, s) => sum + (r.counts[s] - (r.onScreen[s] ?? 0)), 0);
+  const drops = dropsOnScreen(r.screen);
+  return `DIFFER: ${missing.toLocaleString("en-US")} short, ${drops === missing ? "all" : drops.toLocaleString("en-US")} shown as drops`;
+}
+
 function totalsOnScreen(screen) {
   const out = {};
   for (const m of screen.matchAll(/\d (suricata\.\w+) \S+\/s total ([\d,]+)/g)) out[m[1]] = Number(m[2].replace(/,/g, ""));
@@ -246,7 +260,7 @@ printTable(
     cpuMax: `${r.cpuMaxPct.toFixed(1)}%`,
     rss: `${r.rssMb.toFixed(0)} MB`,
     hwm: `${r.hwmMb.toFixed(0)} MB`,
-    counts: SUBJECTS.every((s) => r.onScreen[s] === r.counts[s]) ? `equal (${r.sent.toLocaleString("en-US")})` : "DIFFER",
+    counts: totalsVerdict(r),
     keyMedian: `${percentile(r.latencies, 50).toFixed(0)} ms`,
     keyMax: `${Math.max(...r.latencies).toFixed(0)} ms`,
     keys: String(r.latencies.length),
