@@ -8,7 +8,7 @@
 import { build } from "esbuild";
 import { rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleMetaPath } from "./bundle-meta.mjs";
 
@@ -69,4 +69,5 @@ export async function bundle() {
   writeFileSync(bundleMetaPath(root), JSON.stringify(result.metafile));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await bundle();
+// Compared as paths: a file: URL escapes what a path holds as it is (a space in the clone's path, say).
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) await bundle();

@@ -2,7 +2,7 @@
 // when it is missing or older than src/. Used by `npm test`, `npm run demo` and `npm run bench`.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -42,7 +42,8 @@ export function ensureBuilt() {
   run(process.execPath, [join(root, "scripts", "bundle.mjs")]);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Compared as paths: a file: URL escapes what a path holds as it is (a space in the clone's path, say).
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   ensureDependencies();
   ensureBuilt();
 }

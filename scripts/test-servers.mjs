@@ -6,7 +6,8 @@
 import { execFileSync } from "node:child_process";
 import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** Newest patch release of each line users run (checked against the Go module proxy). "newest" runs every
  *  server-talking test; "middle" runs the version-dependent files (*.versions.test.ts). */
@@ -131,7 +132,8 @@ export function testServerPlan() {
   return { primary, extra, untested, single };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Compared as paths: a file: URL escapes what a path holds as it is (a space in the clone's path, say).
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   try {
     buildMatrix();
   } catch (err) {
