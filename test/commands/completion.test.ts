@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { cliPath, isolatedEnv, runCli } from "../helpers/cli.js";
+import { isolatedEnv, runCli, cliShellCommand } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { trackDir } from "../helpers/processes.js";
 
@@ -20,7 +20,7 @@ beforeAll(async () => {
   // `nsm4home` on PATH, as after npm i -g: the scripts call it by name.
   const bin = mkdtempSync(join(tmpdir(), "nsm4home-bin-"));
   trackDir(bin);
-  writeFileSync(join(bin, "nsm4home"), `#!/bin/sh\nexec "${process.execPath}" "${cliPath}" "$@"\n`);
+  writeFileSync(join(bin, "nsm4home"), `#!/bin/sh\nexec ${cliShellCommand} "$@"\n`);
   chmodSync(join(bin, "nsm4home"), 0o755);
   env = isolatedEnv({ PATH: `${bin}:${process.env.PATH}`, NATS_URL: server.url });
   const printed = await runCli(["completion", "bash"], { env });

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cliPath, isolatedEnv, repoRoot } from "../helpers/cli.js";
+import { cliPath, isolatedEnv, repoRoot, cliShellCommand, shellQuote } from "../helpers/cli.js";
 import { trackDir } from "../helpers/processes.js";
 import { hasTmux, TmuxSession } from "../tui/tmux.js";
 
@@ -78,8 +78,8 @@ async function startDemo(wrap: (demo: string, dir: string) => string, stderrToo 
   sessions.push(t);
   const env = isolatedEnv();
   t.start(120, 40, { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME!, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME! });
-  t.run(`cd ${repoRoot}`);
-  t.run(wrap(`${process.execPath} ${cliPath} demo --seed ${seedArg}${stderrToo ? "" : ` 2>${dir}/err`}`, dir));
+  t.run(`cd ${shellQuote(repoRoot)}`);
+  t.run(wrap(`${cliShellCommand} demo --seed ${seedArg}${stderrToo ? "" : ` 2>${dir}/err`}`, dir));
   await t.waitFor((s) => /1 suricata\.dns \d+\/s total [1-9]/.test(s), 20_000, "the dashboard with events");
   const node = await waitUntil(() => pidWithArg(seedArg), 5000, "the demo's pid");
   const [server, config] = childrenOf(node)
@@ -103,7 +103,7 @@ async function expectCleanExit(d: { dir: string; server: number; serverDir: stri
 const status = (dir: string) => waitUntil(() => existsSync(`${dir}/status`) && readFileSync(`${dir}/status`, "utf8"), 10_000, "the exit status");
 
 // The shell that records the exit status ignores the hangup; the demo does not (Node resets signal handling).
-const outlivingTheTerminal = (demo: string, dir: string) => `sh -c 'trap "" HUP; ${demo}; echo $? >${dir}/status'`;
+const outlivingTheTerminal = (demo: string, dir: string) => `sh -c ${shellQuote(`trap "" HUP; ${demo}; echo $? >${dir}/status`)}`;
 
 describe.skipIf(!hasTmux())("nsm4home demo in a terminal", () => {
   it("q: the summary line and nothing else on stderr, the server and its dir gone", async () => {

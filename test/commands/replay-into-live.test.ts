@@ -4,7 +4,7 @@
 // to the last one published, nothing missing and nothing twice; and the dashboard's pane totals count each once.
 import { describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { cliPath, isolatedEnv, repoRoot, startCli } from "../helpers/cli.js";
+import { isolatedEnv, repoRoot, startCli, cliShellCommand, shellQuote } from "../helpers/cli.js";
 import { hasTmux, TmuxSession } from "../tui/tmux.js";
 import { natsWithClientForFile } from "../ingest/stream-helpers.js";
 
@@ -90,7 +90,7 @@ describe("replay into live with a publisher running", () => {
     let total = -1;
     try {
       tui.start(120, 40, { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME!, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME! });
-      tui.run(`cd ${repoRoot} && ${process.execPath} ${cliPath} tui -s ${servers.nats.url} --no-context --prefix ${prefix} dns tls --since 1h`);
+      tui.run(`cd ${shellQuote(repoRoot)} && ${cliShellCommand} tui -s ${servers.nats.url} --no-context --prefix ${prefix} dns tls --since 1h`);
       await tui.waitFor((s) => /1 riltui\.dns \d+\/s total \d+/.test(s), 20_000, "the dns pane counting");
       await new Promise((r) => setTimeout(r, 1000));
       total = await publisher.stop();

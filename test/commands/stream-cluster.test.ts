@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliPath, isolatedEnv, repoRoot, startCli } from "../helpers/cli.js";
+import { isolatedEnv, repoRoot, startCli, cliShellCommand, shellQuote } from "../helpers/cli.js";
 import { hasTmux, TmuxSession } from "../tui/tmux.js";
 import { trackDir } from "../helpers/processes.js";
 import { disposeAll, startNatsCluster, waitForJetStreamReady, type NatsServer } from "../helpers/nats-server.js";
@@ -110,7 +110,7 @@ describe("tail and ingest through a stream leader's death", () => {
     if (hasTmux()) {
       tui = new TmuxSession("leader-tui");
       tui.start(120, 40, { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME!, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME! });
-      tui.run(`cd ${repoRoot} && ${process.execPath} ${cliPath} tui ${common.join(" ")} --prefix lk dns tls --since 1h`);
+      tui.run(`cd ${shellQuote(repoRoot)} && ${cliShellCommand} tui ${common.join(" ")} --prefix lk dns tls --since 1h`);
       await tui.waitFor((s) => /1 lk\.dns .*total/.test(s), 20_000, "the dashboard");
     }
     const TOTAL = 2000;

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { JetStreamManager } from "@nats-io/jetstream";
-import { cliPath, isolatedEnv, repoRoot, runCli, startCli, type CliProcess } from "../helpers/cli.js";
+import { isolatedEnv, repoRoot, runCli, startCli, type CliProcess, cliShellCommand } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { trackPid, untrackPid } from "../helpers/processes.js";
 import { hasTmux, TmuxSession } from "../tui/tmux.js";
@@ -339,7 +339,7 @@ describe.skipIf(!hasTmux())("on a terminal (tmux)", () => {
     const term = new TmuxSession("tail");
     try {
       term.start(70, 30, { PATH: process.env.PATH ?? "", HOME: env.HOME!, NO_COLOR: "1" });
-      const cmd = `${process.execPath} ${cliPath} -s ${server.url} --no-context tail --prefix t1 --all --no-follow --timestamps none`;
+      const cmd = `${cliShellCommand} -s ${server.url} --no-context tail --prefix t1 --all --no-follow --timestamps none`;
       // The marker is computed by the shell, so the typed command line does not already match it.
       term.run(`${cmd}; ${cmd} --raw; echo END-$((40+2))`);
       const screen = await term.waitForText("END-42");
@@ -360,7 +360,7 @@ describe("pipes and usage errors", () => {
   it("a reader slower than the events: what does not fit --buffer is dropped and reported", async () => {
     const tail = spawn(
       "sh",
-      ["-c", `"${process.execPath}" "${cliPath}" -s ${server.url} tail --prefix slow --raw --buffer 64KiB --timeout 2s | (sleep 3; cat > /dev/null)`],
+      ["-c", `${cliShellCommand} -s ${server.url} tail --prefix slow --raw --buffer 64KiB --timeout 2s | (sleep 3; cat > /dev/null)`],
       { cwd: repoRoot, env },
     );
     trackPid(tail.pid);
@@ -391,7 +391,7 @@ describe("pipes and usage errors", () => {
     await addStream("SLOWNEW", "slownew");
     const tail = spawn(
       "sh",
-      ["-c", `"${process.execPath}" "${cliPath}" -s ${server.url} tail --prefix slownew --new --raw --buffer 64KiB --count 2000 --timeout 10s | (sleep 3; cat)`],
+      ["-c", `${cliShellCommand} -s ${server.url} tail --prefix slownew --new --raw --buffer 64KiB --count 2000 --timeout 10s | (sleep 3; cat)`],
       { cwd: repoRoot, env },
     );
     trackPid(tail.pid);
@@ -419,7 +419,7 @@ describe("pipes and usage errors", () => {
     const run = (args: string) =>
       new Promise<{ code: number | null; stderr: string; stdout: string; ms: number }>((resolve) => {
         const started = Date.now();
-        const child = spawn("sh", ["-c", `"${process.execPath}" "${cliPath}" -s ${server.url} tail --prefix p1 ${args} | head -1`], {
+        const child = spawn("sh", ["-c", `${cliShellCommand} -s ${server.url} tail --prefix p1 ${args} | head -1`], {
           cwd: repoRoot,
           env,
         });

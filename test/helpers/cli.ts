@@ -9,6 +9,14 @@ import { stopChild, trackDir, trackPid, untrackPid } from "./processes.js";
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const cliPath = join(repoRoot, "bin", "nsm4home.js");
 
+/** A word for sh, quoted: a clone may live under a path with a space in it. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `node bin/nsm4home.js` as a shell command line starts (tmux panes, pipelines). */
+export const cliShellCommand = `${shellQuote(process.execPath)} ${shellQuote(cliPath)}`;
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;

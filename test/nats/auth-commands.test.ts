@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliPath, isolatedEnv, repoRoot, runCli, type CliResult } from "../helpers/cli.js";
+import { isolatedEnv, repoRoot, runCli, type CliResult, cliShellCommand, shellQuote } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { hasTmux, TmuxSession } from "../tui/tmux.js";
 import { makeTlsFiles, operatorSetup, tempDir, userNkey } from "./auth-fixtures.js";
@@ -93,7 +93,7 @@ describe.each(MODES)("every command over $name", (mode) => {
     const tui = new TmuxSession("auth-tui");
     try {
       tui.start(120, 40, { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME!, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME! });
-      tui.run(`cd ${repoRoot} && ${process.execPath} ${cliPath} tui -s ${server.url} ${flags.join(" ")} --no-context --since 1h`);
+      tui.run(`cd ${shellQuote(repoRoot)} && ${cliShellCommand} tui -s ${server.url} ${flags.join(" ")} --no-context --since 1h`);
       const screen = await tui.waitFor((s) => s.includes("auth-two.example") && s.includes("auth-three.example"), 20_000, "backfilled events");
       expect(screen).toMatch(/● connected/);
       for (const secret of secrets) expect(screen).not.toContain(secret);

@@ -9,7 +9,7 @@ import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { cliPath, isolatedEnv, repoRoot, runCli, startCli, type CliProcess } from "../helpers/cli.js";
+import { isolatedEnv, repoRoot, runCli, startCli, type CliProcess, cliShellCommand, shellQuote } from "../helpers/cli.js";
 import { hasTmux, TmuxSession } from "../tui/tmux.js";
 import { startHub, startSensor, waitForDomain, type Hub, type Sensor } from "../helpers/leaf-topology.js";
 import { trackDir } from "../helpers/processes.js";
@@ -112,7 +112,7 @@ describe("a hub cluster and two sensor leaf nodes: nothing lost, nothing twice",
       // The dashboard on the hub: its stats pane has a row per sensor (rates from each one's consecutive stats).
       tui = new TmuxSession("hub-tui");
       tui.start(120, 40, { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME!, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME! });
-      tui.run(`cd ${repoRoot} && ${process.execPath} ${cliPath} tui --server ${hub.url} --js-domain hub`);
+      tui.run(`cd ${shellQuote(repoRoot)} && ${cliShellCommand} tui --server ${hub.url} --js-domain hub`);
       const screen = await tui.waitFor((s) => /│attic\s+\S+/.test(s) && /│garage\s+\S+/.test(s), 30_000, "a stats row per sensor");
       expect(screen).toMatch(/│sensor\s+uptime\s+pkts\/s/);
       expect(screen).toMatch(/1 suricata\.dns \d+\/s total [1-9]/);

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trackDir } from "../helpers/processes.js";
-import { cliPath, repoRoot, runCli, isolatedEnv } from "../helpers/cli.js";
+import { repoRoot, runCli, isolatedEnv, cliShellCommand, shellQuote } from "../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../helpers/nats-server.js";
 import { hasTmux, TmuxSession } from "./tmux.js";
 
@@ -48,8 +48,8 @@ function startTui(args: string, width = 120, height = 40): TmuxSession {
   sessions.push(session);
   const env = isolatedEnv();
   session.start(width, height, { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME!, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME! });
-  session.run(`cd ${repoRoot} && echo MARKER-BEFORE-TUI`);
-  session.run(`${process.execPath} ${cliPath} tui --server ${server.url} ${args}; echo "TUI-EXIT=$?"`);
+  session.run(`cd ${shellQuote(repoRoot)} && echo MARKER-BEFORE-TUI`);
+  session.run(`${cliShellCommand} tui --server ${server.url} ${args}; echo "TUI-EXIT=$?"`);
   return session;
 }
 
@@ -170,7 +170,7 @@ describe.skipIf(!hasTmux())("nsm4home tui in a terminal", () => {
     await t.waitForText("TUI-EXIT=0");
     expect(readFileSync(`${dir}/quit`, "utf8")).toBe("");
 
-    t.run(`${process.execPath} ${cliPath} tui --server ${server.url} dns 2>${dir}/term; echo "TUI2-EXIT=$?"`);
+    t.run(`${cliShellCommand} tui --server ${server.url} dns 2>${dir}/term; echo "TUI2-EXIT=$?"`);
     await t.waitFor((s) => s.includes("waiting for suricata.dns") && t.alternateOn());
     process.kill(await waitForChildPid(t.shellPid()), "SIGTERM");
     await t.waitForText("TUI2-EXIT=143");
@@ -187,7 +187,7 @@ describe.skipIf(!hasTmux())("nsm4home tui in a terminal", () => {
     t2.start(120, 40, { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME! });
     // The shell that records the exit status outlives the terminal: it ignores the hangup (nsm4home does not:
     // Node resets signal handling at start).
-    t2.run(`sh -c 'trap "" HUP; ${process.execPath} ${cliPath} tui --no-context --server ${server.url} dns 2>${dir}/err; echo $? >${dir}/status'`);
+    t2.run(`sh -c ${shellQuote(`trap "" HUP; ${cliShellCommand} tui --no-context --server ${server.url} dns 2>${dir}/err; echo $? >${dir}/status`)}`);
     await t2.waitForText("waiting for suricata.dns");
     t2.kill();
     const deadline = Date.now() + 10_000;
@@ -203,7 +203,7 @@ describe.skipIf(!hasTmux())("nsm4home tui in a terminal", () => {
       sessions.push(t);
       const env = isolatedEnv();
       t.start(120, 40, { PATH: env.PATH ?? "/usr/bin:/bin", HOME: env.HOME! });
-      t.run(`${process.execPath} ${cliPath} tui --no-context --server ${own.url} dns; echo "TUI-EXIT=$?"`);
+      t.run(`${cliShellCommand} tui --no-context --server ${own.url} dns; echo "TUI-EXIT=$?"`);
       await t.waitForText("● connected");
       await own.stop();
       await t.waitFor((s) => /● (disconnected|reconnecting \d+)/.test(s));
