@@ -91,7 +91,13 @@ describe("tail and ingest through a stream leader's death", () => {
     killed.clear();
     await Promise.all(nodes.map((n) => waitForJetStreamReady(n.url)));
     const allUrls = nodes.map((n) => n.url).join(",");
-    expectExit(await cli(["stream", "add", "proof", "--subjects", "lk.>", "--replicas", "3", "--defaults"]), 0);
+    // The restarted node answers at once, but the meta leader may count it offline a moment longer ("no suitable
+    // peers for placement, peer offline", seen in CI): an R3 stream is placed once it counts three peers again.
+    await until("three peers to place the proof stream on", async () => {
+      const r = await cli(["stream", "add", "proof", "--subjects", "lk.>", "--replicas", "3", "--defaults"]);
+      if (r.code !== 0) throw new Error(r.stderr.trim());
+      return true;
+    });
     await until("a leader for the proof stream", async () => parseJson(await cli(["stream", "info", "proof", "--json"])).cluster?.leader);
 
     const dir = mkdtempSync(join(tmpdir(), "nsm4home-leader-"));
