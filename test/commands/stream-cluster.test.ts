@@ -39,9 +39,22 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   throw new Error(`timed out waiting for ${what}: ${String(last)}`);
 }
 
+/**
+ * `stream add` of an R3 stream, tried until it is placed: a node that answers JetStream may not yet count for
+ * placement with the meta leader ("no suitable peers for placement", seen in CI just after the cluster started and
+ * after a restart). A timeout names the server's last answer.
+ */
+function addReplicated(args: string[]) {
+  return until(`three peers to place ${args[0]} on`, async () => {
+    const r = await cli(["stream", "add", ...args]);
+    if (r.code !== 0) throw new Error(r.stderr.trim());
+    return r;
+  });
+}
+
 describe("R3 stream on a 3-node cluster", () => {
   it("shows the leader and two current replicas, and keeps serving after the leader is killed", async () => {
-    const created = parseJson(await cli(["stream", "add", "--replicas", "3", "--defaults", "--json"]));
+    const created = parseJson(await addReplicated(["suricata", "--replicas", "3", "--defaults", "--json"]));
     expect(created.config.num_replicas).toBe(3);
     await publishEvents(liveUrls(), "suricata", 100);
 
@@ -91,13 +104,7 @@ describe("tail and ingest through a stream leader's death", () => {
     killed.clear();
     await Promise.all(nodes.map((n) => waitForJetStreamReady(n.url)));
     const allUrls = nodes.map((n) => n.url).join(",");
-    // The restarted node answers at once, but the meta leader may count it offline a moment longer ("no suitable
-    // peers for placement, peer offline", seen in CI): an R3 stream is placed once it counts three peers again.
-    await until("three peers to place the proof stream on", async () => {
-      const r = await cli(["stream", "add", "proof", "--subjects", "lk.>", "--replicas", "3", "--defaults"]);
-      if (r.code !== 0) throw new Error(r.stderr.trim());
-      return true;
-    });
+    await addReplicated(["proof", "--subjects", "lk.>", "--replicas", "3", "--defaults"]);
     await until("a leader for the proof stream", async () => parseJson(await cli(["stream", "info", "proof", "--json"])).cluster?.leader);
 
     const dir = mkdtempSync(join(tmpdir(), "nsm4home-leader-"));
