@@ -120,6 +120,12 @@ export class SubjectCache {
     }
     return text;
   }
+
+  /** A message's subject, from its raw bytes when nats.js still holds them (see RawMsg). */
+  of(msg: { subject: string }): string {
+    const bytes = (msg as unknown as RawMsg)._msg?.subject;
+    return bytes instanceof Uint8Array ? this.text(bytes) : msg.subject;
+  }
 }
 
 /** nats.js 3.3 keeps a message's subject and reply as bytes until asked (MsgImpl._msg); read them there if so. */

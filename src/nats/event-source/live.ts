@@ -161,12 +161,10 @@ export function openLiveSource(nc: NatsConnection, subjects: string[], options: 
         }
         // A push consumer's delivery carries its metadata in an ack subject; plain events (or a JetStream
         // publish's PubAck inbox) are told apart on the raw bytes, without decoding a reply per message.
-        const raw = (msg as unknown as RawMsg)._msg;
-        const replyBytes = raw?.reply;
+        const replyBytes = (msg as unknown as RawMsg)._msg?.reply;
         const isDelivery = replyBytes instanceof Uint8Array && isAckReplyBytes(replyBytes);
         const shownHeaders = withHeaders && msg.headers !== undefined;
-        const subjectBytes = raw?.subject;
-        const subject = subjectBytes instanceof Uint8Array ? subjectTexts.text(subjectBytes) : msg.subject;
+        const subject = subjectTexts.of(msg);
         if (!isDelivery && !shownHeaders) onMessage({ subject, data });
         else {
           const message: SourceMessage = { subject, data };

@@ -204,9 +204,7 @@ export class OrderedReader {
       this.caughtUp = info.pending === 0;
       // Not "everything received so far": the pending count in the ack subject can trail the stream by a moment.
       if (this.caughtUp) this.emptyThrough = Math.max(this.emptyThrough, info.streamSeq, this.owner.requestSeq);
-      const subjectBytes = raw?.subject;
-      const subject = subjectBytes instanceof Uint8Array ? this.subjects.text(subjectBytes) : msg.subject;
-      const message: SourceMessage = { subject, data: msg.data, seq: info.streamSeq, time: info.timeMs };
+      const message: SourceMessage = { subject: this.subjects.of(msg), data: msg.data, seq: info.streamSeq, time: info.timeMs };
       if (this.ctx.headers && msg.headers !== undefined) message.headers = msg.headers;
       this.owner.deliver(this, message);
       this.pull();
