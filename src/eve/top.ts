@@ -1,7 +1,6 @@
 // What a pane's top-N ranks, per event type: queried domains, SNIs, talkers by bytes, signatures, HTTP hosts.
 // Keys are returned raw (attacker-chosen text): whoever displays them sanitises them.
 import type { EveEvent } from "./event.js";
-import type { FieldPlan } from "./field-scan.js";
 import { asArray, asNumber, asObject, asRawString, path } from "./types.js";
 
 export interface TopKey {
@@ -66,18 +65,6 @@ function flowTalkers(event: EveEvent): TopKey[] {
   if (dest !== undefined && dest !== src) out.push({ key: dest, weight: bytes });
   return out;
 }
-
-/** Every field topKeysOf reads: a FieldScanner with this plan builds enough of an event for it. */
-export const TOP_FIELDS: FieldPlan = {
-  event_type: true,
-  src_ip: true,
-  dest_ip: true,
-  dns: ["type", "rrname", "queries"],
-  tls: ["sni"],
-  flow: ["bytes_toserver", "bytes_toclient"],
-  alert: ["signature"],
-  http: ["hostname"],
-};
 
 /** The keys an event adds to its pane's top-N (none for types without one, or when the field is missing). */
 export function topKeysOf(event: EveEvent): TopKey[] {

@@ -3,8 +3,7 @@
 // at full rate; the UI reads a snapshot of it a few times a second.
 import { decodeEvent, type DecodedMessage } from "../../eve/event.js";
 import { formatMessage } from "../../eve/format.js";
-import { FieldScanner } from "../../eve/field-scan.js";
-import { TOP_FIELDS, topKeysOf } from "../../eve/top.js";
+import { topKeysOf } from "../../eve/top.js";
 import { compilePaneFilter, type PaneFilter } from "../../filter/index.js";
 import { RateCounter } from "./rate-counter.js";
 import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY } from "../limits.js";
@@ -15,8 +14,6 @@ import { StatsDashboard } from "./stats-dashboard.js";
 import { TopCounter } from "./top-counter.js";
 
 const digestEncoder = new TextEncoder();
-/** The few fields the top-N needs, read without building the whole event (see field-scan.ts). */
-const topFields = new FieldScanner(TOP_FIELDS);
 
 export interface PaneConfig {
   /** The NATS subject shown in the title (may be a wildcard). */
@@ -97,21 +94,14 @@ export class PaneState {
     return this.lines.endIndex - this.viewEnd() + this.heldDropped;
   }
 
-  /**
-   * One message: counted, ranked in the top-N and its bytes kept. Only the fields the top-N needs are read, unless
-   * the whole event is: for the stats dashboard, the filter, or a digest of a payload too large to keep.
-   */
+  /** One message: counted, decoded once for top-N, stats and the filter, and its bytes kept. */
   receive(payload: Uint8Array, nowMs: number): void {
+    const decoded = decodeEvent(payload);
     this.total++;
     this.rate.add(1, nowMs);
-    const whole = this.stats !== undefined || this.paneFilter !== undefined || payload.length > this.lines.maxPayloadBytes;
-    const fields = whole ? undefined : topFields.scan(payload);
-    // Also what the scan would not vouch for: JSON.parse decides what is an event.
-    const decoded = fields === undefined ? decodeEvent(payload) : undefined;
-    const event = fields ?? (decoded?.ok === true ? decoded.event : undefined);
-    if (event !== undefined) {
-      for (const { key, weight } of topKeysOf(event)) this.top.add(key, weight);
-      if (this.stats !== undefined && event.event_type === "stats") this.stats.update(event, nowMs);
+    if (decoded.ok) {
+      for (const { key, weight } of topKeysOf(decoded.event)) this.top.add(key, weight);
+      if (this.stats !== undefined && decoded.event.event_type === "stats") this.stats.update(decoded.event, nowMs);
     } else {
       this.invalid++;
     }
@@ -120,9 +110,9 @@ export class PaneState {
       this.heldDropped++;
       return;
     }
-    const index = this.lines.push(decoded === undefined ? payload : this.keepable(payload, decoded));
+    const index = this.lines.push(this.keepable(payload, decoded));
     this.flags[index % this.lines.capacity] =
-      this.paneFilter === undefined ? UNKNOWN : this.evaluate(decoded!) ? MATCH : NO_MATCH;
+      this.paneFilter === undefined ? UNKNOWN : this.evaluate(decoded) ? MATCH : NO_MATCH;
   }
 
   /**
