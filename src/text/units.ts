@@ -157,6 +157,8 @@ let enUsNumbers: Intl.NumberFormat | undefined;
 export function formatCount(n: number, unlimitedWhenNegative = false): string {
   if (unlimitedWhenNegative && n < 0) return "unlimited";
   const whole = Math.round(n);
+  // Past any uint64 counter (an event can say 1e308): 1.00e+308, not a line of 400 digits.
+  if (Math.abs(whole) >= 1e21 && Number.isFinite(whole)) return whole.toExponential(2);
   // Formatters call this per event: whole numbers are grouped by hand (toLocaleString builds a formatter per call);
   // -0, NaN, infinities and numbers past 2^53 take the one cached en-US formatter, as toLocaleString would.
   if (!Number.isSafeInteger(whole) || Object.is(whole, -0)) {

@@ -13,10 +13,17 @@ describe("formatCount", () => {
     expect(formatCount(-1)).toBe("-1");
   });
 
-  it("prints what toLocaleString('en-US') prints, edge values included", () => {
+  it("prints numbers past any 64-bit counter in exponent form: an event's 1e308 is not a line of 400 digits", () => {
+    expect(formatCount(1e308)).toBe("1.00e+308");
+    expect(formatCount(-1e21)).toBe("-1.00e+21");
+    expect(formatCount(Number.MAX_VALUE)).toBe("1.80e+308");
+    expect(formatCount(2 ** 64)).toBe("18,446,744,073,709,552,000");
+  });
+
+  it("prints what toLocaleString('en-US') prints below that, edge values included", () => {
     const values = [
-      -0, -0.4, 0.4, 0.5, -0.5, 1.5, -1.5, 99.5, 999.5, -999.5, 1e15, 1e21, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53),
-      Number.MAX_SAFE_INTEGER, Number.MAX_VALUE, NaN, Infinity, -Infinity,
+      -0, -0.4, 0.4, 0.5, -0.5, 1.5, -1.5, 99.5, 999.5, -999.5, 1e15, 1e21 - 2 ** 17, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53),
+      Number.MAX_SAFE_INTEGER, NaN, Infinity, -Infinity,
     ];
     for (let digits = 1; digits <= 16; digits++) {
       const n = 10 ** (digits - 1);
