@@ -1,7 +1,7 @@
 // Publishing with a window of unacknowledged messages. JetStream mode sends each message with a reply subject on
 // one wildcard inbox and matches PubAcks by token, with one timer for all deadlines: js.publish() (a request,
 // a promise and a timer per message) is several times slower at the same window.
-import type { NatsConnection, Subscription } from "@nats-io/nats-core";
+import type { Msg, NatsConnection, Subscription } from "@nats-io/nats-core";
 
 export type PublishOutcome =
   | { ok: true; duplicate: boolean; seq: number }
@@ -71,6 +71,36 @@ interface PubAckReply {
 
 const utf8 = new TextDecoder();
 
+/** What a reply on the PubAck inbox says about the publish to `subject`: a PubAck, a JetStream error, or a status. */
+function pubAckOutcome(msg: Msg, subject: string): PublishOutcome {
+  const status = msg.headers?.code ?? 0;
+  if (status === 503) {
+    return { ok: false, permanent: false, reason: `no JetStream stream answered for ${subject} (no responders: stream missing, or JetStream not ready yet)` };
+  }
+  if (status >= 400) return { ok: false, permanent: false, reason: `server status ${status} ${msg.headers?.description ?? ""}`.trim() };
+  let reply: PubAckReply;
+  try {
+    reply = JSON.parse(utf8.decode(msg.data)) as PubAckReply;
+  } catch {
+    return { ok: false, permanent: false, reason: "unreadable PubAck" };
+  }
+  if (reply.error) {
+    const code = reply.error.err_code ?? 0;
+    return { ok: false, permanent: PERMANENT_ERR_CODES.has(code), reason: `${reply.error.description ?? "JetStream error"} (err_code ${code})` };
+  }
+  return { ok: true, duplicate: reply.duplicate === true, seq: reply.seq ?? 0 };
+}
+
+/** nats.js refused the publish itself (larger than max_payload, the connection closed). */
+function thrownOutcome(err: unknown): PublishOutcome {
+  const message = (err as Error).message ?? String(err);
+  return { ok: false, permanent: /max_payload/i.test(message), reason: message.split("\n")[0]! };
+}
+
+function closedOutcome(): PublishOutcome {
+  return { ok: false, permanent: false, reason: "publisher closed" };
+}
+
 export async function createJetStreamPublisher(
   nc: NatsConnection,
   opts: { timeoutMs: number; inboxPrefix?: string; ttlFor?: (subject: string) => string | undefined },
@@ -108,33 +138,7 @@ export async function createJetStreamPublisher(
     callback: (err, msg) => {
       if (err) return;
       const token = Number(msg.subject.slice(inbox.length + 1));
-      const status = msg.headers?.code ?? 0;
-      if (status === 503) {
-        const subject = pending.get(token)?.subject ?? "?";
-        settle(token, { ok: false, permanent: false, reason: `no JetStream stream answered for ${subject} (no responders: stream missing, or JetStream not ready yet)` });
-        return;
-      }
-      if (status >= 400) {
-        settle(token, { ok: false, permanent: false, reason: `server status ${status} ${msg.headers?.description ?? ""}`.trim() });
-        return;
-      }
-      let reply: PubAckReply;
-      try {
-        reply = JSON.parse(utf8.decode(msg.data)) as PubAckReply;
-      } catch {
-        settle(token, { ok: false, permanent: false, reason: "unreadable PubAck" });
-        return;
-      }
-      if (reply.error) {
-        const code = reply.error.err_code ?? 0;
-        settle(token, {
-          ok: false,
-          permanent: PERMANENT_ERR_CODES.has(code),
-          reason: `${reply.error.description ?? "JetStream error"} (err_code ${code})`,
-        });
-        return;
-      }
-      settle(token, { ok: true, duplicate: reply.duplicate === true, seq: reply.seq ?? 0 });
+      settle(token, pubAckOutcome(msg, pending.get(token)?.subject ?? "?"));
     },
   });
 
@@ -150,7 +154,7 @@ export async function createJetStreamPublisher(
   return {
     publish(subject, payload, msgId, done) {
       if (closed) {
-        done({ ok: false, permanent: false, reason: "publisher closed" });
+        done(closedOutcome());
         return;
       }
       const token = nextToken++;
@@ -160,8 +164,7 @@ export async function createJetStreamPublisher(
       try {
         nc.publish(subject, payload, { reply: `${inbox}.${token}`, headers: hdrs });
       } catch (err) {
-        const message = (err as Error).message ?? String(err);
-        settle(token, { ok: false, permanent: /max_payload/i.test(message), reason: message.split("\n")[0]! });
+        settle(token, thrownOutcome(err));
       }
     },
     maxPayload: maxPayloadOf(nc),
@@ -169,16 +172,12 @@ export async function createJetStreamPublisher(
     async close() {
       closed = true;
       clearInterval(sweeper);
-      for (const token of [...pending.keys()]) settle(token, { ok: false, permanent: false, reason: "publisher closed" });
+      for (const token of [...pending.keys()]) settle(token, closedOutcome());
       sub.unsubscribe();
     },
   };
 }
 
-/**
- * Core NATS publishing (--core): at-most-once. A message counts as delivered once a flush (PING/PONG) after it
- * returns, i.e. the server has read it; nothing is stored, and subscribers that are not there miss it.
- */
 /**
  * A refused core publish is answered only by `-ERR 'Permissions Violation for Publish to "subject"'`, before the
  * PONG of the flush that follows it (the server answers in order): count them per subject until that flush.
@@ -199,6 +198,10 @@ function trackRefusals(nc: NatsConnection): Map<string, { count: number; reason:
   return refused;
 }
 
+/**
+ * Core NATS publishing (--core): at-most-once. A message counts as delivered once a flush (PING/PONG) after it
+ * returns, i.e. the server has read it; nothing is stored, and subscribers that are not there miss it.
+ */
 export function createCorePublisher(nc: NatsConnection, opts: { timeoutMs: number }): Publisher {
   let waiting: Array<{ subject: string; done: PublishCallback }> = [];
   let flushScheduled = false;
@@ -248,14 +251,13 @@ export function createCorePublisher(nc: NatsConnection, opts: { timeoutMs: numbe
   return {
     publish(subject, payload, _msgId, done) {
       if (closed) {
-        done({ ok: false, permanent: false, reason: "publisher closed" });
+        done(closedOutcome());
         return;
       }
       try {
         nc.publish(subject, payload);
       } catch (err) {
-        const message = (err as Error).message ?? String(err);
-        done({ ok: false, permanent: /max_payload/i.test(message), reason: message.split("\n")[0]! });
+        done(thrownOutcome(err));
         return;
       }
       waiting.push({ subject, done });
