@@ -40,13 +40,28 @@ function isWide(cp: number): boolean {
   return false;
 }
 
+const EXTENDED_PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
+const EMOJI_SELECTOR = 0xfe0f;
+const KEYCAP = 0x20e3;
+
 /** Columns one code point takes: 0, 1 or 2. Control characters count 0 (they never reach here unescaped). */
 export function codePointWidth(cp: number): number {
   if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
   if (cp < 0x300) return 1;
   if (isWide(cp)) return 2;
+  // An enclosing mark, but "1⃣" is drawn (and measured by ink) two columns wide: never count it short.
+  if (cp === KEYCAP) return 1;
   if (ZERO_WIDTH.test(String.fromCodePoint(cp))) return 0;
   return 1;
+}
+
+/**
+ * Columns `cp` adds after `prev`. The emoji selector U+FE0F turns a one-column pictograph into a two-column emoji
+ * (☺ → ☺️) for ink's measure and for terminals; counting it 0 let hostile text push a pane's lines past its edge.
+ */
+export function codePointWidthAfter(prev: number, cp: number): number {
+  if (cp !== EMOJI_SELECTOR) return codePointWidth(cp);
+  return prev >= 0xa9 && codePointWidth(prev) === 1 && EXTENDED_PICTOGRAPHIC.test(String.fromCodePoint(prev)) ? 1 : 0;
 }
 
 /** Length of the escape sequence starting at `i` (CSI `ESC [ ... final` or a two-byte `ESC x`). */
@@ -66,6 +81,7 @@ export function visibleWidth(s: string): number {
   const hasEscape = s.indexOf("\x1b") !== -1;
   if (!hasEscape && !NON_ASCII.test(s)) return s.length;
   let width = 0;
+  let prev = 0;
   for (let i = 0; i < s.length; ) {
     const c = s.charCodeAt(i);
     if (c === ESC) {
@@ -73,7 +89,8 @@ export function visibleWidth(s: string): number {
       continue;
     }
     const cp = s.codePointAt(i)!;
-    width += codePointWidth(cp);
+    width += codePointWidthAfter(prev, cp);
+    prev = cp;
     i += cp > 0xffff ? 2 : 1;
   }
   return width;
@@ -94,6 +111,7 @@ export function truncateToWidth(s: string, width: number): string {
   const budget = width - 1; // one column for the ellipsis
   let used = 0;
   let sawEscape = false;
+  let prev = 0;
   let i = 0;
   while (i < s.length) {
     const c = s.charCodeAt(i);
@@ -103,9 +121,10 @@ export function truncateToWidth(s: string, width: number): string {
       continue;
     }
     const cp = s.codePointAt(i)!;
-    const w = codePointWidth(cp);
+    const w = codePointWidthAfter(prev, cp);
     if (used + w > budget) break;
     used += w;
+    prev = cp;
     i += cp > 0xffff ? 2 : 1;
   }
   return s.slice(0, i) + ELLIPSIS + (sawEscape ? "\x1b[0m" : "");

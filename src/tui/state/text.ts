@@ -1,5 +1,5 @@
 // Cutting sanitised text into screen rows for the event view.
-import { codePointWidth } from "../../text/width.js";
+import { codePointWidthAfter } from "../../text/width.js";
 
 /** Splits one line (no colour codes) into rows of at most `width` columns. */
 export function wrapLine(line: string, width: number): string[] {
@@ -7,8 +7,11 @@ export function wrapLine(line: string, width: number): string[] {
   const rows: string[] = [];
   let current = "";
   let used = 0;
+  let prev = 0;
   for (const ch of line) {
-    const w = codePointWidth(ch.codePointAt(0)!);
+    const cp = ch.codePointAt(0)!;
+    const w = codePointWidthAfter(prev, cp);
+    prev = cp;
     if (used + w > width) {
       rows.push(current);
       current = "";
