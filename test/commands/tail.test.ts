@@ -246,6 +246,24 @@ describe("tail replay", () => {
     expect(ns(r.stdout)).toEqual([2, 3, 4, 5, 6]);
   });
 
+  it("--last N on a stream that has never held a message shows nothing, then follows (tail and stream view)", async () => {
+    await addStream("EMPTY1", "empty1");
+    for (const args of [["--last", "3"], ["dns", "--last", "3"]]) {
+      const r = await runCli(tailArgs("--prefix", "empty1", ...args, "--no-follow", "--json"), { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe("");
+    }
+    const view = await runCli(["-s", server.url, "stream", "view", "EMPTY1", "--last", "3", "--json"], { env });
+    expect(view.code, view.stderr).toBe(0);
+    expect(view.stdout).toBe("");
+    const tail = startCli(tailArgs("--prefix", "empty1", "dns", "--last", "3", "--json", "--count", "2"), { env });
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 1; i <= 2; i++) await publish("empty1.dns", dns(i, `new${i}.example`));
+    const r = await tail.exited;
+    expect(r.code, r.stderr).toBe(0);
+    expect(ns(r.stdout)).toEqual([1, 2]);
+  });
+
   it("says which stream is missing", async () => {
     const r = await runCli(tailArgs("--prefix", "nostream", "--all"), { env });
     expect(r.code).toBe(1);

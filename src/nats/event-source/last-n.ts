@@ -71,7 +71,8 @@ export async function startOfLast(
   lastSeq: number,
   interiorDeletes = true,
 ): Promise<LastStart> {
-  if (lastSeq < firstSeq || count <= 0) return { seq: lastSeq + 1, available: 0 };
+  // A stream that has never held a message reports first and last sequence 0: nothing to count, start at 1.
+  if (lastSeq < Math.max(1, firstSeq) || count <= 0) return { seq: lastSeq + 1, available: 0 };
   if (filter.length === 0 && !interiorDeletes) {
     // Every sequence from firstSeq to lastSeq holds a message.
     const seq = Math.max(firstSeq, lastSeq - count + 1);
