@@ -9,7 +9,7 @@ import { RateCounter } from "./rate-counter.js";
 import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY } from "../limits.js";
 import { PayloadRing } from "./payload-ring.js";
 import { digestEvent } from "../../eve/digest.js";
-import { toSafeJson } from "../../text/sanitize.js";
+import { sanitizeText, toSafeJson } from "../../text/sanitize.js";
 import { StatsDashboard } from "./stats-dashboard.js";
 import { TopCounter } from "./top-counter.js";
 
@@ -37,6 +37,8 @@ function plainLine(decoded: DecodedMessage): string {
 
 export class PaneState {
   readonly subject: string;
+  /** The subject as a terminal may show it: it comes from the command line, where anything can be typed or pasted. */
+  readonly shownSubject: string;
   readonly eventType: string;
   readonly isStats: boolean;
   /** Messages received: exact, whatever is paused, filtered or cleared. */
@@ -67,6 +69,7 @@ export class PaneState {
 
   constructor(config: PaneConfig) {
     this.subject = config.subject;
+    this.shownSubject = sanitizeText(config.subject);
     this.eventType = config.eventType;
     this.isStats = config.eventType === "stats";
     const capacity = config.capacity ?? DEFAULT_PANE_CAPACITY;

@@ -45,7 +45,7 @@ export class PaneView {
     const view: PaneSnapshot["view"] = ctx.topOpen ? "top" : pane.isStats ? "stats" : "lines";
     const snap: PaneSnapshot = {
       index: ctx.index,
-      subject: pane.subject,
+      subject: pane.shownSubject,
       eventType: pane.eventType,
       focused: ctx.focused,
       rect,

@@ -287,7 +287,7 @@ export class TuiStore {
     const bytes = index === undefined ? undefined : pane.lines.get(index);
     if (bytes === undefined) return;
     this.detailRaw = new TextDecoder().decode(bytes);
-    this.detail = new DetailView(`${pane.subject} · event #${index! + 1} · f flow · h/H host`, this.detailRaw);
+    this.detail = new DetailView(`${pane.shownSubject} · event #${index! + 1} · f flow · h/H host`, this.detailRaw);
   }
 
   snapshot(): TuiSnapshot {
@@ -312,7 +312,7 @@ export class TuiStore {
     const sheet = this.sheets[this.sheets.length - 1];
     if (sheet !== undefined) snap.detail = sheet.snapshot(this.columns, this.rows);
     else if (this.detail !== null) snap.detail = this.detail.snapshot(this.columns, this.rows);
-    if (this.filterInput !== null) snap.filterInput = this.filterInput.snapshot(this.focusedPane?.subject ?? "");
+    if (this.filterInput !== null) snap.filterInput = this.filterInput.snapshot(this.focusedPane?.shownSubject ?? "");
     return snap;
   }
 }

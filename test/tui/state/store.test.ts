@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Command } from "../../../src/tui/keymap.js";
 import { eventDetailLines } from "../../../src/tui/state/detail-view.js";
 import type { TuiStore } from "../../../src/tui/state/store.js";
+import { TuiStore as Store } from "../../../src/tui/state/store.js";
 import { fourPaneStore, payload } from "../helpers.js";
 
 const NOW = Date.UTC(2024, 0, 1, 12, 0, 0);
@@ -35,6 +36,18 @@ describe("TuiStore", () => {
     expect(snap.panes[0]!.lines).toEqual([{ text: "11:59:59.500Z DNS   Q www.example.com A", selected: false }]);
     expect(snap.panes[0]!.total).toBe(1);
     expect(snap.panes[3]!.view).toBe("stats");
+  });
+
+  it("shows a subject from the command line with its control and bidi characters escaped, in titles and the event view", () => {
+    const hostile = "suricata.x\x1b[2J\u202ey";
+    const s = new Store({ panes: [{ subject: hostile, eventType: "x" }], server: "nats://127.0.0.1:4222", color: false, timestamps: "none" });
+    s.resize(120, 40);
+    expect(s.snapshot().panes[0]!.subject).toBe("suricata.x\\x1B[2J\\u202Ey");
+    s.receive(0, payload({ event_type: "x", timestamp: "2024-01-01T11:59:59.5+0000" }));
+    run(s, "detail");
+    const title = JSON.stringify(s.snapshot());
+    expect(title).not.toMatch(/\\u001b|\u202e/);
+    expect(title).toContain("suricata.x\\\\x1B[2J\\\\u202Ey · event #1");
   });
 
   it("moves focus with Tab, Shift-Tab and digits, and zooms the focused pane", () => {
