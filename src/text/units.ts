@@ -109,6 +109,7 @@ const DURATION_UNITS: ReadonlyArray<readonly [string, number]> = [
   ["m", 60],
 ];
 const BYTE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+const UINT64_BYTES = 2 ** 64;
 
 /** 1d2h3m4s; sub-second values as 250ms; 0 as 0s. */
 export function formatDuration(ms: number): string {
@@ -139,6 +140,9 @@ export function formatNanos(ns: number): string {
  */
 export function formatBytes(bytes: number): string {
   if (bytes < 0) return "-" + formatBytes(-bytes);
+  // Counters are 64-bit: an event claiming more (1e308, or a sum of such that overflowed to Infinity) gets no digits.
+  if (bytes > UINT64_BYTES) return ">16 EiB";
+  if (Number.isNaN(bytes)) return "? B";
   if (bytes < 1024) return `${bytes} B`;
   let value = bytes;
   let i = 0;

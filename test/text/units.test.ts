@@ -42,4 +42,11 @@ describe("formatBytes", () => {
     expect(formatBytes(2 ** 64)).toBe("16 EiB");
     expect(formatBytes(-2048)).toBe("-2 KiB");
   });
+
+  it("gives no digits to amounts past any 64-bit counter (an event can claim 1e308 bytes; two such sum to Infinity)", () => {
+    expect(formatBytes(1e308)).toBe(">16 EiB");
+    expect(formatBytes(1e308 * 10)).toBe(">16 EiB");
+    expect(formatBytes(-Infinity)).toBe("->16 EiB");
+    expect(formatBytes(Number.NaN)).toBe("? B");
+  });
 });
