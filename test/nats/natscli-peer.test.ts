@@ -188,4 +188,41 @@ describeWithNatscli("streams and consumers made by one, seen by the other", () =
     expect(edit.code, edit.stderr).toBe(0);
     expect(settings(JSON.parse(await nats(["consumer", "info", "cons", "cli", "--json"])).config)).toEqual(settings({ ...theirs.config, max_deliver: 9 }));
   });
+
+  it("natscli's --json as --config: a new stream and consumer from it, then each add again says unchanged", async () => {
+    // natscli writes consumer_limits: {} and pause_until: year 1 for settings never made; on 2.9 they are not features.
+    const dir = tempDir("nsm4home-peer-config-");
+    await nats(["stream", "add", "round", "--subjects", "round.>", "--defaults"]);
+    await nats(["consumer", "add", "round", "pulls", "--pull", "--defaults"]);
+    const streamJson = JSON.parse(await nats(["stream", "info", "round", "--json"]));
+    const consumerJson = JSON.parse(await nats(["consumer", "info", "round", "pulls", "--json"]));
+    const streamFile = join(dir, "round.json");
+    const consumerFile = join(dir, "pulls.json");
+    writeFileSync(streamFile, JSON.stringify(streamJson));
+    writeFileSync(consumerFile, JSON.stringify(consumerJson));
+    for (const [words, same] of [
+      [["stream", "add", "round"], /Stream round already exists with the same configuration/],
+      [["consumer", "add", "round"], /Consumer round > pulls already exists with the same configuration/],
+    ] as const) {
+      const r = await nsm([...words, "--config", words[0] === "stream" ? streamFile : consumerFile, "--defaults"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(same);
+    }
+    const edit = await nsm(["consumer", "edit", "round", "pulls", "--config", consumerFile, "-f"]);
+    expect(edit.code, edit.stderr).toBe(0);
+
+    // The same files for a stream and a consumer that do not exist yet: created, then unchanged on a second add.
+    const copyFile = join(dir, "copy.json");
+    writeFileSync(copyFile, JSON.stringify({ config: { ...streamJson.config, name: "copy", subjects: ["copy.>"] } }));
+    const newConsumerFile = join(dir, "fresh.json");
+    writeFileSync(newConsumerFile, JSON.stringify({ ...consumerJson, name: "fresh", config: { ...consumerJson.config, name: "fresh", durable_name: "fresh" } }));
+    for (const args of [["stream", "add", "copy", "--config", copyFile], ["consumer", "add", "round", "--config", newConsumerFile]]) {
+      const first = await nsm([...args, "--defaults"]);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/was created/);
+      const again = await nsm([...args, "--defaults"]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/already exists with the same configuration/);
+    }
+  });
 });

@@ -9,7 +9,7 @@ import { requireServerVersion } from "../jetstream.js";
 import { parseStartTime } from "../replay-start.js";
 import { checkApiName } from "../names.js";
 import { checkSubject } from "../subjects.js";
-import { applyMetadataFlags, oneOf, parseDurationNs, parsePositiveDurationNs, readConfigFile } from "../streams/index.js";
+import { applyMetadataFlags, isZeroTime, oneOf, parseDurationNs, parsePositiveDurationNs, readConfigFile } from "../streams/index.js";
 
 export interface ConsumerFlags {
   target?: string;
@@ -200,6 +200,7 @@ export function requireConsumerFeatures(nc: NatsConnection, cfg: Partial<Consume
     requireServerVersion(nc, "2.10.0", `several --subject filters (filter_subjects: ${cfg.filter_subjects.join(", ")})`);
   }
   if (cfg.metadata && Object.keys(cfg.metadata).length > 0) requireServerVersion(nc, "2.10.0", "consumer metadata");
-  if ((cfg as Record<string, unknown>).pause_until) requireServerVersion(nc, "2.11.0", "pausing a consumer (--pause-until)");
+  const pauseUntil = (cfg as Record<string, unknown>).pause_until;
+  if (pauseUntil && !isZeroTime(pauseUntil)) requireServerVersion(nc, "2.11.0", "pausing a consumer (--pause-until)");
 }
 

@@ -124,7 +124,31 @@ export function readConfigFile(path: string, flag = "--config", schema: ConfigFi
   const inner = obj.config;
   const config = typeof inner === "object" && inner !== null && !Array.isArray(inner) ? { ...(inner as Record<string, unknown>) } : { ...obj };
   checkConfigFields(config, schema, `${flag} ${path}`);
-  return config;
+  return dropUnsetValues(config);
+}
+
+/** Go's zero time.Time as JSON ("0001-01-01T00:00:00Z"): natscli and the server write it for a time never set. */
+export function isZeroTime(value: unknown): boolean {
+  return typeof value === "string" && /^0001-01-01T00:00:00(\.0+)?(Z|[+-]00:00)$/.test(value.trim());
+}
+
+/** An object whose every value is 0, "", false or absent (`consumer_limits: {}`): the server's way of writing "none". */
+function isEmptyObject(value: unknown): boolean {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  return Object.values(value as Record<string, unknown>).every((v) => v === undefined || v === null || v === 0 || v === "" || v === false);
+}
+
+/**
+ * The fields a natscli or server `info --json` writes for settings that were never made (`consumer_limits: {}`,
+ * `pause_until: "0001-01-01T00:00:00Z"`), left out: they mean "unset", and sent as given they would ask a 2.9
+ * server for features it does not have and differ from a stream or consumer that has the same settings.
+ */
+export function dropUnsetValues(config: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...config };
+  if (isEmptyObject(out.consumer_limits)) delete out.consumer_limits;
+  if (isZeroTime(out.pause_until)) delete out.pause_until;
+  if (isZeroTime(out.opt_start_time)) delete out.opt_start_time;
+  return out;
 }
 
 /** Stream settings that nats-server 2.9 does not have: refuse them by name rather than create something else. */
@@ -140,7 +164,7 @@ export function requireStreamFeatures(nc: NatsConnection, cfg: Partial<StreamCon
     ["allow_msg_ttl", "per-message TTLs (--allow-msg-ttl)"],
     ["subject_delete_marker_ttl", "subject delete markers (--subject-del-markers-ttl)"],
   ];
-  const given = (v: unknown) => !(v === undefined || v === null || v === false || (typeof v === "object" && Object.keys(v).length === 0) || v === 0 || v === "none");
+  const given = (v: unknown) => !(v === undefined || v === null || v === false || isEmptyObject(v) || v === 0 || v === "none");
   for (const [key, feature] of needs210) if (given(cfg[key])) requireServerVersion(nc, "2.10.0", `${feature} (${key})`);
   for (const [key, feature] of needs211) if (given((cfg as Record<string, unknown>)[key])) requireServerVersion(nc, "2.11.0", feature);
 }
