@@ -14,7 +14,7 @@ import {
   type ResolvedConnection,
 } from "../nats/connection/index.js";
 import { JetStreamUnavailableError, openJetStreamManager, requireServerVersion } from "../nats/jetstream.js";
-import { findStreamStoring } from "../nats/streams/admin.js";
+import { findStream } from "../nats/streams/admin.js";
 import { createNsmStream } from "../nats/streams/nsm-stream.js";
 import { checkPublishPrefix } from "../nats/subjects.js";
 import { IngestPipeline, type IngestCounters } from "./pipeline.js";
@@ -23,6 +23,7 @@ import { formatDuration, formatNanos } from "../text/units.js";
 import { sanitizeText } from "../text/sanitize.js";
 import { createCorePublisher, createJetStreamPublisher, type Publisher } from "./publisher.js";
 import { ttlForSubject, type TtlPolicy } from "./ttl.js";
+import { describePartialStreams, streamsForPrefix } from "./stream-coverage.js";
 import { isRedisUrl, parseRedisLocation } from "./redis-location.js";
 import { maskUrlCredentials } from "../text/credentials.js";
 import { defaultCheckpointPath } from "./checkpoint.js";
@@ -186,11 +187,11 @@ export async function ensureStream(nc: NatsConnection, resolved: ResolvedConnect
   if (s.ttl !== undefined) requireServerVersion(nc, "2.11.0", "--ttl (a Nats-TTL per event type)");
   const jsm = await openJetStreamManager(nc, resolved);
   const subjects = `${s.prefix}.>`;
-  const found = await findStreamStoring(jsm, subjects);
+  const { covering, partial } = await streamsForPrefix(jsm, s.prefix);
+  const found = covering?.config.name;
   if (found !== undefined) {
     if (s.ttl !== undefined) {
-      const info = await jsm.streams.info(found);
-      if ((info.config as { allow_msg_ttl?: boolean }).allow_msg_ttl !== true) {
+      if ((covering!.config as { allow_msg_ttl?: boolean }).allow_msg_ttl !== true) {
         throw new RuntimeError(
           `stream ${found} does not allow per-message TTLs, so --ttl cannot apply: run 'nsm4home stream edit ${found} --allow-msg-ttl' (it cannot be turned off again), then ingest`,
         );
@@ -199,8 +200,16 @@ export async function ensureStream(nc: NatsConnection, resolved: ResolvedConnect
     }
     return found;
   }
+  // A stream taking only some event types would refuse the others, and they would be retried forever.
+  if (partial.length > 0) throw new RuntimeError(describePartialStreams(partial, s.prefix));
+  const addCommand = s.prefix === "suricata" ? "nsm4home stream add --defaults" : `nsm4home stream add ${s.prefix.replace(/[^A-Za-z0-9_-]/g, "_")} --subjects '${subjects}' --defaults`;
   if (!s.createStream) {
-    throw new RuntimeError(`no JetStream stream stores ${subjects}: add --create-stream, or run 'nsm4home stream add --defaults'`);
+    throw new RuntimeError(`no JetStream stream stores ${subjects}: add --create-stream, or run '${addCommand}'`);
+  }
+  const taken = await findStream(jsm, s.stream);
+  if (taken !== undefined) {
+    const stores = (taken.config.subjects ?? []).join(", ") || "no subjects of its own";
+    throw new RuntimeError(`--create-stream: a stream named ${s.stream} already exists and stores ${stores}, not ${subjects}: give the new one another name with --stream NAME`);
   }
   const config = await createNsmStream(jsm, s.stream, s.prefix, { allowMsgTtl: s.ttl !== undefined });
   notify(`created stream ${s.stream} for ${subjects} (${config.storage} storage, duplicate window ${formatNanos(config.duplicate_window)}${s.ttl ? ", per-message TTLs allowed" : ""})`);

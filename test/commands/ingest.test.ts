@@ -74,7 +74,7 @@ describe("ingest", () => {
   it("refuses to start without a stream for the prefix, naming the fix; rejects bad flags", async () => {
     const noStream = await runCli(["-s", servers.nats.url, "ingest", "--from", "-", "--prefix", "nowhere"], { env, input: "" });
     expect(noStream.code).toBe(1);
-    expect(noStream.stderr).toMatch(/no JetStream stream stores nowhere\.>: add --create-stream, or run 'nsm4home stream add --defaults'/);
+    expect(noStream.stderr).toMatch(/no JetStream stream stores nowhere\.>: add --create-stream, or run 'nsm4home stream add nowhere --subjects 'nowhere\.>' --defaults'/);
     const badPrefix = await runCli(["ingest", "--from", "-", "--prefix", "a b"], { env, input: "" });
     expect(badPrefix.code).toBe(2);
     expect(badPrefix.stderr).toMatch(/invalid --prefix 'a b'/);
