@@ -104,11 +104,18 @@ describe("nkey", () => {
     writeFileSync(join(dir, "good.nk"), good.seed + "\n");
     writeFileSync(join(dir, "stranger.nk"), stranger.seed + "\n");
     writeFileSync(join(dir, "not-a-seed.nk"), "hello\n");
+    writeFileSync(join(dir, "decorated.nk"), `-----BEGIN USER NKEY SEED-----\n${good.seed}\n------END USER NKEY SEED------\n`);
   });
   afterAll(() => server?.dispose());
 
   it("signs the server's nonce with the seed in --nkey", async () => {
     const r = await serverInfo(["-s", server.url, "--nkey", join(dir, "good.nk"), "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expectNoSecrets(r, good.seed);
+  });
+
+  it("reads a seed between BEGIN/END USER NKEY SEED lines, as nats.go does", async () => {
+    const r = await serverInfo(["-s", server.url, "--nkey", join(dir, "decorated.nk"), "--json"]);
     expect(r.code, r.stderr).toBe(0);
     expectNoSecrets(r, good.seed);
   });

@@ -49,8 +49,11 @@ export async function buildConnectOptions(resolved: ResolvedConnection, name = "
   }
   if (resolved.nkeyFile) {
     const origin = settingOrigin(resolved, "nkey");
-    const seed = new TextDecoder().decode(readSecretFile(resolved.nkeyFile, "nkey seed", origin)).trim();
-    if (!seed.startsWith("SU")) {
+    // As nats.go reads it: the first line that starts with SU, so a seed between -----BEGIN/END USER NKEY SEED-----
+    // lines (as nsc writes it) works as well as a bare one.
+    const text = new TextDecoder().decode(readSecretFile(resolved.nkeyFile, "nkey seed", origin));
+    const seed = text.split(/\r?\n/).map((line) => line.trim()).find((line) => line.startsWith("SU"));
+    if (seed === undefined) {
       throw new RuntimeError(`the nkey file ${resolved.nkeyFile} (from ${origin}) does not hold a user nkey seed (a line starting with SU)`);
     }
     authenticators.push(core.nkeyAuthenticator(new TextEncoder().encode(seed)));
