@@ -102,14 +102,29 @@ describe("ingest edges", () => {
     expect(stopped.stderr).toMatch(/1 publish still unacknowledged \(last answer: .*maximum messages.*\): left at the source/i);
   });
 
-  it("--once reads a final line without a newline, as stdin does", async () => {
+  it("--once leaves a final line without a newline for the next run (it may still be being written); stdin's is read", async () => {
     await purge(servers);
     const file = join(dir, "unterminated.json");
-    writeFileSync(file, `${event(1)}\n${event(2)}`);
-    const r = await runCli(["-s", servers.nats.url, "ingest", "--from", file, "--checkpoint", join(dir, "unterminated.checkpoint"), "--once"], { env });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/done: read 2, published 2, acked 2, .*backlog 0 B/);
-    expect((await readStream(servers.nc)).map((m) => JSON.parse(m.data).n)).toEqual([1, 2]);
+    const args = ["-s", servers.nats.url, "ingest", "--from", file, "--checkpoint", join(dir, "unterminated.checkpoint"), "--once"];
+    const whole = event(2);
+    writeFileSync(file, `${event(1)}\n${whole.slice(0, 10)}`);
+    const first = await runCli(args, { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain(`left 1 unterminated line (10 bytes) at the end of ${file} for the next run`);
+    expect(first.stderr).toMatch(/done: read 1, published 1, acked 1, .*invalid 0.*backlog 10 B/);
+    // The writer finishes the line: the next run reads it whole, and nothing went to suricata.invalid.
+    appendFileSync(file, `${whole.slice(10)}\n`);
+    const second = await runCli(args, { env });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).not.toContain("unterminated line");
+    const stored = await readStream(servers.nc);
+    expect(stored.map((m) => m.subject)).toEqual(["suricata.dns", "suricata.dns"]);
+    expect(stored.map((m) => JSON.parse(m.data).n)).toEqual([1, 2]);
+    // The end of stdin is the end of its last line.
+    await purge(servers);
+    const piped = await runCli(["-s", servers.nats.url, "ingest", "--from", "-", "--once"], { env, input: `${event(3)}\n${event(4)}` });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect((await readStream(servers.nc)).map((m) => JSON.parse(m.data).n)).toEqual([3, 4]);
   });
 
   it("a wrong or missing Redis password is an authentication failure: one line, exit 1, also with --once", async () => {

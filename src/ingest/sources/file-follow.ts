@@ -158,6 +158,8 @@ export class FileFollowSource implements IngestSource {
   private wakeUp: (() => void) | undefined;
   /** Rotated files read to their end (rename rotation), newest last: never read again. */
   private finished: ReadGeneration[] = [];
+  /** --once ended before an unterminated last line: said once. */
+  private saidUnterminated = false;
   /** Generations already reported as unreadable (compressed, gone): said once. */
   private reportedMissing = new Set<string>();
   private lastGenerationSearch: { file: OpenFile; at: number } | undefined;
@@ -342,8 +344,13 @@ export class FileFollowSource implements IngestSource {
     } else {
       this.rotationSeenAt = undefined;
       if (this.opts.once) {
-        // --once: the file is read as it is now, so an unterminated last line is a line (as on stdin).
-        this.splitter.flush(this.queueLine);
+        // --once: a file is read as it is now, and an unterminated last line may still be being written (unlike
+        // the end of stdin): it stays unread, before the checkpoint, for the next run to read whole.
+        const pending = this.splitter.pendingBytes;
+        if (pending > 0 && !this.saidUnterminated) {
+          this.saidUnterminated = true;
+          this.opts.notify(`left 1 unterminated line (${formatCount(pending)} bytes) at the end of ${this.description} for the next run`);
+        }
         return this.queueHead < this.queue.length ? this.takeQueued(Number.MAX_SAFE_INTEGER) : null;
       }
     }
