@@ -9,7 +9,7 @@ import { formatCount, parseCount, parseDuration, parseSize } from "../text/units
 import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { subjectsFor, unusedPrefixNote } from "../nats/subjects.js";
-import { collectList, connectionFlagsOf, parseTimestampsFlag } from "./shared.js";
+import { addMessageStyleOptions, collectList, connectionFlagsOf } from "./shared.js";
 import { addEventExpressionOptions, compileEventExpressions, type EventExpressionFlags, type EventExpressions } from "./event-expressions.js";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { TimestampMode } from "../eve/format.js";
@@ -28,7 +28,9 @@ export interface TailFlags extends EventExpressionFlags {
   follow: boolean;
   stream?: string;
   count?: string;
-  timestamps: string;
+  timestamps?: string;
+  /** The older spelling of --timestamps utc. */
+  utc?: boolean;
   color: string;
   width?: string;
   json?: boolean;
@@ -87,7 +89,9 @@ async function readCommandLine(args: string[], flags: TailFlags, cmd: Command): 
   const mode = checkCombinations(flags, start);
   const count = flags.count === undefined ? undefined : parseCount(flags.count, "--count");
   if (count === 0) throw new UsageError("invalid --count '0': give how many events to show, 1 or more");
-  const timestamps = parseTimestampsFlag(flags.timestamps);
+  const { timestampsOf } = await import("../render/message.js");
+  const timestamps = timestampsOf(flags);
+  if (flags.utc) process.stderr.write("nsm4home: --utc is now --timestamps utc (--utc still works)\n");
   const color = shouldUseColor(parseColorChoice(flags.color), process.stdout);
   const maxBacklog = parseSize(flags.buffer, "--buffer");
   const batch = flags.batch === undefined ? undefined : parseCount(flags.batch, "--batch");
@@ -299,9 +303,8 @@ export function register(program: Command): void {
     .option("--new", "follow only new events, read through the stream: ordered and nothing dropped (a burst is shown late, not lost)")
     .option("--no-follow", "with a replay: stop at the end of the stream instead of following new events")
     .option("--stream <name>", "stream to replay from (default: the one that stores the subjects)")
-    .option("--count <n>", "stop after showing N events")
-    .option("--timestamps <mode>", "local, utc or none", "local")
-    .option("--color <when>", "auto, always or never", "auto")
+    .option("--count <n>", "stop after showing N events");
+  addMessageStyleOptions(tail)
     .option("--width <columns>", "cut lines to this width; 0 = never (default: the terminal's; no cut on a pipe)");
   addEventExpressionOptions(tail)
     .option("--json", "print each event as one line of compact JSON")

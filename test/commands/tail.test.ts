@@ -264,6 +264,19 @@ describe("tail replay", () => {
     expect(ns(r.stdout)).toEqual([1, 2]);
   });
 
+  it("--utc, the older spelling of --timestamps utc, works with a note; with a different --timestamps it is a usage error", async () => {
+    const args = ["--prefix", "r1", "--last", "3", "--no-follow", "--color", "never"];
+    const utc = await runCli(tailArgs(...args, "--timestamps", "utc"), { env });
+    const old = await runCli(tailArgs(...args, "--utc"), { env });
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stdout).toBe(utc.stdout);
+    expect(lines(old.stdout)).toHaveLength(3);
+    expect(old.stderr).toContain("--utc is now --timestamps utc");
+    const clash = await runCli(tailArgs(...args, "--utc", "--timestamps", "local"), { env });
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain("--utc and --timestamps local disagree");
+  });
+
   it("says which stream is missing", async () => {
     const r = await runCli(tailArgs("--prefix", "nostream", "--all"), { env });
     expect(r.code).toBe(1);
