@@ -1,6 +1,7 @@
 // Writing the generated files: all or nothing about overwriting (every existing file is named before anything
 // is written), secrets with mode 0600, and a dry run that writes nothing.
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, writeFileSync } from "node:fs";
+import { makeDirectories } from "../directories.js";
 import { dirname } from "node:path";
 import { RuntimeError } from "../errors.js";
 import type { GeneratedFile } from "./config-files.js";
@@ -23,7 +24,7 @@ export function writeGeneratedFiles(files: GeneratedFile[], opts: { force?: bool
   return files.map((file) => {
     const action = existsSync(file.path) ? "overwritten" : "written";
     try {
-      mkdirSync(dirname(file.path), { recursive: true });
+      makeDirectories(dirname(file.path));
       writeFileSync(file.path, file.text, { mode: file.secret ? 0o600 : 0o644 });
       // writeFile's mode applies only to a new file; an overwritten secret must lose wider permissions too.
       if (file.secret) chmodSync(file.path, 0o600);

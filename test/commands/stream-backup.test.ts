@@ -231,6 +231,10 @@ describe("stream backup and restore", () => {
     const notDir = await cli(["stream", "backup", "dirs", file]);
     expectExit(notDir, 1);
     expect(notDir.stderr).toBe(`nsm4home: ${file} exists and is not a directory: give a new or empty directory\n`);
+    // Node 20's recursive mkdir spun for ever (full CPU, deaf to SIGTERM) where mkdir answers ENOENT under /proc.
+    const proc = await cli(["stream", "backup", "dirs", "/proc/nsm4home-backup/sub"]);
+    expectExit(proc, 1);
+    expect(proc.stderr).toBe("nsm4home: cannot create /proc/nsm4home-backup/sub (ENOENT)\n");
 
     expectExit(await cli(["stream", "add", "inmem", "--subjects", "inmem.>", "--storage", "memory", "--defaults"]), 0);
     const memory = await cli(["stream", "backup", "inmem", dirFor("inmem")]);

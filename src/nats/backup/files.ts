@@ -2,7 +2,8 @@
 // response) beside one S2-compressed archive, stream.arc.s2 from nats-server 2.15+ or stream.tar.s2 from older ones.
 // Writing goes through hidden temporary files renamed into place, backup.json last (natscli reads an empty or
 // missing backup.json as "not finished"), so a failed or interrupted backup leaves nothing that looks complete.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { makeDirectories } from "../../directories.js";
 import { join } from "node:path";
 import { RuntimeError } from "../../errors.js";
 import { isSafeText, sanitizeText } from "../../text/sanitize.js";
@@ -246,7 +247,7 @@ export function openBackupTarget(dir: string, dataFile: string, force: boolean):
   }
   if (entries === undefined) {
     try {
-      made = mkdirSync(dir, { recursive: true, mode: 0o700 }) ?? dir;
+      made = makeDirectories(dir, 0o700) ?? dir;
     } catch (err) {
       throw new RuntimeError(`cannot create ${shown(dir)} (${(err as NodeJS.ErrnoException).code ?? "failed"})`);
     }
