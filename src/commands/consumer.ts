@@ -334,7 +334,7 @@ function addReadOptions(cmd: Command): Command {
       .option("--no-ack", "do not acknowledge (the messages are redelivered after the ack wait)")
       .option("--nak", "negatively acknowledge each message: redeliver it now")
       .option("--term", "terminate each message: never deliver it again")
-      .option("--raw", "payloads exactly as stored")
+      .option("--raw", "payloads exactly as stored, one a line")
       .option("--json", "one JSON line per message, with delivery details"),
   );
 }

@@ -531,7 +531,7 @@ function registerGet(stream: Command): void {
       .argument("[seq]", "sequence of the message")
       .description("one stored message: a header line (time, subject, sequence) and the formatted event")
       .option("--last-for <subject>", "the last message stored on this subject instead of a sequence")
-      .option("--raw", "the payload exactly as stored")
+      .option("--raw", "the payload exactly as stored, nothing added after it (on a terminal: escaped, one line)")
       .option("--json", "one JSON line: seq, subject, time, headers and the event"),
   ).action(getAction);
 }
@@ -551,7 +551,7 @@ async function getAction(name: string, seqText: string | undefined, opts: Messag
   const msg = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm }) => getStreamMessage(jsm, name, query));
   // A stored message calls its headers `header`.
   const view = { seq: msg.seq, subject: msg.subject, time: msg.time, data: msg.data, headers: msg.header };
-  for (const chunk of renderMessage(view, out.mode, { ...out, header: true, extra: { stream: name } })) process.stdout.write(chunk);
+  for (const chunk of renderMessage(view, out.mode, { ...out, header: true, exact: true, extra: { stream: name } })) process.stdout.write(chunk);
 }
 
 interface ViewOpts extends MessageOutputFlags, EventExpressionFlags {

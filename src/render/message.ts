@@ -68,11 +68,18 @@ export function messageHeaderLine(m: MessageView, color: boolean, delivery?: Del
 export function renderMessage(
   m: MessageView,
   mode: PayloadMode,
-  opts: MessageRenderOptions & { toTerminal: boolean; header: boolean; delivery?: DeliveryView; extra?: Record<string, unknown> },
+  opts: MessageRenderOptions & {
+    toTerminal: boolean;
+    header: boolean;
+    delivery?: DeliveryView;
+    extra?: Record<string, unknown>;
+    /** --raw to a pipe writes the payload's bytes and nothing after them (one message: `stream get --raw > file`). */
+    exact?: boolean;
+  },
 ): Array<string | Uint8Array> {
   const chunks: Array<string | Uint8Array> = [];
   const output = new EventOutput(
-    { writeLine: (line) => chunks.push(line + "\n"), writeBytesLine: (bytes) => chunks.push(bytes, "\n") },
+    { writeLine: (line) => chunks.push(line + "\n"), writeBytesLine: (bytes) => chunks.push(...(opts.exact ? [bytes] : [bytes, "\n"])) },
     {
       // --raw is for piping the payload on (`| jq`): no header line around it.
       mode: mode === "json" ? "envelope" : mode === "raw" ? "raw" : "pretty",
