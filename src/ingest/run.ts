@@ -1,6 +1,8 @@
 // Wires one ingest run together: the source from --from, a NATS connection (waiting for the server if it is
 // down), the stream check (or --create-stream), the publisher, the pipeline, progress lines, signals, the summary.
+import { statSync } from "node:fs";
 import { hostname } from "node:os";
+import { resolve as resolvePath } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { RuntimeError, UsageError } from "../errors.js";
@@ -75,6 +77,9 @@ export async function openSource(s: IngestSettings, notify: Notify): Promise<Ing
   if (isRedisUrl(s.from)) {
     const location = parseRedisLocation(s.from);
     if (location.kind === "list") {
+      if (s.processingKey !== undefined && s.processingKey === location.key) {
+        throw new UsageError(`--processing-key ${s.processingKey} is the list being read: taken items would go back where they came from; give another key`);
+      }
       const { RedisListSource } = await import("./sources/redis-list.js");
       return new RedisListSource(location, { processingKey: s.processingKey, once: s.once, notify });
     }
@@ -85,13 +90,29 @@ export async function openSource(s: IngestSettings, notify: Notify): Promise<Ing
   if (/^[a-z][a-z0-9+.-]*:\//i.test(s.from)) {
     throw new UsageError(`invalid --from '${maskUrlCredentials(s.from)}': use redis://HOST:6379/KEY, redis-stream://HOST:6379/KEY, a file path, or - for stdin`);
   }
+  const checkpointFile = s.checkpoint ?? defaultCheckpointPath(s.from);
+  if (sameFile(checkpointFile, s.from)) {
+    throw new UsageError(`--checkpoint ${checkpointFile} is the followed file itself: writing the position there would overwrite the events; give another path`);
+  }
   const { FileFollowSource } = await import("./sources/file-follow.js");
   return new FileFollowSource(s.from, {
-    checkpointFile: s.checkpoint ?? defaultCheckpointPath(s.from),
+    checkpointFile,
     startAt: s.startAt,
     once: s.once,
     notify,
   });
+}
+
+/** The same path, or the same file by another name (a link, `..`): compared by device and inode when both exist. */
+function sameFile(a: string, b: string): boolean {
+  if (resolvePath(a) === resolvePath(b)) return true;
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
 }
 
 // Failures that pass once the server is back (restarted, or the network was down: no route to the host is a

@@ -1,6 +1,6 @@
 // ingest where it meets untrusted names and edge cases of its sources: file names with escape sequences in its
 // notices (the followed file and its rotated siblings).
-import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -125,6 +125,24 @@ describe("ingest edges", () => {
     const piped = await runCli(["-s", servers.nats.url, "ingest", "--from", "-", "--once"], { env, input: `${event(3)}\n${event(4)}` });
     expect(piped.code, piped.stderr).toBe(0);
     expect((await readStream(servers.nc)).map((m) => JSON.parse(m.data).n)).toEqual([3, 4]);
+  });
+
+  it("refuses a --checkpoint that is the followed file (by path or by a link), and a --processing-key that is the list (exit 2)", async () => {
+    await purge(servers);
+    const file = join(dir, "self.json");
+    const content = `${event(1)}\n`;
+    writeFileSync(file, content);
+    symlinkSync(file, join(dir, "self-link.json"));
+    for (const checkpoint of [file, join(dir, ".", "self.json"), join(dir, "self-link.json")]) {
+      const r = await runCli(["-s", servers.nats.url, "ingest", "--from", file, "--checkpoint", checkpoint, "--once"], { env });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`--checkpoint ${checkpoint} is the followed file itself`);
+    }
+    expect(readFileSync(file, "utf8")).toBe(content);
+    expect(await readStream(servers.nc)).toEqual([]);
+    const sameKey = await runCli(["-s", servers.nats.url, "ingest", "--from", "redis://127.0.0.1:1/events", "--processing-key", "events", "--once"], { env });
+    expect(sameKey.code, sameKey.stderr).toBe(2);
+    expect(sameKey.stderr).toContain("--processing-key events is the list being read");
   });
 
   it("a wrong or missing Redis password is an authentication failure: one line, exit 1, also with --once", async () => {
