@@ -31,7 +31,14 @@ export async function runMetrics(flags: ConnectionFlags, s: MetricsSettings): Pr
   let timer: NodeJS.Timeout | undefined;
   try {
     const jsm = await openJetStreamManager(nc, resolved);
-    const metrics = new StreamMetrics(jsm, s.stream);
+    let connected = true;
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === "disconnect") connected = false;
+        else if (status.type === "reconnect") connected = true;
+      }
+    })().catch(() => undefined);
+    const metrics = new StreamMetrics(jsm, s.stream, () => connected && !nc.isClosed());
     try {
       await metrics.refresh();
     } catch (err) {

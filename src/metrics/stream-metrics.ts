@@ -66,6 +66,7 @@ export class StreamMetrics {
   private refreshes = 0;
   private failures = 0;
   private lastRefreshSeconds = 0;
+  private lastSuccessMs: number | undefined;
   private lastError: string | undefined;
 
   /** Messages and bytes per event type and sensor from the follower, once it runs. */
@@ -74,6 +75,8 @@ export class StreamMetrics {
   constructor(
     private readonly jsm: JetStreamManager,
     readonly stream: string,
+    /** Whether the connection is up now: a round in flight while the server is gone takes its timeout to fail. */
+    private readonly connected: () => boolean = () => true,
   ) {}
 
   /** What to follow for the traffic counts: the stream's subjects, or everything for a hub's or a mirror's stream. */
@@ -126,6 +129,7 @@ export class StreamMetrics {
       this.consumers = consumers;
       this.info = info;
       this.refreshes++;
+      this.lastSuccessMs = Date.now();
       this.lastError = undefined;
     } catch (err) {
       this.failures++;
@@ -147,7 +151,15 @@ export class StreamMetrics {
     const info = this.info;
     const typeRows = (pick: (t: EventTypeState) => number | undefined) =>
       [...this.types].map(([type, t]): [Labels, number | undefined] => [{ stream, event_type: type }, pick(t)]);
+    const up = this.refreshes > 0 && this.lastError === undefined && this.connected() ? 1 : 0;
     out
+      .samples("nsm4home_metrics_up", "gauge", "1 while connected and the last round of requests succeeded; 0 means the figures are stale.", [[s, up]])
+      .samples(
+        "nsm4home_metrics_last_success_timestamp_seconds",
+        "gauge",
+        "When the last round of requests succeeded (Unix time): the figures are as of then.",
+        [[s, this.lastSuccessMs === undefined ? undefined : this.lastSuccessMs / 1000]],
+      )
       .samples("nsm4home_metrics_refreshes_total", "counter", "Rounds of stream, message and consumer requests that succeeded.", [[s, this.refreshes]])
       .samples("nsm4home_metrics_refresh_failures_total", "counter", "Rounds that failed (the previous figures are served meanwhile).", [[s, this.failures]])
       .samples("nsm4home_metrics_refresh_duration_seconds", "gauge", "Time the last round of requests took.", [[s, this.lastRefreshSeconds]])

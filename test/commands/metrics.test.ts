@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { isolatedEnv, runCli, startCli, type CliProcess } from "../helpers/cli.js";
+import { startNatsServer } from "../helpers/nats-server.js";
 import { freePort } from "../helpers/ports.js";
 import { scrape, valueOf, type Family } from "../helpers/prometheus.js";
 import { startNatsWithClient, waitForCount, type NatsWithClient } from "../ingest/stream-helpers.js";
@@ -129,6 +130,8 @@ describe("metrics", () => {
     expect(valueOf(families, "nsm4home_event_type_messages_total", { ...s, event_type: "dns" })).toBeUndefined();
     expect(valueOf(families, "nsm4home_consumer_pending_messages", { ...s, consumer: "alerts-reader" })).toBe(5);
     expect(valueOf(families, "nsm4home_metrics_refresh_failures_total", s)).toBe(0);
+    expect(valueOf(families, "nsm4home_metrics_up", s)).toBe(1);
+    expect(valueOf(families, "nsm4home_metrics_last_success_timestamp_seconds", s)).toBeGreaterThan(Date.now() / 1000 - 60);
     const result = await exporter.stop("SIGTERM");
     exporter = undefined;
     expect(result.code, result.stderr).toBe(0);
@@ -149,6 +152,30 @@ describe("metrics", () => {
     expect(valueOf(counted, "nsm4home_event_type_messages_total", { stream: "hub", event_type: "dns" })).toBe(3);
     await exporter.stop("SIGTERM");
     exporter = undefined;
+  });
+
+  it("says the figures are stale (up 0) from the moment the server is gone, and fresh again once it is back", async () => {
+    const own = await startNatsServer();
+    try {
+      expect((await runCli(["-s", own.url, "stream", "add", "--defaults"], { env })).code).toBe(0);
+      const port = await freePort();
+      exporter = startCli(["-s", own.url, "metrics", "--listen", `127.0.0.1:${port}`, "--interval", "300ms"], { env });
+      await exporter.waitFor(/serving metrics of stream suricata/, { stream: "stderr" });
+      const url = `http://127.0.0.1:${port}/metrics`;
+      const s = { stream: "suricata" };
+      await scrapeUntil(url, (f) => valueOf(f, "nsm4home_metrics_up", s) === 1);
+      await own.kill();
+      const stale = await scrapeUntil(url, (f) => valueOf(f, "nsm4home_metrics_up", s) === 0, 5_000);
+      // The last good figures are still served, with the time they are from.
+      expect(valueOf(stale, "nsm4home_stream_messages", s)).toBe(0);
+      expect(valueOf(stale, "nsm4home_metrics_last_success_timestamp_seconds", s)).toBeGreaterThan(0);
+      await own.restart();
+      await scrapeUntil(url, (f) => valueOf(f, "nsm4home_metrics_up", s) === 1);
+      await exporter.stop("SIGTERM");
+      exporter = undefined;
+    } finally {
+      await own.dispose();
+    }
   });
 
   it("one line and the right exit code for a bad address, a missing stream, a taken port", async () => {
