@@ -17,8 +17,11 @@ interface HostFlags extends WindowFlags {
 
 async function runHost(ip: string, flags: HostFlags, cmd: Command): Promise<void> {
   const { isIP } = await import("node:net");
-  const address = ip.trim().toLowerCase();
-  if (isIP(address) === 0) throw new UsageError(`invalid IP '${ip}': give an IPv4 or IPv6 address, e.g. 192.168.1.10`);
+  const given = ip.trim().toLowerCase();
+  if (isIP(given) === 0) throw new UsageError(`invalid IP '${ip}': give an IPv4 or IPv6 address, e.g. 192.168.1.10`);
+  // Suricata writes IPv6 addresses expanded: fe80::2 is fe80:0000:0000:0000:0000:0000:0000:0002 in its events.
+  const { suricataAddress } = await import("../investigate/ip-address.js");
+  const address = suricataAddress(given);
   const { parseCount } = await import("../text/units.js");
   const { parseWindowFlags } = await import("../investigate/window.js");
   const { parseStartTime } = await import("../nats/replay-start.js");

@@ -7,6 +7,7 @@ import { topKeysOf } from "../eve/top.js";
 import { asNumber, asObject, asRawString, path } from "../eve/types.js";
 import type { ResolvedConnection } from "../nats/connection/index.js";
 import { TopCounter, type TopEntry } from "../tui/state/top-counter.js";
+import { addressNeedles, suricataAddress } from "./ip-address.js";
 import { scanWindow, type TimeWindow } from "./scan.js";
 
 export interface HostQuery {
@@ -53,12 +54,19 @@ export class HostAggregator {
   private readonly severities = new Map<string, number>();
   readonly eventsByType = new Map<string, number>();
 
+  /** `ip` in the form Suricata writes (suricataAddress). */
   constructor(readonly ip: string) {}
+
+  /** Whether an event's address field names the host: IPv6 in any spelling. */
+  private isHost(value: unknown): boolean {
+    if (typeof value !== "string") return false;
+    return value === this.ip || (value.includes(":") && suricataAddress(value) === this.ip);
+  }
 
   /** Counts the event when the host is its source or destination; false when it is not about the host. */
   add(event: EveEvent): boolean {
-    const isSource = event.src_ip === this.ip;
-    const isDestination = event.dest_ip === this.ip;
+    const isSource = this.isHost(event.src_ip);
+    const isDestination = this.isHost(event.dest_ip);
     if (!isSource && !isDestination) return false;
     const type = typeof event.event_type === "string" ? event.event_type : "(none)";
     this.eventsByType.set(type, (this.eventsByType.get(type) ?? 0) + 1);
@@ -112,12 +120,13 @@ export class HostAggregator {
 }
 
 export async function investigateHost(nc: NatsConnection, resolved: ResolvedConnection, query: HostQuery): Promise<HostSummary> {
-  const aggregator = new HostAggregator(query.ip);
+  const ip = suricataAddress(query.ip);
+  const aggregator = new HostAggregator(ip);
   const counts = await scanWindow(nc, resolved, {
     subjects: [`${query.prefix}.>`],
     window: query.window,
     // Addresses are JSON strings: the quotes keep 10.0.0.1 from matching 10.0.0.10.
-    needles: [`"${query.ip}"`],
+    needles: addressNeedles(ip),
     ...(query.streamName !== undefined ? { streamName: query.streamName } : {}),
     ...(query.onStatus !== undefined ? { onStatus: query.onStatus } : {}),
     onEvent: (e) => void aggregator.add(e.event),

@@ -132,7 +132,28 @@ describe("nsm4home host", () => {
     expect(summary.read).toBeGreaterThan(260);
   });
 
+  it("finds an IPv6 host given in the short form in events that write it expanded (Suricata) or short", async () => {
+    const now = new Date().toISOString();
+    await publishLines([
+      JSON.stringify({ timestamp: now, event_type: "dns", src_ip: "fe80:0000:0000:0000:0042:acff:fe11:0002", dest_ip: "fe80:0000:0000:0000:0000:0000:0000:0001", dns: { type: "query", rrname: "v6.example", rrtype: "AAAA" } }),
+      JSON.stringify({ timestamp: now, event_type: "flow", src_ip: "fe80::42:acff:fe11:2", dest_ip: "fe80::1", proto: "UDP", app_proto: "dns", flow: { bytes_toserver: 70, bytes_toclient: 120 } }),
+    ]);
+    for (const given of ["fe80::42:acff:fe11:2", "FE80:0:0:0:42:ACFF:FE11:0002"]) {
+      const j = await cli(["host", given, "--since", "1h", "--json"]);
+      expectExit(j, 0);
+      const summary = JSON.parse(j.stdout) as { ip: string; eventsByType: Record<string, number>; dnsNames: { key: string }[] };
+      expect(summary.ip).toBe("fe80:0000:0000:0000:0042:acff:fe11:0002");
+      // The sample holds one more flow of this host, written expanded (an ICMPv6 router solicitation).
+      expect(summary.eventsByType).toEqual({ dns: 1, flow: 2 });
+      expect(summary.dnsNames.map((e) => e.key)).toEqual(["v6.example"]);
+    }
+    const other = await cli(["host", "fe80::42:acff:fe11:3", "--since", "1h", "--json"]);
+    expectExit(other, 0);
+    expect((JSON.parse(other.stdout) as { eventsByType: object }).eventsByType).toEqual({});
+  });
+
   it("refuses what is not an address (exit 2)", async () => {
+    expectExit(await cli(["host", "fe80::42::2"]), 2);
     const r = await cli(["host", "not-an-ip"]);
     expectExit(r, 2);
     expect(r.stderr).toMatch(/invalid IP 'not-an-ip'/);
