@@ -112,7 +112,7 @@ export function renderConsumerInfo(ci: ConsumerInfo, now = Date.now()): string {
   );
 }
 
-/** One row per consumer: kind, filter, ack policy and how far along it is. */
+/** One row per consumer: kind, filter, ack policy and how far along it is (the last stream sequence delivered). */
 export function renderConsumerTable(consumers: ConsumerInfo[], layout: TableOptions = {}): string {
   if (consumers.length === 0) return "No consumers defined\n";
   const rows = consumers.map((ci) => [
@@ -131,7 +131,8 @@ export function renderConsumerTable(consumers: ConsumerInfo[], layout: TableOpti
       { header: "Mode", shrink: true, minWidth: 4 },
       { header: "Filter", shrink: true, minWidth: 8 },
       { header: "Ack" },
-      { header: "Delivered", align: "right" },
+      // delivered.stream_seq: the stream sequence of the last message delivered, not a count of deliveries.
+      { header: "Last Delivered Seq", align: "right" },
       { header: "Ack Pending", align: "right" },
       { header: "Unprocessed", align: "right" },
       { header: "Redelivered", align: "right" },

@@ -114,7 +114,7 @@ describe("consumer info, ls, edit, rm", () => {
 
     const ls = await cli(["consumer", "ls", "ev"]);
     expectExit(ls, 0);
-    expect(ls.stdout.split("\n")[0]).toMatch(/^Name\s+Mode\s+Filter\s+Ack\s+Delivered\s+Ack Pending\s+Unprocessed\s+Redelivered$/);
+    expect(ls.stdout.split("\n")[0]).toMatch(/^Name\s+Mode\s+Filter\s+Ack\s+Last Delivered Seq\s+Ack Pending\s+Unprocessed\s+Redelivered$/);
     expect(ls.stdout).toMatch(/\nflows\s+pull\s+ev\.flow\s+Explicit\s+0\s+0\s+10\s+0\n/);
     const names = (await cli(["consumer", "ls", "ev", "--names"])).stdout.split("\n");
     expect(names).toContain("flows");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ConsumerInfo, StreamInfo } from "@nats-io/jetstream";
 import { describeReplica, renderStreamInfo, renderStreamTable, renderSubjectCounts } from "../../src/render/stream.js";
-import { renderConsumerInfo } from "../../src/render/consumer.js";
+import { renderConsumerInfo, renderConsumerTable } from "../../src/render/consumer.js";
 import { messageHeaderLine } from "../../src/render/message.js";
 
 const NS = 1_000_000;
@@ -117,6 +117,19 @@ describe("consumer rendering", () => {
     expect(text).not.toContain("Acknowledgment Floor");
     expect(text).not.toContain("Waiting Pulls");
     expect(text).toMatch(/ Active Interest: Active\n/);
+  });
+
+  it("the consumer table names the stream sequence it shows as one, not as a count of deliveries", () => {
+    const ci = {
+      stream_name: "suricata", name: "live", config: { ack_policy: "explicit", filter_subject: "ev.dns" },
+      delivered: { consumer_seq: 5, stream_seq: 1004 }, ack_floor: { consumer_seq: 0, stream_seq: 0 },
+      num_ack_pending: 0, num_redelivered: 0, num_waiting: 0, num_pending: 10,
+    } as unknown as ConsumerInfo;
+    const [header, , row] = renderConsumerTable([ci], { width: 200 }).split("\n");
+    expect(header).toMatch(/\bLast Delivered Seq\b/);
+    expect(header).not.toMatch(/ Delivered {2,}/);
+    const column = header!.indexOf("Last Delivered Seq") + "Last Delivered Seq".length;
+    expect(row!.slice(0, column).trimEnd()).toMatch(/ 1,004$/);
   });
 
   it("message header lines name subject, tries, sequences and pending", () => {
