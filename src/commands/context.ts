@@ -210,6 +210,13 @@ async function validateAction(name: string | undefined, opts: { json?: boolean }
   const { selectedContextName } = await import("../nats/context.js");
   const { checkContext } = await import("../nats/context-check.js");
   const given = connectionFlagsOf(cmd).context;
+  if (given === false) {
+    throw new UsageError(
+      name === undefined
+        ? "--no-context: there is no context to validate; leave out --no-context, or name one (nsm4home context validate NAME)"
+        : `--no-context: there is no context to validate, yet '${sanitizeText(name)}' was named; leave out --no-context`,
+    );
+  }
   const target = name ?? (typeof given === "string" ? given : undefined) ?? (process.env.NATS_CONTEXT || undefined) ?? selectedContextName();
   if (target === undefined) throw new UsageError("no context to validate: name one (nsm4home context validate NAME) or select one (context select NAME)");
   const checks = await checkContext(target);

@@ -119,6 +119,14 @@ describe("context validate", () => {
     expect(good.stdout).toMatch(/ok\s+connect\s+.*version \d+\.\d+/);
     expect(good.stdout).toMatch(/ok\s+JetStream\s+\d+ streams, \d+ consumers/);
     expect(good.stdout + good.stderr).not.toContain(PASSWORD);
+    // --no-context: nothing to validate, not the selected context validated anyway.
+    for (const args of [["--no-context", "context", "validate"], ["--no-context", "context", "validate", "good"]]) {
+      const none = await runCli(args, { env });
+      expect(none.code, none.stdout + none.stderr).toBe(2);
+      expect(none.stdout).toBe("");
+      expect(none.stderr.trim().split("\n")).toHaveLength(1);
+      expect(none.stderr).toMatch(/^nsm4home: --no-context: there is no context to validate/);
+    }
 
     expect((await add("domain", "-s", server.url, "--user", "alice", "--password", PASSWORD, "--js-domain", "nowhere")).code).toBe(0);
     const domain = await runCli(["context", "validate", "domain"], { env });
