@@ -15,14 +15,28 @@ export interface WindowFlags {
 }
 
 /**
- * [anchor - around, anchor + around], each end replaced by --since/--until when given. Without an anchor the
- * window ends now (what is stored later is not waited for).
+ * [anchor - around, anchor + around], each end replaced by --since/--until when given. The window ends now without
+ * an anchor, and when --since is given without --until (--since 1h is the last hour, whatever the event's time);
+ * what is stored later is not waited for. An empty window names only the flags given, and the default used.
  */
 export function parseWindowFlags(flags: WindowFlags, anchorMs?: number, now = Date.now()): TimeWindow {
   const around = parseDuration(flags.around, "--around");
-  const sinceMs = flags.since !== undefined ? parseStartTime(flags.since, "--since", now).getTime() : (anchorMs ?? now) - around;
-  const untilMs = flags.until !== undefined ? parseStartTime(flags.until, "--until", now).getTime() : anchorMs === undefined ? now : anchorMs + around;
-  if (untilMs < sinceMs) throw new UsageError("the window ends before it starts: --until must be later than --since");
+  const sinceGiven = flags.since !== undefined;
+  const untilGiven = flags.until !== undefined;
+  const sinceMs = sinceGiven ? parseStartTime(flags.since!, "--since", now).getTime() : (anchorMs ?? now) - around;
+  const untilMs = untilGiven ? parseStartTime(flags.until!, "--until", now).getTime() : sinceGiven || anchorMs === undefined ? now : anchorMs + around;
+  if (untilMs < sinceMs) {
+    const anchor = anchorMs === undefined ? "now" : "the event's time";
+    const why =
+      sinceGiven && untilGiven
+        ? "--until must be later than --since"
+        : sinceGiven
+          ? "--since is later than now, where the window ends without --until"
+          : untilGiven
+            ? `--until is earlier than where the window starts without --since (${anchor} - --around ${flags.around})`
+            : "give --since and --until";
+    throw new UsageError(`the window ends before it starts: ${why}`);
+  }
   return { sinceMs, untilMs };
 }
 

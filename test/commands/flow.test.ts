@@ -97,6 +97,14 @@ describe("nsm4home flow", () => {
     const widened = await cli(["flow", "--from", file, "--since", "1h", "--until", "0s", "--json"]);
     expectExit(widened, 0);
     expect(jsonLines(widened.stdout).length).toBeGreaterThan(2);
+    // --since alone: the window ends now, not at the event's time + --around.
+    const sinceOnly = await cli(["flow", "--from", file, "--since", "1h", "--json"]);
+    expectExit(sinceOnly, 0);
+    expect(jsonLines(sinceOnly.stdout)).toEqual(jsonLines(widened.stdout));
+    // --until alone before the event's time - --around: the error names --until and the default start, not --since.
+    const untilOnly = await cli(["flow", "--from", file, "--until", "2017-01-01T00:00:00Z"]);
+    expectExit(untilOnly, 2);
+    expect(untilOnly.stderr).toContain("--until is earlier than where the window starts without --since (the event's time - --around");
     const seq = await cli(["flow", "--seq", "1", "--json"]);
     expectExit(seq, 0);
     expect(jsonLines(seq.stdout).length).toBeGreaterThan(0);
