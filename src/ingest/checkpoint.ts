@@ -3,10 +3,12 @@
 // that the file was truncated and written again while ingest was stopped, and which rotated copy holds the rest).
 // After rename rotations, the rotated files already read to their end are listed too, so a restart in the middle
 // of a chain of them reads each once. Written atomically (temp file + rename) so a crash leaves the old or the new one, never half.
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { makeDirectories } from "../directories.js";
+import { RuntimeError } from "../errors.js";
 
 export interface FileCheckpoint {
   path: string;
@@ -67,7 +69,21 @@ export class CheckpointWriter {
     readonly file: string,
     private readonly onError: (message: string) => void,
   ) {
-    mkdirSync(dirname(file), { recursive: true });
+    // Before anything is read: a checkpoint that cannot be kept would have the next run send everything again.
+    const probe = `${file}.${process.pid}.tmp`;
+    try {
+      makeDirectories(dirname(file));
+      writeFileSync(probe, "");
+      unlinkSync(probe);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new RuntimeError(`cannot write the checkpoint ${file} (${code}): give --checkpoint a path in a writable directory`);
+    }
+  }
+
+  /** Why the last write failed, when it did: the run must not end as a success. */
+  get failure(): string | undefined {
+    return this.lastError;
   }
 
   save(cp: FileCheckpoint): void {

@@ -305,6 +305,7 @@ export async function runIngest(flags: ConnectionFlags, s: IngestSettings, opts:
     const backlog = await source.backlog();
     notify(`done: ${formatSummary(counters, Date.now() - started, backlog, countsDuplicates)}`);
     checkEverythingStored(run.publisher, stopping.leftUnconfirmed, source, s.prefix, label);
+    await source.finish?.();
     return counters;
   } finally {
     stopping.done();

@@ -34,6 +34,11 @@ export interface IngestSource {
   readonly resumes?: boolean;
   /** Optional: no more reads will come (a stop was asked for); stop reading ahead. */
   stop?(): void;
+  /**
+   * Optional: once everything is committed, throws when the run must still end as a failure (a position that
+   * could not be saved: the next run would send again what this one did).
+   */
+  finish?(): Promise<void>;
   /** Releases connections and files; called once, after the last commit. */
   close(): Promise<void>;
 }

@@ -145,6 +145,21 @@ describe("ingest edges", () => {
     expect(sameKey.stderr).toContain("--processing-key events is the list being read");
   });
 
+  it("a --checkpoint that cannot be written stops the run before anything is read, naming it (exit 1)", async () => {
+    await purge(servers);
+    const file = join(dir, "kept.json");
+    writeFileSync(file, `${event(1)}\n`);
+    const blocker = join(dir, "a-file");
+    writeFileSync(blocker, "x");
+    const checkpoint = join(blocker, "sub", "kept.ckpt");
+    const r = await runCli(["-s", servers.nats.url, "ingest", "--from", file, "--checkpoint", checkpoint, "--once"], { env });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      `nsm4home: cannot write the checkpoint ${checkpoint} (ENOTDIR): give --checkpoint a path in a writable directory`,
+    ]);
+    expect(await readStream(servers.nc)).toEqual([]);
+  });
+
   it("a wrong or missing Redis password is an authentication failure: one line, exit 1, also with --once", async () => {
     const redisServer = await startRedisServer();
     try {

@@ -632,6 +632,14 @@ export class FileFollowSource implements IngestSource {
     }
   }
 
+  async finish(): Promise<void> {
+    await this.checkpoints.flush();
+    const failure = this.checkpoints.failure;
+    if (failure !== undefined) {
+      throw new RuntimeError(`${failure}: every event was stored, but the next run starts from the last checkpoint written and may send some again`);
+    }
+  }
+
   async close(): Promise<void> {
     this.watcher?.close();
     this.watcher = undefined;
