@@ -1,6 +1,7 @@
 // natscli contexts, read unchanged: $XDG_CONFIG_HOME/nats/context/NAME.json, the selected one named in
 // $XDG_CONFIG_HOME/nats/context.txt. A user of natscli needs no new configuration.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { makeDirectories } from "../directories.js";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
 import { RuntimeError, UsageError } from "../errors.js";
@@ -112,7 +113,7 @@ export function loadContext(nameOrPath: string, env: NodeJS.ProcessEnv = process
 export function selectContext(name: string, env: NodeJS.ProcessEnv = process.env): void {
   const path = contextPath(name, env);
   if (!existsSync(path)) throw new RuntimeError(`unknown context '${name}': ${path} does not exist (see 'nsm4home context ls')`);
-  mkdirSync(contextDirectory(env), { recursive: true });
+  makeDirectories(contextDirectory(env));
   writeFileSync(join(contextDirectory(env), "context.txt"), name);
 }
 
@@ -196,7 +197,7 @@ function readRawContext(path: string, name: string): Record<string, unknown> {
 }
 
 function writeContextFile(path: string, body: Record<string, unknown>): void {
-  mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
+  makeDirectories(join(path, ".."), 0o700);
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(body, null, 2), { mode: 0o600 });
   chmodSync(temp, 0o600);
