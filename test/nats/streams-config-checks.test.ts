@@ -53,6 +53,10 @@ describe("--config files", () => {
     expect(readConfigFile(file("known.json", known))).toEqual(known);
     // A `stream info --json` document: its config is checked, the state around it is not.
     expect(readConfigFile(file("info.json", { config: { name: "s", max_age: 0 }, state: { messages: 1 }, created: "x" }))).toEqual({ name: "s", max_age: 0 });
+    // What a 2.11+ server writes into metadata itself is left for the server that reads it to write again.
+    const fromNewer = { name: "s", metadata: { "_nats.req.level": "0", "_nats.ver": "2.15.3", owner: "pi" } };
+    expect(readConfigFile(file("newer.json", fromNewer))).toEqual({ name: "s", metadata: { owner: "pi" } });
+    expect(readConfigFile(file("newer-only.json", { name: "s", metadata: { "_nats.level": "1" } }))).toEqual({ name: "s" });
     // A consumer file is checked against the consumer's fields, not the stream's.
     expect(usageMessage(() => readConsumerConfigFile(file("cmax.json", { max_age: 1 })))).toMatch(/unknown field "max_age"/);
     expect(readConsumerConfigFile(file("cok.json", { durable_name: "c", ack_wait: 30e9, backoff: [1e9, 5e9], pause_until: "2030-01-01T00:00:00Z" }))).toMatchObject({ durable_name: "c" });

@@ -145,6 +145,13 @@ function isEmptyObject(value: unknown): boolean {
  */
 export function dropUnsetValues(config: Record<string, unknown>): Record<string, unknown> {
   const out = { ...config };
+  // 2.11+ writes its own `_nats.*` metadata (required API level, version); it sets them again itself, and a 2.9
+  // server would refuse the metadata as a 2.10 feature.
+  if (out.metadata !== null && typeof out.metadata === "object" && !Array.isArray(out.metadata)) {
+    const own = Object.entries(out.metadata as Record<string, unknown>).filter(([key]) => !key.startsWith("_nats."));
+    if (own.length > 0) out.metadata = Object.fromEntries(own);
+    else delete out.metadata;
+  }
   if (isEmptyObject(out.consumer_limits)) delete out.consumer_limits;
   if (isZeroTime(out.pause_until)) delete out.pause_until;
   if (isZeroTime(out.opt_start_time)) delete out.opt_start_time;
