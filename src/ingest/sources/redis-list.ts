@@ -56,6 +56,10 @@ export class RedisListSource implements IngestSource {
   private ahead: Buffer[] = [];
   private prefetch: { session: RedisSession; moved: Promise<Buffer[] | Error> } | undefined;
   private stopping = false;
+  /** Acknowledged items of `trimSession` not yet trimmed off the processing list, and the LTRIM under way. */
+  private untrimmed = 0;
+  private trimSession: RedisSession | undefined;
+  private trimming: Promise<void> | undefined;
   private scriptUsable = true;
   private scriptDefinedOn: RedisSession | undefined;
 
@@ -154,13 +158,38 @@ export class RedisListSource implements IngestSource {
       commit: async () => {
         // A batch from a failed session is in the processing list that the new session re-reads.
         if (!this.connector.isCurrent(session.epoch)) return;
+        if (this.trimSession !== session) {
+          this.trimSession = session;
+          this.untrimmed = 0;
+        }
+        this.untrimmed += count;
+        this.trimming ??= this.trimAcknowledged();
+      },
+    };
+  }
+
+  /**
+   * One LTRIM for everything acknowledged since the last one. A round trip per batch, each awaited, fell behind
+   * the acknowledgements on a busy event loop (thousands of confirmed items left in the processing list, all sent
+   * again after a crash); this keeps what a crash re-sends near one round trip's worth.
+   */
+  private async trimAcknowledged(): Promise<void> {
+    try {
+      while (this.untrimmed > 0 && this.trimSession !== undefined) {
+        const session = this.trimSession;
+        const n = this.untrimmed;
+        this.untrimmed = 0;
+        // A failed session's items are re-read and re-sent by the next one.
+        if (!this.connector.isCurrent(session.epoch)) continue;
         try {
-          await session.writer.ltrim(this.processingKey, 0, -(count + 1));
+          await session.writer.ltrim(this.processingKey, 0, -(n + 1));
         } catch (err) {
           this.connector.fail(session, err);
         }
-      },
-    };
+      }
+    } finally {
+      this.trimming = undefined;
+    }
   }
 
   /** The processing list oldest first (its right end first), read in chunks. */
@@ -191,6 +220,8 @@ export class RedisListSource implements IngestSource {
 
   async close(): Promise<void> {
     this.stopping = true;
+    // The return script below checks the processing list's length: every confirmed item must be trimmed first.
+    await this.trimming;
     const session = this.connector.peek();
     if (this.prefetch && this.prefetch.session === session) {
       const moved = await this.prefetch.moved;
