@@ -24,7 +24,11 @@ export interface NatsContext {
   jetstream_domain?: string;
   jetstream_api_prefix?: string;
   inbox_prefix?: string;
+  /** Sign-in fields natscli has and nsm4home does not read (a JWT and seed given inline, an nsc user). */
+  unreadAuth?: string[];
 }
+
+const UNREAD_AUTH_FIELDS = ["user_jwt", "user_seed", "nsc"];
 
 export function contextDirectory(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== "" ? env.XDG_CONFIG_HOME : join(env.HOME ?? homedir(), ".config");
@@ -99,6 +103,7 @@ function readContextFile(path: string, name: string): NatsContext {
     jetstream_domain: str("jetstream_domain"),
     jetstream_api_prefix: str("jetstream_api_prefix"),
     inbox_prefix: str("inbox_prefix"),
+    unreadAuth: UNREAD_AUTH_FIELDS.filter((k) => str(k) !== undefined),
   };
 }
 

@@ -130,6 +130,25 @@ describe("context info", () => {
   });
 });
 
+describe("a context that signs in with fields nsm4home does not read", () => {
+  it("says so in one line, the seed never shown, instead of a misleading authorization error; --creds still works", async () => {
+    const env = isolatedEnv();
+    const seed = "SUAIBDPBAUTWCWBKIO6XHQNINK5FWJW4OHLXC3HQ2KFE4PEJUA44CNHTBM";
+    writeContext(env, "seeded", { url: "nats://127.0.0.1:1", user_seed: seed, user_jwt: "eyJ0eXAiOiJKV1QifQ.e30.sig" });
+    select(env, "seeded");
+    const r = await runCli(["stream", "ls"], { env });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toBe(
+      "nsm4home: context 'seeded' signs in with user_jwt and user_seed, which nsm4home does not read: give the user's creds file with --creds (or set \"creds\" in the context: nats context edit seeded)\n",
+    );
+    expect(r.stderr + r.stdout).not.toContain(seed);
+    // Another way to sign in, given as a flag, is used instead (here it fails later, at the unreachable server).
+    const withToken = await runCli(["--token", TOKEN, "--timeout", "1s", "stream", "ls"], { env });
+    expect(withToken.stderr).not.toContain("does not read");
+    expectNoSecrets(withToken.stderr, withToken.stdout);
+  });
+});
+
 describe("context select", () => {
   it("writes context.txt as natscli does, and refuses unknown or unsafe names", async () => {
     const env = isolatedEnv();

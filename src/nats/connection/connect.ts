@@ -1,3 +1,4 @@
+import { RuntimeError } from "../../errors.js";
 // Connecting: with the resolved options, diagnosing a failure, reporting reconnects through a callback.
 import { sanitizeText } from "../../text/sanitize.js";
 import { describeConnectError, diagnoseTimeout } from "./diagnose.js";
@@ -18,6 +19,7 @@ export interface ConnectOptions {
 
 /** Connects with the resolved options; reports reconnects on stderr by default. */
 export async function connectNats(resolved: ResolvedConnection, opts: ConnectOptions = {}) {
+  if (resolved.unreadAuth !== undefined) throw new RuntimeError(resolved.unreadAuth);
   const { connect } = await import("@nats-io/transport-node");
   const options = await buildConnectOptions(resolved, opts.name);
   // The trace's file is opened before connecting: a file that cannot be written stops nothing half-way.

@@ -50,7 +50,7 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
   const settings: SettingSources = { flags, env, context, pick, sources };
   const tls = resolveTls(settings, servers);
   const { jetstreamDomain, jetstreamApiPrefix, inboxPrefix } = resolveJetStreamAccess(settings);
-  const { user, password, token, credsFile, nkeyFile, unusedAuth, credentialsFromUrl } = resolveAuthentication(settings, parsedUrls);
+  const { user, password, token, credsFile, nkeyFile, unusedAuth, credentialsFromUrl, unreadAuth } = resolveAuthentication(settings, parsedUrls);
 
   return {
     servers,
@@ -58,6 +58,7 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
     password,
     token,
     credentialsFromUrl,
+    ...(unreadAuth === undefined ? {} : { unreadAuth }),
     credsFile,
     nkeyFile,
     unusedAuth,
@@ -110,7 +111,7 @@ function resolveTls(
 function resolveAuthentication(
   { flags, env, context, pick, sources }: SettingSources,
   parsedUrls: ReturnType<typeof splitUrlCredentials>[],
-): Pick<ResolvedConnection, "user" | "password" | "token" | "credsFile" | "nkeyFile" | "unusedAuth" | "credentialsFromUrl"> {
+): Pick<ResolvedConnection, "user" | "password" | "token" | "credsFile" | "nkeyFile" | "unusedAuth" | "credentialsFromUrl" | "unreadAuth"> {
   let user = pick("user", flags.user, env.NATS_USER, context?.user);
   let password = pick("password", flags.password, env.NATS_PASSWORD, context?.password);
   let token = pick("token", flags.token, env.NATS_TOKEN, context?.token);
@@ -152,6 +153,12 @@ function resolveAuthentication(
   }
   // natscli accepts nats://user:pass@host and nats://token@host; nats.js would ignore them silently.
   const withCredentials = parsedUrls.find((p) => p.user !== undefined || p.token !== undefined);
+  // Connecting without the context's only sign-in would end in a misleading "authorization violation".
+  const unreadAuth =
+    best === 3 && withCredentials === undefined && context?.unreadAuth !== undefined && context.unreadAuth.length > 0
+      ? `context '${context.name}' signs in with ${context.unreadAuth.join(" and ")}, which nsm4home does not read: ` +
+        `give the user's creds file with --creds (or set "creds" in the context: nats context edit ${context.name})`
+      : undefined;
   const credentialsFromUrl = withCredentials !== undefined && user === undefined && token === undefined;
   if (credentialsFromUrl) {
     if (withCredentials.user !== undefined) {
@@ -164,7 +171,7 @@ function resolveAuthentication(
     }
   }
 
-  return { user, password, token, credsFile, nkeyFile, unusedAuth, credentialsFromUrl };
+  return { user, password, token, credsFile, nkeyFile, unusedAuth, credentialsFromUrl, unreadAuth };
 }
 
 /**

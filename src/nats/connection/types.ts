@@ -53,4 +53,6 @@ export interface ResolvedConnection {
   sources: Record<string, Source>;
   /** Credentials given but not used because another method came from a higher-precedence source. */
   unusedAuth: Array<{ key: "user" | "password" | "token" | "creds" | "nkey"; value: string; source: Source; winner: string }>;
+  /** Why connecting is refused before trying: the context's only sign-in is one nsm4home does not read. */
+  unreadAuth?: string;
 }
