@@ -21,6 +21,13 @@ const POLICY_NAMES: Record<string, string> = {
 const named = (v: string | undefined) => (v === undefined ? undefined : POLICY_NAMES[v] ?? v);
 const nanos = (ns: number | undefined) => (ns === undefined || ns <= 0 ? undefined : formatNanos(ns));
 
+/** A backoff step as it was set: natscli's linear steps are 2.333s, which whole seconds would show as 2s. */
+function formatBackoffStep(ns: number): string {
+  const ms = ns / 1e6;
+  if (ms >= 1000 && ms < 60_000 && ms % 1000 !== 0) return `${Math.round(ms) / 1000}s`;
+  return formatNanos(ns);
+}
+
 export function describeDeliverPolicy(c: ConsumerInfo["config"]): string | undefined {
   if (c.deliver_policy === "by_start_sequence") return `From Sequence ${formatCount(c.opt_start_seq ?? 0)}`;
   if (c.deliver_policy === "by_start_time") return `Since ${c.opt_start_time ? formatLocalTime(c.opt_start_time) : "?"}`;
@@ -67,7 +74,7 @@ export function renderConsumerInfo(ci: ConsumerInfo, now = Date.now()): string {
     ["Inactive Threshold", nanos(c.inactive_threshold)],
     ["Replicas", c.num_replicas !== undefined && c.num_replicas > 0 ? c.num_replicas : undefined],
     ["Memory Storage", c.mem_storage ? "true" : undefined],
-    ["Backoff", c.backoff?.length ? c.backoff.map((ns) => formatNanos(ns)).join(", ") : undefined],
+    ["Backoff", c.backoff?.length ? c.backoff.map(formatBackoffStep).join(", ") : undefined],
     ["Sampling Rate", c.sample_freq ? c.sample_freq : undefined],
     ["Headers Only", c.headers_only ? "true" : undefined],
     ["Rate Limit", c.rate_limit_bps ? `${formatCount(c.rate_limit_bps)} bps` : undefined],

@@ -158,14 +158,14 @@ describe("every field --json holds is shown", () => {
       name: "alerts", stream_name: "suricata", created: "2024-04-01T00:00:00Z",
       config: {
         durable_name: "alerts", ack_policy: "explicit", deliver_policy: "all", replay_policy: "instant", ack_wait: 30_000 * NS,
-        backoff: [1000 * NS, 60_000 * NS], sample_freq: "50%", headers_only: true, rate_limit_bps: 1_000_000,
+        backoff: [1000 * NS, 2_333_333_333, 60_000 * NS], sample_freq: "50%", headers_only: true, rate_limit_bps: 1_000_000,
         max_batch: 100, max_expires: 30_000 * NS, max_bytes: 65536, max_waiting: 512, max_ack_pending: 1000,
       },
       delivered: { consumer_seq: 0, stream_seq: 0 }, ack_floor: { consumer_seq: 0, stream_seq: 0 },
       num_ack_pending: 0, num_redelivered: 0, num_waiting: 0, num_pending: 0,
     } as unknown as ConsumerInfo;
     const text = renderConsumerInfo(ci, now);
-    for (const line of [/^\s+Backoff: 1s, 1m$/m, /^\s+Sampling Rate: 50%$/m, /^\s+Headers Only: true$/m, /^\s+Rate Limit: 1,000,000 bps$/m,
+    for (const line of [/^\s+Backoff: 1s, 2.333s, 1m$/m, /^\s+Sampling Rate: 50%$/m, /^\s+Headers Only: true$/m, /^\s+Rate Limit: 1,000,000 bps$/m,
       /^\s+Max Pull Batch: 100$/m, /^\s+Max Pull Expire: 30s$/m, /^\s+Max Pull Bytes: 65,536$/m]) {
       expect(text).toMatch(line);
     }
