@@ -155,8 +155,12 @@ export const KEY_SECTIONS: ReadonlyArray<{ context: KeyContext; title: string }>
   { context: "help", title: "This help" },
 ];
 
-/** The status bar's reminders, from the bindings that have a hint: "Tab focus  z zoom  ...  q quit". */
-export const STATUS_HINTS = KEY_BINDINGS.filter((b) => b.hint !== undefined)
+/** The reminders a status bar with little room keeps: how to learn the rest, and how to leave. */
+const FIRST_HINTS: ReadonlySet<Command> = new Set(["help", "quit"]);
+
+/** The status bar's reminders, from the bindings that have a hint: "? help  q quit  Tab focus  z zoom  ...". */
+export const STATUS_HINTS = [...KEY_BINDINGS.filter((b) => b.hint !== undefined)]
+  .sort((a, b) => Number(FIRST_HINTS.has(b.command)) - Number(FIRST_HINTS.has(a.command)))
   .map((b) => `${b.keys.split(" / ")[0]} ${b.hint}`)
   .join("  ");
 

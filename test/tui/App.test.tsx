@@ -31,7 +31,7 @@ describe("App", () => {
     // The rate is the last complete second's count, so it depends on when the frame lands; the total does not.
     expect(frame).toMatch(/1 suricata\.dns \d+\/s total 3 /);
     expect(frame).toContain("secure\\x1B[31m.example");
-    expect(lines[28]).toMatch(/^nats:\/\/127\.0\.0\.1:4222 ● connecting │ drops 0 │ alerts 0 │ live │/);
+    expect(lines[28]).toMatch(/^nats:\/\/127\.0\.0\.1:4222 ● connecting │ drops 0 │ live │ \d\d:\d\d:\d\d │ alerts 0 │ \? help  q quit/);
   });
 
   it("moves focus with Tab and digits, zooms with z", async () => {

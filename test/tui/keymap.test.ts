@@ -81,7 +81,7 @@ describe("resolveKey", () => {
 describe("the keymap as the one source of key text", () => {
   it("gives the status bar its hints and `tui --help` every binding, in the table's order", async () => {
     const { KEY_BINDINGS, STATUS_HINTS } = await import("../../src/tui/keymap.js");
-    expect(STATUS_HINTS).toBe("Tab focus  z zoom  space pause  / filter  Enter event  T top  a alerts  ? help  q quit");
+    expect(STATUS_HINTS).toBe("? help  q quit  Tab focus  z zoom  space pause  / filter  Enter event  T top  a alerts");
     const help = await runCli(["tui", "--help"]);
     expect(help.code).toBe(0);
     const lines = help.stdout.split("\n");

@@ -1,6 +1,7 @@
 // The bottom row: server, connection state, drops, paused, clock and key hints; or the filter being typed.
 import { Text } from "ink";
 import { formatCount } from "../../text/units.js";
+import { truncateToWidth, visibleWidth } from "../../text/width.js";
 import { STATUS_HINTS } from "../keymap.js";
 import type { ConnectionState, TuiSnapshot } from "../state/snapshot.js";
 import type { Theme } from "../theme.js";
@@ -44,16 +45,22 @@ export function alertStatusText(alerts: NonNullable<TuiSnapshot["status"]["alert
   return `alerts ${formatCount(alerts.count)} (${severity}${newest.signature})`;
 }
 
-function AlertStatus({ alerts }: { alerts: NonNullable<TuiSnapshot["status"]["alerts"]> }) {
+function AlertStatus({ alerts, width }: { alerts: NonNullable<TuiSnapshot["status"]["alerts"]>; width: number }) {
   const theme = useTheme();
   const severe = alerts.newest?.severity !== undefined && alerts.newest.severity <= 2;
+  const full = alertStatusText(alerts);
+  const count = `alerts ${formatCount(alerts.count)}`;
   return (
     <Text color={alerts.count === 0 ? theme.muted : severe ? theme.bad : theme.warn} bold={alerts.count > 0}>
       {" "}
-      │ {alertStatusText(alerts)}
+      │ {visibleWidth(full) <= width ? full : width >= count.length + 8 ? truncateToWidth(full, width) : count}
     </Text>
   );
 }
+
+const SEPARATOR = " │ ";
+/** What the bar keeps before anything else: the first hints (help, quit), read off the hint line. */
+const KEPT_HINTS = STATUS_HINTS.split("  ").slice(0, 2).join("  ");
 
 export function StatusBar({ snapshot }: { snapshot: TuiSnapshot }) {
   const theme = useTheme();
@@ -71,23 +78,45 @@ export function StatusBar({ snapshot }: { snapshot: TuiSnapshot }) {
     );
   }
   const { status } = snapshot;
+  const drops = `drops ${formatCount(status.drops)}`;
+  const clock = clockText(snapshot.nowMs);
+  // The state (connection, drops, live or paused, clock) and "? help  q quit" always fit first; a notice and the
+  // newest alert's signature (text from the traffic, any length) share what is left, then the other hints.
+  const fixed = `${status.server} ● ${connectionText(status.connection)}${SEPARATOR}${drops}${SEPARATOR}${snapshot.paused ? "PAUSED" : "live"}${SEPARATOR}${clock}${SEPARATOR}${KEPT_HINTS}`;
+  // One column more for the ellipsis where the other hints are cut.
+  let room = snapshot.columns - visibleWidth(fixed) - 1;
+  const notice = status.notice === undefined ? undefined : truncateToWidth(status.notice, Math.max(8, room - SEPARATOR.length));
+  if (notice !== undefined) room -= SEPARATOR.length + visibleWidth(notice);
   return (
     <Text wrap="truncate-end">
       <Text>{status.server} </Text>
       <Text color={connectionColor(status.connection, theme)}>● {connectionText(status.connection)}</Text>
-      <Text color={status.drops > 0 ? theme.bad : theme.muted}> │ drops {formatCount(status.drops)}</Text>
-      {status.alerts !== undefined ? <AlertStatus alerts={status.alerts} /> : null}
+      <Text color={status.drops > 0 ? theme.bad : theme.muted}>
+        {SEPARATOR}
+        {drops}
+      </Text>
       {snapshot.paused ? (
         <Text color={theme.warn} bold>
-          {" "}
-          │ PAUSED
+          {SEPARATOR}PAUSED
         </Text>
       ) : (
-        <Text color={theme.muted}> │ live</Text>
+        <Text color={theme.muted}>{SEPARATOR}live</Text>
       )}
-      {status.notice !== undefined ? <Text color={theme.warn}> │ {status.notice}</Text> : null}
-      <Text> │ {clockText(snapshot.nowMs)} │ </Text>
-      <Text color={theme.muted}>{STATUS_HINTS}</Text>
+      <Text>
+        {SEPARATOR}
+        {clock}
+      </Text>
+      {notice !== undefined ? (
+        <Text color={theme.warn}>
+          {SEPARATOR}
+          {notice}
+        </Text>
+      ) : null}
+      {status.alerts !== undefined ? <AlertStatus alerts={status.alerts} width={room - SEPARATOR.length} /> : null}
+      <Text color={theme.muted}>
+        {SEPARATOR}
+        {STATUS_HINTS}
+      </Text>
     </Text>
   );
 }
