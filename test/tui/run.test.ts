@@ -74,7 +74,7 @@ describe.skipIf(!hasTmux())("nsm4home tui in a terminal", () => {
     expect(screen).toContain("e2e-sensor");
     expect(screen).toMatch(/packets\/s\s+5\.0k/);
     expect(screen).toMatch(/active flows 42/);
-    expect(lines[38]).toMatch(/^nats:\/\/127\.0\.0\.1:\d+ ● connected │ drops 0 │ alerts 0 │ live │ \d\d:\d\d:\d\d │ Tab focus/);
+    expect(lines[38]).toMatch(/^nats:\/\/127\.0\.0\.1:\d+ ● connected │ drops 0 │ live │ \d\d:\d\d:\d\d │ alerts 0 │ \? help  q quit  Tab focus/);
 
     // Hostile text is shown escaped and never reaches the terminal as a control sequence (here: set the title).
     const titleBefore = t.paneTitle();
