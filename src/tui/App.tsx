@@ -29,7 +29,7 @@ export function App({ store, columns, rows, color, refreshMs = DEFAULT_REFRESH_M
   if (snapshot.overlay === "detail" && snapshot.detail !== undefined) {
     main = <DetailView detail={snapshot.detail} width={snapshot.columns} height={mainHeight} />;
   } else if (snapshot.overlay === "help") {
-    main = <HelpView width={snapshot.columns} height={mainHeight} />;
+    main = <HelpView width={snapshot.columns} height={mainHeight} scroll={snapshot.helpScroll} />;
   } else {
     main = <PaneGrid panes={snapshot.panes} paused={snapshot.paused} nowMs={snapshot.nowMs} />;
   }

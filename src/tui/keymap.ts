@@ -155,6 +155,9 @@ export const KEY_SECTIONS: ReadonlyArray<{ context: KeyContext; title: string }>
   { context: "help", title: "This help" },
 ];
 
+/** Lines of the help screen: a title per section and a line per binding (for how far it can scroll). */
+export const HELP_ROW_COUNT = KEY_SECTIONS.reduce((n, section) => n + 1 + KEY_BINDINGS.filter((b) => b.context === section.context).length, 0);
+
 /** The reminders a status bar with little room keeps: how to learn the rest, and how to leave. */
 const FIRST_HINTS: ReadonlySet<Command> = new Set(["help", "quit"]);
 

@@ -85,6 +85,7 @@ export function tuiSnapshot(overrides: Partial<TuiSnapshot> = {}): TuiSnapshot {
     paused: false,
     timestamps: true,
     overlay: "none",
+    helpScroll: 0,
     status: { server: "nats://127.0.0.1:4222", connection: { kind: "connected" }, drops: 0 },
     ...overrides,
   };

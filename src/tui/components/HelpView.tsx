@@ -50,23 +50,26 @@ function Column({ rows, height, width }: { rows: HelpRow[]; height: number; widt
       )}
       {clipped ? (
         <Text color={theme.muted} wrap="truncate-end">
-          … a taller terminal shows the rest
+          … j/PgDn for the rest
         </Text>
       ) : null}
     </Box>
   );
 }
 
-export function HelpView({ width, height }: { width: number; height: number }) {
+export function HelpView({ width, height, scroll = 0 }: { width: number; height: number; scroll?: number }) {
   const theme = useTheme();
   // Inside the border (2 rows, 2 columns) and below the heading.
   const rowsAvailable = Math.max(1, height - 3);
-  const columns = helpColumns(helpRows(), rowsAvailable, width - 2);
+  const rows = helpRows();
+  // Scrolled no further than the last line shown at the bottom.
+  const skipped = Math.min(scroll, Math.max(0, rows.length - rowsAvailable));
+  const columns = helpColumns(rows.slice(skipped), rowsAvailable, width - 2);
   const columnWidth = Math.floor((width - 2) / columns.length);
   return (
     <Box width={width} height={height} flexDirection="column" borderStyle="round" borderColor={theme.focus} overflow="hidden">
       <Text bold color={theme.focus}>
-        Keys
+        Keys{skipped > 0 ? ` (from line ${skipped + 1} of ${rows.length}; k/PgUp back)` : ""}
       </Text>
       <Box flexDirection="row">
         {columns.map((rows, i) => (

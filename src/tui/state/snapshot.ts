@@ -73,6 +73,8 @@ export interface TuiSnapshot {
   paused: boolean;
   timestamps: boolean;
   overlay: "none" | "help" | "detail";
+  /** Help lines scrolled past (a short terminal cannot show them all). */
+  helpScroll: number;
   detail?: DetailSnapshot;
   filterInput?: FilterInputSnapshot;
   status: {

@@ -5,7 +5,7 @@ import { decodeEvent, type EveEvent } from "../../eve/event.js";
 import type { TimestampMode } from "../../eve/format.js";
 import { asRawString } from "../../eve/types.js";
 import { formatCount } from "../../text/units.js";
-import type { ResolvedKey } from "../keymap.js";
+import { HELP_ROW_COUNT, type ResolvedKey } from "../keymap.js";
 import { AlertFeed } from "./alert-feed.js";
 import { connectionAfter } from "./connection-status.js";
 import { DetailView } from "./detail-view.js";
@@ -45,6 +45,8 @@ export class TuiStore {
   paused = false;
   timestampsOn: boolean;
   helpOpen = false;
+  /** Help lines scrolled past. */
+  helpScroll = 0;
   private detail: DetailView | null = null;
   /** The event view's payload, for its pivots. */
   private detailRaw: string | undefined;
@@ -159,7 +161,26 @@ export class TuiStore {
     this.dispatchPanes(resolved);
   }
 
+  /** The scroll keys move the help while it is open (not the pane behind it); true when `command` was one. */
+  private scrollHelp(command: ResolvedKey["command"]): boolean {
+    const page = Math.max(1, this.rows - 5);
+    const last = HELP_ROW_COUNT - 1;
+    const by: Partial<Record<ResolvedKey["command"], number>> = {
+      scrollUp: -1,
+      scrollDown: 1,
+      pageUp: -page,
+      pageDown: page,
+      scrollOldest: -Infinity,
+      scrollNewest: Infinity,
+    };
+    const step = by[command];
+    if (step === undefined) return false;
+    this.helpScroll = Math.min(last, Math.max(0, this.helpScroll + step));
+    return true;
+  }
+
   private dispatchPanes(resolved: ResolvedKey): void {
+    if (this.helpOpen && this.scrollHelp(resolved.command)) return;
     const pane = this.focusedPane;
     const page = Math.max(1, (pane?.rows ?? 2) - 1);
     switch (resolved.command) {
@@ -171,6 +192,7 @@ export class TuiStore {
         break;
       case "help":
         this.helpOpen = !this.helpOpen;
+        this.helpScroll = 0;
         break;
       case "focusNext":
         this.setFocus((this.focus + 1) % this.panes.length);
@@ -306,6 +328,7 @@ export class TuiStore {
       paused: this.paused,
       timestamps: this.timestampsOn,
       overlay: this.sheets.length > 0 || this.detail !== null ? "detail" : this.helpOpen ? "help" : "none",
+      helpScroll: this.helpScroll,
       status: { server: this.server, connection: this.connection, drops: this.drops, alerts: { count: this.alerts.count, ...(this.alerts.newest ? { newest: this.alerts.newest } : {}) } },
     };
     if (this.notice !== undefined) snap.status.notice = this.notice;

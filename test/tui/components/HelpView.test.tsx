@@ -1,7 +1,7 @@
 import { cleanup, render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { HelpView, helpColumns, helpRows } from "../../../src/tui/components/HelpView.js";
-import { KEY_BINDINGS } from "../../../src/tui/keymap.js";
+import { HELP_ROW_COUNT, KEY_BINDINGS } from "../../../src/tui/keymap.js";
 import { plain } from "../helpers.js";
 
 afterEach(cleanup);
@@ -23,6 +23,19 @@ describe("HelpView", () => {
     expect("title" in two[1]![0]!).toBe(true);
     expect(helpColumns(rows, 25, 78)).toHaveLength(1);
     const { lastFrame } = render(<HelpView width={80} height={12} />);
-    expect(plain(lastFrame())).toContain("… a taller terminal shows the rest");
+    expect(plain(lastFrame())).toContain("… j/PgDn for the rest");
+  });
+
+  it("scrolls on a short terminal down to the last section, and no further than its last line", () => {
+    expect(helpRows()).toHaveLength(HELP_ROW_COUNT);
+    const last = KEY_BINDINGS[KEY_BINDINGS.length - 1]!;
+    const top = render(<HelpView width={80} height={12} />);
+    expect(plain(top.lastFrame())).not.toContain(last.description);
+    cleanup();
+    const bottom = render(<HelpView width={80} height={12} scroll={1000} />);
+    const frame = plain(bottom.lastFrame());
+    expect(frame).toContain(last.description);
+    expect(frame).toContain(`Keys (from line ${HELP_ROW_COUNT - 9 + 1} of ${HELP_ROW_COUNT}; k/PgUp back)`);
+    expect(frame).not.toContain("j/PgDn for the rest");
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Command } from "../../../src/tui/keymap.js";
+import { HELP_ROW_COUNT } from "../../../src/tui/keymap.js";
 import { eventDetailLines } from "../../../src/tui/state/detail-view.js";
 import type { TuiStore } from "../../../src/tui/state/store.js";
 import { TuiStore as Store } from "../../../src/tui/state/store.js";
@@ -48,6 +49,29 @@ describe("TuiStore", () => {
     const title = JSON.stringify(s.snapshot());
     expect(title).not.toMatch(/\\u001b|\u202e/);
     expect(title).toContain("suricata.x\\\\x1B[2J\\\\u202Ey · event #1");
+  });
+
+  it("scrolls the help with the scroll keys while it is open, not the pane behind it; ? opens it at the top", () => {
+    const s = store();
+    for (let i = 0; i < 30; i++) s.receive(0, dns(`n${i}.example`));
+    run(s, "help");
+    run(s, "scrollDown");
+    run(s, "scrollDown");
+    expect(s.snapshot().helpScroll).toBe(2);
+    run(s, "scrollUp");
+    expect(s.snapshot().helpScroll).toBe(1);
+    run(s, "scrollNewest");
+    expect(s.snapshot().helpScroll).toBe(HELP_ROW_COUNT - 1);
+    run(s, "scrollOldest");
+    expect(s.snapshot().helpScroll).toBe(0);
+    run(s, "scrollUp");
+    run(s, "close");
+    // The pane kept following live, nothing selected: the keys went to the help.
+    expect(s.snapshot().panes[0]!.lines.some((l) => l.selected)).toBe(false);
+    run(s, "scrollUp");
+    expect(s.snapshot().panes[0]!.lines.some((l) => l.selected)).toBe(true);
+    run(s, "help");
+    expect(s.snapshot().helpScroll).toBe(0);
   });
 
   it("moves focus with Tab, Shift-Tab and digits, and zooms the focused pane", () => {
