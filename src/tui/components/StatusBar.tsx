@@ -59,6 +59,15 @@ function AlertStatus({ alerts, width }: { alerts: NonNullable<TuiSnapshot["statu
 }
 
 const SEPARATOR = " │ ";
+
+/** The end of `text` that fits in `width` columns (no colour codes in it). */
+function tailToWidth(text: string, width: number): string {
+  const chars = [...text];
+  let start = chars.length;
+  let used = 0;
+  while (start > 0 && used + visibleWidth(chars[start - 1]!) <= width) used += visibleWidth(chars[--start]!);
+  return chars.slice(start).join("");
+}
 /** What the bar keeps before anything else: the first hints (help, quit), read off the hint line. */
 const KEPT_HINTS = STATUS_HINTS.split("  ").slice(0, 2).join("  ");
 
@@ -66,12 +75,16 @@ export function StatusBar({ snapshot }: { snapshot: TuiSnapshot }) {
   const theme = useTheme();
   const input = snapshot.filterInput;
   if (input !== undefined) {
+    const prompt = `filter ${input.paneSubject}› `;
+    // The end being typed stays in sight: a filter longer than the bar shows "…" and its last part.
+    const room = snapshot.columns - visibleWidth(prompt) - 2;
+    const text = visibleWidth(input.text) <= room ? input.text : `…${tailToWidth(input.text, room - 1)}`;
     return (
       <Text wrap="truncate-end">
         <Text color={theme.accent} bold>
-          filter {input.paneSubject}›{" "}
+          {prompt}
         </Text>
-        {input.text}
+        {text}
         <Text inverse> </Text>
         {input.problem !== undefined ? <Text color={theme.warn}>  {input.problem}</Text> : <Text color={theme.muted}>  Enter apply · Esc cancel</Text>}
       </Text>

@@ -27,6 +27,15 @@ describe("StatusBar", () => {
     expect(bar.length).toBeLessThanOrEqual(100);
   });
 
+  it("keeps the end of a filter longer than the bar in sight, where the cursor is", () => {
+    const text = "contains(dns.rrname, 'a') && " + "contains(dns.rrname, 'b') && ".repeat(4) + "dns.rrtype == 'AAAA'";
+    const snapshot = tuiSnapshot({ columns: 100, filterInput: { paneSubject: "suricata.dns", text } });
+    const { lastFrame } = render(<StatusBar snapshot={snapshot} />);
+    const bar = plain(lastFrame());
+    expect(bar).toMatch(/^filter suricata\.dns› ….*dns\.rrtype == 'AAAA' /);
+    expect(bar.length).toBeLessThanOrEqual(100);
+  });
+
   it("becomes the filter box while a filter is typed, with the problem inline", () => {
     const snapshot = tuiSnapshot({ filterInput: { paneSubject: "suricata.dns", text: "dns.rrname ==", problem: "not JMESPath: unexpected end at column 14 (matching as text)" } });
     const { lastFrame } = render(<StatusBar snapshot={snapshot} />);
