@@ -2,22 +2,14 @@
 // and what to say when the streams there only overlap `<prefix>.>`.
 import type { JetStreamManager, StreamInfo } from "@nats-io/jetstream";
 import { describeJetStreamError } from "../nats/jetstream.js";
+import { subjectMatches } from "../nats/subjects.js";
 
-/** True when `pattern` (a stream subject, wildcards allowed) matches every `<prefix>.<token>`. */
+/**
+ * True when `pattern` (a stream subject, wildcards allowed) matches every `<prefix>.<token>`: it matches
+ * `<prefix>.*` taken literally, where only a wildcard of the pattern can match the `*`.
+ */
 export function subjectCoversPrefix(pattern: string, prefix: string): boolean {
-  const want = prefix.split(".");
-  const have = pattern.split(".");
-  for (let i = 0; i < have.length; i++) {
-    const token = have[i]!;
-    if (token === ">") return true;
-    if (i < want.length) {
-      if (token !== "*" && token !== want[i]) return false;
-    } else {
-      // The event type: one token, so `*` there covers every one of them.
-      return i === want.length && i === have.length - 1 && token === "*";
-    }
-  }
-  return false;
+  return subjectMatches(pattern, `${prefix}.*`);
 }
 
 export function streamCoversPrefix(subjects: readonly string[] | undefined, prefix: string): boolean {
