@@ -54,13 +54,21 @@ export class HostAggregator {
   private readonly severities = new Map<string, number>();
   readonly eventsByType = new Map<string, number>();
 
-  /** `ip` in the form Suricata writes (suricataAddress). */
-  constructor(readonly ip: string) {}
+  private readonly isIpv6: boolean;
 
-  /** Whether an event's address field names the host: IPv6 in any spelling. */
+  /** `ip` in the form Suricata writes (suricataAddress). */
+  constructor(readonly ip: string) {
+    this.isIpv6 = ip.includes(":");
+  }
+
+  /**
+   * Whether an event's address field names the host: IPv6 in any spelling. Suricata's own expanded form (as long
+   * as `ip`) is compared as it is; only other spellings are parsed, so a scan does not parse every IPv6 address.
+   */
   private isHost(value: unknown): boolean {
     if (typeof value !== "string") return false;
-    return value === this.ip || (value.includes(":") && suricataAddress(value) === this.ip);
+    if (value === this.ip) return true;
+    return this.isIpv6 && value.length !== this.ip.length && value.includes(":") && suricataAddress(value) === this.ip;
   }
 
   /** Counts the event when the host is its source or destination; false when it is not about the host. */
