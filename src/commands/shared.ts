@@ -136,10 +136,15 @@ export function addMessageStyleOptions(cmd: Command): Command {
     .option("--utc", "the older spelling of --timestamps utc");
 }
 
+/** The note on stderr for the older --utc spelling, where a command takes it. */
+export function noteOlderUtc(flags: { utc?: boolean }): void {
+  if (flags.utc) process.stderr.write("nsm4home: --utc is now --timestamps utc (--utc still works)\n");
+}
+
 /** --raw/--json/--color/--timestamps as rendering settings, with a note on stderr when the older --utc is used. */
 export async function messageOutputOf(flags: MessageOutputFlags) {
   const { messageOutput } = await import("../render/message.js");
-  if (flags.utc) process.stderr.write("nsm4home: --utc is now --timestamps utc, as in tail (--utc still works)\n");
+  noteOlderUtc(flags);
   return messageOutput(flags);
 }
 

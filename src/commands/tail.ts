@@ -9,7 +9,7 @@ import { formatCount, parseCount, parseDuration, parseSize } from "../text/units
 import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { subjectsFor, unusedPrefixNote } from "../nats/subjects.js";
-import { addMessageStyleOptions, collectList, connectionFlagsOf } from "./shared.js";
+import { addMessageStyleOptions, collectList, connectionFlagsOf, noteOlderUtc } from "./shared.js";
 import { addEventExpressionOptions, compileEventExpressions, type EventExpressionFlags, type EventExpressions } from "./event-expressions.js";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { TimestampMode } from "../eve/format.js";
@@ -91,7 +91,7 @@ async function readCommandLine(args: string[], flags: TailFlags, cmd: Command): 
   if (count === 0) throw new UsageError("invalid --count '0': give how many events to show, 1 or more");
   const { timestampsOf } = await import("../render/message.js");
   const timestamps = timestampsOf(flags);
-  if (flags.utc) process.stderr.write("nsm4home: --utc is now --timestamps utc (--utc still works)\n");
+  noteOlderUtc(flags);
   const color = shouldUseColor(parseColorChoice(flags.color), process.stdout);
   const maxBacklog = parseSize(flags.buffer, "--buffer");
   const batch = flags.batch === undefined ? undefined : parseCount(flags.batch, "--batch");
