@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
-import { connectionFlagsOf, parseTimestampsFlag } from "./shared.js";
+import { connectionFlagsOf } from "./shared.js";
 import type { WindowFlags } from "../investigate/window.js";
 
 interface FlowFlags extends WindowFlags {
@@ -24,6 +24,7 @@ async function runFlow(id: string | undefined, flags: FlowFlags, cmd: Command): 
   const { parseFlowKey, flowKeyOf } = await import("../investigate/flow-timeline.js");
   const { anchorFromEventText, parseWindowFlags } = await import("../investigate/window.js");
   const { parseCount } = await import("../text/units.js");
+  const { parseTimestampsFlag } = await import("../eve/format.js");
   const timestamps = parseTimestampsFlag(flags.timestamps);
   const { parseColorChoice, shouldUseColor } = await import("../render/color.js");
   const color = shouldUseColor(parseColorChoice(flags.color), process.stdout);

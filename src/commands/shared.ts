@@ -3,7 +3,6 @@
 // preview-confirm-apply half of `stream edit` and `consumer edit`.
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
-import type { TimestampMode } from "../eve/format.js";
 import type { ConfigChange } from "../nats/config-diff.js";
 import type { ConnectionFlags } from "../nats/connection/index.js";
 import type { PromptField } from "../prompt/fields.js";
@@ -53,12 +52,6 @@ export function refuseTraceOnTerminal(cmd: Command, what: string): void {
 /** Pretty JSON for API objects (`--json`), one document. */
 export function printJson(value: unknown): void {
   process.stdout.write(toSafePrettyJson(value) + "\n");
-}
-
-/** `--timestamps` of tail and tui. */
-export function parseTimestampsFlag(text: string): TimestampMode {
-  if (text === "local" || text === "utc" || text === "none") return text;
-  throw new UsageError(`invalid --timestamps '${text}': use local, utc or none`);
 }
 
 /** Where `ingest` and `replay` publish: the subject prefix, and the stream --create-stream makes. */

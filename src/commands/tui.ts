@@ -10,7 +10,7 @@ import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { eventTypeOfSubject, subjectsFor } from "../nats/subjects.js";
 import { keyHelpLines } from "../tui/keymap.js";
 import { ARENA_BYTES_PER_PAYLOAD, DEFAULT_PANE_CAPACITY, DEFAULT_TUI_TYPES, MAX_PANES } from "../tui/limits.js";
-import { connectionFlagsOf, parseTimestampsFlag, refuseTraceOnTerminal } from "./shared.js";
+import { connectionFlagsOf, refuseTraceOnTerminal } from "./shared.js";
 
 interface TuiFlags {
   prefix: string;
@@ -47,6 +47,7 @@ export function register(program: Command): void {
       if (subjects.length > MAX_PANES) throw new UsageError(`too many panes (${subjects.length}): give at most ${MAX_PANES} subjects`);
       const start = replayStartOf({ since: flags.since, last: flags.last });
       if (flags.stream !== undefined && start === undefined) throw new UsageError("--stream names where to backfill from: give --since or --last too");
+      const { parseTimestampsFlag } = await import("../eve/format.js");
       const timestamps = parseTimestampsFlag(flags.timestamps);
       const capacity = parseCount(flags.history, "--history");
       if (capacity < 100) throw new UsageError(`invalid --history '${flags.history}': keep at least 100 messages per pane`);

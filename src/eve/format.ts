@@ -1,6 +1,7 @@
 // One EVE event -> one terminal line: `[timestamp] TYPE  body`. Used by tail, tui, consumer next and stream get,
 // so every way of looking at events reads the same. Every string from the event is sanitised before it is shown.
 import type { DecodedMessage, EveEvent } from "./event.js";
+import { UsageError } from "../errors.js";
 import { paletteFor } from "./palette.js";
 import { sanitizeText } from "../text/sanitize.js";
 import type { StatsRateTracker } from "./stats.js";
@@ -21,6 +22,12 @@ import { formatStatsEvent } from "./formatters/stats.js";
 import { formatTlsEvent } from "./formatters/tls.js";
 
 export type TimestampMode = "local" | "utc" | "none";
+
+/** A --timestamps value (tail, tui, flow, stream and consumer commands alike). */
+export function parseTimestampsFlag(text: string): TimestampMode {
+  if (text === "local" || text === "utc" || text === "none") return text;
+  throw new UsageError(`invalid --timestamps '${text}': use local, utc or none`);
+}
 
 export interface FormatOptions {
   color: boolean;

@@ -2,7 +2,7 @@
 // output as `tail` and `stream view` (event-output.ts): a header line, the NATS headers and the event; or the raw
 // payload; or one JSON line with where the message is, its headers and the event.
 import type { MsgHdrs } from "@nats-io/nats-core";
-import type { TimestampMode } from "../eve/format.js";
+import { parseTimestampsFlag, type TimestampMode } from "../eve/format.js";
 import { UsageError } from "../errors.js";
 import { parseColorChoice, shouldUseColor } from "./color.js";
 import { EventOutput, formatMessageHeader, type DeliveryView } from "./event-output.js";
@@ -39,10 +39,7 @@ export interface MessageOutputFlags {
 
 /** local, utc or none; --utc is the older spelling of utc. */
 export function timestampsOf(flags: { timestamps?: string; utc?: boolean }): TimestampMode {
-  const given = flags.timestamps;
-  if (given !== undefined && given !== "local" && given !== "utc" && given !== "none") {
-    throw new UsageError(`invalid --timestamps '${given}': use local, utc or none`);
-  }
+  const given = flags.timestamps === undefined ? undefined : parseTimestampsFlag(flags.timestamps);
   if (flags.utc && given !== undefined && given !== "utc") throw new UsageError(`--utc and --timestamps ${given} disagree: give --timestamps only`);
   return flags.utc ? "utc" : (given ?? "local");
 }

@@ -1,6 +1,7 @@
 // The line shape shared by all types: timestamp modes, type tags, colour on/off, width truncation.
 import { describe, expect, it } from "vitest";
-import { formatEvent, formatMessage, formatTimestamp, typeTag } from "../../src/eve/format.js";
+import { formatEvent, formatMessage, formatTimestamp, parseTimestampsFlag, typeTag } from "../../src/eve/format.js";
+import { UsageError } from "../../src/errors.js";
 import { decodeEvent } from "../../src/eve/event.js";
 import { visibleWidth } from "../../src/text/width.js";
 import { FIXTURES, PLAIN, readEvents, stripColour } from "./fixtures.js";
@@ -8,6 +9,15 @@ import { FIXTURES, PLAIN, readEvents, stripColour } from "./fixtures.js";
 const flow = readEvents(`${FIXTURES}surevego-2017-multi.eve.json`).find((e) => e["event_type"] === "flow")!;
 
 describe("timestamps", () => {
+  it("--timestamps takes local, utc or none, and names the flag and the choices otherwise (one parser for every command)", () => {
+    for (const mode of ["local", "utc", "none"] as const) expect(parseTimestampsFlag(mode)).toBe(mode);
+    for (const bad of ["UTC", "gmt", "", " local"]) {
+      expect(() => parseTimestampsFlag(bad)).toThrow(UsageError);
+      expect(() => parseTimestampsFlag(bad)).toThrow(`invalid --timestamps '${bad}': use local, utc or none`);
+    }
+  });
+
+
   it("utc: HH:MM:SS.mmmZ from an EVE timestamp with a +hhmm offset", () => {
     expect(formatTimestamp("2017-01-30T16:12:29.951412+0100", "utc")).toBe("15:12:29.951Z");
     expect(formatTimestamp("2018-03-24T14:37:19.037299-0600", "utc")).toBe("20:37:19.037Z");
