@@ -161,11 +161,17 @@ export const HELP_ROW_COUNT = KEY_SECTIONS.reduce((n, section) => n + 1 + KEY_BI
 /** The reminders a status bar with little room keeps: how to learn the rest, and how to leave. */
 const FIRST_HINTS: ReadonlySet<Command> = new Set(["help", "quit"]);
 
+function hintLine(bindings: readonly KeyBinding[]): string {
+  return bindings.map((b) => `${b.keys.split(" / ")[0]} ${b.hint}`).join("  ");
+}
+
+const HINTED = KEY_BINDINGS.filter((b) => b.hint !== undefined);
+
+/** The reminders the status bar keeps in sight however narrow it is: "? help  q quit". */
+export const KEPT_STATUS_HINTS = hintLine(HINTED.filter((b) => FIRST_HINTS.has(b.command)));
+
 /** The status bar's reminders, from the bindings that have a hint: "? help  q quit  Tab focus  z zoom  ...". */
-export const STATUS_HINTS = [...KEY_BINDINGS.filter((b) => b.hint !== undefined)]
-  .sort((a, b) => Number(FIRST_HINTS.has(b.command)) - Number(FIRST_HINTS.has(a.command)))
-  .map((b) => `${b.keys.split(" / ")[0]} ${b.hint}`)
-  .join("  ");
+export const STATUS_HINTS = [KEPT_STATUS_HINTS, hintLine(HINTED.filter((b) => !FIRST_HINTS.has(b.command)))].join("  ");
 
 /** Every binding as plain text lines, section by section (for `tui --help`). */
 export function keyHelpLines(): string[] {

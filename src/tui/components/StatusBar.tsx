@@ -2,7 +2,7 @@
 import { Text } from "ink";
 import { formatCount } from "../../text/units.js";
 import { truncateToWidth, visibleWidth } from "../../text/width.js";
-import { STATUS_HINTS } from "../keymap.js";
+import { KEPT_STATUS_HINTS, STATUS_HINTS } from "../keymap.js";
 import type { ConnectionState, TuiSnapshot } from "../state/snapshot.js";
 import type { Theme } from "../theme.js";
 import { useTheme } from "./ThemeContext.js";
@@ -68,9 +68,6 @@ function tailToWidth(text: string, width: number): string {
   while (start > 0 && used + visibleWidth(chars[start - 1]!) <= width) used += visibleWidth(chars[--start]!);
   return chars.slice(start).join("");
 }
-/** What the bar keeps before anything else: the first hints (help, quit), read off the hint line. */
-const KEPT_HINTS = STATUS_HINTS.split("  ").slice(0, 2).join("  ");
-
 export function StatusBar({ snapshot }: { snapshot: TuiSnapshot }) {
   const theme = useTheme();
   const input = snapshot.filterInput;
@@ -95,7 +92,7 @@ export function StatusBar({ snapshot }: { snapshot: TuiSnapshot }) {
   const clock = clockText(snapshot.nowMs);
   // The state (connection, drops, live or paused, clock) and "? help  q quit" always fit first; a notice and the
   // newest alert's signature (text from the traffic, any length) share what is left, then the other hints.
-  const fixed = `${status.server} ● ${connectionText(status.connection)}${SEPARATOR}${drops}${SEPARATOR}${snapshot.paused ? "PAUSED" : "live"}${SEPARATOR}${clock}${SEPARATOR}${KEPT_HINTS}`;
+  const fixed = `${status.server} ● ${connectionText(status.connection)}${SEPARATOR}${drops}${SEPARATOR}${snapshot.paused ? "PAUSED" : "live"}${SEPARATOR}${clock}${SEPARATOR}${KEPT_STATUS_HINTS}`;
   // One column more for the ellipsis where the other hints are cut.
   let room = snapshot.columns - visibleWidth(fixed) - 1;
   const notice = status.notice === undefined ? undefined : truncateToWidth(status.notice, Math.max(8, room - SEPARATOR.length));
