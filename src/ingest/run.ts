@@ -2,7 +2,7 @@
 // down), the stream check (or --create-stream), the publisher, the pipeline, progress lines, signals, the summary.
 import { statSync } from "node:fs";
 import { hostname } from "node:os";
-import { resolve as resolvePath } from "node:path";
+import { join as joinPath, resolve as resolvePath } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { RuntimeError, UsageError } from "../errors.js";
@@ -90,6 +90,9 @@ export async function openSource(s: IngestSettings, notify: Notify): Promise<Ing
   if (/^[a-z][a-z0-9+.-]*:\//i.test(s.from)) {
     throw new UsageError(`invalid --from '${maskUrlCredentials(s.from)}': use redis://HOST:6379/KEY, redis-stream://HOST:6379/KEY, a file path, or - for stdin`);
   }
+  if (isDirectory(s.from)) {
+    throw new UsageError(`--from ${s.from} is a directory: give the eve.json to follow, e.g. --from ${joinPath(s.from, "eve.json")}`);
+  }
   const checkpointFile = s.checkpoint ?? defaultCheckpointPath(s.from);
   if (sameFile(checkpointFile, s.from)) {
     throw new UsageError(`--checkpoint ${checkpointFile} is the followed file itself: writing the position there would overwrite the events; give another path`);
@@ -101,6 +104,14 @@ export async function openSource(s: IngestSettings, notify: Notify): Promise<Ing
     once: s.once,
     notify,
   });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The same path, or the same file by another name (a link, `..`): compared by device and inode when both exist. */

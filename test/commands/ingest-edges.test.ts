@@ -145,6 +145,12 @@ describe("ingest edges", () => {
     expect(sameKey.stderr).toContain("--processing-key events is the list being read");
   });
 
+  it("--from a directory is one line naming it and the file to give instead (exit 2), before anything is read", async () => {
+    const r = await runCli(["-s", servers.nats.url, "ingest", "--from", dir, "--once"], { env });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual([`nsm4home: --from ${dir} is a directory: give the eve.json to follow, e.g. --from ${join(dir, "eve.json")}`]);
+  });
+
   it("a --checkpoint that cannot be written stops the run before anything is read, naming it (exit 1)", async () => {
     await purge(servers);
     const file = join(dir, "kept.json");
