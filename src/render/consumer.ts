@@ -5,7 +5,7 @@ import { sanitizeText } from "../text/sanitize.js";
 import { renderSections, type KvRow } from "./kv.js";
 import { clusterRows, metadataRows } from "./stream.js";
 import { renderTable, type TableOptions } from "./table.js";
-import { formatLocalTime, isZeroTime } from "../text/time.js";
+import { formatLocalTime, formatTimeAndAgo, isZeroTime } from "../text/time.js";
 import { formatCount, formatDuration, formatNanos } from "../text/units.js";
 
 const POLICY_NAMES: Record<string, string> = {
@@ -17,6 +17,9 @@ const POLICY_NAMES: Record<string, string> = {
   none: "None",
   instant: "Instant",
   original: "Original",
+  pinned_client: "Pinned Client",
+  overflow: "Overflow",
+  prioritized: "Prioritized",
 };
 const named = (v: string | undefined) => (v === undefined ? undefined : POLICY_NAMES[v] ?? v);
 const nanos = (ns: number | undefined) => (ns === undefined || ns <= 0 ? undefined : formatNanos(ns));
@@ -40,6 +43,26 @@ function filterText(c: ConsumerInfo["config"]): string | undefined {
   return undefined;
 }
 
+/** The 2.11+ fields nats.js 3.3 types only in part: the priority policy's groups as configured and their state. */
+type PriorityFields = { priority_policy?: string; priority_groups?: string[]; priority_timeout?: number; pause_until?: string };
+type PriorityGroupState = { group: string; pinned_client_id?: string; pinned_ts?: string };
+
+/** natscli's "Paused Until Deadline" once it has passed (a pause still running is the State section's "Paused"). */
+function passedPauseDeadline(ci: ConsumerInfo, until: string | undefined): string | undefined {
+  return !ci.paused && until && !isZeroTime(until) ? `${formatLocalTime(until)} (passed)` : undefined;
+}
+
+/** One "Priority Groups" row per group of a pinned-client consumer: which client holds it and since when. */
+function pinnedGroupRows(ci: ConsumerInfo, policy: string | undefined, now: number): KvRow[] {
+  const groups = (ci as unknown as { priority_groups?: PriorityGroupState[] }).priority_groups;
+  if (policy !== "pinned_client" || !groups?.length) return [];
+  return groups.map((g): KvRow => {
+    if (!g.pinned_client_id) return ["Priority Groups", `${g.group}: No client`];
+    const since = formatTimeAndAgo(g.pinned_ts, now);
+    return ["Priority Groups", `${g.group}: pinned ${g.pinned_client_id}${since ? ` at ${since}` : ""}`];
+  });
+}
+
 /** "Consumer sequence: 4 Stream sequence: 12" plus when it last happened, as natscli words it. */
 function sequencePair(s: SequenceInfo | undefined, lastLabel: string, now: number): string {
   if (!s) return "Consumer sequence: 0 Stream sequence: 0";
@@ -54,6 +77,8 @@ function sequencePair(s: SequenceInfo | undefined, lastLabel: string, now: numbe
 
 export function renderConsumerInfo(ci: ConsumerInfo, now = Date.now()): string {
   const c = ci.config;
+  const prio = c as typeof c & PriorityFields;
+  const policy = prio.priority_policy && prio.priority_policy !== "none" ? prio.priority_policy : undefined;
   const push = typeof c.deliver_subject === "string" && c.deliver_subject !== "";
   const configuration: KvRow[] = [
     ["Name", ci.name],
@@ -81,11 +106,15 @@ export function renderConsumerInfo(ci: ConsumerInfo, now = Date.now()): string {
     ["Max Pull Batch", !push && c.max_batch ? formatCount(c.max_batch) : undefined],
     ["Max Pull Expire", !push ? nanos(c.max_expires) : undefined],
     ["Max Pull Bytes", !push && c.max_bytes ? formatCount(c.max_bytes) : undefined],
+    ["Paused Until Deadline", passedPauseDeadline(ci, prio.pause_until)],
+    ["Priority Policy", named(policy)],
+    ["Priority Groups", policy && prio.priority_groups?.length ? prio.priority_groups.join(", ") : undefined],
+    ["Pinned TTL", policy === "pinned_client" ? nanos(prio.priority_timeout) : undefined],
     ...metadataRows(c.metadata),
   ];
   const state: KvRow[] = [["Last Delivered Message", sequencePair(ci.delivered, "Last delivery", now)]];
   if (ci.paused) {
-    const until = (c as { pause_until?: string }).pause_until;
+    const until = prio.pause_until;
     const remaining = ci.pause_remaining > 0 ? `, ${formatNanos(ci.pause_remaining)} left` : "";
     state.unshift(["Paused", until && !isZeroTime(until) ? `until ${formatLocalTime(until)}${remaining}` : "yes"]);
   }
@@ -108,6 +137,7 @@ export function renderConsumerInfo(ci: ConsumerInfo, now = Date.now()): string {
   } else {
     state.push(["Active Interest", ci.push_bound ? (c.deliver_group ? `Active using Queue Group ${c.deliver_group}` : "Active") : "No interest"]);
   }
+  state.push(...pinnedGroupRows(ci, policy, now));
   const created = isZeroTime(ci.created) ? "" : ` created ${formatLocalTime(ci.created)}`;
   return (
     `Information for Consumer ${sanitizeText(ci.stream_name)} > ${sanitizeText(ci.name)}${created}\n\n` +

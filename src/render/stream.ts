@@ -10,6 +10,8 @@ import { formatBytes, formatCount, formatDuration, formatNanos } from "../text/u
 const capital = (s: string | undefined) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 const yesNo = (b: boolean | undefined) => (b ? "yes" : "no");
 const nanosText = (ns: number | undefined) => (ns === undefined ? undefined : formatNanos(ns));
+const positive = (n: number | undefined) => (n !== undefined && n > 0 ? n : undefined);
+const countText = (n: number | undefined) => (n === undefined ? undefined : formatCount(n));
 const unlimitedCount = (n: number | undefined) => (n === undefined ? undefined : n < 0 ? "unlimited" : formatCount(n));
 const unlimitedBytes = (n: number | undefined) => (n === undefined ? undefined : n < 0 ? "unlimited" : formatBytes(n));
 
@@ -101,10 +103,34 @@ function replicationSections(info: StreamInfo, now: number): KvSection[] {
   return sections;
 }
 
+/** Fields of 2.10+ servers that nats.js 3.3 does not type. */
+type NewerStreamFields = {
+  first_seq?: number;
+  mirror_direct?: boolean;
+  persist_mode?: string;
+  allow_msg_ttl?: boolean;
+  subject_delete_marker_ttl?: number;
+  allow_atomic?: boolean;
+  allow_batched?: boolean;
+  allow_msg_counter?: boolean;
+  allow_msg_schedules?: boolean;
+  consumer_limits?: { inactive_threshold?: number; max_ack_pending?: number };
+};
+
+/**
+ * "yes" for a feature the stream allows; "no" only when the hosting server (its `_nats.level` API level) has the
+ * feature, so a 2.9 or 2.10 stream does not list 2.12 features it could never have. natscli prints these rows always.
+ */
+function allowsText(flag: boolean | undefined, level: number, metadata: Record<string, string> | undefined): string | undefined {
+  if (flag) return "yes";
+  const hosted = Number(metadata?.["_nats.level"]);
+  return Number.isFinite(hosted) && hosted >= level ? "no" : undefined;
+}
+
 export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
   const c = info.config;
-  // Fields of 2.11+ servers that nats.js 3.3 does not type.
-  const extra = c as unknown as { allow_msg_ttl?: boolean; subject_delete_marker_ttl?: number };
+  const extra = c as unknown as NewerStreamFields;
+  const allows = (flag: boolean | undefined, level: number) => allowsText(flag, level, c.metadata);
   const s = info.state;
   const configuration: KvRow[] = [
     ["Description", c.description || undefined],
@@ -116,14 +142,22 @@ export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
     ["Discard Policy", capital(c.discard) + (c.discard_new_per_subject ? " (per subject)" : "")],
     ["Duplicate Window", nanosText(c.duplicate_window)],
     ["Direct Get", yesNo(c.allow_direct)],
+    ["Mirror Direct Get", extra.mirror_direct ? "yes" : undefined],
+    // API levels: 1 is nats-server 2.11, 2 is 2.12, 3 is 2.14.
+    ["Allows Atomic Batch Publish", allows(extra.allow_atomic, 2)],
+    ["Allows Fast Batch Publish", allows(extra.allow_batched, 3)],
+    ["Allows Counters", allows(extra.allow_msg_counter, 2)],
     ["Allows Msg Delete", yesNo(!c.deny_delete)],
+    ["Allows Per-Message TTL", allows(extra.allow_msg_ttl, 1)],
     ["Allows Purge", yesNo(!c.deny_purge)],
+    ["Allows Schedules", allows(extra.allow_msg_schedules, 2)],
     ["Allows Rollups", yesNo(c.allow_rollup_hdrs)],
+    ["Subject Delete Markers TTL", typeof extra.subject_delete_marker_ttl === "number" && extra.subject_delete_marker_ttl > 0 ? nanosText(extra.subject_delete_marker_ttl) : undefined],
     ["Sealed", c.sealed ? "yes" : undefined],
     ["Compression", c.compression && c.compression !== "none" ? c.compression.toUpperCase() : undefined],
+    ["Persistence Mode", extra.persist_mode && extra.persist_mode !== "default" ? capital(extra.persist_mode) : undefined],
+    ["First Sequence", extra.first_seq && extra.first_seq > 0 ? formatCount(extra.first_seq) : undefined],
     ["Subject Transform", c.subject_transform ? `${c.subject_transform.src || ">"} → ${c.subject_transform.dest}` : undefined],
-    ["Per-Message TTL", extra.allow_msg_ttl ? "allowed" : undefined],
-    ["Delete Markers TTL", typeof extra.subject_delete_marker_ttl === "number" && extra.subject_delete_marker_ttl > 0 ? nanosText(extra.subject_delete_marker_ttl) : undefined],
     ["Placement", placementText(c.placement)],
     ["Republishing", c.republish ? `${c.republish.src || ">"} → ${c.republish.dest}${c.republish.headers_only ? " (headers only)" : ""}` : undefined],
     ...metadataRows(c.metadata),
@@ -137,6 +171,8 @@ export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
     ["Maximum Age", c.max_age <= 0 ? "unlimited" : nanosText(c.max_age)],
     ["Maximum Message Size", unlimitedBytes(c.max_msg_size)],
     ["Maximum Consumers", unlimitedCount(c.max_consumers)],
+    ["Consumer Inactive Threshold", nanosText(positive(extra.consumer_limits?.inactive_threshold))],
+    ["Consumer Max Ack Pending", countText(positive(extra.consumer_limits?.max_ack_pending))],
   ];
   const state: KvRow[] = [
     ["Messages", formatCount(s.messages)],

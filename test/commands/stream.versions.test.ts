@@ -87,8 +87,8 @@ describe(`stream add on nats-server ${natsServerVersion()}`, () => {
       return;
     }
     expectExit(r, 0);
-    expect(r.stdout).toMatch(/^\s+Per-Message TTL: allowed$/m);
-    expect(r.stdout).toMatch(/^\s+Delete Markers TTL: 1m$/m);
+    expect(r.stdout).toMatch(/^\s+Allows Per-Message TTL: yes$/m);
+    expect(r.stdout).toMatch(/^\s+Subject Delete Markers TTL: 1m$/m);
     const info = parseJson(await cli(["stream", "info", "ttl", "--json"]));
     expect(info.config.allow_msg_ttl).toBe(true);
     expect(info.config.subject_delete_marker_ttl).toBe(60_000 * 1_000_000);

@@ -171,3 +171,61 @@ describe("every field --json holds is shown", () => {
     }
   });
 });
+
+describe("2.11-2.14 stream and consumer fields, as natscli v0.5.0 shows them", () => {
+  it("stream info: the Allows rows, first sequence, persist mode and consumer limits", () => {
+    const info = streamInfo();
+    Object.assign(info.config, {
+      first_seq: 100, persist_mode: "async", mirror_direct: true, allow_atomic: true, allow_msg_ttl: true, allow_msg_schedules: true,
+      subject_delete_marker_ttl: 300_000 * NS, consumer_limits: { inactive_threshold: 3_600_000 * NS, max_ack_pending: 500 },
+      metadata: { "_nats.level": "5", "_nats.req.level": "2", "_nats.ver": "2.15.3" },
+    });
+    const text = renderStreamInfo(info, now);
+    for (const line of [/^\s+Allows Atomic Batch Publish: yes$/m, /^\s+Allows Fast Batch Publish: no$/m, /^\s+Allows Counters: no$/m,
+      /^\s+Allows Per-Message TTL: yes$/m, /^\s+Allows Schedules: yes$/m, /^\s+Subject Delete Markers TTL: 5m$/m, /^\s+Mirror Direct Get: yes$/m,
+      /^\s+Persistence Mode: Async$/m, /^\s+First Sequence: 100$/m, /^\s+Consumer Inactive Threshold: 1h$/m, /^\s+Consumer Max Ack Pending: 500$/m]) {
+      expect(text).toMatch(line);
+    }
+  });
+
+  it("stream info: a feature the hosting server lacks is not listed as 'no'", () => {
+    const older = renderStreamInfo(streamInfo(), now);
+    expect(older).not.toMatch(/Allows (Atomic|Fast|Counters|Per-Message|Schedules)/);
+    const on212 = streamInfo();
+    Object.assign(on212.config, { allow_msg_counter: true, metadata: { "_nats.level": "2" } });
+    const text = renderStreamInfo(on212, now);
+    expect(text).toMatch(/^\s+Allows Counters: yes$/m);
+    expect(text).toMatch(/^\s+Allows Schedules: no$/m);
+    expect(text).not.toContain("Fast Batch");
+  });
+
+  const pullConsumer = (config: Record<string, unknown>, state: Record<string, unknown> = {}) => ({
+    name: "workers", stream_name: "suricata", created: "2024-04-01T00:00:00Z",
+    config: { durable_name: "workers", ack_policy: "explicit", deliver_policy: "all", replay_policy: "instant", ack_wait: 30_000 * NS, ...config },
+    delivered: { consumer_seq: 0, stream_seq: 0 }, ack_floor: { consumer_seq: 0, stream_seq: 0 },
+    num_ack_pending: 0, num_redelivered: 0, num_waiting: 0, num_pending: 0, ...state,
+  }) as unknown as ConsumerInfo;
+
+  it("consumer info: priority policy, groups, pinned TTL and which client holds each group", () => {
+    const text = renderConsumerInfo(pullConsumer(
+      { priority_policy: "pinned_client", priority_groups: ["A", "B"], priority_timeout: 30_000 * NS },
+      { priority_groups: [{ group: "A", pinned_client_id: "Xk3", pinned_ts: "2024-05-01T11:59:00Z" }, { group: "B", pinned_ts: "0001-01-01T00:00:00Z" }] },
+    ), now);
+    expect(text).toMatch(/^\s+Priority Policy: Pinned Client$/m);
+    expect(text).toMatch(/^\s+Priority Groups: A, B$/m);
+    expect(text).toMatch(/^\s+Pinned TTL: 30s$/m);
+    expect(text).toMatch(/^\s+Priority Groups: A: pinned Xk3 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(1m ago\)$/m);
+    expect(text).toMatch(/^\s+Priority Groups: B: No client$/m);
+    const overflow = renderConsumerInfo(pullConsumer({ priority_policy: "overflow", priority_groups: ["jobs"] }), now);
+    expect(overflow).toMatch(/^\s+Priority Policy: Overflow$/m);
+    expect(overflow).toMatch(/^\s+Priority Groups: jobs$/m);
+    expect(overflow).not.toContain("Pinned TTL");
+    expect(renderConsumerInfo(pullConsumer({ priority_policy: "none" }), now)).not.toContain("Priority");
+  });
+
+  it("consumer info: a pause deadline that has passed", () => {
+    const text = renderConsumerInfo(pullConsumer({ pause_until: "2024-05-01T11:00:00Z" }, { paused: false }), now);
+    expect(text).toMatch(/^\s+Paused Until Deadline: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(passed\)$/m);
+    expect(text).not.toMatch(/^\s+Paused:/m);
+  });
+});
