@@ -52,7 +52,7 @@ async function openSources(
         ...(options.start !== undefined ? { start: options.start } : {}),
         ...(options.streamName !== undefined ? { streamName: options.streamName } : {}),
         follow: true,
-        onMessage: (msg) => store.receive(i, msg.data),
+        onMessage: (msg) => store.receive(i, msg.data, msg.backfill === true ? msg.time : undefined),
         onDrop: (n) => store.addDrops(n),
         onStatus: (line) => {
           store.notice = sanitizeText(line);

@@ -190,6 +190,8 @@ describe("event source on a real server", () => {
     await new Promise((r) => setTimeout(r, 200));
     await source.stop();
     expect(got.map(nOf)).toEqual([1, 2, 3, 4, 5, 6]);
+    // What was stored before the source opened is a backfill (the dashboard leaves it out of its live rates).
+    expect(got.map((m) => m.backfill === true)).toEqual([true, true, false, false, false, false]);
   });
 
   it("'new' starts after what is stored; an empty replay without follow ends at once", async () => {
@@ -199,6 +201,7 @@ describe("event source on a real server", () => {
     await until(() => got.length === 1);
     await source.stop();
     expect(got.map(nOf)).toEqual([2]);
+    expect(got[0]!.backfill).toBeUndefined();
     const empty = await collect({ subjects: ["new.none"], start: { kind: "all" }, follow: false });
     await empty.source.done;
     expect(empty.got).toHaveLength(0);

@@ -15,6 +15,8 @@ export class ReplayRunner implements ReaderOwner {
   skip = 0;
   /** The highest stream sequence any reader has received. */
   maxReceivedSeq = 0;
+  /** Messages up to here were stored before the source opened (SourceMessage.backfill). */
+  private backfillThroughSeq: number;
   private stopped = false;
   private backlogTimer: NodeJS.Timeout | undefined;
   readonly done = deferredDone();
@@ -28,6 +30,7 @@ export class ReplayRunner implements ReaderOwner {
     public requestSeq: number,
   ) {
     this.toConsumer = guardOnMessage(options.onMessage, options.onStatus);
+    this.backfillThroughSeq = requestSeq;
   }
 
   mayPull(reader: OrderedReader): boolean {
@@ -68,6 +71,7 @@ export class ReplayRunner implements ReaderOwner {
   streamReplaced(reader: OrderedReader): void {
     this.maxReceivedSeq = 0;
     this.requestSeq = 0;
+    this.backfillThroughSeq = 0;
     for (const r of this.readers) if (r !== reader) r.streamReplacedElsewhere();
   }
 
@@ -83,6 +87,7 @@ export class ReplayRunner implements ReaderOwner {
       return;
     }
     this.received++;
+    if (msg.seq! <= this.backfillThroughSeq) msg.backfill = true;
     this.toConsumer(msg);
   }
 

@@ -9,6 +9,8 @@ export interface SourceMessage {
   seq?: number;
   /** Time the stream stored the message, epoch ms (replay mode only). */
   time?: number;
+  /** Replay mode: stored before the source opened (a backfill), not arriving now; rates and "last seen" skip it. */
+  backfill?: boolean;
   /** Live mode: the JetStream ack subject of a push consumer's delivery (`$JS.ACK...`), when the message has one. */
   reply?: string;
   /** The message's NATS headers (Nats-Msg-Id, Nats-Stream-Source, ...), when asked for with `headers`. */

@@ -97,14 +97,18 @@ export class PaneState {
     return this.lines.endIndex - this.viewEnd() + this.heldDropped;
   }
 
-  /** One message: counted, decoded once for top-N, stats and the filter, and its bytes kept. */
-  receive(payload: Uint8Array, nowMs: number): void {
+  /**
+   * One message: counted, decoded once for top-N, stats and the filter, and its bytes kept. A backfilled one
+   * (`storedAtMs`: when the stream stored it) counts in the totals but not in the rate, and its stats are as old as
+   * they are ("last stats 10m ago", not "1s ago").
+   */
+  receive(payload: Uint8Array, nowMs: number, storedAtMs?: number): void {
     const decoded = decodeEvent(payload);
     this.total++;
-    this.rate.add(1, nowMs);
+    if (storedAtMs === undefined) this.rate.add(1, nowMs);
     if (decoded.ok) {
       for (const { key, weight } of topKeysOf(decoded.event)) this.top.add(key, weight);
-      if (this.stats !== undefined && decoded.event.event_type === "stats") this.stats.update(decoded.event, nowMs);
+      if (this.stats !== undefined && decoded.event.event_type === "stats") this.stats.update(decoded.event, storedAtMs ?? nowMs);
     } else {
       this.invalid++;
     }

@@ -78,9 +78,12 @@ export class TuiStore {
     this.resize(this.columns, this.rows);
   }
 
-  /** A message's payload for a pane (the bytes are copied; the caller's buffer may be reused). */
-  receive(pane: number, payload: Uint8Array): void {
-    this.panes[pane]?.receive(payload, this.now());
+  /**
+   * A message's payload for a pane (the bytes are copied; the caller's buffer may be reused). `storedAtMs` for a
+   * backfilled message: when the stream stored it (it is not arriving now).
+   */
+  receive(pane: number, payload: Uint8Array, storedAtMs?: number): void {
+    this.panes[pane]?.receive(payload, this.now(), storedAtMs);
   }
 
   /** An alert from the dashboard's own alert subscription (counted whatever the panes show). */

@@ -137,6 +137,21 @@ describe("PaneState", () => {
     expect(figures[0]!.snapshot.packetsPerSec).toBe(500);
     expect(figures[0]!.packetsHistory).toEqual([500]);
   });
+
+  it("a backfilled message counts in the total, not in the live rate, and its stats keep the time the stream stored them", () => {
+    const pane = new PaneState({ subject: "suricata.stats", eventType: "stats" });
+    const stats = JSON.stringify({ event_type: "stats", host: "s1", timestamp: "2024-01-01T00:00:10.000000+0000", stats: { uptime: 10 } });
+    const tenMinutesAgo = NOW - 600_000;
+    for (let i = 0; i < 50; i++) pane.receive(utf8.encode(dns(`old${i}`)), NOW, tenMinutesAgo);
+    pane.receive(utf8.encode(stats), NOW, tenMinutesAgo);
+    pane.receive(utf8.encode(dns("live")), NOW);
+    expect(pane.total).toBe(52);
+    expect(pane.rate.countAt(Math.floor(NOW / 1000))).toBe(1);
+    expect(pane.stats!.figures()[0]!.receivedAtMs).toBe(tenMinutesAgo);
+    // Live, the same stats event is as fresh as its arrival.
+    pane.receive(utf8.encode(stats), NOW);
+    expect(pane.stats!.figures()[0]!.receivedAtMs).toBe(NOW);
+  });
 });
 
 describe("PaneState with events larger than the ring keeps whole", () => {
