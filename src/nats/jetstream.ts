@@ -4,6 +4,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import { RuntimeError } from "../errors.js";
 import type { ResolvedConnection } from "./connection/index.js";
+import { recentOutage } from "./connection/outage.js";
 
 function jetStreamOptions(resolved: ResolvedConnection) {
   return {
@@ -21,7 +22,7 @@ export async function openJetStreamManager(nc: NatsConnection, resolved: Resolve
     const described = describeJetStreamError(err, "JetStream");
     // "not enabled" is misleading when the user asked for another domain: the domain is what nobody answers.
     const target = resolved.jetstreamDomain !== undefined ? `domain '${resolved.jetstreamDomain}'` : resolved.jetstreamApiPrefix !== undefined ? `API prefix '${resolved.jetstreamApiPrefix}'` : undefined;
-    if (target !== undefined && /not enabled|no answer/.test(described.message)) {
+    if (target !== undefined && /not enabled|no answer from JetStream/.test(described.message)) {
       const key = resolved.jetstreamDomain !== undefined ? "jetstream_domain" : "jetstream_api_prefix";
       const { settingOrigin } = await import("./connection/index.js");
       throw new RuntimeError(
@@ -103,6 +104,10 @@ export function describeJetStreamError(err: unknown, what: string): RuntimeError
     return new RuntimeError(`${what}: ${api.description ?? e.message} (err_code ${api.err_code ?? "?"}, status ${api.code ?? "?"})`);
   }
   if (e?.name === "TimeoutError" || /timeout/i.test(e?.message ?? "")) {
+    // Unanswered because the server was gone: JetStream being off or slow would be the wrong lead.
+    const outage = recentOutage();
+    if (outage?.down) return new JetStreamUnavailableError(`${what}: no answer: the connection to ${outage.server} is down (reconnecting until the server is back)`);
+    if (outage) return new JetStreamUnavailableError(`${what}: no answer: the connection to ${outage.server} was lost meanwhile (reconnected since); try again`);
     return new JetStreamUnavailableError(`${what}: no answer from JetStream in time (is JetStream enabled? raise --timeout)`);
   }
   if (/no responders/i.test(e?.message ?? "")) {

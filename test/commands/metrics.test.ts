@@ -178,6 +178,26 @@ describe("metrics", () => {
     }
   });
 
+  it("while the server is down, says the connection is down (naming the server), not that JetStream may be disabled", async () => {
+    const own = await startNatsServer();
+    try {
+      expect((await runCli(["-s", own.url, "stream", "add", "--defaults"], { env })).code).toBe(0);
+      const port = await freePort();
+      exporter = startCli(["-s", own.url, "--timeout", "1s", "metrics", "--listen", `127.0.0.1:${port}`, "--interval", "300ms"], { env });
+      await exporter.waitFor(/serving metrics of stream suricata/, { stream: "stderr" });
+      await own.kill();
+      await exporter.waitFor(/refreshing stream suricata: /, { stream: "stderr", timeoutMs: 10_000 });
+      const line = exporter.stderr().split("\n").find((l) => l.includes("refreshing stream suricata: "));
+      expect(line).toBe(`nsm4home: metrics: refreshing stream suricata: no answer: the connection to 127.0.0.1:${own.port} is down (reconnecting until the server is back); serving the last figures meanwhile`);
+      await own.restart();
+      await exporter.waitFor(/stream suricata answers again/, { stream: "stderr", timeoutMs: 15_000 });
+      await exporter.stop("SIGTERM");
+      exporter = undefined;
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it("one line and the right exit code for a bad address, a missing stream, a taken port", async () => {
     const bad = await runCli(["-s", servers.nats.url, "metrics", "--listen", "nowhere"], { env });
     expect(bad.code).toBe(2);

@@ -7,6 +7,7 @@ import { resolveConnectionOptions } from "./resolve.js";
 import type { ConnectionFlags, ResolvedConnection } from "./types.js";
 import { describeServers, hostPortOf, redactUrl } from "./urls.js";
 import { gossipGuard } from "./gossip.js";
+import { trackConnection } from "./outage.js";
 import { JS_API_DENIED } from "../jetstream.js";
 
 export interface ConnectOptions {
@@ -58,10 +59,14 @@ export async function connectNats(resolved: ResolvedConnection, opts: ConnectOpt
   }
   dc.unsubscribe("net.client.socket", onSocket);
   if (trace) trace.install(nc);
+  const tracker = trackConnection(nc.getServer(), resolved.timeoutMs);
+  void nc.closed().then(() => tracker.closed());
   void (async () => {
     let attempts = 0;
     for await (const s of nc.status()) {
       opts.onStatusEvent?.(s);
+      if (s.type === "disconnect") tracker.disconnected(s.server);
+      else if (s.type === "reconnect") tracker.reconnected();
       if (!report) continue;
       switch (s.type) {
         case "disconnect":
