@@ -5,7 +5,7 @@ import { classifyItem, messageIdFor } from "./classify.js";
 import { wireSize, type PublishOutcome, type Publisher } from "./publisher.js";
 import type { IngestSource, Notify, SourceBatch } from "./types.js";
 import { sanitizeText } from "../text/sanitize.js";
-import { formatBytes } from "../text/units.js";
+import { formatBytes, formatBytesPair } from "../text/units.js";
 
 export interface IngestCounters {
   /** Items taken from the source. */
@@ -105,6 +105,14 @@ function preview(bytes: Uint8Array, max = 60): string {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, max * 4)).toString("utf8");
   const clipped = text.length > max ? `${text.slice(0, max)}…` : text;
   return sanitizeText(clipped);
+}
+
+/** Why an event is not sent, in exact bytes where rounding would hide it; the headers named when they tip it over. */
+export function describeOversized(payloadLength: number, wireLength: number, maxPayload: number, subject: string): string {
+  const [event, limit] = formatBytesPair(payloadLength, maxPayload);
+  if (payloadLength > maxPayload) return `an event of ${event} for ${subject} is larger than the server's max_payload (${limit})`;
+  const [withHeaders, exactLimit] = formatBytesPair(wireLength, maxPayload);
+  return `an event of ${event} for ${subject} is, with its headers (${withHeaders}), larger than the server's max_payload (${exactLimit})`;
 }
 
 export class IngestPipeline {
@@ -207,7 +215,7 @@ export class IngestPipeline {
       if (size > maxPayload) {
         this.counters.rejected++;
         this.rejectNotice.say(
-          `not published: an event of ${formatBytes(payload.length)} for ${item.subject} is larger than the server's max_payload (${formatBytes(maxPayload)}); ` +
+          `not published: ${describeOversized(payload.length, size, maxPayload, item.subject)}; ` +
             `raise max_payload in nats-server.conf to carry such events (${preview(payload, 40)})`,
         );
         state.remaining--;

@@ -155,6 +155,17 @@ export function formatBytes(bytes: number): string {
   return `${fixed.endsWith(".0") ? fixed.slice(0, -2) : fixed} ${BYTE_UNITS[i]}`;
 }
 
+/**
+ * Two sizes a reader compares (an event and a limit): as formatBytes, or both in exact bytes when rounding would
+ * hide the difference ("1 MiB is larger than 1 MiB" for 1,048,586 and 1,048,576 bytes).
+ */
+export function formatBytesPair(a: number, b: number): [string, string] {
+  const fa = formatBytes(a);
+  const fb = formatBytes(b);
+  if (a === b || (fa !== fb && Math.abs(a - b) * 100 >= Math.max(Math.abs(a), Math.abs(b)))) return [fa, fb];
+  return [`${formatCount(a)} bytes`, `${formatCount(b)} bytes`];
+}
+
 let enUsNumbers: Intl.NumberFormat | undefined;
 
 /** 1,234,567; -1 as unlimited where the API uses it so. */

@@ -7,6 +7,7 @@ import { parseRedisLocation } from "../../src/ingest/redis-location.js";
 import { formatProgress, formatSummary } from "../../src/ingest/progress.js";
 import { defaultCheckpointPath } from "../../src/ingest/checkpoint.js";
 import { wireSize } from "../../src/ingest/publisher.js";
+import { describeOversized } from "../../src/ingest/pipeline.js";
 import { isRetryableConnectError } from "../../src/ingest/run.js";
 import { ConnectError } from "../../src/nats/connection/index.js";
 import { RuntimeError } from "../../src/errors.js";
@@ -130,5 +131,18 @@ describe("isRetryableConnectError", () => {
     // A user named 'closed' is refused the same as anyone: the text no longer decides.
     expect(isRetryableConnectError(new ConnectError("auth", "authorization violation: the server refused user 'closed'"))).toBe(false);
     expect(isRetryableConnectError(new RuntimeError("cannot connect to nats://h:1: connection refused"))).toBe(false);
+  });
+});
+
+describe("describeOversized", () => {
+  const MiB = 1024 * 1024;
+  it("shows exact sizes when an event is just over max_payload, and names the headers when they tip it over", () => {
+    expect(describeOversized(MiB + 10, MiB + 71, MiB, "suricata.dns")).toBe(
+      "an event of 1,048,586 bytes for suricata.dns is larger than the server's max_payload (1,048,576 bytes)",
+    );
+    expect(describeOversized(MiB - 30, MiB + 31, MiB, "suricata.dns")).toBe(
+      "an event of 1,048,546 bytes for suricata.dns is, with its headers (1,048,607 bytes), larger than the server's max_payload (1,048,576 bytes)",
+    );
+    expect(describeOversized(8 * MiB, 8 * MiB + 61, MiB, "suricata.fileinfo")).toBe("an event of 8 MiB for suricata.fileinfo is larger than the server's max_payload (1 MiB)");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatCount } from "../../src/text/units.js";
+import { formatBytes, formatBytesPair, formatCount } from "../../src/text/units.js";
 
 describe("formatCount", () => {
   it("groups thousands with commas, rounds, and says unlimited for negatives where asked", () => {
@@ -48,5 +48,16 @@ describe("formatBytes", () => {
     expect(formatBytes(1e308 * 10)).toBe(">16 EiB");
     expect(formatBytes(-Infinity)).toBe("->16 EiB");
     expect(formatBytes(Number.NaN)).toBe("? B");
+  });
+});
+
+describe("formatBytesPair", () => {
+  it("gives exact bytes when rounding would hide the difference, else the rounded units", () => {
+    expect(formatBytesPair(1024 * 1024 + 10, 1024 * 1024)).toEqual(["1,048,586 bytes", "1,048,576 bytes"]);
+    // "1024 KiB" against "1 MiB" reads as equal sizes too.
+    expect(formatBytesPair(1024 * 1024 - 30, 1024 * 1024)).toEqual(["1,048,546 bytes", "1,048,576 bytes"]);
+    expect(formatBytesPair(1600, 1024 * 1024)).toEqual(["1.6 KiB", "1 MiB"]);
+    expect(formatBytesPair(8 * 1024 * 1024, 1024 * 1024)).toEqual(["8 MiB", "1 MiB"]);
+    expect(formatBytesPair(1024 * 1024, 1024 * 1024)).toEqual(["1 MiB", "1 MiB"]);
   });
 });
