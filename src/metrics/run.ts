@@ -74,7 +74,11 @@ export async function runMetrics(flags: ConnectionFlags, s: MetricsSettings): Pr
       s.notify(`no Suricata stats per sensor: cannot follow ${s.statsSubject} (${(err as Error)?.message ?? String(err)})`);
     }
     let failing = false;
+    // One round at a time: a round sent while the server was gone would otherwise fail after newer ones succeeded.
+    let inFlight = false;
     const refresh = () => {
+      if (inFlight) return;
+      inFlight = true;
       metrics.refresh().then(
         () => {
           if (failing) s.notify(`stream ${s.stream} answers again`);
@@ -84,7 +88,9 @@ export async function runMetrics(flags: ConnectionFlags, s: MetricsSettings): Pr
           if (!failing) s.notify(`${describeJetStreamError(err, `refreshing stream ${s.stream}`).message}; serving the last figures meanwhile`);
           failing = true;
         },
-      );
+      ).finally(() => {
+        inFlight = false;
+      });
     };
     timer = setInterval(refresh, s.intervalMs);
     await s.stopped;

@@ -191,6 +191,11 @@ describe("metrics", () => {
       expect(line).toBe(`nsm4home: metrics: refreshing stream suricata: no answer: the connection to 127.0.0.1:${own.port} is down (reconnecting until the server is back); serving the last figures meanwhile`);
       await own.restart();
       await exporter.waitFor(/stream suricata answers again/, { stream: "stderr", timeoutMs: 15_000 });
+      // Rounds sent while the server was gone must not fail after fresh ones succeeded: no flapping back to stale.
+      await new Promise((r) => setTimeout(r, 2500));
+      const after = exporter.stderr().slice(exporter.stderr().indexOf("answers again"));
+      expect(after).not.toMatch(/refreshing stream suricata: /);
+      expect(valueOf(await scrape(`http://127.0.0.1:${port}/metrics`), "nsm4home_metrics_up", { stream: "suricata" })).toBe(1);
       await exporter.stop("SIGTERM");
       exporter = undefined;
     } finally {
