@@ -143,9 +143,9 @@ export function renderStreamInfo(info: StreamInfo, now = Date.now()): string {
     ["Duplicate Window", nanosText(c.duplicate_window)],
     ["Direct Get", yesNo(c.allow_direct)],
     ["Mirror Direct Get", extra.mirror_direct ? "yes" : undefined],
-    // API levels: 1 is nats-server 2.11, 2 is 2.12, 3 is 2.14.
+    // API levels: 1 came with nats-server 2.11, 2 with 2.12, 4 with 2.14 (2.12.15 hosts 3 and lacks allow_batched).
     ["Allows Atomic Batch Publish", allows(extra.allow_atomic, 2)],
-    ["Allows Fast Batch Publish", allows(extra.allow_batched, 3)],
+    ["Allows Fast Batch Publish", allows(extra.allow_batched, 4)],
     ["Allows Counters", allows(extra.allow_msg_counter, 2)],
     ["Allows Msg Delete", yesNo(!c.deny_delete)],
     ["Allows Per-Message TTL", allows(extra.allow_msg_ttl, 1)],

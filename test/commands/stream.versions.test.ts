@@ -94,6 +94,42 @@ describe(`stream add on nats-server ${natsServerVersion()}`, () => {
     expect(info.config.subject_delete_marker_ttl).toBe(60_000 * 1_000_000);
   });
 
+  it("2.12 counters, atomic batches, schedules, async persist: kept on 2.12+; refused before instead of a plain stream", async () => {
+    const fields = [
+      ["allow_msg_counter", true, "distributed counters \\(allow_msg_counter\\)"],
+      ["allow_atomic", true, "atomic batch publishing \\(allow_atomic\\)"],
+      ["allow_msg_schedules", true, "message schedules \\(allow_msg_schedules\\)"],
+      ["persist_mode", "async", "an asynchronous persist mode \\(persist_mode\\)"],
+    ] as const;
+    for (const [key, value, text] of fields) {
+      const name = `f212${key.replace(/_/g, "")}`;
+      const file = join(server().dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify({ name, subjects: [`${name}.>`], [key]: value }));
+      const r = await cli(["stream", "add", "--config", file]);
+      if (serverAtLeast("2.12")) {
+        expectExit(r, 0);
+        expect(parseJson(await cli(["stream", "info", name, "--json"])).config[key]).toBe(value);
+        continue;
+      }
+      expectExit(r, 1);
+      expect(r.stderr).toMatch(new RegExp(`^nsm4home: ${text} needs nats-server 2\\.12\\.0 or newer; the server at .* runs ${runs()}\\n$`));
+      expectExit(await cli(["stream", "info", name]), 1);
+    }
+  });
+
+  it("allow_batched (fast batch publishing) from a 2.14+ stream's --json: kept on 2.14+; refused naming 2.14.0 before", async () => {
+    const file = join(server().dir, "fast.json");
+    writeFileSync(file, JSON.stringify({ config: { name: "fast", subjects: ["fast.>"], allow_batched: true } }));
+    const r = await cli(["stream", "add", "--config", file]);
+    if (serverAtLeast("2.14")) {
+      expectExit(r, 0);
+      expect(r.stdout).toMatch(/^\s+Allows Fast Batch Publish: yes$/m);
+      return;
+    }
+    expectExit(r, 1);
+    expect(r.stderr).toMatch(new RegExp(`^nsm4home: fast batch publishing \\(allow_batched\\) needs nats-server 2\\.14\\.0 or newer; the server at .* runs ${runs()}\\n$`));
+  });
+
   it("stream edit of a sealed stream says the server kept the old values instead of 'was updated'", async () => {
     expectExit(await cli(["stream", "add", "sealme", "--subjects", "sealme.>", "--defaults"]), 0);
     const file = join(server().dir, "seal.json");

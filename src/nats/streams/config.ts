@@ -77,7 +77,7 @@ export function applyStreamFlags<T extends Partial<StreamConfig>>(base: T, flags
 }
 
 
-/** StreamConfig as nats.js 3.3 types it (servers 2.9 to 2.12), with the kind of value each field holds. */
+/** StreamConfig as nats.js 3.3 types it (servers 2.9 to 2.12) and 2.14's allow_batched, with the kind of value each field holds. */
 export const STREAM_CONFIG_SCHEMA: ConfigFieldSchema = {
   fields: {
     name: "string", description: "string", subjects: "strings",
@@ -90,7 +90,7 @@ export const STREAM_CONFIG_SCHEMA: ConfigFieldSchema = {
     consumer_limits: "object", metadata: "object", compression: { oneOf: ["none", "s2"] },
     sealed: "bool", deny_delete: "bool", deny_purge: "bool", allow_rollup_hdrs: "bool", allow_direct: "bool",
     mirror_direct: "bool", allow_msg_ttl: "bool", allow_msg_counter: "bool", allow_atomic: "bool",
-    allow_msg_schedules: "bool", persist_mode: { oneOf: ["default", "async"] },
+    allow_msg_schedules: "bool", persist_mode: { oneOf: ["default", "async"] }, allow_batched: "bool",
   },
   flagHints: {
     max_age: "--max-age 1h", duplicate_window: "--dupe-window 2m", max_bytes: "--max-bytes 10GiB",
@@ -171,8 +171,18 @@ export function requireStreamFeatures(nc: NatsConnection, cfg: Partial<StreamCon
     ["allow_msg_ttl", "per-message TTLs (--allow-msg-ttl)"],
     ["subject_delete_marker_ttl", "subject delete markers (--subject-del-markers-ttl)"],
   ];
-  const given = (v: unknown) => !(v === undefined || v === null || v === false || isEmptyObject(v) || v === 0 || v === "none");
+  // A 2.9 to 2.11 server ignores these fields it does not know and would create a plain stream.
+  const needs212: Array<[string, string]> = [
+    ["allow_msg_counter", "distributed counters (allow_msg_counter)"],
+    ["allow_atomic", "atomic batch publishing (allow_atomic)"],
+    ["allow_msg_schedules", "message schedules (allow_msg_schedules)"],
+    ["persist_mode", "an asynchronous persist mode (persist_mode)"],
+  ];
+  const given = (v: unknown) => !(v === undefined || v === null || v === false || isEmptyObject(v) || v === 0 || v === "none" || v === "default");
+  const extra = cfg as Record<string, unknown>;
   for (const [key, feature] of needs210) if (given(cfg[key])) requireServerVersion(nc, "2.10.0", `${feature} (${key})`);
-  for (const [key, feature] of needs211) if (given((cfg as Record<string, unknown>)[key])) requireServerVersion(nc, "2.11.0", feature);
+  for (const [key, feature] of needs211) if (given(extra[key])) requireServerVersion(nc, "2.11.0", feature);
+  for (const [key, feature] of needs212) if (given(extra[key])) requireServerVersion(nc, "2.12.0", feature);
+  if (given(extra.allow_batched)) requireServerVersion(nc, "2.14.0", "fast batch publishing (allow_batched)");
 }
 
