@@ -14,6 +14,7 @@ const POLICY_NAMES: Record<string, string> = {
   last: "Last",
   last_per_subject: "Last Per Subject",
   explicit: "Explicit",
+  flow_control: "Flow Control",
   none: "None",
   instant: "Instant",
   original: "Original",

@@ -2,6 +2,8 @@
 // on a server that has the feature it is created and shown; on one that lacks it, the one-line refusal names
 // the version it needs and nothing is created.
 import { beforeAll, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { natsServerVersion, serverAtLeast } from "../helpers/server-version.js";
 import { expectExit, parseJson, publishEvents, throwawayServerForFile } from "./jetstream-helpers.js";
 
@@ -86,6 +88,40 @@ describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
     const bad = await cli(["consumer", "pause", "ev", "paused", "2000-01-01T00:00:00Z"]);
     expectExit(bad, 2);
     expect(bad.stderr).toMatch(/^nsm4home: invalid UNTIL '2000-01-01T00:00:00Z': use a duration from now/);
+  });
+
+  it("priority groups from --config: created and shown on 2.11+ (prioritized on 2.12+); refused by name before", async () => {
+    const cases = [
+      ["pinned", { priority_policy: "pinned_client", priority_groups: ["A"], priority_timeout: 30_000_000_000 }, "2.11", "priority groups \\(priority_groups, priority_policy\\)", "Pinned Client"],
+      ["ranked", { priority_policy: "prioritized", priority_groups: ["A"] }, "2.12", "the prioritized priority policy \\(priority_policy\\)", "Prioritized"],
+    ] as const;
+    for (const [name, fields, needs, text, shown] of cases) {
+      const file = join(server().dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify({ durable_name: name, ack_policy: "explicit", ...fields }));
+      const r = await cli(["consumer", "add", "ev", "--config", file]);
+      if (serverAtLeast(needs)) {
+        expectExit(r, 0);
+        expect(r.stdout).toMatch(new RegExp(`^\\s+Priority Policy: ${shown}$`, "m"));
+        expect(r.stdout).toMatch(/^\s+Priority Groups: A$/m);
+        continue;
+      }
+      expectExit(r, 1);
+      expect(r.stderr).toMatch(new RegExp(`^nsm4home: ${text} needs nats-server ${needs.replace(".", "\\.")}\\.0 or newer; the server at .* runs ${runs()}\\n$`));
+      expectExit(await cli(["consumer", "info", "ev", name]), 1);
+    }
+  });
+
+  it("a natscli flow_control-ack consumer's --json is read back on 2.14+; refused naming 2.14.0 before", async () => {
+    const file = join(server().dir, "fc.json");
+    writeFileSync(file, JSON.stringify({ config: { durable_name: "fc", ack_policy: "flow_control", deliver_subject: "fc.out", idle_heartbeat: 5e9, flow_control: true } }));
+    const r = await cli(["consumer", "add", "ev", "--config", file]);
+    if (serverAtLeast("2.14")) {
+      expectExit(r, 0);
+      expect(r.stdout).toMatch(/^\s+Ack Policy: Flow Control$/m);
+      return;
+    }
+    expectExit(r, 1);
+    expect(r.stderr).toMatch(new RegExp(`^nsm4home: the flow_control ack policy \\(ack_policy\\) needs nats-server 2\\.14\\.0 or newer; the server at .* runs ${runs()}\\n$`));
   });
 
   it("consumer edit of a consumer made with --deliver 1h: applied on 2.10+, explained on 2.9", async () => {

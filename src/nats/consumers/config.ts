@@ -169,13 +169,13 @@ export const CONSUMER_CONFIG_SCHEMA: ConfigFieldSchema = {
   fields: {
     name: "string", durable_name: "string", description: "string", deliver_subject: "string", deliver_group: "string",
     deliver_policy: { oneOf: ["all", "last", "new", "by_start_sequence", "by_start_time", "last_per_subject"] },
-    opt_start_seq: "int", opt_start_time: "string", ack_policy: { oneOf: ["none", "all", "explicit"] },
+    opt_start_seq: "int", opt_start_time: "string", ack_policy: { oneOf: ["none", "all", "explicit", "flow_control"] },
     ack_wait: "nanos", max_deliver: "int", backoff: "nanosList", filter_subject: "string", filter_subjects: "strings",
     replay_policy: { oneOf: ["instant", "original"] }, rate_limit_bps: "int", sample_freq: "string",
     max_waiting: "int", max_ack_pending: "int", idle_heartbeat: "nanos", flow_control: "bool", headers_only: "bool",
     max_batch: "int", max_expires: "nanos", max_bytes: "int", inactive_threshold: "nanos", num_replicas: "int",
     mem_storage: "bool", metadata: "object", pause_until: "string", priority_groups: "strings",
-    priority_policy: "string", priority_timeout: "nanos", pinned_ttl: "nanos",
+    priority_policy: { oneOf: ["none", "overflow", "pinned_client", "prioritized"] }, priority_timeout: "nanos", pinned_ttl: "nanos",
   },
   flagHints: {
     ack_wait: "--wait 30s", idle_heartbeat: "--heartbeat 5s", inactive_threshold: "--inactive-threshold 1h",
@@ -194,7 +194,7 @@ export function defaultConsumerConfig(): Partial<ConsumerConfig> {
   return { ack_policy: "explicit", deliver_policy: "all", replay_policy: "instant" };
 }
 
-/** Consumer settings nats-server 2.9 does not have: refused by name, never replaced by something else. */
+/** Consumer settings older servers do not have: refused by name, never replaced by something else. */
 export function requireConsumerFeatures(nc: NatsConnection, cfg: Partial<ConsumerConfig>): void {
   if (Array.isArray(cfg.filter_subjects) && cfg.filter_subjects.length > 0) {
     requireServerVersion(nc, "2.10.0", `several --subject filters (filter_subjects: ${cfg.filter_subjects.join(", ")})`);
@@ -202,5 +202,9 @@ export function requireConsumerFeatures(nc: NatsConnection, cfg: Partial<Consume
   if (cfg.metadata && Object.keys(cfg.metadata).length > 0) requireServerVersion(nc, "2.10.0", "consumer metadata");
   const pauseUntil = (cfg as Record<string, unknown>).pause_until;
   if (pauseUntil && !isZeroTime(pauseUntil)) requireServerVersion(nc, "2.11.0", "pausing a consumer (--pause-until)");
+  const policy = (cfg as Record<string, unknown>).priority_policy;
+  if (policy === "prioritized") requireServerVersion(nc, "2.12.0", "the prioritized priority policy (priority_policy)");
+  if ((policy && policy !== "none") || cfg.priority_groups?.length) requireServerVersion(nc, "2.11.0", "priority groups (priority_groups, priority_policy)");
+  if ((cfg.ack_policy as string) === "flow_control") requireServerVersion(nc, "2.14.0", "the flow_control ack policy (ack_policy)");
 }
 
