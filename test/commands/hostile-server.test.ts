@@ -74,4 +74,18 @@ describe("a server that answers with escape sequences", () => {
       await gossip.close();
     }
   });
+
+  it("an invalid connect_urls entry from a server that never finishes the handshake: check times out in --timeout, not never", async () => {
+    const gossip = await startFakeNatsServer({ info: { connect_urls: [`not a url:::/x${OSC_TITLE}`] }, noPong: true });
+    try {
+      const started = Date.now();
+      const r = await runCli(["check", "-s", gossip.url, "--timeout", "1s"], { env: isolatedEnv(), timeoutMs: 15_000 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toMatch(/^NSM4HOME UNKNOWN: cannot connect to nats:\/\/127\.0\.0\.1:\d+: timed out after 1000 ms/);
+      expect(RAW_CONTROL.test(r.stdout + r.stderr)).toBe(false);
+    } finally {
+      await gossip.close();
+    }
+  });
 });

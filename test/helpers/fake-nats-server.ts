@@ -7,6 +7,8 @@ export interface FakeNatsServerOptions {
   info?: Record<string, unknown>;
   /** Sent as `-ERR '<text>'` right after the client's CONNECT. */
   errorText?: string;
+  /** Never answers PING: the client's connect times out after the INFO. */
+  noPong?: boolean;
 }
 
 export interface FakeNatsServer {
@@ -28,7 +30,7 @@ export async function startFakeNatsServer(opts: FakeNatsServerOptions = {}): Pro
       for (let eol = buffered.indexOf("\r\n"); eol !== -1; eol = buffered.indexOf("\r\n")) {
         const line = buffered.slice(0, eol);
         buffered = buffered.slice(eol + 2);
-        if (line.startsWith("PING")) socket.write("PONG\r\n");
+        if (line.startsWith("PING") && !opts.noPong) socket.write("PONG\r\n");
         if (line.startsWith("CONNECT") && opts.errorText !== undefined) {
           const text = opts.errorText;
           setTimeout(() => socket.writable && socket.write(`-ERR '${text}'\r\n`), 100);
