@@ -83,6 +83,8 @@ export function sourceRows(reported: ReportedSource, configured: StreamSource | 
     ["Stream Name", reported.name],
     ["Subject Filter", filter || undefined],
     ...transforms.map((t): KvRow => ["Subject Transform", `${t.src || ">"} → ${t.dest}`]),
+    ["Start Sequence", configured?.opt_start_seq ? formatCount(configured.opt_start_seq) : undefined],
+    ["Start Time", configured?.opt_start_time && !isZeroTime(configured.opt_start_time) ? formatLocalTime(configured.opt_start_time) : undefined],
     ["External", externalText(reported.external ?? configured?.external)],
     ["Lag", formatCount(reported.lag)],
     ["Last Seen", lastSeen],

@@ -91,6 +91,19 @@ describe("stream rendering", () => {
     expect(mirrored).toMatch(/Mirror Information:\n\n +Stream Name: pi\n +External: API prefix \$PI\.API\n +Lag: 3\n +Last Seen: 2s ago\n/);
   });
 
+  it("shows where a source or mirror starts reading (opt_start_seq, opt_start_time), as natscli does", () => {
+    const text = renderStreamInfo(
+      streamInfo({
+        config: { ...streamInfo().config, sources: [{ name: "old", opt_start_seq: 5000 }], mirror: { name: "pi", opt_start_time: "2024-04-30T00:00:00Z" } },
+        sources: [{ name: "old", lag: 0, active: 1_000 * NS }],
+        mirror: { name: "pi", lag: 0, active: 1_000 * NS },
+      } as never),
+      now,
+    );
+    expect(text).toMatch(/Source Information:\n\n +Stream Name: old\n +Start Sequence: 5,000\n/);
+    expect(text).toMatch(/Mirror Information:\n\n +Stream Name: pi\n +Start Time: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n/);
+  });
+
   it("ls says when there is nothing, and subjects are shown escaped", () => {
     expect(renderStreamTable([])).toBe("No streams defined\n");
     const table = renderSubjectCounts([{ subject: "suricata.\u001b[31mevil", messages: 3 }, { subject: "suricata.dns", messages: 1 }]);
