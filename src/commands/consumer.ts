@@ -70,6 +70,10 @@ function addConsumerConfigOptions(cmd: Command): Command {
     .option("--description <text>", "a description shown by consumer info")
     .option("--metadata <key=value>", "metadata shown by consumer info, repeatable; key= removes a key (nats-server 2.10+)", collectRepeat)
     .option("--pause-until <when>", "deliver nothing until then: a duration from now (2h) or an RFC 3339 time (nats-server 2.11+)")
+    .option("--pinned-groups <groups>", "pull: priority groups whose messages go to one pinned client, repeatable or comma separated (nats-server 2.11+)", collectList)
+    .option("--pinned-ttl <duration>", "with --pinned-groups: how long a pinned client may go without pulling before another is pinned")
+    .option("--overflow-groups <groups>", "pull: priority groups served only past a pending threshold the client sets (nats-server 2.11+)", collectList)
+    .option("--prioritized-groups <groups>", "pull: priority groups served by the client asking with the highest priority (nats-server 2.12+)", collectList)
     .option("--config <file>", "JSON consumer configuration as the API takes it (or `consumer info --json` output)")
     .option("--json", "print the consumer info API object");
 }
@@ -77,11 +81,11 @@ function addConsumerConfigOptions(cmd: Command): Command {
 function consumerFlagsOf(opts: ConsumerConfigOpts): ConsumerFlags {
   const {
     target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, subject, maxDeliver, maxPending, wait, maxWaiting,
-    inactiveThreshold, description, metadata, pauseUntil,
+    inactiveThreshold, description, metadata, pauseUntil, pinnedGroups, pinnedTtl, overflowGroups, prioritizedGroups,
   } = opts;
   return {
     target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, subject, maxDeliver, maxPending, wait, maxWaiting,
-    inactiveThreshold, description, metadata, pauseUntil,
+    inactiveThreshold, description, metadata, pauseUntil, pinnedGroups, pinnedTtl, overflowGroups, prioritizedGroups,
   };
 }
 

@@ -111,6 +111,21 @@ describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
     }
   });
 
+  it("--pinned-groups / --pinned-ttl (natscli's flags): a pinned client consumer on 2.11+; refused naming 2.11.0 before", async () => {
+    const r = await cli(["consumer", "add", "ev", "pinflags", "--pinned-groups", "A", "--pinned-ttl", "1m", "--defaults"]);
+    if (!serverAtLeast("2.11")) {
+      expectExit(r, 1);
+      expect(r.stderr).toMatch(new RegExp(`^nsm4home: priority groups \\(priority_groups, priority_policy\\) needs nats-server 2\\.11\\.0 or newer; the server at .* runs ${runs()}\\n$`));
+      return;
+    }
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(/^\s+Pinned TTL: 1m$/m);
+    expect(r.stdout).toMatch(/^\s+Priority Groups: A: No client$/m);
+    const edited = await cli(["consumer", "edit", "ev", "pinflags", "--pinned-ttl", "2m", "-f"]);
+    expectExit(edited, 0);
+    expect(edited.stdout).toContain("priority_timeout  1m → 2m");
+  });
+
   it("a natscli flow_control-ack consumer's --json is read back on 2.14+; refused naming 2.14.0 before", async () => {
     const file = join(server().dir, "fc.json");
     writeFileSync(file, JSON.stringify({ config: { durable_name: "fc", ack_policy: "flow_control", deliver_subject: "fc.out", idle_heartbeat: 5e9, flow_control: true } }));

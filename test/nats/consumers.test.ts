@@ -76,4 +76,25 @@ describe("applyConsumerFlags", () => {
     expect(showConsumerValue("ack_wait", 30_000 * NS)).toBe("30s");
     expect(showConsumerValue("max_deliver", -1)).toBe("unlimited");
   });
+
+  it("natscli's priority group flags: one policy, valid group names, --pinned-ttl with --pinned-groups, pull only", () => {
+    const pinned = applyConsumerFlags(defaultConsumerConfig(), { pinnedGroups: ["a", "b"], pinnedTtl: "1m" }).config;
+    expect(pinned).toMatchObject({ priority_policy: "pinned_client", priority_groups: ["a", "b"], priority_timeout: 60_000 * NS });
+    const overflow = applyConsumerFlags({ ...pinned }, { overflowGroups: ["jobs"] }).config as Record<string, unknown>;
+    expect(overflow).toMatchObject({ priority_policy: "overflow", priority_groups: ["jobs"] });
+    expect(overflow.priority_timeout).toBeUndefined();
+    expect(applyConsumerFlags({}, { prioritizedGroups: ["x=1"] }).config).toMatchObject({ priority_policy: "prioritized", priority_groups: ["x=1"] });
+    expect(usageMessage(() => applyConsumerFlags({}, { pinnedGroups: ["a"], overflowGroups: ["b"] }))).toBe(
+      "--pinned-groups and --overflow-groups do not go together: a consumer has one priority policy",
+    );
+    expect(usageMessage(() => applyConsumerFlags({}, { pinnedTtl: "1m" }))).toBe("--pinned-ttl goes with --pinned-groups (a pinned client consumer)");
+    expect(usageMessage(() => applyConsumerFlags({}, { pinnedGroups: [] }))).toBe("--pinned-groups needs at least one group name");
+    expect(usageMessage(() => applyConsumerFlags({}, { overflowGroups: ["a\u001b[2J"] }))).toMatch(/^invalid --overflow-groups group 'a\\x1B\[2J': use 1 to 16/);
+    expect(usageMessage(() => applyConsumerFlags({}, { pinnedGroups: ["seventeen-chars-x"] }))).toMatch(/^invalid --pinned-groups group/);
+    expect(usageMessage(() => applyConsumerFlags({}, { target: "out", pinnedGroups: ["a"] }))).toBe(
+      "priority groups are for pull consumers; drop --target or the priority groups",
+    );
+    expect(showConsumerValue("priority_timeout", 120_000 * NS)).toBe("2m");
+    expect(consumerEditCommand("s", "c", [{ field: "priority_timeout", from: 60_000 * NS, to: 120_000 * NS }])).toBe("nsm4home consumer edit s c --pinned-ttl 2m");
+  });
 });

@@ -30,6 +30,11 @@ export interface ConsumerFlags {
   metadata?: string[];
   /** A duration from now (1h) or an RFC 3339 time (2.11+). */
   pauseUntil?: string;
+  /** Priority groups (pull consumers, 2.11+; prioritized 2.12+), natscli's flags: one policy per consumer. */
+  pinnedGroups?: string[];
+  pinnedTtl?: string;
+  overflowGroups?: string[];
+  prioritizedGroups?: string[];
 }
 
 
@@ -127,7 +132,12 @@ export function applyConsumerFlags(base: Partial<ConsumerConfig>, flags: Consume
     ignore.push("pause_until");
   }
 
+  applyPriorityFlags(cfg as Partial<ConsumerConfig> & Record<string, unknown>, flags);
+
   const push = typeof cfg.deliver_subject === "string" && cfg.deliver_subject !== "";
+  if (push && cfg.priority_policy && cfg.priority_policy !== "none") {
+    throw new UsageError("priority groups are for pull consumers; drop --target or the priority groups");
+  }
   if (!push) {
     const pushOnly = [
       [flags.deliverGroup, "--deliver-group"],
@@ -143,6 +153,38 @@ export function applyConsumerFlags(base: Partial<ConsumerConfig>, flags: Consume
     }
   }
   return { config: cfg, ignore };
+}
+
+/** A priority group name as nats-server takes it: 1 to 16 of letters, digits, -, _, / and =. */
+function checkPriorityGroup(group: string, flag: string): string {
+  if (!/^[A-Za-z0-9_\-/=]{1,16}$/.test(group)) {
+    throw new UsageError(`invalid ${flag} group '${sanitizeText(group)}': use 1 to 16 letters, digits, -, _, / or =`);
+  }
+  return group;
+}
+
+/** --pinned-groups (with --pinned-ttl), --overflow-groups, --prioritized-groups: the priority policy and its groups. */
+function applyPriorityFlags(cfg: Partial<ConsumerConfig> & Record<string, unknown>, flags: ConsumerFlags): void {
+  const given = (
+    [
+      ["pinned_client", flags.pinnedGroups, "--pinned-groups"],
+      ["overflow", flags.overflowGroups, "--overflow-groups"],
+      ["prioritized", flags.prioritizedGroups, "--prioritized-groups"],
+    ] as const
+  ).filter(([, groups]) => groups !== undefined);
+  if (given.length > 1) throw new UsageError(`${given.map(([, , f]) => f).join(" and ")} do not go together: a consumer has one priority policy`);
+  const [choice] = given;
+  if (choice) {
+    const [policy, groups, flag] = choice;
+    if (groups!.length === 0) throw new UsageError(`${flag} needs at least one group name`);
+    cfg.priority_policy = policy;
+    cfg.priority_groups = groups!.map((g) => checkPriorityGroup(g, flag));
+    if (policy !== "pinned_client") delete cfg.priority_timeout;
+  }
+  if (flags.pinnedTtl !== undefined) {
+    if (cfg.priority_policy !== "pinned_client") throw new UsageError("--pinned-ttl goes with --pinned-groups (a pinned client consumer)");
+    cfg.priority_timeout = parsePositiveDurationNs(flags.pinnedTtl, "--pinned-ttl");
+  }
 }
 
 /** When a paused consumer resumes: a duration from now (30m, 2h) or an RFC 3339 time in the future. */

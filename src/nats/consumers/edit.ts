@@ -3,7 +3,7 @@ import { formatCount, formatDuration } from "../../text/units.js";
 import { booleanEditFlag, editCommandText, editFlagsFor, shellQuote, type ConfigChange, type EditFlag, type EditFlags } from "../config-diff.js";
 import { countFlagText, NS_PER_MS, durationFlagText } from "../streams/index.js";
 
-const NANOS_FIELDS = new Set(["ack_wait", "idle_heartbeat", "inactive_threshold", "max_expires"]);
+const NANOS_FIELDS = new Set(["ack_wait", "idle_heartbeat", "inactive_threshold", "max_expires", "priority_timeout"]);
 const UNLIMITED_FIELDS = new Set(["max_deliver", "max_ack_pending"]);
 
 export function showConsumerValue(field: string, value: unknown): string {
@@ -45,6 +45,7 @@ const CONSUMER_EDIT_FLAGS: Record<string, EditFlag> = {
   deliver_policy: (to, changed) => ["--deliver", shellQuote(deliverFlagText(to, changed))],
   metadata: (to) => Object.entries((to ?? {}) as Record<string, string>).filter(([k]) => !k.startsWith("_nats.")).flatMap(([k, v]) => ["--metadata", shellQuote(`${k}=${v}`)]),
   pause_until: (to) => ["--pause-until", shellQuote(String(to))],
+  priority_timeout: (to) => ["--pinned-ttl", durationFlagText(to as number)],
   opt_start_seq: startEditFlag,
   opt_start_time: startEditFlag,
 };
