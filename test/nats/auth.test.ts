@@ -273,6 +273,24 @@ describe("other connect failures", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it("exits after a --timeout shorter than the handshake with a real server (the late socket is closed too)", async () => {
+    const real = await startNatsServer({ jetstream: false });
+    try {
+      const started = Date.now();
+      const [info, check] = await Promise.all([
+        runCli(["server", "info", "-s", real.url, "--timeout", "1ms"], { env: isolatedEnv(), timeoutMs: 15_000 }),
+        runCli(["check", "-s", real.url, "--timeout", "1ms"], { env: isolatedEnv(), timeoutMs: 15_000 }),
+      ]);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expectOneLineFailure(info, /timed out after 1 ms/);
+      expect(info.signal).toBeNull();
+      expect(check.signal).toBeNull();
+      expect(check.code).toBe(3);
+    } finally {
+      await real.dispose();
+    }
+  });
+
   it("treats a bad --timeout (flag or NATS_TIMEOUT) as a usage error, exit 2", async () => {
     const flag = await runCli(["server", "info", "--timeout", "soon"], { env: isolatedEnv() });
     expect(flag.code).toBe(2);

@@ -49,7 +49,13 @@ export async function connectNats(resolved: ResolvedConnection, opts: ConnectOpt
         return -1;
       }
     }));
-    for (const socket of created) if (!socket.destroyed && ports.has(socket.remotePort ?? -1)) socket.destroy();
+    // A socket still connecting (a --timeout shorter than the handshake) has no remote port yet: judged once connected.
+    const leftBehind = (socket: import("node:net").Socket) => ports.has(socket.remotePort ?? -1) && socket.destroy();
+    for (const socket of created) {
+      if (socket.destroyed) continue;
+      if (socket.connecting) socket.once("connect", () => leftBehind(socket));
+      else leftBehind(socket);
+    }
     const described = describeConnectError(err, resolved);
     if ((err as Error)?.name === "TimeoutError") {
       const diagnosis = await diagnoseTimeout(resolved);
