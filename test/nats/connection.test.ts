@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RuntimeError } from "../../src/errors.js";
+import { RuntimeError, UsageError } from "../../src/errors.js";
 import {
   buildConnectOptions,
   ConnectError,
@@ -35,6 +35,17 @@ describe("resolveConnectionOptions precedence", () => {
     const r = resolveConnectionOptions({ user: "flaguser" }, env);
     expect(r.user).toBe("flaguser");
     expect(r.password).toBe("ctxpass");
+  });
+
+  it("refuses a --timeout of 0 or longer than a timer holds (flag or NATS_TIMEOUT) as a usage error", () => {
+    const env = isolatedEnv();
+    expect(resolveConnectionOptions({ context: false, timeout: "1ms" }, env).timeoutMs).toBe(1);
+    expect(resolveConnectionOptions({ context: false, timeout: "24d" }, env).timeoutMs).toBe(24 * 86_400_000);
+    for (const timeout of ["0", "0s", "0ms"]) {
+      expect(() => resolveConnectionOptions({ context: false, timeout }, env)).toThrow(new UsageError(`invalid --timeout '${timeout}': give a duration above 0, e.g. 500ms or 5s`));
+    }
+    expect(() => resolveConnectionOptions({ context: false, timeout: "10000h" }, env)).toThrow(/^invalid --timeout '10000h': at most 24d20h31m23s$/);
+    expect(() => resolveConnectionOptions({ context: false }, { ...env, NATS_TIMEOUT: "0" })).toThrow(UsageError);
   });
 
   it("reads NATS_CONTEXT as a name or a path", () => {

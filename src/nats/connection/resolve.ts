@@ -1,6 +1,6 @@
 // The one connection resolver every command uses: flags > environment > natscli context > defaults.
 import { UsageError } from "../../errors.js";
-import { parseDuration } from "../../text/units.js";
+import { formatDuration, parseDuration } from "../../text/units.js";
 import { loadContext, selectedContextName, type NatsContext } from "../context.js";
 import { ENV_OF, FLAG_OF } from "./provenance.js";
 import { DEFAULT_SERVER, type ConnectionFlags, type ResolvedConnection, type Source } from "./types.js";
@@ -9,6 +9,17 @@ import { isLiteralSubject, isPlainToken } from "../subjects.js";
 
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v === "" ? undefined : v;
+}
+
+/** The longest wait a timer holds (2^31-1 ms); past it Node fires at once and warns on stderr. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function parseTimeout(text: string): number {
+  const ms = parseDuration(text, "--timeout");
+  // 0 would mean "never wait" to some nats.js calls and "wait forever" to others: neither is a timeout.
+  if (ms <= 0) throw new UsageError(`invalid --timeout '${text}': give a duration above 0, e.g. 500ms or 5s`);
+  if (ms > MAX_TIMEOUT_MS) throw new UsageError(`invalid --timeout '${text}': at most ${formatDuration(MAX_TIMEOUT_MS)}`);
+  return ms;
 }
 
 /** Pure: combines flags, environment and the chosen context. Reads only the context file. */
@@ -44,7 +55,7 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
   if (servers.length === 0) throw new UsageError("invalid --server '': give one or more URLs such as nats://host:4222");
 
   const timeoutText = pick("timeout", flags.timeout, env.NATS_TIMEOUT, undefined);
-  const timeoutMs = timeoutText === undefined ? 5000 : parseDuration(timeoutText, "--timeout");
+  const timeoutMs = timeoutText === undefined ? 5000 : parseTimeout(timeoutText);
   if (timeoutText === undefined) sources.timeout = "default";
 
   const settings: SettingSources = { flags, env, context, pick, sources };
