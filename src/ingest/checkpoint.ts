@@ -4,7 +4,7 @@
 // After rename rotations, the rotated files already read to their end are listed too, so a restart in the middle
 // of a chain of them reads each once. Written atomically (temp file + rename) so a crash leaves the old or the new one, never half.
 import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
+import { rename, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { makeDirectories } from "../directories.js";
@@ -108,6 +108,8 @@ export class CheckpointWriter {
         this.written = cp;
         this.lastError = undefined;
       } catch (err) {
+        // A full disk leaves an empty temp file behind (one per run, named by pid): not a checkpoint, remove it.
+        await unlink(tmp).catch(() => undefined);
         const message = `cannot write the checkpoint ${this.file}: ${(err as Error).message}`;
         if (message !== this.lastError) this.onError(message);
         this.lastError = message;
