@@ -327,6 +327,7 @@ async function rmAction(stream: string, name: string, opts: { force?: boolean },
 
 interface ReadOpts extends MessageOutputFlags {
   count?: string;
+  group?: string;
   ack?: boolean;
   nak?: boolean;
   term?: boolean;
@@ -335,6 +336,7 @@ interface ReadOpts extends MessageOutputFlags {
 function addReadOptions(cmd: Command): Command {
   return addMessageStyleOptions(
     cmd
+      .option("--group <name>", "pull in this priority group (consumers made with --pinned-groups, --overflow-groups, ...)")
       .option("--no-ack", "do not acknowledge (the messages are redelivered after the ack wait)")
       .option("--nak", "negatively acknowledge each message: redeliver it now")
       .option("--term", "terminate each message: never deliver it again")
@@ -400,7 +402,7 @@ async function nextAction(stream: string, name: string, opts: ReadOpts, cmd: Com
   // How long to wait for each message is the connection's timeout (--timeout, NATS_TIMEOUT, the context), as
   // in natscli.
   await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, resolved }) =>
-    nextMessages(jsm, stream, name, { count, waitMs: resolved.timeoutMs, action: settings.action }, (m) => writeMessage(m, stream, name, settings)),
+    nextMessages(jsm, stream, name, { count, waitMs: resolved.timeoutMs, action: settings.action, group: opts.group }, (m) => writeMessage(m, stream, name, settings)),
   );
   await flushStdout();
 }
@@ -432,7 +434,7 @@ async function subAction(stream: string, name: string, opts: ReadOpts, cmd: Comm
           jsm,
           stream,
           name,
-          { count, action: settings.action, signal: interrupt.signal, onReplay: replays.report },
+          { count, action: settings.action, signal: interrupt.signal, onReplay: replays.report, group: opts.group },
           (m) => writeMessage(m, stream, name, settings),
         ),
       { reportReconnects: true },

@@ -126,6 +126,31 @@ describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
     expect(edited.stdout).toContain("priority_timeout  1m → 2m");
   });
 
+  it("next and sub --group: a priority group consumer is read in its group and shows the pinned client (2.11+)", async () => {
+    expectExit(await cli(["consumer", "add", "ev", "nogroups", "--subject", "ev.dns", "--defaults"]), 0);
+    const plain = await cli(["consumer", "next", "ev", "nogroups", "--group", "A"]);
+    expectExit(plain, 2);
+    expect(plain.stderr).toBe("nsm4home: consumer 'nogroups' has no priority groups; drop --group\n");
+    if (!serverAtLeast("2.11")) return;
+    expectExit(await cli(["consumer", "add", "ev", "ingroup", "--subject", "ev.dns", "--pinned-groups", "A", "--defaults"]), 0);
+    const without = await cli(["consumer", "next", "ev", "ingroup"]);
+    expectExit(without, 2);
+    expect(without.stderr).toBe("nsm4home: consumer 'ingroup' pulls by priority group (A): give --group A\n");
+    const wrong = await cli(["consumer", "sub", "ev", "ingroup", "--group", "B", "--count", "1"]);
+    expectExit(wrong, 2);
+    expect(wrong.stderr).toBe("nsm4home: consumer 'ingroup' has no priority group 'B'; its groups: A\n");
+    const got = await cli(["consumer", "next", "ev", "ingroup", "--group", "A", "--json"]);
+    expectExit(got, 0);
+    expect(JSON.parse(got.stdout).subject).toBe("ev.dns");
+    const info = await cli(["consumer", "info", "ev", "ingroup"]);
+    expect(info.stdout).toMatch(/^\s+Priority Groups: A: pinned \S+ at \d{4}-/m);
+    // A new process is not the pinned client until the pin times out: sub reads an overflow consumer instead.
+    expectExit(await cli(["consumer", "add", "ev", "overgroup", "--subject", "ev.dns", "--overflow-groups", "A", "--defaults"]), 0);
+    const sub = await cli(["consumer", "sub", "ev", "overgroup", "--group", "A", "--count", "1", "--json"]);
+    expectExit(sub, 0);
+    expect(JSON.parse(sub.stdout).subject).toBe("ev.dns");
+  });
+
   it("a natscli flow_control-ack consumer's --json is read back on 2.14+; refused naming 2.14.0 before", async () => {
     const file = join(server().dir, "fc.json");
     writeFileSync(file, JSON.stringify({ config: { durable_name: "fc", ack_policy: "flow_control", deliver_subject: "fc.out", idle_heartbeat: 5e9, flow_control: true } }));

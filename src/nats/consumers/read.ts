@@ -1,6 +1,7 @@
 // Reading through a consumer: `next` for a fixed count, `sub` until interrupted, acking as messages are shown.
-import type { ConsumerConfig, ConsumerInfo, JetStreamManager, JsMsg } from "@nats-io/jetstream";
-import { RuntimeError } from "../../errors.js";
+import type { Consumer, ConsumerConfig, ConsumerInfo, JetStreamManager, JsMsg } from "@nats-io/jetstream";
+import { RuntimeError, UsageError } from "../../errors.js";
+import { sanitizeText } from "../../text/sanitize.js";
 import { formatDuration } from "../../text/units.js";
 import { describeJetStreamError } from "../jetstream.js";
 import { consumerInfo } from "./admin.js";
@@ -20,6 +21,25 @@ export interface NextOptions {
   count: number;
   waitMs: number;
   action: AckAction;
+  /** The priority group to pull in (--group). */
+  group?: string;
+}
+
+/**
+ * The priority group a pull goes to: a consumer with priority groups (2.11+) refuses a pull without one ("bad
+ * request - priority group missing"), and one without them has no use for it.
+ */
+function pullGroup(ci: ConsumerInfo, group: string | undefined): string | undefined {
+  const groups = (ci.config as { priority_groups?: string[] }).priority_groups ?? [];
+  const name = sanitizeText(ci.name);
+  if (groups.length === 0) {
+    if (group !== undefined) throw new UsageError(`consumer '${name}' has no priority groups; drop --group`);
+    return undefined;
+  }
+  const listed = groups.map(sanitizeText).join(", ");
+  if (group === undefined) throw new UsageError(`consumer '${name}' pulls by priority group (${listed}): give --group ${sanitizeText(groups[0]!)}`);
+  if (!groups.includes(group)) throw new UsageError(`consumer '${name}' has no priority group '${sanitizeText(group)}'; its groups: ${listed}`);
+  return group;
 }
 
 /** Pulls `count` messages one at a time; each is handed to `onMessage` (which writes it) and then settled. */
@@ -36,12 +56,14 @@ export async function nextMessages(
       `consumer '${name}' is a push consumer (it delivers to ${ci.config.deliver_subject}); 'consumer next' reads pull consumers: use 'nsm4home consumer sub ${stream} ${name}'`,
     );
   }
+  const group = pullGroup(ci, opts.group);
   const consumer = jsm.jetstream().consumers.getConsumerFromInfo(ci);
   for (let received = 0; received < opts.count; received++) {
     let m: JsMsg | null;
     try {
       // The client asks the server for at least a second; a shorter --timeout is rounded up to it.
-      m = await consumer.next({ expires: Math.max(1000, opts.waitMs) });
+      const expires = Math.max(1000, opts.waitMs);
+      m = group === undefined ? await consumer.next({ expires }) : await nextInGroup(consumer, expires, group);
     } catch (err) {
       throw describeJetStreamError(err, `consumer next ${stream} ${name}`);
     }
@@ -56,8 +78,18 @@ export async function nextMessages(
   return opts.count;
 }
 
+/** One message pulled in a priority group (nats.js's `next` takes no group; a fetch of one does). */
+async function nextInGroup(consumer: Consumer, expires: number, group: string): Promise<JsMsg | null> {
+  const batch = await consumer.fetch({ max_messages: 1, expires, group });
+  let first: JsMsg | null = null;
+  for await (const m of batch) first ??= m;
+  return first;
+}
+
 export interface FollowOptions {
   count?: number;
+  /** The priority group to pull in (--group). */
+  group?: string;
   action: AckAction;
   signal: AbortSignal;
   /** A first delivery of a stream sequence already shown (a server that lost its consumer state on a crash). */
@@ -94,13 +126,17 @@ export async function followConsumer(
 ): Promise<number> {
   const ci = await consumerInfo(jsm, stream, name);
   const js = jsm.jetstream();
+  if (ci.config.deliver_subject && opts.group !== undefined) {
+    throw new UsageError(`consumer '${sanitizeText(name)}' is a push consumer; --group is for pull consumers with priority groups`);
+  }
+  const group = ci.config.deliver_subject ? undefined : pullGroup(ci, opts.group);
   let messages;
   try {
     if (ci.config.deliver_subject) {
       const push = await js.consumers.getPushConsumer(stream, name);
       messages = await push.consume();
     } else {
-      messages = await js.consumers.getConsumerFromInfo(ci).consume({ max_messages: 100 });
+      messages = await js.consumers.getConsumerFromInfo(ci).consume(group === undefined ? { max_messages: 100 } : { max_messages: 100, group });
     }
   } catch (err) {
     throw describeJetStreamError(err, `consumer sub ${stream} ${name}`);
