@@ -5,6 +5,7 @@ import { makeDirectories } from "../directories.js";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
 import { RuntimeError, UsageError } from "../errors.js";
+import { isSafeText, sanitizeText } from "../text/sanitize.js";
 
 /** The fields of a natscli context that nsm4home uses (natscli writes more; they are kept, not needed). */
 export interface NatsContext {
@@ -209,9 +210,19 @@ function writeContextFile(path: string, body: Record<string, unknown>): void {
   renameSync(temp, path); // whole or not at all: natscli never reads half a context
 }
 
+/** A file name holds 255 bytes: the name, ".json" and the temporary file's ".PID.tmp" must fit. */
+const MAX_NEW_CONTEXT_NAME_BYTES = 200;
+
+/** A new name must also list as itself: natscli prints names raw, so a newline or an escape would garble its list. */
+function validateNewContextName(name: string): void {
+  if (!isSafeText(name)) throw new UsageError(`invalid context name '${sanitizeText(name)}': no control characters, bidi or invisible characters in a new name`);
+  if (Buffer.byteLength(name) > MAX_NEW_CONTEXT_NAME_BYTES) throw new UsageError(`invalid context name '${name.slice(0, 40)}...': at most ${MAX_NEW_CONTEXT_NAME_BYTES} bytes`);
+}
+
 /** Creates context NAME; refuses to overwrite one (that is `context edit`). Returns its path. */
 export function addContext(name: string, settings: ContextSettings, env: NodeJS.ProcessEnv = process.env): string {
   const path = contextPath(name, env);
+  validateNewContextName(name);
   if (existsSync(path)) throw new RuntimeError(`context '${name}' already exists (${path}): change it with 'nsm4home context edit ${name} ...'`);
   const body: Record<string, unknown> = Object.fromEntries(NATSCLI_CONTEXT_FIELDS);
   Object.assign(body, settings);

@@ -107,6 +107,22 @@ describe("context add, edit, rm", () => {
   });
 });
 
+describe("context add: names natscli could not list", () => {
+  it("refuses a name with control characters or too long for a file name, in one line, writing nothing", async () => {
+    const env = isolatedEnv();
+    for (const name of ["nl\nx", "esc\u001b]0;t\u0007", "bidi\u202eevil", "l".repeat(300)]) {
+      const r = await runCli(["context", "add", name, "-s", plain.url], { env });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(/^nsm4home: invalid context name '.*': (no control characters|at most 200 bytes)/);
+      expect(r.stderr).not.toMatch(/ENAMETOOLONG|NSM4HOME_DEBUG/);
+    }
+    expect(existsSync(join(env.XDG_CONFIG_HOME!, "nats", "context"))).toBe(false);
+    const fine = await runCli(["context", "add", "ünï b;c", "-s", plain.url], { env });
+    expect(fine.code, fine.stderr).toBe(0);
+  });
+});
+
 describe("context validate", () => {
   it("says what works: the connection and JetStream, a domain nobody answers, wrong credentials, a missing file", async () => {
     const env = isolatedEnv({ NATS_URL: "nats://127.0.0.1:1" });
