@@ -61,12 +61,19 @@ function* tokens(raw: string): Generator<string> {
   }
 }
 
+/**
+ * Levels of nesting that indent further. Deeper levels stay at this indentation: a payload nested thousands deep
+ * (any publisher can send one) would otherwise make lines of thousands of spaces each, megabytes in all, and the
+ * view that wraps them to the screen would take minutes and a gigabyte.
+ */
+export const MAX_INDENT_LEVELS = 16;
+
 /** Indented JSON text as lines, each safe to print (for the TUI's event view): numbers as written. */
 export function prettyJsonTextLines(raw: string, indent = 2): string[] {
   const lines: string[] = [];
   let line = "";
   let depth = 0;
-  const pad = (n: number) => " ".repeat(n * indent);
+  const pad = (n: number) => " ".repeat(Math.min(n, MAX_INDENT_LEVELS) * indent);
   const iterator = tokens(raw);
   let next = iterator.next();
   while (!next.done) {

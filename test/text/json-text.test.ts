@@ -1,7 +1,7 @@
 // JSON written from the text it came as: numbers exactly as the sensor wrote them, whitespace only where it was
 // insignificant, terminal-unsafe characters escaped in strings, and the same value as the parsed event otherwise.
 import { describe, expect, it } from "vitest";
-import { compactJsonText, prettyJsonTextLines } from "../../src/text/json-text.js";
+import { compactJsonText, MAX_INDENT_LEVELS, prettyJsonTextLines } from "../../src/text/json-text.js";
 
 const SPACED = '{ "flow_id" : 18446744073709551615,\n\t"big": 1e400, "tiny": 1.50E-3, "s": "a, b: {c} [d] \\"e\\" \\\\", "n": [ ], "o": { } , "t": true }';
 
@@ -30,6 +30,17 @@ describe("prettyJsonTextLines", () => {
     expect(lines[2]).toBe('  "big": 1e400,');
     expect(lines).toContain('  "n": [],');
     expect(JSON.parse(lines.join("\n"))).toEqual(JSON.parse(SPACED));
+  });
+
+  it("indents at most MAX_INDENT_LEVELS deep: a payload nested 5,000 deep stays small (and the same JSON)", () => {
+    const deep = `{"dns":${"[".repeat(5000)}1${"]".repeat(5000)}}`;
+    const lines = prettyJsonTextLines(deep);
+    expect(lines.reduce((longest, l) => Math.max(longest, l.length), 0)).toBeLessThanOrEqual(MAX_INDENT_LEVELS * 2 + 1);
+    expect(lines.reduce((n, l) => n + l.length, 0)).toBeLessThan(400_000);
+    expect(lines[MAX_INDENT_LEVELS - 1]).toBe(`${" ".repeat((MAX_INDENT_LEVELS - 1) * 2)}[`);
+    expect(lines[MAX_INDENT_LEVELS + 5]).toBe(`${" ".repeat(MAX_INDENT_LEVELS * 2)}[`);
+    // The same JSON, only laid out (the text has no strings with spaces in them).
+    expect(lines.join("").replace(/\s+/g, "")).toBe(deep);
   });
 
   it("shows a string's escape sequences and invisible characters escaped, never as they are", () => {
