@@ -25,13 +25,14 @@ export function register(program: Command): void {
   const consumer = program
     .command("consumer")
     .alias("con")
-    .description("JetStream consumers: add (idempotent), info, ls, edit, rm, next, sub");
+    .description("JetStream consumers: add (idempotent), info, ls, edit, pause, resume, unpin, rm, next, sub");
   registerAdd(consumer);
   registerInfo(consumer);
   registerLs(consumer);
   registerEdit(consumer);
   registerPause(consumer);
   registerResume(consumer);
+  registerUnpin(consumer);
   registerRm(consumer);
   registerNext(consumer);
   registerSub(consumer);
@@ -298,6 +299,25 @@ async function resumeAction(stream: string, name: string, opts: { json?: boolean
   const answer = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, nc }) => resumeConsumer(jsm, nc, stream, name));
   if (opts.json) await printApiJson(answer);
   else process.stdout.write(`Consumer ${stream} > ${name} resumed\n`);
+}
+
+function registerUnpin(consumer: Command): void {
+  consumer
+    .command("unpin")
+    .argument("<stream>", "stream name")
+    .argument("<name>", "pinned client consumer name")
+    .argument("<group>", "priority group")
+    .description("release the client pinned to a priority group, so the next pull pins another (nats-server 2.11+)")
+    .action(unpinAction);
+}
+
+async function unpinAction(stream: string, name: string, group: string, _opts: unknown, cmd: Command): Promise<void> {
+  const { withJetStreamManager } = await import("../nats/admin.js");
+  const { unpinConsumer } = await import("../nats/consumers/index.js");
+  const { sanitizeText } = await import("../text/sanitize.js");
+  const pinned = await withJetStreamManager(connectionFlagsOf(cmd), ({ jsm, nc }) => unpinConsumer(jsm, nc, stream, name, group));
+  const who = pinned ? `client ${sanitizeText(pinned)}` : "no client (none was pinned)";
+  process.stdout.write(`Unpinned ${who} from priority group ${stream} > ${name} > ${sanitizeText(group)}\n`);
 }
 
 function registerRm(consumer: Command): void {

@@ -131,7 +131,12 @@ describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
     const plain = await cli(["consumer", "next", "ev", "nogroups", "--group", "A"]);
     expectExit(plain, 2);
     expect(plain.stderr).toBe("nsm4home: consumer 'nogroups' has no priority groups; drop --group\n");
-    if (!serverAtLeast("2.11")) return;
+    if (!serverAtLeast("2.11")) {
+      const unpin = await cli(["consumer", "unpin", "ev", "nogroups", "A"]);
+      expectExit(unpin, 1);
+      expect(unpin.stderr).toMatch(new RegExp(`^nsm4home: consumer unpin needs nats-server 2\\.11\\.0 or newer; the server at .* runs ${runs()}\\n$`));
+      return;
+    }
     expectExit(await cli(["consumer", "add", "ev", "ingroup", "--subject", "ev.dns", "--pinned-groups", "A", "--defaults"]), 0);
     const without = await cli(["consumer", "next", "ev", "ingroup"]);
     expectExit(without, 2);
@@ -144,7 +149,16 @@ describe(`consumer add on nats-server ${natsServerVersion()}`, () => {
     expect(JSON.parse(got.stdout).subject).toBe("ev.dns");
     const info = await cli(["consumer", "info", "ev", "ingroup"]);
     expect(info.stdout).toMatch(/^\s+Priority Groups: A: pinned \S+ at \d{4}-/m);
-    // A new process is not the pinned client until the pin times out: sub reads an overflow consumer instead.
+    // A new process is not the pinned client until the pin times out, or until `consumer unpin` releases it.
+    const unpin = await cli(["consumer", "unpin", "ev", "ingroup", "A"]);
+    expectExit(unpin, 0);
+    expect(unpin.stdout).toMatch(/^Unpinned client \S+ from priority group ev > ingroup > A\n$/);
+    const again = await cli(["consumer", "next", "ev", "ingroup", "--group", "A", "--json"]);
+    expectExit(again, 0);
+    expect(JSON.parse(again.stdout).seq).toBeGreaterThan(JSON.parse(got.stdout).seq);
+    const unknown = await cli(["consumer", "unpin", "ev", "ingroup", "B"]);
+    expectExit(unknown, 2);
+    expect(unknown.stderr).toBe("nsm4home: consumer 'ingroup' has no priority group 'B'; its groups: A\n");
     expectExit(await cli(["consumer", "add", "ev", "overgroup", "--subject", "ev.dns", "--overflow-groups", "A", "--defaults"]), 0);
     const sub = await cli(["consumer", "sub", "ev", "overgroup", "--group", "A", "--count", "1", "--json"]);
     expectExit(sub, 0);

@@ -1,7 +1,8 @@
-// Talking to JetStream about consumers: info, idempotent add, update, list, rm.
+// Talking to JetStream about consumers: info, idempotent add, update, list, rm, pause, resume, unpin.
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { ConsumerConfig, ConsumerInfo, JetStreamManager } from "@nats-io/jetstream";
-import { RuntimeError } from "../../errors.js";
+import { RuntimeError, UsageError } from "../../errors.js";
+import { sanitizeText } from "../../text/sanitize.js";
 import { diffConfig, type ConfigChange } from "../config-diff.js";
 import { apiErrorCode, describeJetStreamError, requireServerVersion } from "../jetstream.js";
 import { checkConsumerName, checkStreamName } from "../names.js";
@@ -129,4 +130,28 @@ export async function resumeConsumer(jsm: JetStreamManager, nc: NatsConnection, 
   } catch (err) {
     throw describeJetStreamError(err, `consumer resume ${stream} ${name}`);
   }
+}
+
+/**
+ * Releases the client pinned to a priority group of a pinned-client consumer (nats-server 2.11+), so the next pull
+ * in that group pins another: for a pinned client that is gone, instead of waiting out the pinned TTL.
+ */
+export async function unpinConsumer(jsm: JetStreamManager, nc: NatsConnection, stream: string, name: string, group: string): Promise<string> {
+  requireServerVersion(nc, "2.11.0", "consumer unpin");
+  const ci = await consumerInfo(jsm, stream, name);
+  const config = ci.config as { priority_policy?: string; priority_groups?: string[] };
+  if (config.priority_policy !== "pinned_client") {
+    throw new RuntimeError(`consumer '${sanitizeText(name)}' is not a pinned client consumer (made with --pinned-groups); there is nothing to unpin`);
+  }
+  if (!config.priority_groups?.includes(group)) {
+    throw new UsageError(`consumer '${sanitizeText(name)}' has no priority group '${sanitizeText(group)}'; its groups: ${(config.priority_groups ?? []).map(sanitizeText).join(", ")}`);
+  }
+  const state = (ci as unknown as { priority_groups?: Array<{ group: string; pinned_client_id?: string }> }).priority_groups;
+  const pinned = state?.find((g) => g.group === group)?.pinned_client_id ?? "";
+  try {
+    await jsm.consumers.unpin(stream, name, group);
+  } catch (err) {
+    throw describeJetStreamError(err, `consumer unpin ${stream} ${name} ${group}`);
+  }
+  return pinned;
 }
