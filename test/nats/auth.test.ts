@@ -273,6 +273,19 @@ describe("other connect failures", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it("says the listener closed the connection before any greeting, not nats.js's 'node provided an undefined error'", async () => {
+    const closing = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => closing.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (closing.address() as { port: number }).port;
+      const r = await runCli(["server", "info", "-s", `nats://127.0.0.1:${port}`, "--timeout", "2s"], { env: isolatedEnv(), timeoutMs: 15_000 });
+      expectOneLineFailure(r, /: the server closed the connection before its NATS greeting \(is this a NATS client port\? a proxy with nothing behind it\?\)$/);
+      expect(r.stderr).not.toMatch(/undefined/);
+    } finally {
+      await new Promise((resolve) => closing.close(resolve));
+    }
+  });
+
   it("exits after a --timeout shorter than the handshake with a real server (the late socket is closed too)", async () => {
     const real = await startNatsServer({ jetstream: false });
     try {

@@ -119,6 +119,10 @@ export function describeConnectError(err: unknown, resolved: ResolvedConnection)
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return fail("host-not-found", `host not found (check the server address, from ${settingOrigin(resolved, "server")})`);
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return fail("unreachable", "no route to the host (check the address and the network)");
   if (code === "ECONNRESET" || code === "EPIPE") return fail("closed", `the server closed the connection (${code}); is this a NATS client port?`);
+  // nats.js's text when the socket closed before the server's INFO, with no error of its own.
+  if (/node provided an undefined error/i.test(message)) {
+    return fail("closed", "the server closed the connection before its NATS greeting (is this a NATS client port? a proxy with nothing behind it?)");
+  }
   // nats.js's own texts when no Node error code says more: "connection refused" once every server failed to
   // dial, "closed connection".
   const kind: ConnectErrorKind = /connection refused/i.test(message)
