@@ -263,8 +263,8 @@ function endWhenQuiet(idleTimeoutMs: number, count: number | undefined, output: 
 async function report(opened: OpenedSource, out: TailOutput, outcome: TailOutcome, req: TailRequest, flags: TailFlags, say: (line: string) => void): Promise<void> {
   const { formatOutputSummary } = await import("../render/event-output.js");
   await opened.source.stop();
-  const dropped = opened.source.counts().dropped;
-  const counts = { ...out.output.counts, received: out.output.counts.received + dropped, dropped };
+  const { dropped, removed } = opened.source.counts();
+  const counts = { ...out.output.counts, received: out.output.counts.received + dropped, dropped, ...(removed !== undefined ? { removed } : {}) };
   await out.writer.drain();
   await opened.nc.close().catch(() => undefined);
   if (!flags.quiet) say(formatOutputSummary(counts));

@@ -82,11 +82,15 @@ export interface OutputCounts {
 
 const utf8 = new TextDecoder("utf-8");
 
-/** The line tail prints on exit: `received 10, shown 8, filtered 2, dropped 0` (not-events only when there were some). */
-export function formatOutputSummary(c: OutputCounts & { dropped: number }): string {
+/**
+ * The line tail prints on exit: `received 10, shown 8, filtered 2, dropped 0` (not-events, and messages that left the
+ * stream before a replay read them, only when there were some).
+ */
+export function formatOutputSummary(c: OutputCounts & { dropped: number; removed?: number }): string {
   const parts = [`received ${formatCount(c.received)}`, `shown ${formatCount(c.shown)}`, `filtered ${formatCount(c.filtered)}`];
   if (c.invalid > 0) parts.push(`not events ${formatCount(c.invalid)}`);
   parts.push(`dropped ${formatCount(c.dropped)}`);
+  if (c.removed !== undefined && c.removed > 0) parts.push(`removed unread ${formatCount(c.removed)}`);
   return parts.join(", ");
 }
 

@@ -1,6 +1,6 @@
 import { headers as natsHeaders } from "@nats-io/nats-core";
 import { describe, expect, it } from "vitest";
-import { EventOutput, type EventOutputOptions, type OutputMessage } from "../../src/render/event-output.js";
+import { EventOutput, formatOutputSummary, type EventOutputOptions, type OutputMessage } from "../../src/render/event-output.js";
 import { compileFilter, compileProjection } from "../../src/filter/index.js";
 
 const dnsEvent = { timestamp: "2024-05-01T12:00:00.250000+0000", event_type: "dns", dns: { type: "query", rrname: "example.com", rrtype: "A" } };
@@ -78,5 +78,11 @@ describe("EventOutput", () => {
     const projection = compileProjection("dns.rrname", "--select");
     expect(run({ mode: "select", projection }, [{ subject: "a", data: encode(dnsEvent) }]).lines).toEqual(['"example.com"']);
     expect(run({ mode: "select", projection, bare: true }, [{ subject: "a", data: encode(dnsEvent) }]).lines).toEqual(["example.com"]);
+  });
+
+  it("summary: messages a replay found removed from the stream before it read them are counted, when there were some", () => {
+    const counts = { received: 1200, shown: 1000, filtered: 200, invalid: 0, dropped: 0 };
+    expect(formatOutputSummary({ ...counts, removed: 0 })).toBe("received 1,200, shown 1,000, filtered 200, dropped 0");
+    expect(formatOutputSummary({ ...counts, removed: 4500 })).toBe("received 1,200, shown 1,000, filtered 200, dropped 0, removed unread 4,500");
   });
 });

@@ -1,5 +1,6 @@
 // The replay's consumers merged back into stream order (several subjects on a 2.9 server get one consumer each),
 // the end of a replay without follow, and pausing the pulls while the output is backed up.
+import { formatCount } from "../../text/units.js";
 import { deferredDone, guardOnMessage } from "./delivery.js";
 import type { OrderedReader, ReaderOwner } from "./ordered-reader.js";
 import { DEFAULT_MAX_BACKLOG, type EventSourceOptions, type SourceMessage } from "./types.js";
@@ -7,6 +8,8 @@ import { DEFAULT_MAX_BACKLOG, type EventSourceOptions, type SourceMessage } from
 /** Replay loses nothing by waiting, so it stops pulling early and keeps memory low. */
 const REPLAY_PAUSE_BACKLOG = 4 * 1024 * 1024;
 const BACKLOG_POLL_MS = 10;
+/** Removals found by several readers, or message after message (limits), make one status line this often. */
+const REMOVED_REPORT_MS = 1000;
 
 export class ReplayRunner implements ReaderOwner {
   readers: OrderedReader[] = [];
@@ -15,6 +18,10 @@ export class ReplayRunner implements ReaderOwner {
   skip = 0;
   /** The highest stream sequence any reader has received. */
   maxReceivedSeq = 0;
+  /** Messages that left the stream before they were read (a purge, a deletion, the stream's limits). */
+  removedCount = 0;
+  private removedUnreported = 0;
+  private removedTimer: NodeJS.Timeout | undefined;
   /** Messages up to here were stored before the source opened (SourceMessage.backfill). */
   private backfillThroughSeq: number;
   private stopped = false;
@@ -23,6 +30,7 @@ export class ReplayRunner implements ReaderOwner {
   private readonly toConsumer: (msg: SourceMessage) => void;
 
   constructor(
+    private readonly stream: string,
     private readonly options: EventSourceOptions,
     private readonly endSeq: number | undefined,
     private readonly batch: number,
@@ -79,6 +87,23 @@ export class ReplayRunner implements ReaderOwner {
   readerChanged(_reader: OrderedReader): void {
     if (this.readers.length > 1) this.pump();
     this.checkEnd();
+  }
+
+  removed(count: number): void {
+    if (this.stopped) return;
+    this.removedCount += count;
+    this.removedUnreported += count;
+    if (this.removedTimer === undefined) this.removedTimer = setTimeout(() => this.reportRemoved(), REMOVED_REPORT_MS);
+  }
+
+  private reportRemoved(): void {
+    if (this.removedTimer !== undefined) clearTimeout(this.removedTimer);
+    this.removedTimer = undefined;
+    if (this.removedUnreported === 0) return;
+    const n = this.removedUnreported;
+    this.removedUnreported = 0;
+    // At least: messages stored meanwhile hide as many removals from the counts the server gives.
+    this.options.onStatus?.(`at least ${formatCount(n)} messages left stream ${this.stream} before they were read (purged, deleted, or removed by its limits)`);
   }
 
   private emit(msg: SourceMessage): void {
@@ -138,6 +163,7 @@ export class ReplayRunner implements ReaderOwner {
     if (this.stopped) return;
     this.stopped = true;
     if (this.backlogTimer !== undefined) clearTimeout(this.backlogTimer);
+    this.reportRemoved();
     for (const r of this.readers) r.stop();
     this.done.resolve();
   }

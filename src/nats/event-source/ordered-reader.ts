@@ -22,6 +22,8 @@ export interface ReaderOwner {
   mayPull(reader: OrderedReader): boolean;
   deliver(reader: OrderedReader, msg: SourceMessage): void;
   readerChanged(reader: OrderedReader): void;
+  /** Messages this reader was still due left the stream unread (a purge, a deletion, the stream's limits). */
+  removed(count: number): void;
   /** The stream was deleted and created again: sequences start over, so every reader reads it from its start. */
   streamReplaced(reader: OrderedReader): void;
   fail(err: unknown): void;
@@ -54,6 +56,9 @@ export class OrderedReader {
   private lastActivity = Date.now();
   private resetting = false;
   private confirming = false;
+  private rechecking = false;
+  /** Messages the server last said were left for this consumer: a smaller count than reads explain means removals. */
+  private lastPending: number | undefined;
   private lastConfirmAt = 0;
   /** The stream sequence the consumer looks at next. */
   private nextSeq = 1;
@@ -126,6 +131,7 @@ export class OrderedReader {
     this.lastActivity = Date.now();
     this.activitySeen = this.activity;
     if (!this.created) this.initialPending = ci.num_pending;
+    this.notePending(ci.num_pending, 0);
     this.created = true;
     this.caughtUp = ci.num_pending === 0;
     this.nextSeq = ci.delivered.stream_seq + 1;
@@ -147,6 +153,7 @@ export class OrderedReader {
     this.caughtUp = false;
     this.emptyThrough = 0;
     this.finished = false;
+    this.lastPending = undefined;
     this.queue.length = 0;
     this.queueHead = 0;
     // The first reader to see the new stream says so and has the others start over too.
@@ -199,6 +206,7 @@ export class OrderedReader {
       }
       this.expectedDelivery++;
       if (this.outstanding > 0) this.outstanding--;
+      this.notePending(info.pending, 1);
       this.lastSeq = info.streamSeq;
       this.nextSeq = info.streamSeq + 1;
       this.caughtUp = info.pending === 0;
@@ -213,7 +221,11 @@ export class OrderedReader {
     const headers = msg.headers;
     if (headers === undefined) return;
     const code = headers.code;
-    if (code === 100) return; // idle heartbeat
+    if (code === 100) {
+      // Idle heartbeat: our pull waits with nothing sent. If messages should still be pending, they left the stream.
+      if (!this.caughtUp) this.recheckPending();
+      return;
+    }
     const left = Number(headers.get("Nats-Pending-Messages") || 0);
     if (left > 0) this.outstanding = Math.max(0, this.outstanding - left);
     else if (code === 404 || code === 408) this.outstanding = 0;
@@ -269,6 +281,41 @@ export class OrderedReader {
         // The consumer may be gone (a reset follows) or the server busy: the next try waits the interval.
         this.confirming = false;
         this.owner.readerChanged(this);
+      },
+    );
+  }
+
+  /** `pending` left after `delivered` more messages: fewer than the last count explains were removed unread. */
+  private notePending(pending: number, delivered: number): void {
+    // New messages raise the count, so this can under-count removals made at the same time, never over-count.
+    if (this.lastPending !== undefined && this.lastPending - delivered > pending) this.owner.removed(this.lastPending - delivered - pending);
+    this.lastPending = pending;
+  }
+
+  /**
+   * Asks the server how many messages are left for a consumer that should have some but sends none: a purge or the
+   * stream's limits took them. With none left it is caught up; without this a replay would wait for them for ever.
+   */
+  private recheckPending(): void {
+    if (this.rechecking || this.stopped || this.resetting || this.name === "") return;
+    this.rechecking = true;
+    const name = this.name;
+    const delivered = this.expectedDelivery - 1;
+    const upTo = this.owner.maxReceivedSeq;
+    this.ctx.jsm.consumers.info(this.ctx.stream, name).then(
+      (ci) => {
+        this.rechecking = false;
+        // Messages on their way to us, or a new consumer: the answer is about another moment.
+        if (name !== this.name || this.expectedDelivery - 1 !== delivered || ci.delivered.consumer_seq !== delivered) return;
+        this.notePending(ci.num_pending, 0);
+        if (ci.num_pending !== 0 || this.caughtUp) return;
+        this.caughtUp = true;
+        this.emptyThrough = Math.max(this.emptyThrough, upTo, this.owner.requestSeq);
+        this.owner.readerChanged(this);
+      },
+      () => {
+        // The consumer may be gone (a reset follows) or the server busy: the next heartbeat asks again.
+        this.rechecking = false;
       },
     );
   }

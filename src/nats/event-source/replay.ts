@@ -46,7 +46,7 @@ export async function openReplaySource(
   const endSeq = follow ? undefined : lastSeqAtStart;
 
   const plan = await planReplay(ctx, subjects, start, info, versionAtLeast(serverVersion(nc), "2.10.0"));
-  const runner = new ReplayRunner(options, endSeq, batch, lastSeqAtStart);
+  const runner = new ReplayRunner(stream, options, endSeq, batch, lastSeqAtStart);
   runner.skip = plan.skip;
   runner.readers = plan.readers.map((p) => new OrderedReader(ctx, p.filter, p.start, runner));
 
@@ -77,6 +77,6 @@ export async function openReplaySource(
     ...(endSeq !== undefined ? { endSeq } : {}),
     done: runner.done.promise,
     stop: () => runner.stop(),
-    counts: () => ({ received: runner.received, dropped: 0 }),
+    counts: () => ({ received: runner.received, dropped: 0, removed: runner.removedCount }),
   };
 }

@@ -66,6 +66,8 @@ export interface EventSourceCounts {
   received: number;
   /** Live mode messages dropped because the output could not keep up. */
   dropped: number;
+  /** Replay mode: messages that left the stream before they were read (a purge, a deletion, the stream's limits). */
+  removed?: number;
 }
 
 export interface EventSource {
