@@ -13,6 +13,9 @@ export interface ReplayFlags {
   new?: boolean;
 }
 
+/** How far ahead of this machine's clock a --since time may be (the server's clock may run ahead). */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
 /** "1h", "90m", "7d" (that long ago) or an RFC 3339 time ("2024-05-01T12:00:00Z", "2024-05-01"). */
 export function parseStartTime(text: string, flag: string, now = Date.now()): Date {
   const trimmed = text.trim();
@@ -35,7 +38,14 @@ export function replayStartOf(flags: ReplayFlags): ReplayStart | undefined {
   const given = (["since", "last", "seq", "all", "new"] as const).filter((k) => flags[k] !== undefined && flags[k] !== false);
   // Only the two given are named: tui and stream view offer fewer of these flags than tail does.
   if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} both say where to start: give only one of them`);
-  if (flags.since !== undefined) return { kind: "time", time: parseStartTime(flags.since, "--since") };
+  if (flags.since !== undefined) {
+    const time = parseStartTime(flags.since, "--since");
+    // A typo (2062 for 2026) would show nothing at all until then, with no word why. A little ahead is clock skew.
+    if (time.getTime() > Date.now() + FUTURE_SLACK_MS) {
+      throw new UsageError(`invalid --since '${flags.since}': ${time.toISOString()} is in the future, so nothing would be shown until then`);
+    }
+    return { kind: "time", time };
+  }
   if (flags.last !== undefined) return { kind: "last", count: parseCount(flags.last, "--last") };
   if (flags.seq !== undefined) {
     const seq = parseCount(flags.seq, "--seq");

@@ -33,5 +33,10 @@ describe("replayStartOf", () => {
     expect(usageMessage(() => replayStartOf({ since: "1h", seq: "5" }))).toMatch(/--since and --seq/);
     expect(usageMessage(() => replayStartOf({ seq: "0" }))).toMatch(/invalid --seq '0': stream sequences start at 1/);
     expect(usageMessage(() => replayStartOf({ last: "many" }))).toMatch(/invalid --last 'many'/);
+    const future = new Date(Date.now() + 3600_000).toISOString();
+    expect(usageMessage(() => replayStartOf({ since: "2062-01-01" }))).toMatch(/invalid --since '2062-01-01': 2062-01-01T00:00:00.000Z is in the future/);
+    expect(usageMessage(() => replayStartOf({ since: future }))).toMatch(/is in the future, so nothing would be shown until then/);
+    // A minute ahead is taken: the server's clock may be ahead of this one.
+    expect(replayStartOf({ since: new Date(Date.now() + 60_000).toISOString() })?.kind).toBe("time");
   });
 });
