@@ -58,6 +58,46 @@ export function loadCheckpoint(file: string): FileCheckpoint | undefined {
   return undefined;
 }
 
+/**
+ * `<checkpoint>.lock` holding this process's id: two runs on one checkpoint would each send every line and move
+ * the offset back and forth. A lock whose process is gone (killed -9) is taken over.
+ */
+function lockCheckpoint(file: string): string {
+  const lock = `${file}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
+      return lock;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") return lock;
+    }
+    let holder: number;
+    try {
+      holder = Number.parseInt(readFileSync(lock, "utf8"), 10);
+    } catch {
+      continue; // released meanwhile
+    }
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
+      throw new RuntimeError(`another ingest (pid ${holder}) is using the checkpoint ${file}: stop it, or give this one its own --checkpoint`);
+    }
+    try {
+      unlinkSync(lock);
+    } catch {
+      // taken over by another run meanwhile: the next attempt tells
+    }
+  }
+  return lock;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** Saves checkpoints in the background; a newer one replaces one not yet written (only the latest matters). */
 export class CheckpointWriter {
   private latest: FileCheckpoint | undefined;
@@ -78,6 +118,18 @@ export class CheckpointWriter {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new RuntimeError(`cannot write the checkpoint ${file} (${code}): give --checkpoint a path in a writable directory`);
+    }
+    this.lock = lockCheckpoint(file);
+  }
+
+  private readonly lock: string;
+
+  /** Lets another run take the checkpoint (the lock file is removed). */
+  release(): void {
+    try {
+      if (readFileSync(this.lock, "utf8").trim() === String(process.pid)) unlinkSync(this.lock);
+    } catch {
+      // already gone
     }
   }
 

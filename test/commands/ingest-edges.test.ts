@@ -145,6 +145,29 @@ describe("ingest edges", () => {
     expect(sameKey.stderr).toContain("--processing-key events is the list being read");
   });
 
+  it("a second ingest on the same checkpoint is refused while the first runs, and takes over after it was killed -9", async () => {
+    await purge(servers);
+    const file = join(dir, "shared.json");
+    const checkpoint = join(dir, "shared.checkpoint");
+    writeFileSync(file, `${event(1)}\n`);
+    const args = ["-s", servers.nats.url, "ingest", "--from", file, "--checkpoint", checkpoint, "--progress", "0"];
+    const first = startCli(args, { env });
+    await first.waitFor(/→ stream suricata/, { stream: "stderr", timeoutMs: 20_000 });
+    const second = await runCli([...args, "--once"], { env });
+    expect(second.code, second.stderr).toBe(1);
+    expect(second.stderr.trim().split("\n")).toEqual([
+      `nsm4home: another ingest (pid ${first.child.pid}) is using the checkpoint ${checkpoint}: stop it, or give this one its own --checkpoint`,
+    ]);
+    await first.stop("SIGKILL");
+    appendFileSync(file, `${event(2)}\n`);
+    const third = await runCli([...args, "--once"], { env });
+    expect(third.code, third.stderr).toBe(0);
+    expect((await readStream(servers.nc)).map((m) => JSON.parse(m.data).n)).toEqual([1, 2]);
+    // A run that ended lets the next one in.
+    const fourth = await runCli([...args, "--once"], { env });
+    expect(fourth.code, fourth.stderr).toBe(0);
+  });
+
   it("--from a directory is one line naming it and the file to give instead (exit 2), before anything is read", async () => {
     const r = await runCli(["-s", servers.nats.url, "ingest", "--from", dir, "--once"], { env });
     expect(r.code, r.stderr).toBe(2);

@@ -18,6 +18,7 @@ describe("CheckpointWriter", () => {
     await writer.flush();
     expect(writer.failure).toMatch(/^cannot write the checkpoint .*eve\.checkpoint: /);
     expect(said).toHaveLength(1);
+    writer.release();
     expect(readdirSync(dir)).toEqual(["eve.checkpoint"]);
   });
 });

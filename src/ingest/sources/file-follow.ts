@@ -644,6 +644,7 @@ export class FileFollowSource implements IngestSource {
     this.watcher?.close();
     this.watcher = undefined;
     await this.checkpoints.flush();
+    this.checkpoints.release();
     await this.file?.fh.close().catch(() => undefined);
     this.file = undefined;
     if (this.truncationsWithLoss > 0) {
