@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { DEFAULT_STREAM_NAME, DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
-import { parseDuration } from "../text/units.js";
+import { formatDuration, parseDuration } from "../text/units.js";
 import { connectionFlagsOf } from "./shared.js";
 
 interface MetricsFlags {
@@ -45,6 +45,8 @@ Examples:
       const listen = parseListenAddress(flags.listen, "--listen");
       const intervalMs = parseDuration(flags.interval, "--interval");
       if (intervalMs < 100) throw new UsageError(`invalid --interval '${flags.interval}': give at least 100ms`);
+      // Past a timer's 2^31-1 ms Node fires at once: the exporter would ask the server without pause.
+      if (intervalMs > 2 ** 31 - 1) throw new UsageError(`invalid --interval '${flags.interval}': at most ${formatDuration(2 ** 31 - 1)}`);
       const statsLookbackMs = parseDuration(flags.statsLookback, "--stats-lookback");
       const notify = (line: string) => process.stderr.write(`nsm4home: metrics: ${line}\n`);
       const stopped = new Promise<void>((resolve) => {

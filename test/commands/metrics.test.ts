@@ -208,6 +208,9 @@ describe("metrics", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^nsm4home: invalid --listen 'nowhere': give HOST:PORT to listen on/);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    const forever = await runCli(["-s", servers.nats.url, "metrics", "--listen", "127.0.0.1:0", "--interval", "1000d"], { env });
+    expect(forever.code).toBe(2);
+    expect(forever.stderr.trim().split("\n")).toEqual(["nsm4home: invalid --interval '1000d': at most 24d20h31m23s"]);
     const missing = await runCli(["-s", servers.nats.url, "metrics", "--listen", "127.0.0.1:0", "--stream", "nope"], { env });
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split("\n")).toEqual(["nsm4home: stream nope not found: name one with --stream (see 'nsm4home stream ls')"]);
