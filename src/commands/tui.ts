@@ -65,7 +65,7 @@ export function register(program: Command): void {
       await runTui({
         flags: connectionFlagsOf(cmd),
         panes: subjects.map((subject) => ({ subject, eventType: eventTypeOfSubject(subject), capacity })),
-        ...(start !== undefined ? { start } : {}),
+        ...(start !== undefined ? { start, backfill: flags.since !== undefined ? `--since ${flags.since}` : `--last ${flags.last}` } : {}),
         ...(flags.stream !== undefined ? { streamName: flags.stream } : {}),
         prefix: flags.prefix,
         color,

@@ -21,6 +21,8 @@ export interface RunTuiOptions {
   flags: ConnectionFlags;
   panes: PaneConfig[];
   start?: ReplayStart;
+  /** How the user asked for the backfill (`--since 1h`, `--last 100`), to say what the alert count covers. */
+  backfill?: string;
   /** The stream to backfill from; default the one that stores the subjects. */
   streamName?: string;
   color: boolean;
@@ -64,20 +66,39 @@ async function openSources(
       });
       sources.push(source);
     }
-    if (options.prefix !== undefined) {
-      // Alerts are counted whatever the panes show: a live subscription of their own (cheap: few alerts).
-      sources.push(
-        await openEventSource(nc, resolved, {
-          subjects: [`${options.prefix}.alert`],
-          onMessage: (msg) => store.receiveAlert(msg.data),
-        }),
-      );
-    }
+    if (options.prefix !== undefined) sources.push(await openAlertSource(nc, resolved, store, options, options.prefix));
   } catch (err) {
     await Promise.all(sources.map((s) => s.stop()));
     throw err;
   }
   return sources;
+}
+
+/**
+ * Alerts are counted whatever the panes show: a subscription of their own (cheap: few alerts), backfilled like the
+ * panes. Where no stream stores the alerts, they are counted from now on, and the status bar says why.
+ */
+async function openAlertSource(
+  nc: Awaited<ReturnType<typeof connectNats>>,
+  resolved: ReturnType<typeof resolveConnectionOptions>,
+  store: TuiStore,
+  options: RunTuiOptions,
+  prefix: string,
+): Promise<EventSource> {
+  const live = { subjects: [`${prefix}.alert`], onMessage: (msg: { data: Uint8Array }) => store.receiveAlert(msg.data) };
+  if (options.start === undefined) return openEventSource(nc, resolved, live);
+  try {
+    return await openEventSource(nc, resolved, {
+      ...live,
+      start: options.start,
+      ...(options.streamName !== undefined ? { streamName: options.streamName } : {}),
+      follow: true,
+    });
+  } catch (err) {
+    store.alertsFromNow();
+    store.notice = sanitizeText(`alerts counted from now: ${errorMessage(err)}`);
+    return openEventSource(nc, resolved, live);
+  }
 }
 
 /**
@@ -111,6 +132,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     server: describeServers(resolved),
     color: options.color,
     timestamps: options.timestamps,
+    ...(options.backfill !== undefined && options.prefix !== undefined ? { alertsBackfill: options.backfill } : {}),
   });
   // Connect and subscribe before taking the screen: a wrong server or a missing stream is an ordinary error line.
   // Status lines would scribble over the dashboard; the status bar shows the connection state instead.

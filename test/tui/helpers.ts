@@ -99,12 +99,13 @@ export function payload(event: unknown): Uint8Array {
 }
 
 /** The default dashboard's store (dns, flow, tls, stats), without colour. */
-export function fourPaneStore(options: { timestamps?: TimestampMode; now?: () => number } = {}): TuiStore {
+export function fourPaneStore(options: { timestamps?: TimestampMode; now?: () => number; alertsBackfill?: string } = {}): TuiStore {
   return new TuiStore({
     panes: ["dns", "flow", "tls", "stats"].map((type) => ({ subject: `suricata.${type}`, eventType: type })),
     server: "nats://127.0.0.1:4222",
     color: false,
     timestamps: options.timestamps ?? "none",
     ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.alertsBackfill !== undefined ? { alertsBackfill: options.alertsBackfill } : {}),
   });
 }

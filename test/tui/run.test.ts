@@ -126,13 +126,16 @@ describe.skipIf(!hasTmux())("nsm4home tui in a terminal", () => {
     expect(t.alternateOn()).toBe(false);
   });
 
-  it("backfills the panes with --last before following live", async () => {
+  it("backfills the panes with --last before following live, and the alert count with them", async () => {
     for (let i = 0; i < 8; i++) publish("suricata.tls", tls(`stored-${i}.e2e.example`));
+    for (let i = 0; i < 4; i++) publish("suricata.alert", { event_type: "alert", alert: { signature: `STORED ALERT ${i}`, severity: 2 } });
     await nc.flush();
     const t = startTui("tls dns --last 3");
     let screen = await t.waitForText("stored-7.e2e.example");
     expect(screen).toContain("stored-5.e2e.example");
     expect(screen).not.toContain("stored-4.e2e.example");
+    // The last 3 alerts too, though no pane shows alerts.
+    screen = await t.waitForText("alerts 3 (sev 2: STORED ALERT 3)");
     // Two panes side by side at 120 columns.
     expect(screen).toMatch(/1 suricata\.tls \d+\/s total 3 .*2 suricata\.dns/);
     publish("suricata.tls", tls("live-after-backfill.e2e.example"));

@@ -17,6 +17,9 @@ export interface NewestAlert {
 }
 
 export class AlertFeed {
+  /** `tui --since 1h`: the alerts of that hour are counted too. */
+  constructor(public backfill?: string) {}
+
   count = 0;
   newest: NewestAlert | undefined;
   /** Bumped on every alert, so a list on screen knows when to redraw. */
@@ -43,9 +46,16 @@ export class AlertFeed {
     }
   }
 
+  /** What the count covers: "since start", or "with --since 1h" when the alerts were backfilled like the panes. */
+  get counted(): string {
+    return this.backfill === undefined ? "since start" : `with ${this.backfill}`;
+  }
+
   /** The kept alerts, newest first, one formatted line each (plain text: the list wraps them itself). */
   lines(timestamps: TimestampMode): string[] {
-    if (this.recent.length === 0) return ["no alert since the dashboard started"];
+    if (this.recent.length === 0) {
+      return [this.backfill === undefined ? "no alert since the dashboard started" : `no alert in the backfill (${this.backfill}) or since`];
+    }
     const out: string[] = [];
     for (let i = this.recent.length - 1; i >= 0; i--) {
       const decoded = decodeEvent(this.recent[i]!);

@@ -32,6 +32,8 @@ export interface TuiStoreOptions {
   now?: () => number;
   /** Without one, the pivots say there is no stream to read. */
   investigator?: Investigator;
+  /** The alert count starts with the backfill the panes have (`--since 1h`), not when the dashboard started. */
+  alertsBackfill?: string;
 }
 
 export class TuiStore {
@@ -54,7 +56,7 @@ export class TuiStore {
   private readonly sheets: TextView[] = [];
   /** Set once the dashboard is connected (run.tsx); the pivots say so while there is none. */
   investigator: Investigator | undefined;
-  readonly alerts = new AlertFeed();
+  readonly alerts: AlertFeed;
   private filterInput: FilterInput | null = null;
   private readonly topOpen = new Set<number>();
   columns = 80;
@@ -75,7 +77,13 @@ export class TuiStore {
     this.timestampStyle = options.timestamps === "none" ? "local" : options.timestamps;
     this.timestampsOn = options.timestamps !== "none";
     this.investigator = options.investigator;
+    this.alerts = new AlertFeed(options.alertsBackfill);
     this.resize(this.columns, this.rows);
+  }
+
+  /** The alerts could not be backfilled: they count from now on, and say so. */
+  alertsFromNow(): void {
+    this.alerts.backfill = undefined;
   }
 
   /**
@@ -262,7 +270,7 @@ export class TuiStore {
 
   private openAlerts(): void {
     let shown = -1;
-    const title = () => `alerts · ${formatCount(this.alerts.count)} since start, newest first`;
+    const title = () => `alerts · ${formatCount(this.alerts.count)} ${this.alerts.counted}, newest first`;
     const view = new TextView(title(), [], () => {
       if (shown === this.alerts.version) return undefined;
       shown = this.alerts.version;

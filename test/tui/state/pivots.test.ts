@@ -69,6 +69,18 @@ describe("alerts in the store", () => {
     assertTerminalSafe(alertStatusText({ count: 1, newest: evil.newest! }));
   });
 
+  it("with a backfill (tui --since 1h) the list says what its count covers; alerts that cannot be backfilled count from now", () => {
+    const s = fourPaneStore({ alertsBackfill: "--since 1h" });
+    run(s, "alerts");
+    expect(s.snapshot().detail!.title).toBe("alerts · 0 with --since 1h, newest first");
+    expect(s.snapshot().detail!.lines).toEqual(["no alert in the backfill (--since 1h) or since"]);
+    s.receiveAlert(payload({ event_type: "alert", alert: { signature: "stored an hour ago", severity: 2 } }));
+    expect(s.snapshot().detail!.title).toBe("alerts · 1 with --since 1h, newest first");
+    s.alertsFromNow();
+    s.receiveAlert(payload({ event_type: "alert", alert: { signature: "live", severity: 2 } }));
+    expect(s.snapshot().detail!.title).toBe("alerts · 2 since start, newest first");
+  });
+
   it("every pivot and the alert list have a key in the keymap", () => {
     const commands = KEY_BINDINGS.map((b) => `${b.context}:${b.command}:${b.keys}`);
     expect(commands).toEqual(expect.arrayContaining(["panes:alerts:a", "detail:flowTimeline:f", "detail:hostSource:h", "detail:hostDestination:H"]));
