@@ -2,9 +2,9 @@
 // in time order through the same per-type formatters tail uses. Every string from an event is sanitised (the
 // formatters and renderSections do it).
 import type { EveEvent } from "../eve/event.js";
-import { formatEvent, type FormatOptions } from "../eve/format.js";
+import { formatEvent, type FormatOptions, type TimestampMode } from "../eve/format.js";
 import { paletteFor } from "../eve/palette.js";
-import { asNumber, asObject, asRawString, asBoolean } from "../eve/types.js";
+import { asNumber, asObject, asRawString, asBoolean, parseEveTimestamp } from "../eve/types.js";
 import type { Endpoint, FlowTimeline } from "../investigate/flow-timeline.js";
 import { timelineEvents } from "../investigate/flow-timeline.js";
 import type { TimeWindow } from "../investigate/scan.js";
@@ -32,7 +32,15 @@ function direction(flow: Record<string, unknown>, bytesKey: string, pktsKey: str
   return `${bytes === undefined ? "?" : formatBytes(bytes)} in ${pkts === undefined ? "?" : formatCount(pkts)} packet${pkts === 1 ? "" : "s"}`;
 }
 
-function flowRows(record: EveEvent | undefined): KvRow[] {
+/** The flow's start or end in the timeline's zone (the sensor's own offset, +0700, read beside local times misleads). */
+function flowTime(value: unknown, mode: TimestampMode): string | undefined {
+  const raw = asRawString(value);
+  const ms = parseEveTimestamp(value);
+  if (raw === undefined || ms === undefined || mode === "none") return raw;
+  return mode === "utc" ? new Date(ms).toISOString().replace("T", " ") : formatLocalTime(new Date(ms), true);
+}
+
+function flowRows(record: EveEvent | undefined, mode: TimestampMode): KvRow[] {
   const flow = asObject(record?.["flow"]);
   if (flow === undefined) return [["flow record", "none in the window (the flow may still be open: widen with --until)"]];
   const state = [asRawString(flow["state"]), asRawString(flow["reason"]) && `(${asRawString(flow["reason"])})`].filter(Boolean).join(" ");
@@ -40,8 +48,8 @@ function flowRows(record: EveEvent | undefined): KvRow[] {
   return [
     ["to server", direction(flow, "bytes_toserver", "pkts_toserver")],
     ["to client", direction(flow, "bytes_toclient", "pkts_toclient")],
-    ["started", asRawString(flow["start"])],
-    ["ended", asRawString(flow["end"])],
+    ["started", flowTime(flow["start"], mode)],
+    ["ended", flowTime(flow["end"], mode)],
     ["state", state === "" ? undefined : state + (alerted === true ? ", alerted" : "")],
   ];
 }
@@ -79,7 +87,7 @@ export function renderFlowTimeline(timeline: FlowTimeline, figures: ScanFigures,
         ["window", windowText(figures)],
       ],
     },
-    { title: "Flow record", rows: flowRows(timeline.flowRecord) },
+    { title: "Flow record", rows: flowRows(timeline.flowRecord, opts.timestamps) },
   ]);
   const p = paletteFor(opts.color);
   // The lookup belongs to another flow (the DNS exchange): marked so it is not read as part of this one.

@@ -12,6 +12,7 @@ import {
 import type { ScannedEvent } from "../../src/investigate/scan.js";
 import { payloadSearch } from "../../src/investigate/scan.js";
 import { renderFlowTimeline } from "../../src/render/flow-timeline.js";
+import { asObject, parseEveTimestamp } from "../../src/eve/types.js";
 import { DACHOA, FIXTURES, assertTerminalSafe, hasDachoa, readEvents } from "../eve/fixtures.js";
 
 const scanned = (events: EveEvent[]): ScannedEvent[] => events.map((event, i) => ({ event, subject: `suricata.${String(event.event_type)}`, seq: i + 1, storedMs: 1000 + i }));
@@ -66,6 +67,11 @@ describe("a flow's timeline from the real samples", () => {
     expect(text).toContain("to server: 1.8 KiB in 11 packets");
     expect(text).toMatch(/DNS .*troywell\.org.*\(lookup\)/);
     expect(text).toMatch(/TLS +troywell\.org TLS 1\.3/);
+    // In the timeline's zone, not the sensor's +0700 beside UTC times.
+    expect(text).toMatch(/started: 2023-05-18 \d\d:\d\d:\d\d\.\d{3}Z\n/);
+    const raw = asObject(t.flowRecord?.flow)?.["start"] as string;
+    expect(text).toContain(`started: ${new Date(parseEveTimestamp(raw)!).toISOString().replace("T", " ")}`);
+    expect(renderFlowTimeline(t, { read: 202, stream: "suricata", window: { sinceMs: 0, untilMs: 1 } }, { color: false, timestamps: "none" })).toContain(`started: ${raw}`);
   });
 
   it("reads v3 answers and grouped addresses", () => {
