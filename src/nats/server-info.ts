@@ -2,7 +2,8 @@
 // and optional /varz figures.
 import type { NatsConnection, ServerInfo } from "@nats-io/nats-core";
 import type { JetStreamAccountStats as AccountInfoResponse } from "@nats-io/jetstream";
-import { RuntimeError } from "../errors.js";
+import { RuntimeError, UsageError } from "../errors.js";
+import { maskUrlCredentials } from "../text/credentials.js";
 import type { ResolvedConnection } from "./connection/index.js";
 import { openJetStreamManager } from "./jetstream.js";
 import { isPlainToken } from "./subjects.js";
@@ -46,10 +47,32 @@ export interface LeafNodeReport {
   domain?: string;
 }
 
-export async function fetchVarz(monitorUrl: string, timeoutMs: number, path = "/varz"): Promise<Record<string, unknown>> {
-  const url = new URL(path, monitorUrl.includes("://") ? monitorUrl : `http://${monitorUrl}`);
+/** The monitoring base URL without its user:password (sent as Basic auth, for a proxy in front; never printed). */
+function monitoringTarget(monitorUrl: string, path: string): { url: URL; headers: Record<string, string> } {
+  let url: URL | undefined;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    url = new URL(path, monitorUrl.includes("://") ? monitorUrl : `http://${monitorUrl}`);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new UsageError(`invalid --monitor '${maskUrlCredentials(monitorUrl)}': give the monitoring address, e.g. http://127.0.0.1:8222`);
+  }
+  const headers: Record<string, string> = {};
+  if (url.username !== "" || url.password !== "") {
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+    url.username = "";
+    url.password = "";
+  }
+  return { url, headers };
+}
+
+export async function fetchVarz(monitorUrl: string, timeoutMs: number, path = "/varz"): Promise<Record<string, unknown>> {
+  const { url, headers } = monitoringTarget(monitorUrl, path);
+  try {
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) throw new RuntimeError(`monitoring endpoint ${url} answered HTTP ${res.status}`);
     return (await res.json()) as Record<string, unknown>;
   } catch (err) {
@@ -60,6 +83,8 @@ export async function fetchVarz(monitorUrl: string, timeoutMs: number, path = "/
     const why =
       e.name === "TimeoutError"
         ? `no answer in ${timeoutMs} ms`
+        : e.name === "SyntaxError"
+          ? "it answered, but not with JSON"
         : code.startsWith("HPE_")
           ? "that port does not speak HTTP (a NATS client port?)"
           : (e.cause?.code ?? e.cause?.message ?? e.message);

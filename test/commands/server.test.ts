@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { isolatedEnv, runCli } from "../helpers/cli.js";
+import { freePort } from "../helpers/ports.js";
 import { disposeAll, startNatsCluster, startNatsServer, waitForJetStreamReady, type NatsServer } from "../helpers/nats-server.js";
 import { serverAtLeast } from "../helpers/server-version.js";
 import { tempDir } from "../nats/auth-fixtures.js";
@@ -73,6 +74,32 @@ describe("server info on a standalone server", () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^nsm4home: cannot read http:\/\/127\.0\.0\.1:\d+\/varz: .*is nats-server started with -m\/--http_port/);
+  });
+});
+
+describe("server info --monitor with credentials or a bad address", () => {
+  let server: NatsServer;
+  beforeAll(async () => {
+    server = await startNatsServer({ jetstream: false });
+  });
+  afterAll(() => server?.dispose());
+
+  it("sends user:password of the URL as Basic auth and never prints it; a URL that is not one is a usage error", async () => {
+    const monitor = new URL(server.monitorUrl);
+    const withCreds = `http://mon:${PASSWORD}@${monitor.host}`;
+    const ok = await serverInfo(["-s", server.url, "--monitor", withCreds]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/Monitoring \(\/varz\)/);
+    const closed = await freePort();
+    const down = await serverInfo(["-s", server.url, "--monitor", `http://mon:${PASSWORD}@127.0.0.1:${closed}`, "--timeout", "2s"]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(new RegExp(`^nsm4home: cannot read http://127\\.0\\.0\\.1:${closed}/varz: ECONNREFUSED`));
+    for (const r of [ok, down]) expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+    for (const bad of ["not a url", "ftp://x"]) {
+      const r = await serverInfo(["-s", server.url, "--monitor", bad]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split("\n")).toEqual([`nsm4home: invalid --monitor '${bad}': give the monitoring address, e.g. http://127.0.0.1:8222`]);
+    }
   });
 });
 
