@@ -75,6 +75,10 @@ function addConsumerConfigOptions(cmd: Command): Command {
     .option("--pinned-ttl <duration>", "with --pinned-groups: how long a pinned client may go without pulling before another is pinned")
     .option("--overflow-groups <groups>", "pull: priority groups served only past a pending threshold the client sets (nats-server 2.11+)", collectList)
     .option("--prioritized-groups <groups>", "pull: priority groups served by the client asking with the highest priority (nats-server 2.12+)", collectList)
+    .option("--backoff <mode>", "linear: redeliver unacknowledged messages after growing waits (natscli's); none: remove them")
+    .option("--backoff-steps <n>", "with --backoff linear: how many waits (default 10; --max-deliver defaults to one more)")
+    .option("--backoff-min <duration>", "with --backoff linear: the first wait (default 1m)")
+    .option("--backoff-max <duration>", "with --backoff linear: the waits grow towards this (default 20m)")
     .option("--config <file>", "JSON consumer configuration as the API takes it (or `consumer info --json` output)")
     .option("--json", "print the consumer info API object");
 }
@@ -83,10 +87,12 @@ function consumerFlagsOf(opts: ConsumerConfigOpts): ConsumerFlags {
   const {
     target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, subject, maxDeliver, maxPending, wait, maxWaiting,
     inactiveThreshold, description, metadata, pauseUntil, pinnedGroups, pinnedTtl, overflowGroups, prioritizedGroups,
+    backoff, backoffSteps, backoffMin, backoffMax,
   } = opts;
   return {
     target, deliverGroup, heartbeat, flowControl, deliver, ack, replay, subject, maxDeliver, maxPending, wait, maxWaiting,
     inactiveThreshold, description, metadata, pauseUntil, pinnedGroups, pinnedTtl, overflowGroups, prioritizedGroups,
+    backoff, backoffSteps, backoffMin, backoffMax,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyConsumerFlags, consumerEditCommand, defaultConsumerConfig, parseDeliver, showConsumerValue } from "../../src/nats/consumers/index.js";
+import { applyConsumerFlags, consumerEditCommand, defaultConsumerConfig, linearBackoffNs, parseDeliver, showConsumerValue } from "../../src/nats/consumers/index.js";
 import { diffConfig } from "../../src/nats/config-diff.js";
 import { UsageError } from "../../src/errors.js";
 import { usageMessage } from "./usage.js";
@@ -96,5 +96,25 @@ describe("applyConsumerFlags", () => {
     );
     expect(showConsumerValue("priority_timeout", 120_000 * NS)).toBe("2m");
     expect(consumerEditCommand("s", "c", [{ field: "priority_timeout", from: 60_000 * NS, to: 120_000 * NS }])).toBe("nsm4home consumer edit s c --pinned-ttl 2m");
+  });
+
+  it("natscli's --backoff linear: the same waits as jsm.go, max deliveries one more than the steps", () => {
+    expect(linearBackoffNs(3, 1000 * NS, 5000 * NS)).toEqual([1000 * NS, 2333 * NS, 3667 * NS]);
+    // natscli v0.5.0's defaults (10 steps, 1m to 20m), as `nats consumer add --backoff linear` makes them.
+    expect(linearBackoffNs(10, 60_000 * NS, 1_200_000 * NS).map((ns) => ns / NS / 1000)).toEqual([60, 174, 288, 402, 516, 630, 744, 858, 972, 1086]);
+    const made = applyConsumerFlags(defaultConsumerConfig(), { backoff: "linear", backoffSteps: "3", backoffMin: "1s", backoffMax: "5s" }).config;
+    expect(made.backoff).toEqual([1000 * NS, 2333 * NS, 3667 * NS]);
+    expect(made.max_deliver).toBe(4);
+    expect(applyConsumerFlags({ backoff: [NS] }, { backoff: "none" }).config.backoff).toEqual([]);
+    expect(usageMessage(() => applyConsumerFlags({}, { backoffMin: "1s" }))).toBe("--backoff-min go with --backoff linear");
+    expect(usageMessage(() => applyConsumerFlags({}, { backoff: "expo" }))).toBe("invalid --backoff 'expo': use linear or none");
+    expect(usageMessage(() => applyConsumerFlags({}, { backoff: "linear", ack: "none" }))).toMatch(/^--backoff .* needs --ack explicit or all$/);
+    expect(usageMessage(() => applyConsumerFlags({}, { backoff: "linear", maxDeliver: "3", backoffSteps: "3" }))).toBe(
+      "--max-deliver 3 must be more than the 3 backoff steps (the first delivery and one per step): give --max-deliver 4 or more",
+    );
+    expect(usageMessage(() => applyConsumerFlags({ max_deliver: 5 }, { backoff: "linear" }))).toMatch(/^the consumer's 5 deliveries must be more than the 10 backoff steps/);
+    expect(usageMessage(() => applyConsumerFlags({}, { backoff: "linear", backoffSteps: "5", backoffMin: "1s", backoffMax: "1000000004ns" }))).toMatch(/too small for 5 steps/);
+    expect(showConsumerValue("backoff", [1000 * NS, 2333 * NS, 120_000 * NS])).toBe("1s, 2.333s, 2m");
+    expect(showConsumerValue("backoff", [])).toBe("none");
   });
 });

@@ -189,6 +189,18 @@ describeWithNatscli("streams and consumers made by one, seen by the other", () =
     expect(settings(JSON.parse(await nats(["consumer", "info", "cons", "cli", "--json"])).config)).toEqual(settings({ ...theirs.config, max_deliver: 9 }));
   });
 
+  it("--backoff linear: nsm4home makes the waits and max deliveries natscli's flags make", async () => {
+    await nats(["stream", "add", "retry", "--subjects", "retry.>", "--defaults"]);
+    const flags = ["--backoff", "linear", "--backoff-steps", "4", "--backoff-min", "10s", "--backoff-max", "1m"];
+    await nats(["consumer", "add", "retry", "bycli", "--pull", "--ack", "explicit", "--deliver", "all", ...flags, "--defaults"]);
+    const theirs = JSON.parse(await nats(["consumer", "info", "retry", "bycli", "--json"])).config;
+    const ours = (await nsmJson(["consumer", "add", "retry", "bynsm", ...flags, "--defaults", "--json"])).config;
+    expect(ours.backoff).toEqual(theirs.backoff);
+    expect(ours.max_deliver).toBe(theirs.max_deliver);
+    const human = await nsm(["consumer", "info", "retry", "bycli"]);
+    expect(human.stdout).toMatch(/^\s+Backoff: 10s, 22\.5s, 35s, 47\.5s$/m);
+  });
+
   it("natscli's --json as --config: a new stream and consumer from it, then each add again says unchanged", async () => {
     // natscli writes consumer_limits: {} and pause_until: year 1 for settings never made; on 2.9 they are not features.
     const dir = tempDir("nsm4home-peer-config-");

@@ -35,6 +35,11 @@ export interface ConsumerFlags {
   pinnedTtl?: string;
   overflowGroups?: string[];
   prioritizedGroups?: string[];
+  /** natscli's backoff: linear (with --backoff-steps, --backoff-min, --backoff-max) or none. */
+  backoff?: string;
+  backoffSteps?: string;
+  backoffMin?: string;
+  backoffMax?: string;
 }
 
 
@@ -133,6 +138,7 @@ export function applyConsumerFlags(base: Partial<ConsumerConfig>, flags: Consume
   }
 
   applyPriorityFlags(cfg as Partial<ConsumerConfig> & Record<string, unknown>, flags);
+  applyBackoffFlags(cfg, flags);
 
   const push = typeof cfg.deliver_subject === "string" && cfg.deliver_subject !== "";
   if (push && cfg.priority_policy && cfg.priority_policy !== "none") {
@@ -153,6 +159,49 @@ export function applyConsumerFlags(base: Partial<ConsumerConfig>, flags: Consume
     }
   }
   return { config: cfg, ignore };
+}
+
+/**
+ * natscli's (jsm.go's) linear backoff: `steps` waits from `minNs` up in equal steps of (max - min) / steps, each
+ * rounded to the millisecond, so 3 steps from 1s to 5s are 1s, 2.333s, 3.667s (the maximum itself is not reached).
+ */
+export function linearBackoffNs(steps: number, minNs: number, maxNs: number): number[] {
+  const [low, high] = minNs <= maxNs ? [minNs, maxNs] : [maxNs, minNs];
+  const stepNs = Math.floor((high - low) / steps);
+  if (high !== low && stepNs === 0) throw new UsageError(`the range from --backoff-min to --backoff-max is too small for ${steps} steps`);
+  return Array.from({ length: steps }, (_, i) => low + Math.round((i * stepNs) / 1e6) * 1e6);
+}
+
+/** --backoff linear|none and its --backoff-steps/-min/-max (natscli's defaults: 10 steps from 1m to 20m). */
+function applyBackoffFlags(cfg: Partial<ConsumerConfig>, flags: ConsumerFlags): void {
+  const tuning = [
+    [flags.backoffSteps, "--backoff-steps"],
+    [flags.backoffMin, "--backoff-min"],
+    [flags.backoffMax, "--backoff-max"],
+  ].filter(([v]) => v !== undefined);
+  if (flags.backoff === undefined) {
+    if (tuning.length > 0) throw new UsageError(`${tuning.map(([, f]) => f).join(", ")} go with --backoff linear`);
+    return;
+  }
+  const mode = oneOf(flags.backoff, "--backoff", { linear: "linear", none: "none" } as const, "linear or none");
+  if (mode === "none") {
+    if (tuning.length > 0) throw new UsageError(`${tuning.map(([, f]) => f).join(", ")} go with --backoff linear, not none`);
+    // An empty list (not a missing field) so that edit sends it and the server drops the backoff.
+    cfg.backoff = [];
+    return;
+  }
+  if (cfg.ack_policy === "none") throw new UsageError("--backoff spaces out redeliveries of unacknowledged messages: it needs --ack explicit or all");
+  const steps = flags.backoffSteps === undefined ? 10 : parseCount(flags.backoffSteps, "--backoff-steps");
+  if (steps < 1) throw new UsageError(`invalid --backoff-steps '${sanitizeText(flags.backoffSteps ?? "")}': use 1 or more`);
+  const minNs = parsePositiveDurationNs(flags.backoffMin ?? "1m", "--backoff-min");
+  const maxNs = parsePositiveDurationNs(flags.backoffMax ?? "20m", "--backoff-max");
+  cfg.backoff = linearBackoffNs(steps, minNs, maxNs);
+  // The server wants more deliveries than backoff steps; natscli sets one more when none was given.
+  if (cfg.max_deliver === undefined || cfg.max_deliver < 0) cfg.max_deliver = steps + 1;
+  else if (cfg.max_deliver <= steps) {
+    const given = flags.maxDeliver !== undefined ? `--max-deliver ${cfg.max_deliver}` : `the consumer's ${cfg.max_deliver} deliveries`;
+    throw new UsageError(`${given} must be more than the ${steps} backoff steps (the first delivery and one per step): give --max-deliver ${steps + 1} or more`);
+  }
 }
 
 /** A priority group name as nats-server takes it: 1 to 16 of letters, digits, -, _, / and =. */

@@ -6,6 +6,9 @@ import { countFlagText, NS_PER_MS, durationFlagText } from "../streams/index.js"
 const NANOS_FIELDS = new Set(["ack_wait", "idle_heartbeat", "inactive_threshold", "max_expires", "priority_timeout"]);
 const UNLIMITED_FIELDS = new Set(["max_deliver", "max_ack_pending"]);
 
+/** A backoff wait as natscli's linear steps make them: 2.333s stays 2.333s. */
+const backoffStepText = (ns: number) => (ns < 60e9 && ns % 1e9 !== 0 ? `${Math.round(ns / NS_PER_MS) / 1000}s` : formatDuration(ns / NS_PER_MS));
+
 export function showConsumerValue(field: string, value: unknown): string {
   if (value === undefined || value === null) return "(unset)";
   if (typeof value === "number") {
@@ -13,6 +16,7 @@ export function showConsumerValue(field: string, value: unknown): string {
     if (UNLIMITED_FIELDS.has(field)) return value < 0 ? "unlimited" : formatCount(value);
     return formatCount(value);
   }
+  if (field === "backoff" && Array.isArray(value)) return value.length === 0 ? "none" : value.map(backoffStepText).join(", ");
   if (Array.isArray(value)) return value.join(", ");
   return String(value);
 }
