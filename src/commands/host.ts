@@ -19,6 +19,9 @@ async function runHost(ip: string, flags: HostFlags, cmd: Command): Promise<void
   const { isIP } = await import("node:net");
   const given = ip.trim().toLowerCase();
   if (isIP(given) === 0) throw new UsageError(`invalid IP '${ip}': give an IPv4 or IPv6 address, e.g. 192.168.1.10`);
+  // fe80::1%eth0 from `ip addr`: Suricata writes no zone, so such an address would match nothing, silently.
+  const zone = given.indexOf("%");
+  if (zone !== -1) throw new UsageError(`invalid IP '${ip}': Suricata logs addresses without a zone: give ${ip.trim().slice(0, zone)}`);
   // Suricata writes IPv6 addresses expanded: fe80::2 is fe80:0000:0000:0000:0000:0000:0000:0002 in its events.
   const { suricataAddress } = await import("../investigate/ip-address.js");
   const address = suricataAddress(given);

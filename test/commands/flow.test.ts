@@ -165,5 +165,8 @@ describe("nsm4home host", () => {
     const r = await cli(["host", "not-an-ip"]);
     expectExit(r, 2);
     expect(r.stderr).toMatch(/invalid IP 'not-an-ip'/);
+    const zoned = await cli(["host", "fe80::42:acff:fe11:2%eth0"]);
+    expectExit(zoned, 2);
+    expect(zoned.stderr).toMatch(/invalid IP 'fe80::42:acff:fe11:2%eth0': Suricata logs addresses without a zone: give fe80::42:acff:fe11:2\n/);
   });
 });
