@@ -46,12 +46,17 @@ Examples:
       const window = parseCount(flags.window, "--window");
       if (file !== "-") {
         const { statSync } = await import("node:fs");
+        const { join } = await import("node:path");
+        let st: import("node:fs").Stats;
         try {
-          if (!statSync(file).isFile()) throw new RuntimeError(`cannot replay ${file}: not a file`);
+          st = statSync(file);
         } catch (err) {
-          if (err instanceof RuntimeError) throw err;
-          throw new RuntimeError(`cannot replay ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+          const code = (err as NodeJS.ErrnoException).code;
+          const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (code ?? (err as Error).message);
+          throw new RuntimeError(`cannot replay ${file}: ${why}`);
         }
+        if (st.isDirectory()) throw new UsageError(`cannot replay ${file}: it is a directory; give the eve.json to replay, e.g. ${join(file, "eve.json")}`);
+        if (!st.isFile()) throw new RuntimeError(`cannot replay ${file}: not a file`);
       }
       const { sanitizeText } = await import("../text/sanitize.js");
       // Notices quote file names and server errors: escaped like event text.

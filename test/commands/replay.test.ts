@@ -114,7 +114,10 @@ describe("replay", () => {
     expect(badRate.stderr).toMatch(/invalid --rate 'fast': use realtime, max, or events per second/);
     const missing = await runCli(["-s", servers.nats.url, "replay", "/nonexistent/eve.json"], { env });
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/cannot replay \/nonexistent\/eve.json: ENOENT/);
+    expect(missing.stderr.trim()).toBe("nsm4home: cannot replay /nonexistent/eve.json: no such file");
+    const directory = await runCli(["-s", servers.nats.url, "replay", "/tmp"], { env });
+    expect(directory.code).toBe(2);
+    expect(directory.stderr.trim()).toBe("nsm4home: cannot replay /tmp: it is a directory; give the eve.json to replay, e.g. /tmp/eve.json");
     const loopStdin = await runCli(["replay", "-", "--loop"], { env });
     expect(loopStdin.code).toBe(2);
   });
