@@ -5,7 +5,7 @@
 import { compile, tokenize, type JSONValue } from "@jmespath-community/jmespath";
 import { UsageError } from "../errors.js";
 import { cidrFromArgument, functionSignature, regexFromArgument } from "./runtime.js";
-import { findBareWordTypos, findNonBooleanFilter, findOperatorTypos } from "./typos.js";
+import { findBareWordTypos, findNonBooleanFilter, findOperatorTypos, findUnclosedQuote } from "./typos.js";
 
 /** A parsed expression tree as the library returns it. */
 export type ExpressionNode = ReturnType<typeof compile>;
@@ -44,6 +44,9 @@ export function compileExpression(expression: string, flag: string, check: Expre
   } catch (err) {
     throw usageError(flag, expression, locateSyntaxError(expression, err));
   }
+  // Only what parsed: the library reports the other unclosed quotes itself, in its own words.
+  const unclosed = findUnclosedQuote(expression);
+  if (unclosed !== null) throw usageError(flag, expression, unclosed);
   const problem = checkFunctions(ast, expression);
   if (problem !== null) throw usageError(flag, expression, problem);
   const typo = check === "condition" ? (findBareWordTypos(expression) ?? findNonBooleanFilter(ast)) : null;

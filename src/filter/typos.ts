@@ -32,6 +32,26 @@ function tokensOf(expression: string): Token[] | null {
   }
 }
 
+/**
+ * A quote never closed: the library takes `dns.rrname == 'evil.com` (a quote lost to the shell) as if it were
+ * closed, and `2 without its closing backtick too. A syntax error, refused whatever --filter-unsafe says.
+ */
+export function findUnclosedQuote(expression: string): FilterTypo | null {
+  let open: string | undefined;
+  let at = 0;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i]!;
+    if (open !== undefined) {
+      if (c === "\\") i++; // an escaped quote or backslash
+      else if (c === open) open = undefined;
+    } else if (c === "'" || c === "`" || c === '"') {
+      open = c;
+      at = i;
+    }
+  }
+  return open === undefined ? null : { reason: `the ${open} here is never closed`, offset: at };
+}
+
 /** `=` for `==` and bare numbers: checked before parsing, since they may also make the parse fail less clearly. */
 export function findOperatorTypos(expression: string): FilterTypo | null {
   const tokens = tokensOf(expression) ?? [];

@@ -68,6 +68,14 @@ describe("filters that cannot mean what was typed", () => {
     expect(count("dns.type == query", true)).toBe(ALL.filter((e) => (e.dns as { type?: unknown } | undefined)?.type === undefined).length);
   });
 
+  it("refuses a quote never closed (the library took it as closed), even with --filter-unsafe; escaped quotes are fine", () => {
+    expect(usageMessage("dns.rrname == 'evil.com")).toBe("invalid --filter 'dns.rrname == 'evil.com': the ' here is never closed at column 15");
+    expect(usageMessage("alert.severity <= `2")).toMatch(/the ` here is never closed at column 19/);
+    expect(() => compileFilter("dns.rrname == 'evil.com", "--filter", true)).toThrow(/never closed/);
+    expect(count("dns.rrname == 'it\\'s' || http.http_user_agent == 'a`b'")).toBe(0);
+    expect(count("contains(dns.rrname, '\\\\') || dns.rrname == `\"a\\`b\"`")).toBe(0);
+  });
+
   it("refuses a value where a condition was meant, with the condition to write", () => {
     expect(usageMessage("dns.rrname")).toMatch(/the filter must be a condition, and dns.rrname is a value: write 'dns.rrname != null'/);
     expect(usageMessage("event_type == 'dns' && dns.rrname")).toMatch(/each side of && and \|\| must be a condition, and dns.rrname is a value/);
