@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { confirmDestructive, connectionFlagsOf, printJson } from "./shared.js";
 import { UsageError } from "../errors.js";
+import { refuseInlineSecret } from "../nats/connection/resolve.js";
 import type { ContextSettings } from "../nats/context.js";
 import { renderContextChecks, renderContextInfo, renderContextTable, renderSavedContext, type ContextInfoView } from "../render/context.js";
 import { tableLayout } from "../render/table.js";
@@ -91,6 +92,8 @@ async function selectAction(name: string): Promise<void> {
 /** The connection flags given on this command line as context fields; file paths made absolute (a context is used from any folder). */
 export function contextSettingsOf(cmd: Command, description: string | undefined, resolvePath: (p: string) => string): ContextSettings {
   const f = connectionFlagsOf(cmd);
+  refuseInlineSecret(f.creds, "--creds", "credentials");
+  refuseInlineSecret(f.nkey, "--nkey", "nkey seed");
   const file = (p: string | undefined) => (p === undefined || p === "" ? p : resolvePath(p));
   const settings: ContextSettings = {
     description,

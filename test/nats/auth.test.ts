@@ -1,7 +1,7 @@
 // Each auth method and TLS mode against a real nats-server that requires it, through the CLI as a user runs it:
 // success, the one-line failure a user can act on (exit 1), and no secret in any output.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { isolatedEnv, runCli, type CliResult } from "../helpers/cli.js";
@@ -124,6 +124,23 @@ describe("nkey", () => {
     const r = await serverInfo(["-s", server.url, "--nkey", join(dir, "stranger.nk")]);
     expectOneLineFailure(r, /authorization violation: the server refused nkey file .*stranger\.nk \(from --nkey\)/);
     expectNoSecrets(r, stranger.seed);
+  });
+
+  it("refuses a seed given in place of its file (flag, NATS_NKEY, context add) without repeating it", async () => {
+    const env = isolatedEnv();
+    const runs = await Promise.all([
+      serverInfo(["-s", server.url, "--nkey", good.seed]),
+      serverInfo(["-s", server.url], isolatedEnv({ NATS_NKEY: good.seed })),
+      runCli(["context", "info"], { env: isolatedEnv({ NATS_NKEY: good.seed }) }),
+      runCli(["context", "add", "k", "-s", server.url, "--nkey", good.seed], { env }),
+      runCli(["check", "-s", server.url, "--creds", `-----BEGIN NATS USER JWT-----\nx\n-----BEGIN USER NKEY SEED-----\n${good.seed}`], { env }),
+    ]);
+    for (const r of runs) expectNoSecrets(r, good.seed);
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 3]);
+    expect(runs[0]!.stderr.trim()).toBe("nsm4home: --nkey takes the path of a file holding the nkey seed, not the nkey seed as text: put it in a file only you can read and give that file's path");
+    expect(runs[1]!.stderr).toMatch(/^nsm4home: NATS_NKEY takes the path of a file holding the nkey seed/);
+    expect(runs[4]!.stdout).toMatch(/^NSM4HOME UNKNOWN: --creds takes the path of a file holding the credentials/);
+    expect(existsSync(join(env.XDG_CONFIG_HOME!, "nats", "context", "k.json"))).toBe(false);
   });
 
   it("fails in one line for a missing file or a file without a seed", async () => {

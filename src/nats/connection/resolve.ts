@@ -11,6 +11,17 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v === "" ? undefined : v;
 }
 
+/**
+ * --creds and --nkey take file paths; a seed or creds pasted in their place would be echoed back as "the file
+ * SUAB... cannot be read" (and saved as a path by 'context add'). Refused without repeating it.
+ */
+export function refuseInlineSecret(value: string | undefined, origin: string, what: string): void {
+  if (value === undefined) return;
+  if (/^\s*S[UAONCX][A-Z2-7]{50,}\s*$/.test(value) || /-----BEGIN (NATS USER JWT|USER NKEY SEED)/.test(value)) {
+    throw new UsageError(`${origin} takes the path of a file holding the ${what}, not the ${what} as text: put it in a file only you can read and give that file's path`);
+  }
+}
+
 /** The longest wait a timer holds (2^31-1 ms); past it Node fires at once and warns on stderr. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -128,6 +139,9 @@ function resolveAuthentication(
   let token = pick("token", flags.token, env.NATS_TOKEN, context?.token);
   let credsFile = pick("creds", flags.creds, env.NATS_CREDS, context?.creds);
   let nkeyFile = pick("nkey", flags.nkey, env.NATS_NKEY, context?.nkey);
+  const originOf = (key: string) => (sources[key] === "flag" ? FLAG_OF[key]! : sources[key] === "env" ? ENV_OF[key]! : `context '${context?.name ?? "?"}'`);
+  refuseInlineSecret(credsFile, originOf("creds"), "credentials");
+  refuseInlineSecret(nkeyFile, originOf("nkey"), "nkey seed");
   const rank = (key: string) => ({ flag: 0, env: 1, context: 2 })[sources[key] as "flag" | "env" | "context"] ?? 3;
   const methods = { user: rank("user"), token: rank("token"), creds: rank("creds"), nkey: rank("nkey") };
   const best = Math.min(...Object.values(methods));
