@@ -79,11 +79,21 @@ function addStreamConfigOptions(cmd: Command, edit: boolean): Command {
     .option("--transform-destination <subject>", "the subject stored messages get, e.g. 'suricata.{{wildcard(1)}}'")
     .option("--allow-msg-ttl", "allow a per-message TTL (Nats-TTL header; nats-server 2.11+; cannot be turned off)")
     .option("--subject-del-markers-ttl <duration>", "leave a marker for this long when a subject's last message ages out (nats-server 2.11+)")
+    .option("--allow-rollup", "allow roll-ups: a message with a Nats-Rollup header replaces the subject's or stream's earlier ones")
+    .option("--no-allow-rollup", "refuse roll-ups")
+    .option("--discard-per-subject", "discard new, per subject: refuse a message when its subject is at --max-msgs-per-subject")
+    .option("--no-discard-per-subject", "discard new counts the whole stream again")
+    .option("--allow-counter", "a distributed counter stream (Nats-Incr header; nats-server 2.12+; cannot be turned off)")
+    .option("--allow-schedules", "allow message schedules (nats-server 2.12+)")
+    .option("--no-allow-schedules", "refuse message schedules")
+    .option("--allow-batch", "allow atomic batch publishing (nats-server 2.12+)")
+    .option("--no-allow-batch", "refuse atomic batch publishing")
     .option("--config <file>", "JSON configuration as the API takes it (or `stream info --json` output); flags override it")
     .option("--json", "print the stream info API object");
   if (!edit) {
     cmd
       .option("--storage <type>", "file or memory (default file)")
+      .option("--first-sequence <seq>", "the sequence of the first message stored (nats-server 2.10+)")
       .option("--source <stream>", "copy in another stream's messages: NAME[@DOMAIN][:FILTER[:DEST]] (repeatable; DEST needs 2.10+)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
       .option("--mirror <stream>", "be an exact copy of NAME[@DOMAIN] (stores no subjects of its own)");
   }
@@ -94,12 +104,12 @@ function streamFlagsOf(opts: StreamConfigOpts): StreamFlags {
   const {
     subjects, storage, retention, discard, maxAge, maxBytes, maxMsgs, maxMsgsPerSubject, maxMsgSize, dupeWindow, replicas,
     description, allowDirect, denyDelete, denyPurge, metadata, compression, transformSource, transformDestination,
-    allowMsgTtl, subjectDelMarkersTtl,
+    allowMsgTtl, subjectDelMarkersTtl, allowRollup, discardPerSubject, firstSequence, allowCounter, allowSchedules, allowBatch,
   } = opts;
   return {
     subjects, storage, retention, discard, maxAge, maxBytes, maxMsgs, maxMsgsPerSubject, maxMsgSize, dupeWindow, replicas,
     description, allowDirect, denyDelete, denyPurge, metadata, compression, transformSource, transformDestination,
-    allowMsgTtl, subjectDelMarkersTtl,
+    allowMsgTtl, subjectDelMarkersTtl, allowRollup, discardPerSubject, firstSequence, allowCounter, allowSchedules, allowBatch,
   };
 }
 
@@ -140,6 +150,8 @@ async function addAction(nameArg: string | undefined, opts: StreamConfigOpts, cm
     const fields = streamPromptFields();
     const nameField = { key: "name", flag: "NAME", label: "Stream name", defaultText: DEFAULT_STREAM_NAME, check: (t: string) => void streams.checkStreamName(t) };
     const values: Record<string, unknown> = { ...flags, name };
+    // --discard-per-subject answers the discard question: it is discard new, per subject.
+    if (opts.discardPerSubject && values.discard === undefined) values.discard = "new";
     await askOrApplyDefaults([nameField, ...fields], values, opts.defaults);
     name = values.name as string;
     Object.assign(flags, values);

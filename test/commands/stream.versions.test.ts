@@ -130,6 +130,31 @@ describe(`stream add on nats-server ${natsServerVersion()}`, () => {
     expect(r.stderr).toMatch(new RegExp(`^nsm4home: fast batch publishing \\(allow_batched\\) needs nats-server 2\\.14\\.0 or newer; the server at .* runs ${runs()}\\n$`));
   });
 
+  it("natscli's --allow-rollup, --discard-per-subject (all), --first-sequence (2.10+), --allow-counter/--allow-batch (2.12+)", async () => {
+    const dps = parseJson(await cli(["stream", "add", "dps", "--subjects", "dps.>", "--max-msgs-per-subject", "5", "--discard-per-subject", "--allow-rollup", "--defaults", "--json"]));
+    expect(dps.config).toMatchObject({ discard: "new", discard_new_per_subject: true, allow_rollup_hdrs: true });
+    const clash = await cli(["stream", "add", "dps2", "--subjects", "dps2.>", "--discard", "old", "--discard-per-subject", "--defaults"]);
+    expectExit(clash, 2);
+    expect(clash.stderr).toBe("nsm4home: --discard-per-subject applies discard new to each subject: it does not go with --discard old\n");
+    const edited = await cli(["stream", "edit", "dps", "--no-allow-rollup", "-f", "--json"]);
+    expect(parseJson(edited).config.allow_rollup_hdrs ?? false).toBe(false);
+
+    for (const [flags, key, value, needs, text] of [
+      [["--first-sequence", "10"], "first_seq", 10, "2.10", "a stream first sequence \\(first_seq\\)"],
+      [["--allow-counter"], "allow_msg_counter", true, "2.12", "distributed counters \\(allow_msg_counter\\)"],
+      [["--allow-batch"], "allow_atomic", true, "2.12", "atomic batch publishing \\(allow_atomic\\)"],
+    ] as const) {
+      const name = `flag${key.replace(/_/g, "")}`;
+      const r = await cli(["stream", "add", name, "--subjects", `${name}.>`, ...flags, "--defaults", "--json"]);
+      if (serverAtLeast(needs)) {
+        expect(parseJson(r).config[key]).toBe(value);
+        continue;
+      }
+      expectExit(r, 1);
+      expect(r.stderr).toMatch(new RegExp(`^nsm4home: ${text} needs nats-server ${needs.replace(".", "\\.")}\\.0 or newer; the server at .* runs ${runs()}\\n$`));
+    }
+  });
+
   it("stream edit of a sealed stream says the server kept the old values instead of 'was updated'", async () => {
     expectExit(await cli(["stream", "add", "sealme", "--subjects", "sealme.>", "--defaults"]), 0);
     const file = join(server().dir, "seal.json");

@@ -35,6 +35,14 @@ export interface StreamFlags {
   transformDestination?: string;
   allowMsgTtl?: boolean;
   subjectDelMarkersTtl?: string;
+  /** natscli's names for allow_rollup_hdrs, discard_new_per_subject (with discard new), first_seq (2.10+),
+   *  allow_msg_counter, allow_msg_schedules and allow_atomic (2.12+). */
+  allowRollup?: boolean;
+  discardPerSubject?: boolean;
+  firstSequence?: string;
+  allowCounter?: boolean;
+  allowSchedules?: boolean;
+  allowBatch?: boolean;
 }
 
 export type WantedStreamConfig = Partial<StreamConfig> & { name: string };
@@ -73,6 +81,22 @@ export function applyStreamFlags<T extends Partial<StreamConfig>>(base: T, flags
   const extra = cfg as Record<string, unknown>;
   if (flags.allowMsgTtl !== undefined) extra.allow_msg_ttl = flags.allowMsgTtl;
   if (flags.subjectDelMarkersTtl !== undefined) extra.subject_delete_marker_ttl = parseLimitDurationNs(flags.subjectDelMarkersTtl, "--subject-del-markers-ttl");
+  if (flags.allowRollup !== undefined) cfg.allow_rollup_hdrs = flags.allowRollup;
+  if (flags.discardPerSubject !== undefined) {
+    if (flags.discardPerSubject && flags.discard !== undefined && cfg.discard !== "new") {
+      throw new UsageError("--discard-per-subject applies discard new to each subject: it does not go with --discard old");
+    }
+    cfg.discard_new_per_subject = flags.discardPerSubject;
+    if (flags.discardPerSubject) cfg.discard = "new" as StreamConfig["discard"];
+  }
+  if (flags.firstSequence !== undefined) {
+    const first = parseCount(flags.firstSequence, "--first-sequence");
+    if (first < 1) throw new UsageError(`invalid --first-sequence '${sanitizeText(flags.firstSequence)}': use 1 or more`);
+    cfg.first_seq = first;
+  }
+  if (flags.allowCounter !== undefined) extra.allow_msg_counter = flags.allowCounter;
+  if (flags.allowSchedules !== undefined) extra.allow_msg_schedules = flags.allowSchedules;
+  if (flags.allowBatch !== undefined) extra.allow_atomic = flags.allowBatch;
   return cfg as T;
 }
 

@@ -66,6 +66,11 @@ const STREAM_EDIT_FLAGS: Record<string, EditFlag> = {
   subject_delete_marker_ttl: (to) => ["--subject-del-markers-ttl", (to as number) <= 0 ? "0" : durationFlagText(to as number)],
   deny_delete: booleanEditFlag("deny-delete"),
   deny_purge: booleanEditFlag("deny-purge"),
+  allow_rollup_hdrs: booleanEditFlag("allow-rollup"),
+  discard_new_per_subject: booleanEditFlag("discard-per-subject"),
+  allow_msg_counter: (to) => (to ? ["--allow-counter"] : []),
+  allow_msg_schedules: booleanEditFlag("allow-schedules"),
+  allow_atomic: booleanEditFlag("allow-batch"),
 };
 
 /** The config fields whose flag values a user types in units (20GB, 7d), keyed by their StreamFlags name. */
