@@ -150,6 +150,10 @@ describe("nkey", () => {
     expectOneLineFailure(unreadable, /cannot read nkey seed file .* \(EISDIR, from NATS_NKEY\)/);
     const junk = await serverInfo(["-s", server.url, "--nkey", join(dir, "not-a-seed.nk")]);
     expectOneLineFailure(junk, /does not hold a user nkey seed/);
+    writeFileSync(join(dir, "damaged.nk"), good.seed.slice(0, -3) + "AAA\n");
+    const damaged = await serverInfo(["-s", server.url, "--nkey", join(dir, "damaged.nk")]);
+    expectOneLineFailure(damaged, /^nsm4home: the nkey file .*damaged\.nk \(from --nkey\) holds a damaged seed \(.*\): copy it again whole$/);
+    expectNoSecrets(damaged, good.seed.slice(0, -3));
   });
 });
 

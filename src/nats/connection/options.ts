@@ -56,6 +56,12 @@ export async function buildConnectOptions(resolved: ResolvedConnection, name = "
     if (seed === undefined) {
       throw new RuntimeError(`the nkey file ${resolved.nkeyFile} (from ${origin}) does not hold a user nkey seed (a line starting with SU)`);
     }
+    // nats.js decodes the seed only when the server asks it to sign: a damaged one would fail as "nkeys: invalid checksum".
+    try {
+      (await import("@nats-io/nkeys")).fromSeed(new TextEncoder().encode(seed));
+    } catch (err) {
+      throw new RuntimeError(`the nkey file ${resolved.nkeyFile} (from ${origin}) holds a damaged seed (${(err as Error).message}): copy it again whole`);
+    }
     authenticators.push(core.nkeyAuthenticator(new TextEncoder().encode(seed)));
   }
   if (authenticators.length > 0) options.authenticator = authenticators;
