@@ -86,6 +86,10 @@ function pubAckOutcome(msg: Msg, subject: string): PublishOutcome {
   }
   if (reply.error) {
     const code = reply.error.err_code ?? 0;
+    if (code === 10054 && reply.stream) {
+      const edit = `nsm4home stream edit ${reply.stream} --max-msg-size SIZE`;
+      return { ok: false, permanent: true, reason: `larger than stream ${reply.stream}'s max_msg_size (err_code 10054); to store such events: ${edit}` };
+    }
     return { ok: false, permanent: PERMANENT_ERR_CODES.has(code), reason: `${reply.error.description ?? "JetStream error"} (err_code ${code})` };
   }
   return { ok: true, duplicate: reply.duplicate === true, seq: reply.seq ?? 0 };

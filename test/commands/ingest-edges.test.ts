@@ -84,6 +84,20 @@ describe("ingest edges", () => {
     expect((await readStream(nc, "full")).map((m) => JSON.parse(m.data).n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it("an event over the stream's max_msg_size is refused naming the stream's limit and the edit that raises it", async () => {
+    const { nc } = servers;
+    const created = await nc.request("$JS.API.STREAM.CREATE.small", JSON.stringify({ name: "small", subjects: ["small.>"], max_msg_size: 100, storage: "memory" }), { timeout: 5000 });
+    expect(created.json<{ error?: unknown }>().error).toBeUndefined();
+    const input = `${JSON.stringify({ event_type: "dns", n: 1, pad: "x".repeat(200) })}\n${JSON.stringify({ event_type: "dns", n: 2 })}\n`;
+    const r = await runCli(["-s", servers.nats.url, "ingest", "--from", "-", "--prefix", "small", "--progress", "0"], { env, input });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      "not published (larger than stream small's max_msg_size (err_code 10054); to store such events: nsm4home stream edit small --max-msg-size SIZE): small.dns, 235 B",
+    );
+    expect(r.stderr).toMatch(/published 2, acked 1, .*rejected 1/);
+    expect((await readStream(nc, "small")).map((m) => JSON.parse(m.data).n)).toEqual([2]);
+  });
+
   it("a second signal quits at once while publishes are refused", async () => {
     const { nc } = servers;
     const created = await nc.request("$JS.API.STREAM.CREATE.full2", JSON.stringify({ name: "full2", subjects: ["full2.>"], max_msgs: 1, discard: "new", storage: "memory" }), { timeout: 5000 });
