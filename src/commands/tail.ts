@@ -9,6 +9,7 @@ import { formatCount, parseCount, parseDuration, parseSize } from "../text/units
 import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { subjectsFor, unusedPrefixNote } from "../nats/subjects.js";
+import { likelyEventTypes } from "../eve/fields.js";
 import { addMessageStyleOptions, collectList, connectionFlagsOf, noteOlderUtc } from "./shared.js";
 import { addEventExpressionOptions, compileEventExpressions, type EventExpressionFlags, type EventExpressions } from "./event-expressions.js";
 import type { NatsConnection } from "@nats-io/nats-core";
@@ -67,6 +68,8 @@ function checkCombinations(flags: TailFlags, start: ReplayStart | undefined): Ou
 interface TailRequest {
   subjects: string[];
   prefixNote?: string;
+  /** Words that look like a misspelt event type (dsn), with the likely one. */
+  typeNotes: string[];
   start?: ReplayStart;
   mode: OutputMode;
   count?: number;
@@ -85,6 +88,7 @@ async function readCommandLine(args: string[], flags: TailFlags, cmd: Command): 
   const words = [...args, ...(flags.subject ?? [])];
   const subjects = subjectsFor(words, flags.prefix);
   const prefixNote = cmd.getOptionValueSource("prefix") === "cli" ? unusedPrefixNote(words, flags.prefix) : undefined;
+  const typeNotes = misspeltTypeNotes(words, flags.prefix);
   const start = replayStartOf(flags);
   const mode = checkCombinations(flags, start);
   const count = flags.count === undefined ? undefined : parseCount(flags.count, "--count");
@@ -99,7 +103,18 @@ async function readCommandLine(args: string[], flags: TailFlags, cmd: Command): 
   const globalTimeout = connectionFlagsOf(cmd).timeout;
   const idleTimeoutMs = globalTimeout === undefined ? undefined : parseDuration(globalTimeout, "--timeout");
   const expressions = await compileEventExpressions(flags);
-  return { subjects, prefixNote, start, mode, count, timestamps, color, maxBacklog, batch, width, idleTimeoutMs, expressions };
+  return { subjects, prefixNote, typeNotes, start, mode, count, timestamps, color, maxBacklog, batch, width, idleTimeoutMs, expressions };
+}
+
+/** `tail dsn` would wait for ever on suricata.dsn without a word: a note names the likely type (custom ones exist). */
+function misspeltTypeNotes(words: readonly string[], prefix: string): string[] {
+  const notes: string[] = [];
+  for (const word of words) {
+    if (word.includes(".") || /[*>]/.test(word)) continue;
+    const likely = likelyEventTypes(word);
+    if (likely.length > 0) notes.push(`'${word}' is not an event type Suricata writes: did you mean ${likely.join(" or ")}? (reading ${prefix}.${word} as asked)`);
+  }
+  return notes;
 }
 
 interface TailOutput {
@@ -281,6 +296,7 @@ async function runTail(args: string[], flags: TailFlags, cmd: Command): Promise<
   // Status lines can quote servers and stream names: escaped like event text.
   const say = (line: string) => process.stderr.write(`nsm4home: ${sanitizeText(line)}\n`);
   if (req.prefixNote !== undefined) say(req.prefixNote);
+  for (const note of req.typeNotes) say(note);
   const out = await buildOutput(req, flags, say);
   const ending = new TailEnding();
   const opened = await openSource(req, flags, cmd, out, ending, say);

@@ -2,6 +2,14 @@
 // real samples in ../shared/eve-samples). Used to tell a field from a word that was meant as text in a filter:
 // `dns.type == query` compares with a field named "query", which no event has.
 
+/** Event types Suricata writes (`event_type`), each with an object of the same name. */
+export const EVE_EVENT_TYPES: ReadonlySet<string> = new Set([
+  "alert", "anomaly", "arp", "bittorrent_dht", "dcerpc", "dhcp", "dnp3", "dns", "doh2", "drop", "email", "enip",
+  "fileinfo", "flow", "ftp", "ftp_data", "http", "http2", "ike", "ikev2", "krb5", "ldap", "mdns", "modbus", "mqtt",
+  "netflow", "nfs", "pgsql", "pop3", "quic", "rdp", "rfb", "sip", "smb", "smtp", "snmp", "ssh", "stats", "tftp",
+  "tls", "websocket", "template",
+]);
+
 /** Keys of the event object itself: the common section and one object per event type. */
 export const EVE_TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set([
   // common section
@@ -11,11 +19,7 @@ export const EVE_TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set([
   "pcap_cnt", "pcap_filename", "capture_file", "direction", "host", "sensor_name", "ether", "metadata", "vars",
   "packet", "packet_info", "payload", "payload_printable", "payload_length", "stream", "tunnel", "verdict", "spi",
   "files", "frame", "tcp", "flow_bypass",
-  // one object per event type
-  "alert", "anomaly", "arp", "bittorrent_dht", "dcerpc", "dhcp", "dnp3", "dns", "doh2", "drop", "email", "enip",
-  "fileinfo", "flow", "ftp", "ftp_data", "http", "http2", "ike", "ikev2", "krb5", "ldap", "mdns", "modbus", "mqtt",
-  "netflow", "nfs", "pgsql", "pop3", "quic", "rdp", "rfb", "sip", "smb", "smtp", "snmp", "ssh", "stats", "tftp",
-  "tls", "websocket", "template",
+  ...EVE_EVENT_TYPES,
 ]);
 
 /** Keys found below the top level (inside alert, dns, tls, flow, ...): valid inside `[? ...]` and `&expr`. */
@@ -73,3 +77,40 @@ export const WORD_VALUED_FIELDS: ReadonlySet<string> = new Set([
   "event_type", "app_proto", "app_proto_ts", "app_proto_tc", "app_proto_orig", "app_proto_expected", "proto",
   "type", "rrtype", "rcode", "action", "state", "reason", "direction", "http_method", "category", "pkt_src",
 ]);
+
+/** Edits (insert, delete, change, swap two neighbours) from a to b, or limit + 1 once it is sure to exceed limit. */
+function editsBetween(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The event types a word not among them was likely meant to be (`dsn` → dns; `htp` → ftp, http), or none. Custom
+ * event types exist, so this only suggests: a live tail of a misspelt type would otherwise wait for ever without a word.
+ */
+export function likelyEventTypes(word: string): string[] {
+  if (EVE_EVENT_TYPES.has(word)) return [];
+  const w = word.toLowerCase();
+  if (EVE_EVENT_TYPES.has(w)) return [w]; // subjects are case-sensitive: DNS is not dns
+  const limit = w.length >= 6 ? 2 : 1;
+  let best: string[] = [];
+  let bestEdits = limit + 1;
+  for (const type of EVE_EVENT_TYPES) {
+    const edits = editsBetween(w, type, limit);
+    if (edits < bestEdits) {
+      best = [type];
+      bestEdits = edits;
+    } else if (edits === bestEdits && edits <= limit) best.push(type);
+  }
+  return best;
+}
