@@ -61,6 +61,7 @@ Examples:
       if (eventsPerSecond < 1) throw new UsageError("invalid --rate '0': give at least 1 event per second");
       const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration, "--duration");
       const port = flags.port === undefined ? undefined : parseCount(flags.port, "--port");
+      if (port !== undefined && port > 65535) throw new UsageError(`invalid --port '${flags.port}': use a port up to 65535, or leave it out for a free one`);
       const seed = flags.seed === undefined ? undefined : parseCount(flags.seed, "--seed");
       let tui = flags.tui;
       if (tui && (!process.stdin.isTTY || !process.stdout.isTTY)) {

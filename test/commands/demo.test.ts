@@ -139,5 +139,8 @@ describe("demo --no-tui", () => {
     expect(result.stderr).toMatch(/nsm4home: demo: next, on your own NATS server:\n  nsm4home context add home -s nats:\/\/HOST:4222 --select.*\n  nsm4home stream add --defaults.*\n  nsm4home ingest --from \/var\/log\/suricata\/eve\.json.*\n  nsm4home tail alert {4}nsm4home tui.*\n$/);
     const bad = await runCli(["demo", "--rate", "fast"], { env: isolatedEnv() });
     expect(bad.code).toBe(2);
+    const badPort = await runCli(["demo", "--no-tui", "--port", "99999"], { env: isolatedEnv() });
+    expect(badPort.code, badPort.stderr).toBe(2);
+    expect(badPort.stderr.trim()).toBe("nsm4home: invalid --port '99999': use a port up to 65535, or leave it out for a free one");
   });
 });
