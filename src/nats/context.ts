@@ -27,6 +27,8 @@ export interface NatsContext {
   inbox_prefix?: string;
   /** Sign-in fields natscli has and nsm4home does not read (a JWT and seed given inline, an nsc user). */
   unreadAuth?: string[];
+  /** natscli connects through this SOCKS5 proxy; nsm4home cannot. */
+  socksProxy?: string;
 }
 
 const UNREAD_AUTH_FIELDS = ["user_jwt", "user_seed", "nsc"];
@@ -105,6 +107,7 @@ function readContextFile(path: string, name: string): NatsContext {
     jetstream_api_prefix: str("jetstream_api_prefix"),
     inbox_prefix: str("inbox_prefix"),
     unreadAuth: UNREAD_AUTH_FIELDS.filter((k) => str(k) !== undefined),
+    socksProxy: str("socks_proxy"),
   };
 }
 

@@ -200,6 +200,20 @@ describe("connecting to a real server", () => {
     expect(r.stderr).toMatch(/connection refused \(is nats-server running there\?\)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it("refuses a natscli context that goes through a SOCKS proxy instead of silently connecting around it", async () => {
+    const env = isolatedEnv();
+    writeContext(env, "sox", { url: server.url, socks_proxy: "socks5://bob:sox-SECRET@127.0.0.1:1080" }, true);
+    const [info, check] = await Promise.all([runCli(["server", "info"], { env }), runCli(["check"], { env })]);
+    const line = "context 'sox' connects through the SOCKS proxy socks5://***@127.0.0.1:1080, which nsm4home cannot use: run nsm4home where the server is reachable directly, with --no-context or another context";
+    expect(info.code).toBe(1);
+    expect(info.stderr.trim().split("\n")).toEqual([`nsm4home: ${line}`]);
+    expect(check.code).toBe(3);
+    expect(check.stdout).toBe(`NSM4HOME UNKNOWN: ${line}\n`);
+    expect(info.stdout + info.stderr + check.stdout + check.stderr).not.toContain("sox-SECRET");
+    const direct = await runCli(["server", "info", "--no-context", "-s", server.url], { env });
+    expect(direct.code, direct.stderr).toBe(0);
+  });
 });
 
 describe("authentication precedence is per method", () => {

@@ -21,6 +21,7 @@ export interface ConnectOptions {
 /** Connects with the resolved options; reports reconnects on stderr by default. */
 export async function connectNats(resolved: ResolvedConnection, opts: ConnectOptions = {}) {
   if (resolved.unreadAuth !== undefined) throw new RuntimeError(resolved.unreadAuth);
+  if (resolved.unsupportedRoute !== undefined) throw new RuntimeError(resolved.unsupportedRoute);
   const { connect } = await import("@nats-io/transport-node");
   const options = await buildConnectOptions(resolved, opts.name);
   // The trace's file is opened before connecting: a file that cannot be written stops nothing half-way.

@@ -5,6 +5,7 @@ import { loadContext, selectedContextName, type NatsContext } from "../context.j
 import { ENV_OF, FLAG_OF } from "./provenance.js";
 import { DEFAULT_SERVER, type ConnectionFlags, type ResolvedConnection, type Source } from "./types.js";
 import { splitUrlCredentials } from "./urls.js";
+import { maskUrlCredentials } from "../../text/credentials.js";
 import { isLiteralSubject, isPlainToken } from "../subjects.js";
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -81,6 +82,10 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: NodeJS.Pro
     token,
     credentialsFromUrl,
     ...(unreadAuth === undefined ? {} : { unreadAuth }),
+    // Connecting straight to the server would bypass the proxy the context asks for, or fail with a misleading error.
+    ...(context?.socksProxy === undefined
+      ? {}
+      : { unsupportedRoute: `context '${context.name}' connects through the SOCKS proxy ${maskUrlCredentials(context.socksProxy)}, which nsm4home cannot use: run nsm4home where the server is reachable directly, with --no-context or another context` }),
     credsFile,
     nkeyFile,
     unusedAuth,

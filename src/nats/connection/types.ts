@@ -55,4 +55,6 @@ export interface ResolvedConnection {
   unusedAuth: Array<{ key: "user" | "password" | "token" | "creds" | "nkey"; value: string; source: Source; winner: string }>;
   /** Why connecting is refused before trying: the context's only sign-in is one nsm4home does not read. */
   unreadAuth?: string;
+  /** Why connecting is refused before trying: the context routes through a SOCKS proxy, which nsm4home cannot use. */
+  unsupportedRoute?: string;
 }
