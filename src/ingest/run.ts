@@ -90,8 +90,16 @@ export async function openSource(s: IngestSettings, notify: Notify): Promise<Ing
   if (/^[a-z][a-z0-9+.-]*:\//i.test(s.from)) {
     throw new UsageError(`invalid --from '${maskUrlCredentials(s.from)}': use redis://HOST:6379/KEY, redis-stream://HOST:6379/KEY, a file path, or - for stdin`);
   }
-  if (isDirectory(s.from)) {
+  const kind = fileKind(s.from);
+  if (kind === "directory") {
     throw new UsageError(`--from ${s.from} is a directory: give the eve.json to follow, e.g. --from ${joinPath(s.from, "eve.json")}`);
+  }
+  // A pipe (--from <(zcat eve.json.gz), a FIFO) cannot be read at an offset: read it like stdin, to its end.
+  if (kind === "pipe") {
+    if (s.checkpoint !== undefined) throw new UsageError(`--from ${s.from} is a pipe: it keeps no position, leave out --checkpoint`);
+    const { createReadStream } = await import("node:fs");
+    const { LineStreamSource } = await import("./sources/stdin.js");
+    return new LineStreamSource(createReadStream(s.from, { highWaterMark: 256 * 1024 }), s.from, notify);
   }
   const checkpointFile = s.checkpoint ?? defaultCheckpointPath(s.from);
   if (sameFile(checkpointFile, s.from)) {
@@ -106,11 +114,12 @@ export async function openSource(s: IngestSettings, notify: Notify): Promise<Ing
   });
 }
 
-function isDirectory(path: string): boolean {
+function fileKind(path: string): "directory" | "pipe" | "other" {
   try {
-    return statSync(path).isDirectory();
+    const st = statSync(path);
+    return st.isDirectory() ? "directory" : st.isFIFO() || st.isSocket() || st.isCharacterDevice() ? "pipe" : "other";
   } catch {
-    return false;
+    return "other";
   }
 }
 

@@ -1,6 +1,8 @@
 // ingest where it meets untrusted names and edge cases of its sources: file names with escape sequences in its
 // notices (the followed file and its rotated siblings).
 import { appendFileSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -180,6 +182,21 @@ describe("ingest edges", () => {
     // A run that ended lets the next one in.
     const fourth = await runCli([...args, "--once"], { env });
     expect(fourth.code, fourth.stderr).toBe(0);
+  });
+
+  it("--from a pipe (a FIFO, <(zcat eve.json.gz)) is read like stdin to its end; with --checkpoint it is refused (exit 2)", async () => {
+    await purge(servers);
+    const fifo = join(dir, "events.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const ingest = runCli(["-s", servers.nats.url, "ingest", "--from", fifo, "--once", "--progress", "0"], { env });
+    await writeFile(fifo, `${event(1)}\n${event(2)}\n${event(3)}`);
+    const r = await ingest;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/done: read 3, published 3, acked 3/);
+    expect((await readStream(servers.nc)).map((m) => JSON.parse(m.data).n)).toEqual([1, 2, 3]);
+    const withCheckpoint = await runCli(["-s", servers.nats.url, "ingest", "--from", fifo, "--checkpoint", join(dir, "fifo.ckpt"), "--once"], { env });
+    expect(withCheckpoint.code, withCheckpoint.stderr).toBe(2);
+    expect(withCheckpoint.stderr.trim()).toBe(`nsm4home: --from ${fifo} is a pipe: it keeps no position, leave out --checkpoint`);
   });
 
   it("--from a directory is one line naming it and the file to give instead (exit 2), before anything is read", async () => {
