@@ -262,6 +262,9 @@ describe("TLS", () => {
     expectOneLineFailure(missing, /cannot read TLS CA certificate file .*nope\.pem \(ENOENT, from --tlsca\)/);
     const mismatch = await serverInfo(["-s", mutual.url, "--tlsca", tls.ca, "--tlscert", tls.clientCert, "--tlskey", tls.otherClientKey]);
     expectOneLineFailure(mismatch, /cannot use the TLS files \(key values mismatch\)/);
+    const keyAsCa = await serverInfo(["-s", server.url, "--tlsca", tls.otherClientKey]);
+    expectOneLineFailure(keyAsCa, /the TLS CA certificate file .* \(from --tlsca\) holds no PEM certificate \(-----BEGIN CERTIFICATE-----\): give the certificate, not a key or another file$/);
+    expect(keyAsCa.stderr).not.toMatch(/not signed by/);
     const half = await serverInfo(["-s", mutual.url, "--tlscert", tls.clientCert]);
     expect(half.code).toBe(2);
     expect(half.stderr).toMatch(/--tlscert and --tlskey go together/);

@@ -77,7 +77,11 @@ export async function buildConnectOptions(resolved: ResolvedConnection, name = "
     for (const [field, key, what] of files) {
       const path = resolved.tls[field];
       if (!path) continue;
-      readSecretFile(path, what, settingOrigin(resolved, key));
+      const content = readSecretFile(path, what, settingOrigin(resolved, key));
+      // Node ignores what is not a certificate in a CA file: the handshake would blame the server's certificate.
+      if (field !== "keyFile" && !new TextDecoder().decode(content).includes("-----BEGIN CERTIFICATE-----")) {
+        throw new RuntimeError(`the ${what} file ${path} (from ${settingOrigin(resolved, key)}) holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the certificate, not a key or another file`);
+      }
       options.tls[field] = path;
     }
     if (resolved.tls.handshakeFirst) options.tls.handshakeFirst = true;
