@@ -150,7 +150,11 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     i++;
   }
-  if (value >= 100) return `${Math.round(value)} ${BYTE_UNITS[i]}`;
+  if (value >= 100) {
+    const whole = Math.round(value);
+    // 1,048,546 bytes is 1023.96 KiB: rounded, that is the next unit, not "1024 KiB".
+    return whole >= 1024 && i < BYTE_UNITS.length - 1 ? `1 ${BYTE_UNITS[i + 1]}` : `${whole} ${BYTE_UNITS[i]}`;
+  }
   const fixed = value.toFixed(1);
   return `${fixed.endsWith(".0") ? fixed.slice(0, -2) : fixed} ${BYTE_UNITS[i]}`;
 }

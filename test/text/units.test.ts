@@ -43,6 +43,12 @@ describe("formatBytes", () => {
     expect(formatBytes(-2048)).toBe("-2 KiB");
   });
 
+  it("a size that rounds up to 1024 of a unit is 1 of the next (1,048,546 bytes is 1 MiB, not 1024 KiB)", () => {
+    expect(formatBytes(1_048_546)).toBe("1 MiB");
+    expect(formatBytes(1_048_063)).toBe("1023 KiB");
+    expect(formatBytes(1024 ** 3 - 1)).toBe("1 GiB");
+  });
+
   it("gives no digits to amounts past any 64-bit counter (an event can claim 1e308 bytes; two such sum to Infinity)", () => {
     expect(formatBytes(1e308)).toBe(">16 EiB");
     expect(formatBytes(1e308 * 10)).toBe(">16 EiB");
@@ -54,7 +60,7 @@ describe("formatBytes", () => {
 describe("formatBytesPair", () => {
   it("gives exact bytes when rounding would hide the difference, else the rounded units", () => {
     expect(formatBytesPair(1024 * 1024 + 10, 1024 * 1024)).toEqual(["1,048,586 bytes", "1,048,576 bytes"]);
-    // "1024 KiB" against "1 MiB" reads as equal sizes too.
+    // Just under: "1 MiB" against "1 MiB" too.
     expect(formatBytesPair(1024 * 1024 - 30, 1024 * 1024)).toEqual(["1,048,546 bytes", "1,048,576 bytes"]);
     expect(formatBytesPair(1600, 1024 * 1024)).toEqual(["1.6 KiB", "1 MiB"]);
     expect(formatBytesPair(8 * 1024 * 1024, 1024 * 1024)).toEqual(["8 MiB", "1 MiB"]);
