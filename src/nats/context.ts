@@ -66,6 +66,18 @@ export function listContextNames(env: NodeJS.ProcessEnv = process.env): string[]
     .sort();
 }
 
+/** The context fields natscli keeps as strings. */
+const STRING_FIELDS = new Set([
+  "description", "url", "socks_proxy", "token", "user", "password", "creds", "nkey", "cert", "key", "ca", "nsc",
+  "jetstream_domain", "jetstream_api_prefix", "jetstream_event_prefix", "inbox_prefix", "user_jwt", "user_seed", "color_scheme",
+]);
+
+/** "3, column 14" for a character offset. */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split("\n");
+  return `${before.length}, column ${before[before.length - 1]!.length + 1}`;
+}
+
 function readContextFile(path: string, name: string): NatsContext {
   let text: string;
   try {
@@ -77,12 +89,20 @@ function readContextFile(path: string, name: string): NatsContext {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new RuntimeError(`context '${name}' is not valid JSON (${path}): ${(err as Error).message}`);
+    // Node's message quotes the text around the error, which may be a password: only where it is.
+    const at = /at position (\d+)/.exec((err as Error).message);
+    const where = at === null ? "" : ` at line ${lineColumn(text, Number(at[1]))}`;
+    throw new RuntimeError(`context '${name}' is not valid JSON${where} (${path}): fix or remove the file`);
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new RuntimeError(`context '${name}' (${path}) is not a JSON object`);
   }
   const raw = parsed as Record<string, unknown>;
+  // natscli refuses such a file (Go cannot unmarshal it); skipping the field would connect somewhere else.
+  for (const [key, value] of Object.entries(raw)) {
+    const wrong = STRING_FIELDS.has(key) ? value !== null && typeof value !== "string" : key === "tls_first" && value !== null && typeof value !== "boolean";
+    if (wrong) throw new RuntimeError(`context '${name}' (${path}): ${key} is not a ${key === "tls_first" ? "boolean" : "string"}; fix the file`);
+  }
   const str = (k: string): string | undefined => (typeof raw[k] === "string" && raw[k] !== "" ? (raw[k] as string) : undefined);
   // natscli expands a leading ~ in file paths; contexts written by hand often use it.
   const file = (k: string): string | undefined => {
@@ -149,7 +169,8 @@ export function listContexts(env: NodeJS.ProcessEnv = process.env): ContextSumma
       return { name, path, selected: name === selected, description: ctx.description, url: ctx.url };
     } catch (err) {
       const message = (err as Error).message;
-      const error = /not valid JSON/.test(message) ? "not valid JSON" : /not a JSON object/.test(message) ? "not a JSON object" : "unreadable";
+      const wrongType = /: (\S+ is not a (string|boolean));/.exec(message);
+      const error = /not valid JSON/.test(message) ? "not valid JSON" : /not a JSON object/.test(message) ? "not a JSON object" : wrongType ? wrongType[1]! : "unreadable";
       return { name, path, selected: name === selected, error };
     }
   });

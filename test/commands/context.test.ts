@@ -35,6 +35,8 @@ describe("context ls", () => {
     writeContext(env, "pi", { description: "sensor on the Pi", url: `nats://alice:${PASSWORD}@pi.lan:4222` });
     writeContext(env, "lab", { url: "nats://lab:4222" });
     writeFileSync(join(contextDir(env), "broken.json"), "{ not json");
+    writeFileSync(join(contextDir(env), "typed.json"), JSON.stringify({ url: 4222, password: PASSWORD }));
+    writeFileSync(join(contextDir(env), "leaky.json"), `${PASSWORD}{"password":"${PASSWORD}"}`);
     select(env, "pi");
     const r = await runCli(["context", "ls"], { env });
     expect(r.code, r.stderr).toBe(0);
@@ -44,9 +46,20 @@ describe("context ls", () => {
     expect(lines.slice(1)).toEqual([
       expect.stringMatching(/^broken\s+\(broken: not valid JSON\)$/),
       expect.stringMatching(/^lab\s+nats:\/\/lab:4222$/),
+      expect.stringMatching(/^leaky\s+\(broken: not valid JSON\)$/),
       expect.stringMatching(/^pi\*\s+nats:\/\/\*\*\*@pi\.lan:4222\s+sensor on the Pi$/),
+      expect.stringMatching(/^typed\s+\(broken: url is not a string\)$/),
     ]);
     expectNoSecrets(r.stdout, r.stderr);
+    // Used, the broken ones fail in one line: never a default server instead, never the file's text.
+    const [leaky, typed, broken] = await Promise.all(["leaky", "typed", "broken"].map((c) => runCli(["--context", c, "server", "info"], { env })));
+    expect(leaky!.stderr).toMatch(/^nsm4home: context 'leaky' is not valid JSON( at line 1, column 1)? \(.*leaky\.json\): fix or remove the file\n$/);
+    expect(typed!.stderr).toMatch(/^nsm4home: context 'typed' \(.*typed\.json\): url is not a string; fix the file\n$/);
+    expect(broken!.stderr).toMatch(/^nsm4home: context 'broken' is not valid JSON at line 1, column 3 \(.*broken\.json\): fix or remove the file\n$/);
+    for (const x of [leaky!, typed!, broken!]) {
+      expect(x.code).toBe(1);
+      expectNoSecrets(x.stdout, x.stderr);
+    }
 
     const json = await runCli(["context", "ls", "--json"], { env });
     expect(json.code).toBe(0);
@@ -54,9 +67,11 @@ describe("context ls", () => {
     expect(list.map((c) => [c.name, c.selected])).toEqual([
       ["broken", false],
       ["lab", false],
+      ["leaky", false],
       ["pi", true],
+      ["typed", false],
     ]);
-    expect(list[2]!.url).toBe("nats://***@pi.lan:4222");
+    expect(list[3]!.url).toBe("nats://***@pi.lan:4222");
     expectNoSecrets(json.stdout);
   });
 
