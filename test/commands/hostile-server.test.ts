@@ -75,6 +75,19 @@ describe("a server that answers with escape sequences", () => {
     }
   });
 
+  it("a silent server advertising a host that does not resolve: says so, not 'host not found, check the server address'", async () => {
+    const gossip = await startFakeNatsServer({ info: { connect_urls: ["no-such-host.invalid:4222"] }, noPong: true });
+    try {
+      const r = await runCli(["check", "-s", gossip.url, "--timeout", "1s"], { env: isolatedEnv(), timeoutMs: 15_000 });
+      expect(r.code).toBe(3);
+      expect(r.stdout).toMatch(
+        /^NSM4HOME UNKNOWN: cannot connect to nats:\/\/127\.0\.0\.1:\d+: the server did not complete the handshake in time, and no-such-host\.invalid, which it advertises in its connect_urls, is not found/,
+      );
+    } finally {
+      await gossip.close();
+    }
+  });
+
   it("an invalid connect_urls entry from a server that never finishes the handshake: check times out in --timeout, not never", async () => {
     const gossip = await startFakeNatsServer({ info: { connect_urls: [`not a url:::/x${OSC_TITLE}`] }, noPong: true });
     try {

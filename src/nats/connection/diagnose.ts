@@ -63,7 +63,7 @@ export function describeConnectError(err: unknown, resolved: ResolvedConnection)
   if (err instanceof RuntimeError) return err;
   if (err instanceof UsageError) return err as unknown as RuntimeError;
   const fail = (kind: ConnectErrorKind, what: string) => cannotConnect(resolved, kind, what);
-  type ErrorShape = { name?: string; message?: string; code?: string; reason?: string; cause?: ErrorShape };
+  type ErrorShape = { name?: string; message?: string; code?: string; reason?: string; hostname?: string; cause?: ErrorShape };
   const e = (err ?? {}) as ErrorShape;
   // nats.js wraps socket and TLS setup errors in ConnectionError; the Node error with its code is the cause.
   const inner: ErrorShape = e.cause && typeof e.cause === "object" ? e.cause : e;
@@ -116,7 +116,21 @@ export function describeConnectError(err: unknown, resolved: ResolvedConnection)
   if (e.name === "TimeoutError" || /^timeout$/i.test(message)) {
     return fail("timeout", `timed out after ${resolved.timeoutMs} ms (is the address right and reachable? raise --timeout)`);
   }
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return fail("host-not-found", `host not found (check the server address, from ${settingOrigin(resolved, "server")})`);
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+    // nats.js tries the servers a server advertised (connect_urls) after ours failed, and reports the last failure.
+    const missing = (e as { hostname?: string }).hostname ?? inner.hostname;
+    const ours = resolved.servers.map((s) => {
+      try {
+        return hostPortOf(s).host;
+      } catch {
+        return s;
+      }
+    });
+    if (missing !== undefined && !ours.includes(missing)) {
+      return fail("host-not-found", `the server did not complete the handshake in time, and ${missing}, which it advertises in its connect_urls, is not found (raise --timeout; the server's advertise setting should name a host this machine resolves)`);
+    }
+    return fail("host-not-found", `host not found (check the server address, from ${settingOrigin(resolved, "server")})`);
+  }
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return fail("unreachable", "no route to the host (check the address and the network)");
   if (code === "ECONNRESET" || code === "EPIPE") return fail("closed", `the server closed the connection (${code}); is this a NATS client port?`);
   // nats.js's text when the socket closed before the server's INFO, with no error of its own.
