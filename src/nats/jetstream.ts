@@ -72,6 +72,12 @@ export function apiErrorCode(err: unknown): number | undefined {
   return typeof e?.apiError === "function" ? e.apiError().err_code : undefined;
 }
 
+export const ERR_STREAM_NOT_FOUND = 10059;
+
+export function isStreamNotFound(err: unknown): boolean {
+  return (err as Error)?.name === "StreamNotFoundError" || apiErrorCode(err) === ERR_STREAM_NOT_FOUND;
+}
+
 /** A user without the right to call the JetStream API: the server answers its requests with a permissions error. */
 export const JS_API_DENIED = /Permissions Violation for Publish to "(((?:\$JS|[^"]*?)\.API)[^"]*)"/;
 

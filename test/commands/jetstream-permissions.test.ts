@@ -37,6 +37,13 @@ describe("a user without the JetStream API", () => {
     expect(ls.stderr).toMatch(/may not use the JetStream API .*allow it to publish to \$JS\.API\.>$/m);
   });
 
+  it("live tail of a subject it may not subscribe to fails with the server's reason, exit 1 (it ended as if done, exit 0)", async () => {
+    const r = await as("viewer", ["--timeout", "10s", "tail", "other.dns"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^nsm4home: subscription to other\.dns failed: Permissions Violation for Subscription to "other\.dns"$/m);
+  });
+
   it("live tail works with subscribe permission alone", async () => {
     const tail = runCli(["-s", `nats://viewer:viewer@127.0.0.1:${server.port}`, "--no-context", "--timeout", "3s", "tail", "dns", "--count", "1", "--json"], { env });
     // Published until the subscription is there: live tail shows only what arrives after it starts.

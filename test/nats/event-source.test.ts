@@ -186,6 +186,18 @@ describe("event source on a real server", () => {
     expect(source.counts()).toEqual({ received: got.length, dropped: 0, removed: 300 - got.length });
   }, 30_000);
 
+  it("replay without follow: a stream deleted while it is read ends the replay with an error naming it (it waited for ever)", async () => {
+    await fill("GONE", "gone", Array.from({ length: 300 }, (_, i) => ["dns", i + 1] as [string, number]));
+    const { source, release, statuses } = await openStalled({ subjects: ["gone.>"], start: { kind: "all" }, follow: false, batch: 10 });
+    await jsm.streams.delete("GONE");
+    release();
+    const ended = await Promise.race([
+      source.done.then(() => "ended without an error", (err: Error) => err.message),
+      new Promise<string>((resolve) => setTimeout(() => resolve("still waiting"), 25_000)),
+    ]);
+    expect({ ended, statuses }).toEqual({ ended: "stream GONE was deleted while it was being read", statuses: [] });
+  }, 35_000);
+
   it("replay of several subjects: a reader whose messages were purged does not hold the merge back", async () => {
     const items: Array<[string, number]> = [];
     for (let i = 1; i <= 200; i++) items.push([i % 2 ? "dns" : "tls", i]);

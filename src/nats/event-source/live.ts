@@ -141,8 +141,9 @@ export function openLiveSource(nc: NatsConnection, subjects: string[], options: 
   };
   const fail = (err: unknown) => {
     if (stopped) return;
-    void stop();
+    // Rejected before stop() resolves it: the other order ended a failed subscription as if it had finished.
     done.reject(err);
+    void stop();
   };
 
   for (const subscribed of subjects) {

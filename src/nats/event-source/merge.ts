@@ -41,6 +41,10 @@ export class ReplayRunner implements ReaderOwner {
     this.backfillThroughSeq = requestSeq;
   }
 
+  get follows(): boolean {
+    return this.endSeq === undefined;
+  }
+
   mayPull(reader: OrderedReader): boolean {
     if (this.stopped) return false;
     const { backlog, maxBacklog = DEFAULT_MAX_BACKLOG } = this.options;
@@ -155,8 +159,9 @@ export class ReplayRunner implements ReaderOwner {
 
   fail(err: unknown): void {
     if (this.stopped) return;
-    void this.stop();
+    // Rejected before stop() resolves it: the other order ended a failed replay as if it had reached its end.
     this.done.reject(err);
+    void this.stop();
   }
 
   async stop(): Promise<void> {

@@ -3,7 +3,7 @@
 import type { Msg, Subscription } from "@nats-io/nats-core";
 import type { ConsumerConfig } from "@nats-io/jetstream";
 import { RuntimeError } from "../../errors.js";
-import { describeJetStreamError } from "../jetstream.js";
+import { describeJetStreamError, isStreamNotFound } from "../jetstream.js";
 import { parseAckBytes, parseAckSubject, SubjectCache, type RawMsg } from "./ack-subject.js";
 import { consumerBaseConfig, type ReplayContext, type StartConfig } from "./consumer-config.js";
 import type { SourceMessage } from "./types.js";
@@ -26,6 +26,8 @@ export interface ReaderOwner {
   removed(count: number): void;
   /** The stream was deleted and created again: sequences start over, so every reader reads it from its start. */
   streamReplaced(reader: OrderedReader): void;
+  /** Reading goes on past the end of the stream (not --no-follow): a deleted stream may come back. */
+  readonly follows: boolean;
   fail(err: unknown): void;
 }
 
@@ -362,9 +364,20 @@ export class OrderedReader {
         break;
       } catch (err) {
         attempt++;
+        const deleted = isStreamNotFound(err);
+        if (deleted && !this.owner.follows) {
+          // Nothing more will come of a replay that was to end at the stream's end.
+          this.resetting = false;
+          this.owner.fail(new RuntimeError(`stream ${this.ctx.stream} was deleted while it was being read`));
+          return;
+        }
         if (!reported && attempt >= 3) {
           reported = true;
-          this.ctx.onStatus?.(`waiting for stream ${this.ctx.stream} (${why}): ${describeJetStreamError(err, "consumer").message}`);
+          this.ctx.onStatus?.(
+            deleted
+              ? `stream ${this.ctx.stream} was deleted: waiting for it to be created again (Ctrl-C to stop)`
+              : `waiting for stream ${this.ctx.stream} (${why}): ${describeJetStreamError(err, "consumer").message}`,
+          );
         }
         await new Promise((r) => setTimeout(r, Math.min(250 * attempt, 3000)));
       }

@@ -4,17 +4,13 @@ import type { JetStreamManager, MsgRequest, PurgeOpts, PurgeResponse, StoredMsg,
 import { RuntimeError, UsageError } from "../../errors.js";
 import { parseCount } from "../../text/units.js";
 import { diffConfig, type ConfigChange } from "../config-diff.js";
-import { apiErrorCode, describeJetStreamError } from "../jetstream.js";
+import { describeJetStreamError, ERR_STREAM_NOT_FOUND, isStreamNotFound } from "../jetstream.js";
+export { ERR_STREAM_NOT_FOUND, isStreamNotFound };
 import { checkSubject } from "../subjects.js";
 import { checkStreamName } from "../names.js";
 import type { WantedStreamConfig } from "./config.js";
 import { showStreamValue } from "./edit.js";
 
-export const ERR_STREAM_NOT_FOUND = 10059;
-
-export function isStreamNotFound(err: unknown): boolean {
-  return (err as Error)?.name === "StreamNotFoundError" || apiErrorCode(err) === ERR_STREAM_NOT_FOUND;
-}
 
 const streamNotFound = (name: string) =>
   new RuntimeError(`stream '${name}' not found (err_code ${ERR_STREAM_NOT_FOUND}); 'nsm4home stream ls' lists the streams`);
