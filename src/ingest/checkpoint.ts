@@ -9,6 +9,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { makeDirectories } from "../directories.js";
 import { RuntimeError } from "../errors.js";
+import { isRunning } from "./pid.js";
 
 export interface FileCheckpoint {
   path: string;
@@ -87,15 +88,6 @@ function lockCheckpoint(file: string): string {
     }
   }
   return lock;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Saves checkpoints in the background; a newer one replaces one not yet written (only the latest matters). */

@@ -81,7 +81,12 @@ export async function openSource(s: IngestSettings, notify: Notify): Promise<Ing
         throw new UsageError(`--processing-key ${s.processingKey} is the list being read: taken items would go back where they came from; give another key`);
       }
       const { RedisListSource } = await import("./sources/redis-list.js");
-      return new RedisListSource(location, { processingKey: s.processingKey, once: s.once, notify });
+      const source = new RedisListSource(location, { processingKey: s.processingKey, once: s.once, notify });
+      await source.start().catch(async (err: unknown) => {
+        await source.close();
+        throw err;
+      });
+      return source;
     }
     const { RedisStreamSource } = await import("./sources/redis-stream.js");
     return new RedisStreamSource(location, { group: s.group, consumer: s.consumer ?? hostname(), field: s.field, once: s.once, notify });

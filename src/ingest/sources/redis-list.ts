@@ -4,9 +4,13 @@
 // many items from the right. On start, and after any Redis failure, the whole processing list is re-published
 // first, oldest first: its Nats-Msg-Ids make those re-sends duplicates that JetStream drops. While a batch is
 // published the next one is already being moved; a graceful stop puts such a batch back at the list's end.
+// Trimming by count needs the processing list to itself: an owner key (./redis-owner.ts) keeps a second ingest off.
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Backlog, EMPTY_BATCH, type IngestSource, type Notify, type SourceBatch } from "../types.js";
 import type { RedisLocation } from "../redis-location.js";
 import { fatalRedisError, RedisConnector, type RedisSession } from "./redis-session.js";
+import { OWNER_REFRESH_MS, ProcessingListOwner } from "./redis-owner.js";
+import { RuntimeError } from "../../errors.js";
 import { formatCount } from "../../text/units.js";
 
 export interface RedisListOptions {
@@ -62,6 +66,11 @@ export class RedisListSource implements IngestSource {
   private trimming: Promise<void> | undefined;
   private scriptUsable = true;
   private scriptDefinedOn: RedisSession | undefined;
+  private readonly owner: ProcessingListOwner;
+  private ownedEpoch = 0;
+  private ownerRefresh: NodeJS.Timeout | undefined;
+  /** Another ingest took the processing list while this one ran: publish what is in hand, then fail the run. */
+  private lost: RuntimeError | undefined;
 
   constructor(
     private readonly location: RedisLocation,
@@ -70,9 +79,43 @@ export class RedisListSource implements IngestSource {
     this.processingKey = opts.processingKey ?? defaultProcessingKey(location.key);
     this.description = location.display;
     this.connector = new RedisConnector(location, opts.notify);
+    this.owner = new ProcessingListOwner(this.processingKey, opts.notify);
+  }
+
+  /** Before anything is read: refuses when another ingest uses the processing list (if Redis answers now). */
+  async start(): Promise<void> {
+    for (;;) {
+      const session = await this.connector.current();
+      if (!session) return;
+      try {
+        if (await this.holdOwner(session)) return;
+      } catch (err) {
+        if (err instanceof RuntimeError) throw err;
+        this.connector.fail(session, err); // read() claims on the next session
+        return;
+      }
+      await sleep(1000);
+    }
+  }
+
+  /** Takes or keeps the owner key; false while an owner on another host may still come back. */
+  private async holdOwner(session: RedisSession): Promise<boolean> {
+    const state = await this.owner.claim(session.writer);
+    if (state === "lost") this.lost ??= this.owner.lostError();
+    if (state === "owned") this.ownedEpoch = session.epoch;
+    this.ownerRefresh ??= setInterval(() => void this.refreshOwner(), OWNER_REFRESH_MS).unref();
+    return state !== "wait";
+  }
+
+  private async refreshOwner(): Promise<void> {
+    const session = this.connector.peek();
+    if (!session || session.epoch !== this.ownedEpoch || this.lost) return;
+    // A failed command here is the read's to notice: it reconnects and claims again.
+    await this.holdOwner(session).catch(() => undefined);
   }
 
   async read(max: number): Promise<SourceBatch | null> {
+    if (this.lost) return this.handOutAfterLoss(max);
     const session = await this.connector.current();
     if (!session) return EMPTY_BATCH;
     if (this.scriptDefinedOn !== session) {
@@ -81,6 +124,12 @@ export class RedisListSource implements IngestSource {
       this.scriptDefinedOn = session;
     }
     try {
+      if (this.ownedEpoch !== session.epoch && !(await this.holdOwner(session))) {
+        await sleep(1000);
+        return EMPTY_BATCH;
+      }
+      // Taken while Redis was away: the other ingest found in the processing list all this one had moved.
+      if (this.lost) return null;
       if (this.recoveredEpoch !== session.epoch) {
         // Whatever an earlier session moved ahead is in the processing list, read again just below.
         this.ahead = [];
@@ -94,11 +143,24 @@ export class RedisListSource implements IngestSource {
       if (this.recovery.length > 0) return this.batchOf(session, this.recovery.splice(0, max));
       return await this.take(session, max);
     } catch (err) {
+      if (err instanceof RuntimeError) throw err;
       const fatal = await fatalRedisError(err, this.location, session);
       if (fatal) throw fatal;
       this.connector.fail(session, err);
       return EMPTY_BATCH;
     }
+  }
+
+  /**
+   * Moved to the processing list after the other ingest read it: it never sees these, and its trims may drop them.
+   * Published here; nothing is trimmed any more (the list's right end is no longer this ingest's).
+   */
+  private async handOutAfterLoss(max: number): Promise<SourceBatch | null> {
+    const moved = await this.prefetch?.moved;
+    this.prefetch = undefined;
+    if (moved && !(moved instanceof Error)) this.ahead.push(...moved);
+    const items = (this.recovery.length > 0 ? this.recovery : this.ahead).splice(0, max);
+    return items.length > 0 ? { items, commit: async () => undefined } : null;
   }
 
   private async take(session: RedisSession, max: number): Promise<SourceBatch | null> {
@@ -157,7 +219,7 @@ export class RedisListSource implements IngestSource {
       items,
       commit: async () => {
         // A batch from a failed session is in the processing list that the new session re-reads.
-        if (!this.connector.isCurrent(session.epoch)) return;
+        if (!this.connector.isCurrent(session.epoch) || this.lost) return;
         if (this.trimSession !== session) {
           this.trimSession = session;
           this.untrimmed = 0;
@@ -180,7 +242,7 @@ export class RedisListSource implements IngestSource {
         const n = this.untrimmed;
         this.untrimmed = 0;
         // A failed session's items are re-read and re-sent by the next one.
-        if (!this.connector.isCurrent(session.epoch)) continue;
+        if (!this.connector.isCurrent(session.epoch) || this.lost) continue;
         try {
           await session.writer.ltrim(this.processingKey, 0, -(n + 1));
         } catch (err) {
@@ -218,8 +280,13 @@ export class RedisListSource implements IngestSource {
     this.stopping = true;
   }
 
+  async finish(): Promise<void> {
+    if (this.lost) throw this.lost;
+  }
+
   async close(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.ownerRefresh);
     // The return script below checks the processing list's length: every confirmed item must be trimmed first.
     await this.trimming;
     const session = this.connector.peek();
@@ -228,13 +295,14 @@ export class RedisListSource implements IngestSource {
       if (!(moved instanceof Error)) this.ahead.push(...moved);
     }
     this.prefetch = undefined;
-    if (session && this.ahead.length > 0) {
+    if (session && this.ahead.length > 0 && !this.lost) {
       // Moved ahead and never published: back to the list's oldest end, so a graceful stop leaves the processing
       // list empty. Only when it holds nothing else (after a second Ctrl-C it also holds unconfirmed items: then
       // everything stays there for the next start).
       await session.writer.eval(RETURN_SCRIPT, 2, this.processingKey, this.location.key, this.ahead.length).catch(() => undefined);
       this.ahead = [];
     }
+    if (session) await this.owner.release(session.writer).catch(() => undefined);
     await this.connector.close();
   }
 }
