@@ -22,8 +22,6 @@ export class ReplayRunner implements ReaderOwner {
   removedCount = 0;
   private removedUnreported = 0;
   private removedTimer: NodeJS.Timeout | undefined;
-  /** Messages up to here were stored before the source opened (SourceMessage.backfill). */
-  private backfillThroughSeq: number;
   private stopped = false;
   private backlogTimer: NodeJS.Timeout | undefined;
   readonly done = deferredDone();
@@ -38,7 +36,6 @@ export class ReplayRunner implements ReaderOwner {
     public requestSeq: number,
   ) {
     this.toConsumer = guardOnMessage(options.onMessage, options.onStatus);
-    this.backfillThroughSeq = requestSeq;
   }
 
   get follows(): boolean {
@@ -83,7 +80,6 @@ export class ReplayRunner implements ReaderOwner {
   streamReplaced(reader: OrderedReader): void {
     this.maxReceivedSeq = 0;
     this.requestSeq = 0;
-    this.backfillThroughSeq = 0;
     for (const r of this.readers) if (r !== reader) r.streamReplacedElsewhere();
   }
 
@@ -116,7 +112,8 @@ export class ReplayRunner implements ReaderOwner {
       return;
     }
     this.received++;
-    if (msg.seq! <= this.backfillThroughSeq) msg.backfill = true;
+    // Stored by the time the source opened: a backfill, not an arrival.
+    if (msg.seq! <= this.requestSeq) msg.backfill = true;
     this.toConsumer(msg);
   }
 
