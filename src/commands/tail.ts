@@ -9,7 +9,7 @@ import { formatCount, parseCount, parseDuration, parseSize } from "../text/units
 import { replayStartOf } from "../nats/replay-start.js";
 import { DEFAULT_SUBJECT_PREFIX } from "../nats/stream-defaults.js";
 import { subjectsFor, unusedPrefixNote } from "../nats/subjects.js";
-import { likelyEventTypes } from "../eve/fields.js";
+import { misspeltTypeNotes } from "../eve/fields.js";
 import { addMessageStyleOptions, collectList, connectionFlagsOf, noteOlderUtc } from "./shared.js";
 import { addEventExpressionOptions, compileEventExpressions, type EventExpressionFlags, type EventExpressions } from "./event-expressions.js";
 import type { NatsConnection } from "@nats-io/nats-core";
@@ -104,17 +104,6 @@ async function readCommandLine(args: string[], flags: TailFlags, cmd: Command): 
   const idleTimeoutMs = globalTimeout === undefined ? undefined : parseDuration(globalTimeout, "--timeout");
   const expressions = await compileEventExpressions(flags);
   return { subjects, prefixNote, typeNotes, start, mode, count, timestamps, color, maxBacklog, batch, width, idleTimeoutMs, expressions };
-}
-
-/** `tail dsn` would wait for ever on suricata.dsn without a word: a note names the likely type (custom ones exist). */
-function misspeltTypeNotes(words: readonly string[], prefix: string): string[] {
-  const notes: string[] = [];
-  for (const word of words) {
-    if (word.includes(".") || /[*>]/.test(word)) continue;
-    const likely = likelyEventTypes(word);
-    if (likely.length > 0) notes.push(`'${word}' is not an event type Suricata writes: did you mean ${likely.join(" or ")}? (reading ${prefix}.${word} as asked)`);
-  }
-  return notes;
 }
 
 interface TailOutput {

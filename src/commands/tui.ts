@@ -47,6 +47,8 @@ export function register(program: Command): void {
       if (subjects.length > MAX_PANES) throw new UsageError(`too many panes (${subjects.length}): give at most ${MAX_PANES} subjects`);
       const start = replayStartOf({ since: flags.since, last: flags.last });
       if (flags.stream !== undefined && start === undefined) throw new UsageError("--stream names where to backfill from: give --since or --last too");
+      const { misspeltTypeNotes } = await import("../eve/fields.js");
+      const typeNotes = misspeltTypeNotes(words, flags.prefix);
       const { parseTimestampsFlag } = await import("../eve/format.js");
       const timestamps = parseTimestampsFlag(flags.timestamps);
       const capacity = parseCount(flags.history, "--history");
@@ -68,6 +70,7 @@ export function register(program: Command): void {
         ...(start !== undefined ? { start, backfill: flags.since !== undefined ? `--since ${flags.since}` : `--last ${flags.last}` } : {}),
         ...(flags.stream !== undefined ? { streamName: flags.stream } : {}),
         prefix: flags.prefix,
+        ...(typeNotes.length > 0 ? { notice: typeNotes.join("; ") } : {}),
         color,
         timestamps,
       });

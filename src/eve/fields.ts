@@ -114,3 +114,17 @@ export function likelyEventTypes(word: string): string[] {
   }
   return best;
 }
+
+/**
+ * `tail dsn` or `tui dsn` would wait for ever on suricata.dsn without a word: a note per word that looks like a
+ * misspelt event type, naming the likely one. Only a note: sensors may write types of their own.
+ */
+export function misspeltTypeNotes(words: readonly string[], prefix: string): string[] {
+  const notes: string[] = [];
+  for (const word of words) {
+    if (word.includes(".") || /[*>]/.test(word)) continue;
+    const likely = likelyEventTypes(word);
+    if (likely.length > 0) notes.push(`'${word}' is not an event type Suricata writes: did you mean ${likely.join(" or ")}? (reading ${prefix}.${word} as asked)`);
+  }
+  return notes;
+}

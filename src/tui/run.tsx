@@ -29,6 +29,8 @@ export interface RunTuiOptions {
   timestamps: TimestampMode;
   /** Subject prefix: alerts are counted from `<prefix>.alert`, and the pivots read `<prefix>.>`. */
   prefix?: string;
+  /** A line for the status bar from the start (a word that looks like a misspelt event type). */
+  notice?: string;
   /** Ends the dashboard as q does when this settles (the demo's --duration and its stop signals). */
   until?: Promise<unknown>;
 }
@@ -138,6 +140,7 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   // Status lines would scribble over the dashboard; the status bar shows the connection state instead.
   const nc = await connectNats(resolved, { name: "nsm4home tui", onStatus: null, onStatusEvent: (s) => store.onNatsStatus(s) });
   store.setConnection({ kind: "connected" });
+  if (options.notice !== undefined) store.notice = sanitizeText(options.notice);
   if (options.prefix !== undefined) {
     const prefix = options.prefix;
     store.investigator = createInvestigator(nc, resolved, {

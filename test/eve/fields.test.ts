@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { likelyEventTypes } from "../../src/eve/fields.js";
+import { likelyEventTypes, misspeltTypeNotes } from "../../src/eve/fields.js";
 
 describe("likelyEventTypes", () => {
   it("names the event type a misspelt or miscased word was meant to be", () => {
@@ -15,5 +15,14 @@ describe("likelyEventTypes", () => {
     expect(likelyEventTypes("stats")).toEqual([]);
     expect(likelyEventTypes("my_custom_parser")).toEqual([]);
     expect(likelyEventTypes("zeek")).toEqual([]);
+  });
+});
+
+describe("misspeltTypeNotes", () => {
+  it("one note per word that looks like a misspelt type; full subjects, wildcards and real or custom types get none", () => {
+    expect(misspeltTypeNotes(["dsn", "tls", "sensor2.dsn", "*", "my_custom_parser", "DNS"], "ids")).toEqual([
+      "'dsn' is not an event type Suricata writes: did you mean dns? (reading ids.dsn as asked)",
+      "'DNS' is not an event type Suricata writes: did you mean dns? (reading ids.DNS as asked)",
+    ]);
   });
 });
