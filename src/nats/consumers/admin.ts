@@ -1,11 +1,12 @@
 // Talking to JetStream about consumers: info, idempotent add, update, list, rm, pause, resume, unpin.
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { ConsumerConfig, ConsumerInfo, JetStreamManager } from "@nats-io/jetstream";
-import { RuntimeError, UsageError } from "../../errors.js";
+import { RuntimeError } from "../../errors.js";
 import { sanitizeText } from "../../text/sanitize.js";
 import { diffConfig, type ConfigChange } from "../config-diff.js";
 import { apiErrorCode, describeJetStreamError, requireServerVersion } from "../jetstream.js";
 import { checkConsumerName, checkStreamName } from "../names.js";
+import { requirePriorityGroup } from "./config.js";
 import { streamInfo } from "../streams/index.js";
 
 export const ERR_CONSUMER_NOT_FOUND = 10014;
@@ -143,9 +144,7 @@ export async function unpinConsumer(jsm: JetStreamManager, nc: NatsConnection, s
   if (config.priority_policy !== "pinned_client") {
     throw new RuntimeError(`consumer '${sanitizeText(name)}' is not a pinned client consumer (made with --pinned-groups); there is nothing to unpin`);
   }
-  if (!config.priority_groups?.includes(group)) {
-    throw new UsageError(`consumer '${sanitizeText(name)}' has no priority group '${sanitizeText(group)}'; its groups: ${(config.priority_groups ?? []).map(sanitizeText).join(", ")}`);
-  }
+  requirePriorityGroup(name, config.priority_groups ?? [], group);
   const state = (ci as unknown as { priority_groups?: Array<{ group: string; pinned_client_id?: string }> }).priority_groups;
   const pinned = state?.find((g) => g.group === group)?.pinned_client_id ?? "";
   try {

@@ -212,6 +212,14 @@ function checkPriorityGroup(group: string, flag: string): string {
   return group;
 }
 
+/** `group` when it is one of the consumer's priority groups; else a usage error naming the groups it has. */
+export function requirePriorityGroup(consumer: string, groups: readonly string[], group: string): string {
+  if (!groups.includes(group)) {
+    throw new UsageError(`consumer '${sanitizeText(consumer)}' has no priority group '${sanitizeText(group)}'; its groups: ${groups.map(sanitizeText).join(", ")}`);
+  }
+  return group;
+}
+
 /** --pinned-groups (with --pinned-ttl), --overflow-groups, --prioritized-groups: the priority policy and its groups. */
 function applyPriorityFlags(cfg: Partial<ConsumerConfig> & Record<string, unknown>, flags: ConsumerFlags): void {
   const given = (

@@ -5,6 +5,7 @@ import { sanitizeText } from "../../text/sanitize.js";
 import { formatDuration } from "../../text/units.js";
 import { describeJetStreamError } from "../jetstream.js";
 import { consumerInfo } from "./admin.js";
+import { requirePriorityGroup } from "./config.js";
 
 /** What to do with each message once it has been written out. */
 export type AckAction = "ack" | "nak" | "term" | "none";
@@ -38,8 +39,7 @@ function pullGroup(ci: ConsumerInfo, group: string | undefined): string | undefi
   }
   const listed = groups.map(sanitizeText).join(", ");
   if (group === undefined) throw new UsageError(`consumer '${name}' pulls by priority group (${listed}): give --group ${sanitizeText(groups[0]!)}`);
-  if (!groups.includes(group)) throw new UsageError(`consumer '${name}' has no priority group '${sanitizeText(group)}'; its groups: ${listed}`);
-  return group;
+  return requirePriorityGroup(ci.name, groups, group);
 }
 
 /** Pulls `count` messages one at a time; each is handed to `onMessage` (which writes it) and then settled. */
